@@ -1,0 +1,53 @@
+"""Settings, read from ORDERHUB_* environment variables (and a `.env` file if present).
+
+Every knob an operator may need lives here so that the README can document one list.
+"""
+
+from __future__ import annotations
+
+from functools import cached_property
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="ORDERHUB_", env_file=".env", extra="ignore")
+
+    data_dir: Path = Field(default=Path("data"), description="where the SQLite file lives")
+    database_url: str | None = Field(
+        default=None,
+        description="SQLAlchemy URL; default is sqlite:///<data_dir>/orderhub.db. "
+        "postgresql://user@host/db selects PostgreSQL (psycopg 3).",
+    )
+    host: str = "127.0.0.1"
+    port: int = 8000
+    workers: int = 1
+
+    max_body_bytes: int = Field(default=1_048_576, ge=1024)
+
+    # Rate limit (token bucket per store). capacity 0 switches it off.
+    rate_limit_capacity: int = Field(default=100, ge=0)
+    rate_limit_refill_per_second: float = Field(default=20.0, ge=0)
+    redis_url: str | None = Field(
+        default=None, description="redis://host:port/db; shares rate-limit buckets across processes"
+    )
+
+    db_pool_size: int = Field(default=8, ge=1)
+    db_max_overflow: int = Field(default=16, ge=0)
+    idempotency_ttl_hours: int = Field(default=24, ge=1)
+
+    @cached_property
+    def effective_database_url(self) -> str:
+        if self.database_url:
+            return normalise_database_url(self.database_url)
+        return f"sqlite:///{(self.data_dir / 'orderhub.db').resolve()}"
+
+
+def normalise_database_url(url: str) -> str:
+    """Accept the URLs people paste (postgres://, postgresql://) and pick the psycopg 3 driver."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url

@@ -1,0 +1,206 @@
+"""The schema, as SQLAlchemy Core tables. Migrations are written against this file.
+
+Money and weights are stored as integers in units of 1/10,000 (see `Fixed4`): exact on both
+SQLite and PostgreSQL, sortable, and cheap to read. JSON extras are stored as text so that
+key order and the `[]`-for-empty quirk survive a round trip byte for byte.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.types import TypeDecorator
+
+SCALE = 10_000
+
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(column_0_label)s",
+        "uq": "uq_%(table_name)s_%(column_0_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+
+class Fixed4(TypeDecorator[Decimal]):
+    """A Decimal stored as a BIGINT count of 1/10,000 units."""
+
+    impl = BigInteger
+    cache_ok = True
+
+    def process_bind_param(self, value: Any, dialect: Any) -> int | None:
+        if value is None:
+            return None
+        return int((Decimal(value) * SCALE).to_integral_value())
+
+    def process_result_value(self, value: Any, dialect: Any) -> Decimal | None:
+        if value is None:
+            return None
+        return Decimal(value) / SCALE
+
+
+# Ids are never reused after a delete (sqlite_autoincrement below): integrations keep them.
+# Big integer ids on PostgreSQL, INTEGER PRIMARY KEY (the rowid alias) on SQLite.
+Id = BigInteger().with_variant(Integer(), "sqlite")
+
+stores = Table(
+    "stores",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("name", String(200), nullable=False),
+    Column("api_key_hash", LargeBinary(32), nullable=False),
+    Column("api_key_hint", String(8), nullable=False),
+    Column("pod_app_id", String(12), nullable=False, unique=True),
+    Column("pod_secret", String(64), nullable=False),
+    Column("timezone", String(64), nullable=False, default="UTC"),
+    Column("settings", Text, nullable=False, default="{}"),
+    Column("created_at", DateTime, nullable=False),
+    sqlite_autoincrement=True,
+)
+
+folders = Table(
+    "folders",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("store_id", ForeignKey("stores.id", ondelete="CASCADE"), nullable=False),
+    Column("name", String(100), nullable=False),
+    Column("position", Integer, nullable=False, default=0),
+    Column("pod_status", String(40), nullable=True),
+    UniqueConstraint("store_id", "name", name="uq_folders_store_name"),
+    UniqueConstraint("store_id", "pod_status", name="uq_folders_store_pod_status"),
+    sqlite_autoincrement=True,
+)
+
+ADDRESS_FIELDS = (
+    "first_name",
+    "last_name",
+    "company",
+    "address1",
+    "address2",
+    "city",
+    "state",
+    "postal_code",
+    "country",
+    "phone",
+)
+SHIPPING_ONLY_FIELDS = ("address3", "address4")
+
+
+def _address_columns(prefix: str, fields: tuple[str, ...]) -> list[Column[Any]]:
+    return [Column(f"{prefix}_{name}", String(255), nullable=False, default="") for name in fields]
+
+
+orders = Table(
+    "orders",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("store_id", ForeignKey("stores.id", ondelete="CASCADE"), nullable=False),
+    Column("folder_id", ForeignKey("folders.id"), nullable=False),
+    Column("source_name", String(100), nullable=False),
+    Column("source_id", String(100), nullable=True),
+    Column("email", String(255), nullable=False, default=""),
+    Column("shipping_method", String(255), nullable=False, default=""),
+    Column("quantity_total", Integer, nullable=False, default=0),
+    Column("weight_total", Fixed4, nullable=False, default=0),
+    Column("product_total", Fixed4, nullable=False, default=0),
+    Column("shipping_total", Fixed4, nullable=False, default=0),
+    Column("handling_total", Fixed4, nullable=False, default=0),
+    Column("tax_total", Fixed4, nullable=False, default=0),
+    Column("discount_total", Fixed4, nullable=False, default=0),
+    Column("order_total", Fixed4, nullable=False, default=0),
+    Column("processor_balance", Fixed4, nullable=False, default=0),
+    Column("refund_total", Fixed4, nullable=False, default=0),
+    Column("cc_number_masked", String(32), nullable=False, default=""),
+    Column("cc_exp", String(16), nullable=False, default=""),
+    Column("processor_response", String(255), nullable=False, default=""),
+    Column("payment_type", String(64), nullable=False, default=""),
+    Column("payment_status", String(32), nullable=False, default="Captured"),
+    Column("customer_id", String(100), nullable=False, default=""),
+    Column("ip_address", String(64), nullable=False, default=""),
+    Column("tag_color", String(32), nullable=False, default=""),
+    Column("tag_name", String(100), nullable=False, default=""),
+    Column("fulfillment_name", String(100), nullable=False, default=""),
+    Column("fulfillment_id", String(100), nullable=False, default=""),
+    *_address_columns("shipping", ADDRESS_FIELDS + SHIPPING_ONLY_FIELDS),
+    *_address_columns("customer", ADDRESS_FIELDS),
+    Column("return_address", Text, nullable=False, default="[]"),
+    Column("checkout_data", Text, nullable=False, default="[]"),
+    Column("order_metadata", Text, nullable=False, default="[]"),
+    Column("discount_list", Text, nullable=False, default="[]"),
+    Column("order_notes", Text, nullable=False, default="[]"),
+    Column("date_added", DateTime, nullable=False),
+    Column("date_updated", DateTime, nullable=False),
+    UniqueConstraint("store_id", "source_name", "source_id", name="uq_orders_store_source"),
+    Index("ix_orders_store_date_added", "store_id", "date_added", "id"),
+    Index("ix_orders_store_date_updated", "store_id", "date_updated", "id"),
+    Index("ix_orders_store_folder_date_added", "store_id", "folder_id", "date_added", "id"),
+    Index("ix_orders_store_email", "store_id", "email"),
+    Index("ix_orders_store_customer_id", "store_id", "customer_id"),
+    sqlite_autoincrement=True,
+)
+
+order_items = Table(
+    "order_items",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("order_id", ForeignKey("orders.id", ondelete="CASCADE"), nullable=False),
+    Column("store_id", ForeignKey("stores.id", ondelete="CASCADE"), nullable=False),
+    Column("position", Integer, nullable=False, default=0),
+    Column("name", String(255), nullable=False, default=""),
+    Column("price", Fixed4, nullable=False, default=0),
+    Column("quantity", Integer, nullable=False, default=1),
+    Column("weight", Fixed4, nullable=False, default=0),
+    Column("code", String(100), nullable=False, default=""),
+    Column("delivery_type", String(16), nullable=False, default="ship"),
+    Column("category_code", String(100), nullable=False, default=""),
+    Column("fulfillment_method", String(100), nullable=False, default=""),
+    Column("variation_list", Text, nullable=False, default="[]"),
+    Column("metadata", Text, nullable=False, default="[]"),
+    Index("ix_order_items_order", "order_id", "position", "id"),
+    Index("ix_order_items_store_code", "store_id", "code"),
+    sqlite_autoincrement=True,
+)
+
+order_history = Table(
+    "order_history",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("order_id", ForeignKey("orders.id", ondelete="CASCADE"), nullable=False),
+    Column("store_id", ForeignKey("stores.id", ondelete="CASCADE"), nullable=False),
+    Column("source_name", String(100), nullable=False, default=""),
+    Column("note", Text, nullable=False, default=""),
+    Column("event", String(40), nullable=False, default="note"),
+    Column("surface", String(20), nullable=False, default=""),
+    Column("date_added", DateTime, nullable=False),
+    Index("ix_order_history_order", "order_id", "id"),
+    sqlite_autoincrement=True,
+)
+
+idempotency_keys = Table(
+    "idempotency_keys",
+    metadata,
+    Column("store_id", ForeignKey("stores.id", ondelete="CASCADE"), primary_key=True),
+    Column("scope", String(40), primary_key=True),
+    Column("key", String(255), primary_key=True),
+    Column("request_hash", LargeBinary(32), nullable=False),
+    Column("response_status", Integer, nullable=True),
+    Column("response_body", LargeBinary, nullable=True),
+    Column("created_at", DateTime, nullable=False),
+    Index("ix_idempotency_keys_created_at", "created_at"),
+)

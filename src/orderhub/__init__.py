@@ -1,0 +1,3 @@
+"""orderhub: a self-hosted order desk."""
+
+__version__ = "0.1.0"

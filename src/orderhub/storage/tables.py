@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlalchemy import (
     BigInteger,
+    Boolean,
     Column,
     DateTime,
     ForeignKey,
@@ -24,6 +25,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
+from sqlalchemy.sql.expression import false
 from sqlalchemy.types import TypeDecorator
 
 SCALE = 10_000
@@ -144,6 +146,10 @@ orders = Table(
     Column("order_metadata", Text, nullable=False, default="[]"),
     Column("discount_list", Text, nullable=False, default="[]"),
     Column("order_notes", Text, nullable=False, default="[]"),
+    # Print-on-demand only: brand, comment, packing slip, billing address, extra phones...
+    Column("pod_data", Text, nullable=False, default="{}", server_default="{}"),
+    # A print-on-demand cancellation keeps the order, flagged deleted.
+    Column("deleted", Boolean, nullable=False, default=False, server_default=false()),
     Column("date_added", DateTime, nullable=False),
     Column("date_updated", DateTime, nullable=False),
     UniqueConstraint("store_id", "source_name", "source_id", name="uq_orders_store_source"),
@@ -172,6 +178,8 @@ order_items = Table(
     Column("fulfillment_method", String(100), nullable=False, default=""),
     Column("variation_list", Text, nullable=False, default="[]"),
     Column("metadata", Text, nullable=False, default="[]"),
+    # Print-on-demand only: designs, mockups, label, description, brand.
+    Column("pod_data", Text, nullable=False, default="{}", server_default="{}"),
     Index("ix_order_items_order", "order_id", "position", "id"),
     Index("ix_order_items_store_code", "store_id", "code"),
     sqlite_autoincrement=True,
@@ -203,4 +211,88 @@ idempotency_keys = Table(
     Column("response_body", LargeBinary, nullable=True),
     Column("created_at", DateTime, nullable=False),
     Index("ix_idempotency_keys_created_at", "created_at"),
+)
+
+# --- shipments and inventory (Order Desk §6, §7) ---------------------------------------
+
+shipments = Table(
+    "shipments",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("order_id", ForeignKey("orders.id", ondelete="CASCADE"), nullable=False),
+    Column("store_id", ForeignKey("stores.id", ondelete="CASCADE"), nullable=False),
+    Column("tracking_number", String(100), nullable=False),
+    Column("carrier_code", String(50), nullable=False, default=""),
+    Column("shipment_method", String(100), nullable=False, default=""),
+    Column("weight", String(32), nullable=False, default=""),
+    Column("cost", String(32), nullable=False, default=""),
+    Column("status", String(100), nullable=False, default=""),
+    Column("tracking_url", String(500), nullable=False, default=""),
+    Column("label_format", String(20), nullable=False, default=""),
+    Column("label_image", Text, nullable=False, default=""),
+    Column("print_status", String(8), nullable=False, default="0"),
+    Column("cart_shipment_id", String(100), nullable=False, default=""),
+    Column("label_shipment_id", String(100), nullable=False, default=""),
+    Column("date_shipped", String(10), nullable=False),
+    Column("date_added", DateTime, nullable=False),
+    Index("ix_shipments_order", "order_id", "id"),
+    Index("ix_shipments_store_tracking", "store_id", "tracking_number"),
+    sqlite_autoincrement=True,
+)
+
+shipment_items = Table(
+    "shipment_items",
+    metadata,
+    Column("shipment_id", ForeignKey("shipments.id", ondelete="CASCADE"), primary_key=True),
+    Column("order_item_id", ForeignKey("order_items.id", ondelete="CASCADE"), primary_key=True),
+    Column("quantity", Integer, nullable=False),
+    Index("ix_shipment_items_order_item", "order_item_id"),
+)
+
+inventory_items = Table(
+    "inventory_items",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("store_id", ForeignKey("stores.id", ondelete="CASCADE"), nullable=False),
+    Column("name", String(255), nullable=False),
+    Column("code", String(100), nullable=False),
+    Column("price", Fixed4, nullable=False, default=0),
+    Column("cost", Fixed4, nullable=False, default=0),
+    Column("weight", Fixed4, nullable=False, default=0),
+    Column("stock", Integer, nullable=False, default=0),
+    Column("location", String(255), nullable=False, default=""),
+    Column("update_source", String(100), nullable=False, default=""),
+    Column("manufacturer_sku", String(100), nullable=True),
+    Column("metadata", Text, nullable=False, default="[]"),
+    Column("variation_list", Text, nullable=False, default="[]"),
+    Column("date_added", DateTime, nullable=False),
+    Column("date_updated", DateTime, nullable=False),
+    UniqueConstraint("store_id", "code", name="uq_inventory_items_store_code"),
+    Index("ix_inventory_items_store_name", "store_id", "name"),
+    sqlite_autoincrement=True,
+)
+
+# --- print-on-demand (Inkthreadable protocol) ------------------------------------------
+
+# Outbound notifications, written in the transaction of the change they announce (an
+# outbox) and delivered after commit by a worker that retries with backoff.
+notifications = Table(
+    "notifications",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("store_id", ForeignKey("stores.id", ondelete="CASCADE"), nullable=False),
+    Column("order_id", BigInteger, nullable=False),
+    Column("event", String(40), nullable=False),
+    Column("url", String(2000), nullable=False),
+    Column("body", LargeBinary, nullable=False),
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("next_attempt_at", DateTime, nullable=False),
+    Column("delivered_at", DateTime, nullable=True),
+    Column("failed_at", DateTime, nullable=True),
+    Column("last_status", Integer, nullable=True),
+    Column("last_error", Text, nullable=False, default=""),
+    Column("created_at", DateTime, nullable=False),
+    Index("ix_notifications_pending", "delivered_at", "failed_at", "next_attempt_at"),
+    Index("ix_notifications_store_order", "store_id", "order_id"),
+    sqlite_autoincrement=True,
 )

@@ -1,0 +1,44 @@
+# orderhub — the two commands a newcomer needs are `make run` and `make test`.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN     = $(VENV)/bin
+
+# Tests use the local PostgreSQL and Redis unless told otherwise.
+export ORDERHUB_TEST_POSTGRES_URL ?= postgresql://postgres@127.0.0.1:5432/test
+export ORDERHUB_TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
+
+.PHONY: run install install-test test lint check clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@
+
+install: $(VENV)/.installed
+
+install-test: $(VENV)/.installed-test
+
+## Install, migrate the SQLite database under ./data, create a demo store on first run, serve.
+run: install
+	$(BIN)/orderhub quickstart
+
+## Install the test dependencies and run the whole suite on SQLite and PostgreSQL.
+test: install-test
+	$(BIN)/pytest
+
+lint: install-test
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
+	$(BIN)/mypy
+
+check: lint test
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,94 @@
+"""Query-string parameters of `GET /orders` (spec §4.2), turned into an `OrderQuery`."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from sqlalchemy import Connection
+
+from orderhub.domain.dates import parse_datetime, store_zone
+from orderhub.domain.errors import InvalidInput
+from orderhub.storage import stores
+from orderhub.storage.orders import SEARCHABLE_ADDRESS_COLUMNS, SORTABLE_COLUMNS, OrderQuery
+from orderhub.storage.stores import Store
+
+DEFAULT_LIMIT = 50
+MAX_LIMIT = 500
+
+
+@dataclass(frozen=True)
+class Page:
+    limit: int
+    offset: int
+
+
+def parse_int(params: Mapping[str, str], name: str, default: int, *, minimum: int = 0) -> int:
+    raw = params.get(name, "").strip()
+    if raw == "":
+        return default
+    if not raw.lstrip("-").isdigit() or int(raw) < minimum:
+        raise InvalidInput(f"{name}: must be a whole number of at least {minimum}")
+    return int(raw)
+
+
+def parse_page(params: Mapping[str, str], *, max_limit: int = MAX_LIMIT) -> Page:
+    """Over-large limits are clamped to the maximum (the response says what was used)."""
+    limit = min(parse_int(params, "limit", DEFAULT_LIMIT, minimum=1), max_limit)
+    return Page(limit=limit, offset=parse_int(params, "offset", 0))
+
+
+def parse_id_list(raw: str, name: str) -> list[int]:
+    parts = [part.strip() for part in raw.split(",") if part.strip()]
+    if not parts or not all(part.isdigit() and len(part) <= 18 for part in parts):
+        raise InvalidInput(f"{name}: must be a number or a comma-separated list of numbers")
+    return [int(part) for part in parts]
+
+
+def parse_order_query(conn: Connection, store: Store, params: Mapping[str, str]) -> OrderQuery:
+    query = OrderQuery()
+    if params.get("folder_id"):
+        query.folder_ids = parse_id_list(params["folder_id"], "folder_id")
+    if params.get("folder_name"):
+        folder = stores.find_folder(conn, store.id, name=params["folder_name"])
+        if folder is None:
+            raise InvalidInput(f"folder_name: no folder named {params['folder_name']!r}")
+        query.folder_ids = (
+            [folder.id]
+            if query.folder_ids is None
+            else [fid for fid in query.folder_ids if fid == folder.id]
+        )
+    for name in ("source_id", "source_name", "email", "customer_id"):
+        if params.get(name):
+            setattr(query, name, params[name])
+    zone = store_zone(store.timezone)
+    ranges = (
+        ("search_start_date", "added_from", False, False),
+        ("search_end_date", "added_to", True, False),
+        ("search_start_date_local", "added_from", False, True),
+        ("search_end_date_local", "added_to", True, True),
+        ("modified_start_date", "updated_from", False, False),
+        ("modified_end_date", "updated_to", True, False),
+    )
+    for param, attr, end_of_day, local in ranges:
+        if params.get(param):
+            kwargs = {"tz": zone} if local else {}
+            setattr(
+                query, attr, parse_datetime(params[param], param, end_of_day=end_of_day, **kwargs)
+            )
+    for column in SEARCHABLE_ADDRESS_COLUMNS:
+        if params.get(column):
+            query.address_contains[column] = params[column]
+
+    order_by = params.get("order_by", "").strip() or "date_added"
+    if order_by not in SORTABLE_COLUMNS:
+        raise InvalidInput(
+            f"order_by: cannot sort by {order_by!r}; use an order field such as "
+            "date_added, date_updated, id, order_total, email, source_id or shipping_last_name"
+        )
+    query.sort = order_by
+    direction = params.get("order", "").strip().upper() or "DESC"
+    if direction not in {"ASC", "DESC"}:
+        raise InvalidInput("order: must be ASC or DESC")
+    query.descending = direction == "DESC"
+    return query

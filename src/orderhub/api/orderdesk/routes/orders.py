@@ -1,0 +1,197 @@
+"""Orders (spec §4): list, create, get, replace, delete, and history notes."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from fastapi import APIRouter, Depends, Request
+from sqlalchemy.exc import IntegrityError
+from starlette.responses import Response
+
+from orderhub.api.openapi import body_schema
+from orderhub.api.orderdesk.auth import current_store
+from orderhub.api.orderdesk.bodies import json_body, path_id
+from orderhub.api.orderdesk.envelope import success
+from orderhub.api.orderdesk.models import HistoryNoteIn, OrderIn, parse_body
+from orderhub.api.orderdesk.params import parse_order_query, parse_page
+from orderhub.api.orderdesk.wire import order_dict
+from orderhub.domain.errors import Conflict
+from orderhub.domain.orders import Order, fill_create_defaults, normalise_addresses
+from orderhub.storage import idempotency
+from orderhub.storage import orders as repo
+from orderhub.storage.stores import Store
+
+router = APIRouter()
+SURFACE = "orderdesk"
+IDEMPOTENCY_SCOPE = "orderdesk:create-order"
+
+
+def _duplicate(source_name: str, source_id: str, existing_id: int) -> Conflict:
+    return Conflict(
+        f"Duplicate order: order {existing_id} already has source_name {source_name!r} "
+        f"and source_id {source_id!r}",
+        existing_id=existing_id,
+    )
+
+
+@router.get("/orders", summary="List and search orders")
+def list_orders(request: Request, store: Store = Depends(current_store)) -> Response:
+    params = request.query_params
+    with request.app.state.db.read() as conn:
+        query = parse_order_query(conn, store, params)
+        page = parse_page(params)
+        total = repo.count_orders(conn, store.id, query)
+        ids = repo.search_order_ids(conn, store.id, query, limit=page.limit, offset=page.offset)
+        found = repo.load_orders(
+            conn, store.id, ids, with_history=params.get("get_order_history") == "1"
+        )
+    return success(
+        request,
+        took_message=True,
+        total_records=total,
+        records_returned=len(found),
+        offset=page.offset,
+        limit=page.limit,
+        orders=[order_dict(order) for order in found],
+    )
+
+
+@router.post(
+    "/orders",
+    summary="Create an order",
+    description="Send `Idempotency-Key` to make retries safe: a retry with the same key and "
+    "body replays the first response; the same key with another body is a 409.",
+    openapi_extra=body_schema(OrderIn),
+)
+def create_order(
+    request: Request, store: Store = Depends(current_store), data: Any = Depends(json_body)
+) -> Response:
+    order = parse_body(OrderIn, data).to_domain()
+    fill_create_defaults(order)
+    key = request.headers.get("idempotency-key")
+    state = request.app.state
+    try:
+        with state.db.write() as conn:
+            if key is not None:
+                fingerprint = idempotency.request_fingerprint(
+                    "POST", "/orders", request.scope["state"]["raw_body"]
+                )
+                ttl = timedelta(hours=state.settings.idempotency_ttl_hours)
+                replay = idempotency.claim(
+                    conn, store.id, IDEMPOTENCY_SCOPE, key, fingerprint, ttl=ttl
+                )
+                if replay is not None:
+                    return Response(
+                        replay.body,
+                        replay.status_code,
+                        {"Idempotent-Replayed": "true", **_rate_headers(request)},
+                        media_type="application/json",
+                    )
+            if order.source_id:
+                existing = repo.find_by_source(conn, store.id, order.source_name, order.source_id)
+                if existing is not None:
+                    raise _duplicate(order.source_name, order.source_id, existing)
+            order_id = repo.create_order(conn, store.id, order, surface=SURFACE)
+            created = repo.get_order(conn, store.id, order_id, with_history=False)
+            response = success(request, message="Order Created", order=order_dict(created))
+            if key is not None:
+                idempotency.record(
+                    conn,
+                    store.id,
+                    IDEMPOTENCY_SCOPE,
+                    key,
+                    response.status_code,
+                    bytes(response.body),
+                )
+        return response
+    except IntegrityError:
+        # Lost a race with a concurrent create of the same (source_name, source_id).
+        if not order.source_id:
+            raise
+        with state.db.read() as conn:
+            existing = repo.find_by_source(conn, store.id, order.source_name, order.source_id)
+        if existing is None:
+            raise
+        raise _duplicate(order.source_name, order.source_id, existing) from None
+
+
+def _rate_headers(request: Request) -> dict[str, str]:
+    remaining = request.scope["state"].get("tokens_remaining")
+    return {} if remaining is None else {"X-Tokens-Remaining": str(remaining)}
+
+
+@router.get("/orders/{order_id}", summary="Get one order")
+def get_order(order_id: str, request: Request, store: Store = Depends(current_store)) -> Response:
+    oid = path_id(order_id, "Order")
+    with request.app.state.db.read() as conn:
+        order = repo.get_order(conn, store.id, oid, with_history=False)
+    return success(request, took_message=True, order=order_dict(order))
+
+
+@router.put(
+    "/orders/{order_id}",
+    summary="Replace an order",
+    description="Full replacement: omitted fields are blanked, except folder_id, source_name, "
+    "source_id and date_added, which keep their values. Items with an id are updated, items "
+    "without one are added, and items missing from `order_items` are removed; leave "
+    "`order_items` out entirely to keep the items as they are.",
+    openapi_extra=body_schema(OrderIn),
+)
+def replace_order(
+    order_id: str,
+    request: Request,
+    store: Store = Depends(current_store),
+    data: Any = Depends(json_body),
+) -> Response:
+    oid = path_id(order_id, "Order")
+    parsed = parse_body(OrderIn, data)
+    order = parsed.to_domain()
+    normalise_addresses(order)
+    state = request.app.state
+    try:
+        with state.db.write() as conn:
+            if parsed.order_items is None:
+                order.items = repo.get_items(conn, store.id, oid)
+            repo.replace_order(conn, store.id, oid, order, surface=SURFACE)
+            updated = repo.get_order(conn, store.id, oid, with_history=False)
+    except IntegrityError:
+        raise _source_taken(state, store, order) from None
+    return success(request, message="Order Updated", order=order_dict(updated))
+
+
+def _source_taken(state: Any, store: Store, order: Order) -> Conflict:
+    with state.db.read() as conn:
+        existing = repo.find_by_source(conn, store.id, order.source_name, order.source_id or "")
+    return _duplicate(order.source_name, order.source_id or "", existing or 0)
+
+
+@router.delete("/orders/{order_id}", summary="Delete an order")
+def delete_order(
+    order_id: str, request: Request, store: Store = Depends(current_store)
+) -> Response:
+    oid = path_id(order_id, "Order")
+    with request.app.state.db.write() as conn:
+        repo.delete_order(conn, store.id, oid)
+    return success(request, message=f"Order {oid} Deleted")
+
+
+@router.post(
+    "/orders/{order_id}/order-history",
+    summary="Add a note to an order's history",
+    openapi_extra=body_schema(HistoryNoteIn),
+)
+def add_history(
+    order_id: str,
+    request: Request,
+    store: Store = Depends(current_store),
+    data: Any = Depends(json_body),
+) -> Response:
+    oid = path_id(order_id, "Order")
+    note = parse_body(HistoryNoteIn, data)
+    with request.app.state.db.write() as conn:
+        repo.add_history_note(
+            conn, store.id, oid, note.note, note.source_name or "API", surface=SURFACE
+        )
+        order = repo.get_order(conn, store.id, oid, with_history=True)
+    return success(request, total_records=1, order=order_dict(order))

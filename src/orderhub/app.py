@@ -1,0 +1,124 @@
+"""Builds the ASGI app: both protocol surfaces, the shared middleware, and error handlers
+that answer in the shape of the protocol the request was addressed to."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.responses import JSONResponse, Response
+from starlette.types import Scope
+
+from orderhub import __version__
+from orderhub.api import openapi
+from orderhub.api.middleware import ProtocolMiddleware
+from orderhub.api.orderdesk import router as orderdesk
+from orderhub.api.orderdesk.auth import RateLimited
+from orderhub.config import Settings
+from orderhub.domain.errors import OrderhubError
+from orderhub.ratelimit import build_rate_limiter
+from orderhub.storage.database import Database
+from orderhub.storage.migrate import schema_state
+
+log = logging.getLogger("orderhub")
+
+Renderer = Callable[..., Response]
+_RENDERERS: tuple[tuple[str, Renderer], ...] = ((orderdesk.PREFIX, orderdesk.render_error),)
+
+
+class SchemaMismatch(RuntimeError):
+    """The database is not at the code's migration head; the message says what to do."""
+
+
+def _renderer_for(scope: Scope) -> Renderer | None:
+    path = scope.get("path", "")
+    for prefix, renderer in _RENDERERS:
+        if path == prefix or path.startswith(prefix + "/"):
+            return renderer
+    return None
+
+
+def render_error(
+    scope: Scope, status_code: int, message: str, headers: dict[str, str] | None = None
+) -> Response:
+    renderer = _renderer_for(scope)
+    if renderer is None:
+        return JSONResponse({"detail": message}, status_code, headers)
+    return renderer(scope, status_code, message, headers)
+
+
+def open_database(settings: Settings) -> Database:
+    return Database(
+        settings.effective_database_url,
+        pool_size=settings.db_pool_size,
+        max_overflow=settings.db_max_overflow,
+    )
+
+
+def create_app(settings: Settings | None = None, *, database: Database | None = None) -> FastAPI:
+    settings = settings or Settings()
+    db = database or open_database(settings)
+    problem = schema_state(db).problem()
+    if problem:
+        raise SchemaMismatch(problem)
+    limiter = build_rate_limiter(
+        settings.rate_limit_capacity, settings.rate_limit_refill_per_second, settings.redis_url
+    )
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        limiter.close()
+        if database is None:
+            db.dispose()
+
+    app = FastAPI(
+        title="orderhub",
+        version=__version__,
+        description="A self-hosted order desk. `/api/v2` speaks the Order Desk REST API v2 "
+        "(headers ORDERDESK-STORE-ID and ORDERDESK-API-KEY).",
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.db = db
+    app.state.rate_limiter = limiter
+    app.include_router(orderdesk.router)
+    openapi.install(app)
+    app.add_middleware(
+        ProtocolMiddleware, max_body_bytes=settings.max_body_bytes, render_error=render_error
+    )
+    _install_error_handlers(app)
+    return app
+
+
+def _install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(OrderhubError)
+    async def domain_error(request: Request, exc: OrderhubError) -> Response:
+        headers = None
+        if isinstance(exc, RateLimited):
+            headers = {"X-Retry-After": str(exc.retry_after), "Retry-After": str(exc.retry_after)}
+        return render_error(request.scope, exc.status_code, exc.message, headers)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        message = {404: "Not Found", 405: "Method Not Allowed"}.get(
+            exc.status_code, str(exc.detail)
+        )
+        if exc.status_code == 404 and exc.detail not in (None, "Not Found"):
+            message = str(exc.detail)
+        return render_error(request.scope, exc.status_code, message, dict(exc.headers or {}))
+
+    @app.exception_handler(RequestValidationError)
+    async def validation_error(request: Request, exc: RequestValidationError) -> Response:
+        first = exc.errors()[0] if exc.errors() else {"loc": (), "msg": "invalid request"}
+        where = ".".join(str(part) for part in first["loc"] if part not in ("body", "query"))
+        return render_error(request.scope, 400, f"{where or 'request'}: {first['msg']}")
+
+    @app.exception_handler(Exception)
+    async def unexpected(request: Request, exc: Exception) -> Response:
+        log.exception("unhandled error on %s %s", request.method, request.url.path)
+        return render_error(request.scope, 500, "Internal error; the request changed nothing")

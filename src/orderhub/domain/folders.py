@@ -1,0 +1,29 @@
+"""The folders a new store starts with, and the print-on-demand status each one stands for.
+
+An order's print-on-demand `status` and its back-office folder are one fact: the folder's
+`pod_status`. Canceled stands for no status of its own (a cancelled order keeps the status it
+had and is flagged deleted on the print-on-demand side).
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+
+class FolderSpec(NamedTuple):
+    name: str
+    pod_status: str | None
+
+
+DEFAULT_FOLDERS: tuple[FolderSpec, ...] = (
+    FolderSpec("Received", "received"),
+    FolderSpec("In Progress", "in progress"),
+    FolderSpec("Paid", "paid"),
+    FolderSpec("Stock Allocation", "stock allocation"),
+    FolderSpec("Printing", "printing"),
+    FolderSpec("Quality Control", "quality control"),
+    FolderSpec("Shipped", "shipped"),
+    FolderSpec("Refunded", "refunded"),
+    FolderSpec("Internal Order Query", "internal order query"),
+    FolderSpec("Canceled", None),
+)

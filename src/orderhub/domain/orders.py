@@ -1,0 +1,196 @@
+"""Orders and their items as plain Python: the one shape both protocols read and write.
+
+The store keeps one field per fact; each protocol shows it under its own name. Totals are
+never taken from a client: `compute_totals` derives them from the items and the discounts
+with exact decimal arithmetic.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from orderhub.domain.errors import InvalidInput
+
+ADDRESS_FIELDS: tuple[str, ...] = (
+    "first_name",
+    "last_name",
+    "company",
+    "address1",
+    "address2",
+    "city",
+    "state",
+    "postal_code",
+    "country",
+    "phone",
+)
+SHIPPING_ADDRESS_FIELDS: tuple[str, ...] = (*ADDRESS_FIELDS, "address3", "address4")
+PAYMENT_STATUSES: tuple[str, ...] = (
+    "Approved",
+    "Authorized",
+    "Captured",
+    "Fully Refunded",
+    "Partially Refunded",
+    "Pending",
+    "Rejected",
+    "Voided",
+)
+DELIVERY_TYPES: tuple[str, ...] = ("ship", "noship", "download", "future")
+DEFAULT_SOURCE_NAME = "Order Desk"
+NOTE_MAX_CHARS = 2000
+
+
+@dataclass
+class Item:
+    name: str = ""
+    price: Decimal = Decimal(0)
+    quantity: int = 1
+    weight: Decimal = Decimal(0)
+    code: str = ""
+    delivery_type: str = "ship"
+    category_code: str = ""
+    fulfillment_method: str = ""
+    variation_list: dict[str, Any] = field(default_factory=dict)
+    metadata: dict[str, Any] = field(default_factory=dict)
+    # Print-on-demand only (designs, mockups, label, description, brand).
+    pod_data: dict[str, Any] = field(default_factory=dict)
+    id: int | None = None
+
+
+@dataclass
+class Discount:
+    name: str
+    amount: Decimal
+    code: str = ""
+
+
+@dataclass
+class HistoryEntry:
+    source_name: str
+    note: str
+    date_added: datetime
+    event: str = "note"
+    surface: str = ""
+
+
+@dataclass
+class Order:
+    """An order as stored. `id`, totals and dates are filled in by storage."""
+
+    items: list[Item] = field(default_factory=list)
+    source_name: str = DEFAULT_SOURCE_NAME
+    source_id: str | None = None
+    email: str = ""
+    shipping_method: str = ""
+    shipping_total: Decimal = Decimal(0)
+    handling_total: Decimal = Decimal(0)
+    tax_total: Decimal = Decimal(0)
+    processor_balance: Decimal | None = None
+    refund_total: Decimal = Decimal(0)
+    cc_number_masked: str = ""
+    cc_exp: str = ""
+    processor_response: str = ""
+    payment_type: str = ""
+    payment_status: str = "Captured"
+    customer_id: str = ""
+    ip_address: str = ""
+    tag_color: str = ""
+    tag_name: str = ""
+    fulfillment_name: str = ""
+    fulfillment_id: str = ""
+    folder_id: int | None = None
+    shipping: dict[str, str] = field(default_factory=dict)
+    customer: dict[str, str] = field(default_factory=dict)
+    return_address: dict[str, Any] = field(default_factory=dict)
+    checkout_data: dict[str, Any] = field(default_factory=dict)
+    order_metadata: dict[str, Any] = field(default_factory=dict)
+    discount_list: list[Discount] = field(default_factory=list)
+    order_notes: list[dict[str, Any]] = field(default_factory=list)
+    date_added: datetime | None = None
+    # Print-on-demand only (brand, comment, packing slip, billing address...).
+    pod_data: dict[str, Any] = field(default_factory=dict)
+    # Cancelled through the print-on-demand API: kept, but flagged.
+    deleted: bool = False
+    # Filled in by storage on read.
+    id: int | None = None
+    store_id: int | None = None
+    date_updated: datetime | None = None
+    quantity_total: int = 0
+    weight_total: Decimal = Decimal(0)
+    product_total: Decimal = Decimal(0)
+    discount_total: Decimal = Decimal(0)
+    order_total: Decimal = Decimal(0)
+    email_count: int = 0
+    history: list[HistoryEntry] | None = None
+
+
+@dataclass(frozen=True)
+class Totals:
+    quantity_total: int
+    weight_total: Decimal
+    product_total: Decimal
+    discount_total: Decimal
+    order_total: Decimal
+
+
+def compute_totals(
+    items: list[Item],
+    discounts: list[Discount],
+    shipping_total: Decimal,
+    handling_total: Decimal,
+    tax_total: Decimal,
+) -> Totals:
+    """order_total = products - discounts + shipping + handling + tax."""
+    quantity = sum(item.quantity for item in items)
+    weight = sum((item.weight * item.quantity for item in items), Decimal(0))
+    products = sum((item.price * item.quantity for item in items), Decimal(0))
+    discount = sum((d.amount for d in discounts), Decimal(0))
+    total = products - discount + shipping_total + handling_total + tax_total
+    return Totals(quantity, weight, products, discount, total)
+
+
+def apply_totals(order: Order) -> None:
+    totals = compute_totals(
+        order.items,
+        order.discount_list,
+        order.shipping_total,
+        order.handling_total,
+        order.tax_total,
+    )
+    order.quantity_total = totals.quantity_total
+    order.weight_total = totals.weight_total
+    order.product_total = totals.product_total
+    order.discount_total = totals.discount_total
+    order.order_total = totals.order_total
+
+
+def fill_create_defaults(order: Order) -> None:
+    """The Order Desk create rules: at least one item, a default source, and the address
+    rules of `normalise_addresses`."""
+    if not order.items:
+        raise InvalidInput("order_items: an order needs at least one item")
+    if not order.source_name:
+        order.source_name = DEFAULT_SOURCE_NAME
+    normalise_addresses(order)
+
+
+def normalise_addresses(order: Order) -> None:
+    """One address given is copied to the other; a name or company is required."""
+    has_shipping = any(order.shipping.get(k) for k in SHIPPING_ADDRESS_FIELDS)
+    has_customer = any(order.customer.get(k) for k in ADDRESS_FIELDS)
+    if has_shipping and not has_customer:
+        order.customer = {k: order.shipping.get(k, "") for k in ADDRESS_FIELDS}
+    elif has_customer and not has_shipping:
+        order.shipping = {k: order.customer.get(k, "") for k in ADDRESS_FIELDS}
+    require_name(order)
+
+
+def require_name(order: Order) -> None:
+    for address in (order.shipping, order.customer):
+        if address.get("company") or (address.get("first_name") and address.get("last_name")):
+            return
+    raise InvalidInput(
+        "shipping: an order needs a first and last name or a company in shipping or customer"
+    )

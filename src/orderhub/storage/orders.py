@@ -1,0 +1,572 @@
+"""Orders, items and history in SQL.
+
+Every function takes the caller's connection, so one request's writes are one transaction.
+Every query is scoped by `store_id`. Writers that change an existing order lock its row first
+(`FOR UPDATE` on PostgreSQL; SQLite's write lock is already exclusive), so concurrent item
+edits can never compute totals from a stale item list.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+import orjson
+from sqlalchemy import Connection, and_, delete, func, insert, select, update
+from sqlalchemy.sql import ColumnElement
+
+from orderhub.domain.errors import InvalidInput, NotFound
+from orderhub.domain.money import money_string
+from orderhub.domain.orders import (
+    ADDRESS_FIELDS,
+    SHIPPING_ADDRESS_FIELDS,
+    Discount,
+    HistoryEntry,
+    Item,
+    Order,
+    apply_totals,
+)
+from orderhub.storage.stores import default_folder, find_folder, utcnow
+from orderhub.storage.tables import order_history, order_items, orders
+
+_SIMPLE_FIELDS = (
+    "source_name",
+    "email",
+    "shipping_method",
+    "shipping_total",
+    "handling_total",
+    "tax_total",
+    "refund_total",
+    "cc_number_masked",
+    "cc_exp",
+    "processor_response",
+    "payment_type",
+    "payment_status",
+    "customer_id",
+    "ip_address",
+    "tag_color",
+    "tag_name",
+    "fulfillment_name",
+    "fulfillment_id",
+)
+_TOTAL_FIELDS = ("quantity_total", "weight_total", "product_total", "discount_total", "order_total")
+_JSON_FIELDS = ("return_address", "checkout_data", "order_metadata", "order_notes")
+_ITEM_FIELDS = (
+    "name",
+    "price",
+    "quantity",
+    "weight",
+    "code",
+    "delivery_type",
+    "category_code",
+    "fulfillment_method",
+)
+
+# Columns a list may be sorted by: every scalar column of the order.
+SORTABLE_COLUMNS: dict[str, ColumnElement[Any]] = {
+    name: orders.c[name]
+    for name in (
+        "id",
+        "folder_id",
+        "date_added",
+        "date_updated",
+        "source_id",
+        *_SIMPLE_FIELDS,
+        *_TOTAL_FIELDS,
+        "processor_balance",
+        *(f"shipping_{f}" for f in SHIPPING_ADDRESS_FIELDS),
+        *(f"customer_{f}" for f in ADDRESS_FIELDS),
+    )
+}
+SEARCHABLE_ADDRESS_COLUMNS = tuple(
+    f"{prefix}_{f}"
+    for prefix in ("customer", "shipping")
+    for f in ("first_name", "last_name", "company", "address1", "phone")
+)
+
+
+def _dumps(value: Any) -> str:
+    """PHP-style: an empty map or list is stored (and shown) as []."""
+    return "[]" if not value else orjson.dumps(value).decode()
+
+
+def _loads_map(text: str) -> dict[str, Any]:
+    value = orjson.loads(text)
+    return value if isinstance(value, dict) else {}
+
+
+def order_row_values(order: Order) -> dict[str, Any]:
+    values: dict[str, Any] = {name: getattr(order, name) for name in _SIMPLE_FIELDS}
+    values.update({name: getattr(order, name) for name in _TOTAL_FIELDS})
+    values["processor_balance"] = (
+        order.order_total if order.processor_balance is None else order.processor_balance
+    )
+    for name in SHIPPING_ADDRESS_FIELDS:
+        values[f"shipping_{name}"] = order.shipping.get(name, "")
+    for name in ADDRESS_FIELDS:
+        values[f"customer_{name}"] = order.customer.get(name, "")
+    for name in _JSON_FIELDS:
+        values[name] = _dumps(getattr(order, name))
+    values["pod_data"] = orjson.dumps(order.pod_data).decode()
+    values["deleted"] = order.deleted
+    values["discount_list"] = _dumps(
+        [
+            {"name": d.name, "code": d.code, "amount": money_string(d.amount)}
+            for d in order.discount_list
+        ]
+    )
+    return values
+
+
+def item_row_values(item: Item) -> dict[str, Any]:
+    values = {name: getattr(item, name) for name in _ITEM_FIELDS}
+    values["variation_list"] = _dumps(item.variation_list)
+    values["metadata"] = _dumps(item.metadata)
+    values["pod_data"] = orjson.dumps(item.pod_data).decode()
+    return values
+
+
+def _resolve_folder(conn: Connection, store_id: int, folder_id: int | None) -> int:
+    if folder_id is None:
+        return default_folder(conn, store_id).id
+    if find_folder(conn, store_id, folder_id=folder_id) is None:
+        raise InvalidInput(f"folder_id: folder {folder_id} does not exist in this store")
+    return folder_id
+
+
+# How automatic history entries name the surface a change came through.
+SURFACE_SOURCE_NAMES = {"orderdesk": "API", "pod": "Print-on-demand API", "cli": "CLI"}
+
+
+def record_history(
+    conn: Connection,
+    store_id: int,
+    order_id: int,
+    note: str,
+    *,
+    event: str,
+    surface: str,
+    source_name: str = "",
+    now: datetime,
+) -> None:
+    conn.execute(
+        insert(order_history).values(
+            order_id=order_id,
+            store_id=store_id,
+            source_name=source_name or SURFACE_SOURCE_NAMES.get(surface, surface),
+            note=note,
+            event=event,
+            surface=surface,
+            date_added=now,
+        )
+    )
+
+
+# --- writes ---------------------------------------------------------------------------
+
+
+def find_by_source(conn: Connection, store_id: int, source_name: str, source_id: str) -> int | None:
+    return conn.execute(
+        select(orders.c.id).where(
+            orders.c.store_id == store_id,
+            orders.c.source_name == source_name,
+            orders.c.source_id == source_id,
+        )
+    ).scalar_one_or_none()
+
+
+def create_order(
+    conn: Connection,
+    store_id: int,
+    order: Order,
+    *,
+    surface: str,
+    default_source_id: bool = True,
+) -> int:
+    """Insert a validated order. A blank `source_id` becomes the new internal id (the Order
+    Desk rule) unless `default_source_id` is off."""
+    now = utcnow()
+    apply_totals(order)
+    values = order_row_values(order)
+    values.update(
+        store_id=store_id,
+        folder_id=_resolve_folder(conn, store_id, order.folder_id),
+        source_id=order.source_id or None,
+        date_added=order.date_added or now,
+        date_updated=now,
+    )
+    order_id = int(
+        conn.execute(insert(orders).values(**values).returning(orders.c.id)).scalar_one()
+    )
+    if not order.source_id and default_source_id:
+        conn.execute(update(orders).where(orders.c.id == order_id).values(source_id=str(order_id)))
+    _insert_items(conn, store_id, order_id, order.items, start=0)
+    record_history(
+        conn, store_id, order_id, "Order created", event="created", surface=surface, now=now
+    )
+    return order_id
+
+
+def _insert_items(
+    conn: Connection, store_id: int, order_id: int, items: Iterable[Item], *, start: int
+) -> None:
+    rows = [
+        {**item_row_values(item), "order_id": order_id, "store_id": store_id, "position": start + i}
+        for i, item in enumerate(items)
+    ]
+    if rows:
+        conn.execute(insert(order_items), rows)
+
+
+def lock_order(conn: Connection, store_id: int, order_id: int) -> Any:
+    row = conn.execute(
+        select(
+            orders.c.id,
+            orders.c.folder_id,
+            orders.c.source_name,
+            orders.c.source_id,
+            orders.c.date_added,
+        )
+        .where(orders.c.id == order_id, orders.c.store_id == store_id)
+        .with_for_update()
+    ).first()
+    if row is None:
+        raise NotFound(f"Order {order_id} not found")
+    return row
+
+
+def replace_order(
+    conn: Connection, store_id: int, order_id: int, order: Order, *, surface: str
+) -> None:
+    """Full replacement (Order Desk PUT). Identity fields a client may leave out — folder,
+    source name and id, date added — keep their stored values; everything else omitted is
+    blanked. Items with an `id` are updated, items without are added, the rest removed."""
+    current = lock_order(conn, store_id, order_id)
+    existing_ids = set(
+        conn.execute(select(order_items.c.id).where(order_items.c.order_id == order_id)).scalars()
+    )
+    for item in order.items:
+        if item.id is not None and item.id not in existing_ids:
+            raise InvalidInput(f"order_items: item {item.id} does not belong to order {order_id}")
+    now = utcnow()
+    apply_totals(order)
+    values = order_row_values(order)
+    values.update(
+        folder_id=_resolve_folder(conn, store_id, order.folder_id)
+        if order.folder_id is not None
+        else current.folder_id,
+        source_id=order.source_id or current.source_id,
+        date_added=order.date_added or current.date_added,
+        date_updated=now,
+    )
+    if order.source_name == "":
+        values["source_name"] = current.source_name
+    conn.execute(update(orders).where(orders.c.id == order_id).values(**values))
+
+    kept = {item.id for item in order.items if item.id is not None}
+    removed = existing_ids - kept
+    if removed:
+        conn.execute(delete(order_items).where(order_items.c.id.in_(removed)))
+    for position, item in enumerate(order.items):
+        if item.id is not None:
+            conn.execute(
+                update(order_items)
+                .where(order_items.c.id == item.id)
+                .values(**item_row_values(item), position=position)
+            )
+        else:
+            _insert_items(conn, store_id, order_id, [item], start=position)
+    note = "Order updated"
+    if values["folder_id"] != current.folder_id:
+        note = f"Order updated and moved from folder {current.folder_id} to {values['folder_id']}"
+    record_history(conn, store_id, order_id, note, event="updated", surface=surface, now=now)
+
+
+def delete_order(conn: Connection, store_id: int, order_id: int) -> None:
+    lock_order(conn, store_id, order_id)
+    conn.execute(delete(order_history).where(order_history.c.order_id == order_id))
+    conn.execute(delete(order_items).where(order_items.c.order_id == order_id))
+    conn.execute(delete(orders).where(orders.c.id == order_id))
+
+
+def add_history_note(
+    conn: Connection, store_id: int, order_id: int, note: str, source_name: str, *, surface: str
+) -> None:
+    lock_order(conn, store_id, order_id)
+    now = utcnow()
+    record_history(
+        conn,
+        store_id,
+        order_id,
+        note,
+        event="note",
+        surface=surface,
+        source_name=source_name,
+        now=now,
+    )
+    conn.execute(update(orders).where(orders.c.id == order_id).values(date_updated=now))
+
+
+def add_item(conn: Connection, store_id: int, order_id: int, item: Item, *, surface: str) -> int:
+    lock_order(conn, store_id, order_id)
+    position = conn.execute(
+        select(func.coalesce(func.max(order_items.c.position) + 1, 0)).where(
+            order_items.c.order_id == order_id
+        )
+    ).scalar_one()
+    item_id = int(
+        conn.execute(
+            insert(order_items)
+            .values(
+                **item_row_values(item), order_id=order_id, store_id=store_id, position=position
+            )
+            .returning(order_items.c.id)
+        ).scalar_one()
+    )
+    _after_item_change(conn, store_id, order_id, f"Item {item_id} added", surface)
+    return item_id
+
+
+def update_item(
+    conn: Connection, store_id: int, order_id: int, item: Item, *, surface: str
+) -> None:
+    assert item.id is not None
+    lock_order(conn, store_id, order_id)
+    changed = conn.execute(
+        update(order_items)
+        .where(order_items.c.id == item.id, order_items.c.order_id == order_id)
+        .values(**item_row_values(item))
+    ).rowcount
+    if not changed:
+        raise NotFound(f"Order Item {item.id} not found")
+    _after_item_change(conn, store_id, order_id, f"Item {item.id} updated", surface)
+
+
+def delete_item(
+    conn: Connection, store_id: int, order_id: int, item_id: int, *, surface: str
+) -> None:
+    lock_order(conn, store_id, order_id)
+    removed = conn.execute(
+        delete(order_items).where(order_items.c.id == item_id, order_items.c.order_id == order_id)
+    ).rowcount
+    if not removed:
+        raise NotFound(f"Order Item {item_id} not found")
+    _after_item_change(conn, store_id, order_id, f"Item {item_id} removed", surface)
+
+
+def _after_item_change(
+    conn: Connection, store_id: int, order_id: int, note: str, surface: str
+) -> None:
+    """Recompute the totals from the items as they now are (the order row is locked)."""
+    order = load_orders(conn, store_id, [order_id], with_history=False)[0]
+    apply_totals(order)
+    now = utcnow()
+    conn.execute(
+        update(orders)
+        .where(orders.c.id == order_id)
+        .values(
+            **{name: getattr(order, name) for name in _TOTAL_FIELDS},
+            date_updated=now,
+        )
+    )
+    record_history(conn, store_id, order_id, note, event="items", surface=surface, now=now)
+
+
+# --- reads ----------------------------------------------------------------------------
+
+
+def _row_to_item(row: Any) -> Item:
+    return Item(
+        id=row.id,
+        name=row.name,
+        price=row.price,
+        quantity=row.quantity,
+        weight=row.weight,
+        code=row.code,
+        delivery_type=row.delivery_type,
+        category_code=row.category_code,
+        fulfillment_method=row.fulfillment_method,
+        variation_list=_loads_map(row.variation_list),
+        metadata=_loads_map(row.metadata),
+        pod_data=_loads_map(row.pod_data),
+    )
+
+
+def _row_to_order(row: Any) -> Order:
+    mapping = row._mapping
+    order = Order(
+        id=row.id,
+        store_id=row.store_id,
+        folder_id=row.folder_id,
+        source_id=row.source_id,
+        date_added=row.date_added,
+        date_updated=row.date_updated,
+        processor_balance=row.processor_balance,
+        shipping={f: mapping[f"shipping_{f}"] for f in SHIPPING_ADDRESS_FIELDS},
+        customer={f: mapping[f"customer_{f}"] for f in ADDRESS_FIELDS},
+        return_address=_loads_map(row.return_address),
+        checkout_data=_loads_map(row.checkout_data),
+        order_metadata=_loads_map(row.order_metadata),
+        order_notes=orjson.loads(row.order_notes),
+        pod_data=_loads_map(row.pod_data),
+        deleted=bool(row.deleted),
+        discount_list=[
+            Discount(name=d.get("name", ""), code=d.get("code", ""), amount=Decimal(d["amount"]))
+            for d in orjson.loads(row.discount_list)
+        ],
+    )
+    for name in (*_SIMPLE_FIELDS, *_TOTAL_FIELDS):
+        setattr(order, name, mapping[name])
+    return order
+
+
+def load_orders(
+    conn: Connection, store_id: int, ids: Sequence[int], *, with_history: bool
+) -> list[Order]:
+    """Hydrate whole orders (items, history, email counts) for the given ids, in that order,
+    with one query per table whatever the number of orders."""
+    if not ids:
+        return []
+    rows = conn.execute(
+        select(orders).where(orders.c.store_id == store_id, orders.c.id.in_(ids))
+    ).all()
+    by_id = {row.id: _row_to_order(row) for row in rows}
+    for row in conn.execute(
+        select(order_items)
+        .where(order_items.c.order_id.in_(list(by_id)))
+        .order_by(order_items.c.order_id, order_items.c.position, order_items.c.id)
+    ):
+        by_id[row.order_id].items.append(_row_to_item(row))
+    if with_history:
+        for order in by_id.values():
+            order.history = []
+        for row in conn.execute(
+            select(order_history)
+            .where(order_history.c.order_id.in_(list(by_id)))
+            .order_by(order_history.c.order_id, order_history.c.id)
+        ):
+            by_id[row.order_id].history.append(  # type: ignore[union-attr]
+                HistoryEntry(row.source_name, row.note, row.date_added, row.event, row.surface)
+            )
+    _fill_email_counts(conn, store_id, list(by_id.values()))
+    return [by_id[i] for i in ids if i in by_id]
+
+
+def _fill_email_counts(conn: Connection, store_id: int, loaded: list[Order]) -> None:
+    emails = {o.email for o in loaded if o.email}
+    if not emails:
+        return
+    counts: dict[str, int] = dict(
+        conn.execute(
+            select(orders.c.email, func.count())
+            .where(orders.c.store_id == store_id, orders.c.email.in_(emails))
+            .group_by(orders.c.email)
+        ).all()
+    )
+    for order in loaded:
+        order.email_count = int(counts.get(order.email, 0))
+
+
+def get_order(
+    conn: Connection, store_id: int, order_id: int, *, with_history: bool = True
+) -> Order:
+    found = load_orders(conn, store_id, [order_id], with_history=with_history)
+    if not found:
+        raise NotFound(f"Order {order_id} not found")
+    return found[0]
+
+
+def get_items(conn: Connection, store_id: int, order_id: int) -> list[Item]:
+    exists = conn.execute(
+        select(orders.c.id).where(orders.c.id == order_id, orders.c.store_id == store_id)
+    ).first()
+    if exists is None:
+        raise NotFound(f"Order {order_id} not found")
+    rows = conn.execute(
+        select(order_items)
+        .where(order_items.c.order_id == order_id)
+        .order_by(order_items.c.position, order_items.c.id)
+    )
+    return [_row_to_item(row) for row in rows]
+
+
+def get_item(conn: Connection, store_id: int, order_id: int, item_id: int) -> Item:
+    for item in get_items(conn, store_id, order_id):
+        if item.id == item_id:
+            return item
+    raise NotFound(f"Order Item {item_id} not found")
+
+
+@dataclass
+class OrderQuery:
+    """A protocol-neutral order search; every condition present is ANDed."""
+
+    ids: list[int] | None = None
+    folder_ids: list[int] | None = None
+    source_id: str | None = None
+    source_name: str | None = None
+    email: str | None = None
+    customer_id: str | None = None
+    added_from: datetime | None = None
+    added_to: datetime | None = None
+    updated_from: datetime | None = None
+    updated_to: datetime | None = None
+    since_id: int | None = None
+    address_contains: dict[str, str] = field(default_factory=dict)
+    sort: str = "date_added"
+    descending: bool = True
+
+
+def _conditions(store_id: int, query: OrderQuery) -> list[ColumnElement[bool]]:
+    conds: list[ColumnElement[bool]] = [orders.c.store_id == store_id]
+    if query.ids is not None:
+        conds.append(orders.c.id.in_(query.ids))
+    if query.folder_ids is not None:
+        conds.append(orders.c.folder_id.in_(query.folder_ids))
+    if query.source_id is not None:
+        conds.append(orders.c.source_id == query.source_id)
+    if query.source_name is not None:
+        conds.append(orders.c.source_name == query.source_name)
+    if query.email is not None:
+        conds.append(func.lower(orders.c.email) == query.email.lower())
+    if query.customer_id is not None:
+        conds.append(orders.c.customer_id == query.customer_id)
+    if query.added_from is not None:
+        conds.append(orders.c.date_added >= query.added_from)
+    if query.added_to is not None:
+        conds.append(orders.c.date_added <= query.added_to)
+    if query.updated_from is not None:
+        conds.append(orders.c.date_updated >= query.updated_from)
+    if query.updated_to is not None:
+        conds.append(orders.c.date_updated <= query.updated_to)
+    if query.since_id is not None:
+        conds.append(orders.c.id > query.since_id)
+    for column, needle in query.address_contains.items():
+        escaped = needle.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        conds.append(func.lower(orders.c[column]).like(f"%{escaped}%", escape="\\"))
+    return conds
+
+
+def search_order_ids(
+    conn: Connection, store_id: int, query: OrderQuery, *, limit: int, offset: int
+) -> list[int]:
+    """Ids of one page. Selecting ids first keeps a deep page on the index; the rows are
+    hydrated afterwards by `load_orders` for just this page."""
+    column = SORTABLE_COLUMNS[query.sort]
+    order_by = (column.desc(), orders.c.id.desc()) if query.descending else (column, orders.c.id)
+    stmt = (
+        select(orders.c.id)
+        .where(and_(*_conditions(store_id, query)))
+        .order_by(*order_by)
+        .limit(limit)
+        .offset(offset)
+    )
+    return [int(i) for i in conn.execute(stmt).scalars()]
+
+
+def count_orders(conn: Connection, store_id: int, query: OrderQuery) -> int:
+    stmt = select(func.count()).select_from(orders).where(and_(*_conditions(store_id, query)))
+    return int(conn.execute(stmt).scalar_one())

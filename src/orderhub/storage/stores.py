@@ -1,0 +1,206 @@
+"""Stores, their credentials and their folders."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import orjson
+from sqlalchemy import Connection, func, insert, select, update
+
+from orderhub.domain import credentials
+from orderhub.domain.errors import NotFound
+from orderhub.domain.folders import DEFAULT_FOLDERS
+from orderhub.storage.tables import folders, stores
+
+
+@dataclass(frozen=True)
+class Store:
+    id: int
+    name: str
+    api_key_hint: str
+    pod_app_id: str
+    timezone: str
+    settings: dict[str, Any]
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class NewStore:
+    """What `create_store` hands back once: the only time the API key exists in clear."""
+
+    store: Store
+    api_key: str
+    pod_secret: str
+
+
+@dataclass(frozen=True)
+class Folder:
+    id: int
+    name: str
+    position: int
+    pod_status: str | None
+
+
+def utcnow() -> datetime:
+    """Naive UTC to the second: what the wire shows and what both engines store alike."""
+    return datetime.now(UTC).replace(tzinfo=None, microsecond=0)
+
+
+def _row_to_store(row: Any) -> Store:
+    return Store(
+        id=row.id,
+        name=row.name,
+        api_key_hint=row.api_key_hint,
+        pod_app_id=row.pod_app_id,
+        timezone=row.timezone,
+        settings=orjson.loads(row.settings),
+        created_at=row.created_at,
+    )
+
+
+_STORE_COLUMNS = (
+    stores.c.id,
+    stores.c.name,
+    stores.c.api_key_hint,
+    stores.c.pod_app_id,
+    stores.c.timezone,
+    stores.c.settings,
+    stores.c.created_at,
+)
+
+
+def create_store(
+    conn: Connection,
+    name: str,
+    *,
+    timezone: str = "UTC",
+    settings: dict[str, Any] | None = None,
+) -> NewStore:
+    api_key = credentials.new_api_key()
+    pod_secret = credentials.new_pod_secret()
+    app_id = _unused_app_id(conn)
+    store_id = conn.execute(
+        insert(stores)
+        .values(
+            name=name,
+            api_key_hash=credentials.hash_api_key(api_key),
+            api_key_hint=credentials.api_key_hint(api_key),
+            pod_app_id=app_id,
+            pod_secret=pod_secret,
+            timezone=timezone,
+            settings=orjson.dumps(settings or {}).decode(),
+            created_at=utcnow(),
+        )
+        .returning(stores.c.id)
+    ).scalar_one()
+    conn.execute(
+        insert(folders),
+        [
+            {"store_id": store_id, "name": spec.name, "position": i, "pod_status": spec.pod_status}
+            for i, spec in enumerate(DEFAULT_FOLDERS)
+        ],
+    )
+    return NewStore(store=get_store(conn, store_id), api_key=api_key, pod_secret=pod_secret)
+
+
+def _unused_app_id(conn: Connection) -> str:
+    while True:
+        candidate = credentials.new_pod_app_id()
+        taken = conn.execute(select(stores.c.id).where(stores.c.pod_app_id == candidate)).first()
+        if taken is None:
+            return candidate
+
+
+def get_store(conn: Connection, store_id: int) -> Store:
+    row = conn.execute(select(*_STORE_COLUMNS).where(stores.c.id == store_id)).first()
+    if row is None:
+        raise NotFound(f"store {store_id} not found")
+    return _row_to_store(row)
+
+
+def list_stores(conn: Connection) -> list[Store]:
+    rows = conn.execute(select(*_STORE_COLUMNS).order_by(stores.c.id)).all()
+    return [_row_to_store(row) for row in rows]
+
+
+def count_stores(conn: Connection) -> int:
+    return int(conn.execute(select(func.count()).select_from(stores)).scalar_one())
+
+
+def authenticate(conn: Connection, store_id: int, api_key: str) -> Store | None:
+    """The store whose id and key both match, else None. The key check is constant-time,
+    and a missing store costs the same hash as a present one."""
+    row = conn.execute(
+        select(*_STORE_COLUMNS, stores.c.api_key_hash).where(stores.c.id == store_id)
+    ).first()
+    stored_hash = row.api_key_hash if row is not None else b"\0" * 32
+    if credentials.api_key_matches(api_key, stored_hash) and row is not None:
+        return _row_to_store(row)
+    return None
+
+
+def rotate_api_key(conn: Connection, store_id: int) -> str:
+    get_store(conn, store_id)
+    api_key = credentials.new_api_key()
+    conn.execute(
+        update(stores)
+        .where(stores.c.id == store_id)
+        .values(
+            api_key_hash=credentials.hash_api_key(api_key),
+            api_key_hint=credentials.api_key_hint(api_key),
+        )
+    )
+    return api_key
+
+
+def update_settings(
+    conn: Connection, store_id: int, changes: dict[str, Any], remove: tuple[str, ...] = ()
+) -> Store:
+    current = get_store(conn, store_id).settings
+    current.update(changes)
+    for name in remove:
+        current.pop(name, None)
+    conn.execute(
+        update(stores)
+        .where(stores.c.id == store_id)
+        .values(settings=orjson.dumps(current).decode())
+    )
+    return get_store(conn, store_id)
+
+
+def pod_secret(conn: Connection, store_id: int) -> str:
+    return str(
+        conn.execute(select(stores.c.pod_secret).where(stores.c.id == store_id)).scalar_one()
+    )
+
+
+def list_folders(conn: Connection, store_id: int) -> list[Folder]:
+    rows = conn.execute(
+        select(folders.c.id, folders.c.name, folders.c.position, folders.c.pod_status)
+        .where(folders.c.store_id == store_id)
+        .order_by(folders.c.position, folders.c.id)
+    ).all()
+    return [Folder(row.id, row.name, row.position, row.pod_status) for row in rows]
+
+
+def find_folder(
+    conn: Connection, store_id: int, *, folder_id: int | None = None, name: str | None = None
+) -> Folder | None:
+    query = select(folders.c.id, folders.c.name, folders.c.position, folders.c.pod_status).where(
+        folders.c.store_id == store_id
+    )
+    if folder_id is not None:
+        query = query.where(folders.c.id == folder_id)
+    if name is not None:
+        query = query.where(folders.c.name == name)
+    row = conn.execute(query.limit(1)).first()
+    return Folder(row.id, row.name, row.position, row.pod_status) if row else None
+
+
+def default_folder(conn: Connection, store_id: int) -> Folder:
+    folder_list = list_folders(conn, store_id)
+    if not folder_list:
+        raise NotFound(f"store {store_id} has no folders")
+    return folder_list[0]

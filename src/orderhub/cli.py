@@ -9,6 +9,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from orderhub.cli_orders import orders_app
 from orderhub.config import Settings
 from orderhub.domain.dates import store_zone
 from orderhub.domain.errors import OrderhubError
@@ -27,6 +28,7 @@ key_app = typer.Typer(help="API keys.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(store_app, name="store")
 app.add_typer(key_app, name="key")
+app.add_typer(orders_app, name="orders")
 
 console = Console()
 err = Console(stderr=True)

@@ -1,0 +1,533 @@
+"""orderhub benchmark: every scenario on SQLite and PostgreSQL, with two reference floors
+measured in the same run, written to bench/results/ as JSON and Markdown.
+
+    make bench                          # full run (1M-order store; ~15-25 min on 2 cores)
+    .venv/bin/python bench/run.py --quick   # small stores, short runs (a smoke test)
+
+Everything runs on loopback. The server is `orderhub serve` in a subprocess; load comes
+from wrk (bench/setup.sh installs it); seeding uses the same bulk path as
+`orderhub orders import`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import secrets
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import httpx
+import orjson
+import psycopg
+
+from orderhub.cli_orders import run_import
+from orderhub.storage import migrate, stores
+from orderhub.storage.database import Database
+
+ROOT = Path(__file__).resolve().parent.parent
+LUA = ROOT / "bench" / "lua"
+RESULTS = ROOT / "bench" / "results"
+POSTGRES_URL = os.environ.get("BENCH_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
+
+# (scenario, metric, target, which way is better)
+TARGETS: dict[str, dict[str, Any]] = {
+    "get_order": {"rps": {"sqlite": 3000, "postgres": 2000}, "p99_ms": 25, "exec_ms": 1},
+    "post_order": {"rps": {"sqlite": 1000, "postgres": 700}},
+    "list_50": {"rps": {"sqlite": 600, "postgres": 600}},
+    "bulk_import": {"orders_per_s": {"sqlite": 20000}},
+    "deep_page": {"ratio_max": 10},
+    "filtered_count": {"exec_ms": 50},
+}
+
+
+@dataclass
+class Result:
+    scenario: str
+    backend: str
+    rps: float | None = None
+    p50_ms: float | None = None
+    p95_ms: float | None = None
+    p99_ms: float | None = None
+    errors: int = 0
+    requests: int = 0
+    exec_ms_median: float | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def machine_facts() -> dict[str, Any]:
+    cpu = "unknown"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    commit = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
+    ).stdout.strip()
+    dirty = bool(
+        subprocess.run(
+            ["git", "status", "--porcelain", "--untracked-files=no"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+        ).stdout.strip()
+    )
+    return {
+        "date": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "cores": os.cpu_count(),
+        "cpu": cpu,
+        "python": platform.python_version(),
+        "commit": commit + ("+dirty" if dirty else ""),
+    }
+
+
+@contextmanager
+def database(backend: str) -> Iterator[str]:
+    if backend == "sqlite":
+        tmp = Path(tempfile.mkdtemp(prefix="orderhub-bench-"))
+        try:
+            yield f"sqlite:///{tmp / 'bench.db'}"
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+        return
+    name = f"orderhub_bench_{secrets.token_hex(3)}"
+    with psycopg.connect(POSTGRES_URL, autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    base = POSTGRES_URL.rsplit("/", 1)[0]
+    try:
+        yield f"postgresql+psycopg://{base.split('://', 1)[1]}/{name}"
+    finally:
+        with psycopg.connect(POSTGRES_URL, autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def order_line(i: int, tag: str) -> bytes:
+    return orjson.dumps(
+        {
+            "source_id": f"{tag}-{i}",
+            "source_name": "Seed",
+            "email": f"c{i % 5000}@example.com",
+            "date_added": f"2025-{1 + i % 12:02d}-{1 + i % 28:02d} {i % 24:02d}:00:00",
+            "shipping_total": 4.5,
+            "shipping": {
+                "first_name": "Seed",
+                "last_name": f"Customer{i % 997}",
+                "address1": "1 Main St",
+                "city": "Springfield",
+                "postal_code": "62701",
+                "country": "US",
+            },
+            "order_items": [
+                {"name": "T-Shirt", "code": "TS-1", "price": 19.99, "quantity": 2, "weight": 0.5},
+                {"name": "Mug", "code": "MUG-1", "price": 7.25, "quantity": 1, "weight": 1.25},
+                {"name": "Sticker", "code": "ST-1", "price": 1.5, "quantity": 4},
+            ],
+        }
+    )
+
+
+def seed(db: Database, store_id: int, count: int, tag: str, workdir: Path) -> float:
+    """Seed `count` orders through the CLI import path; returns orders per second."""
+    path = workdir / f"{tag}.jsonl"
+    with path.open("wb") as f:
+        for i in range(count):
+            f.write(order_line(i, tag) + b"\n")
+    started = time.perf_counter()
+    summary = run_import(db, store_id, path, "jsonl", quiet=True)
+    elapsed = time.perf_counter() - started
+    path.unlink()
+    if summary.imported != count:
+        raise RuntimeError(
+            f"seeding imported {summary.imported} of {count}: {summary.rejected[:3]}"
+        )
+    return count / elapsed
+
+
+def new_store(db: Database, name: str) -> stores.NewStore:
+    with db.write() as conn:
+        return stores.create_store(conn, name, settings={"rate_limit_capacity": 0})
+
+
+@contextmanager
+def server(url: str, workers: int) -> Iterator[str]:
+    port = free_port()
+    env = {
+        **os.environ,
+        "ORDERHUB_DATABASE_URL": url,
+        "ORDERHUB_RATE_LIMIT_CAPACITY": "0",
+        "ORDERHUB_DB_POOL_SIZE": "16",
+    }
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "orderhub", "serve", "--port", str(port), "--workers", str(workers)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            httpx.get(base + "/docs", timeout=1)
+            break
+        except httpx.TransportError:
+            time.sleep(0.1)
+    else:
+        proc.kill()
+        raise RuntimeError("orderhub did not start")
+    try:
+        yield base
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+
+
+def wrk(
+    base: str,
+    script: str,
+    env: dict[str, str],
+    *,
+    seconds: int,
+    connections: int,
+    threads: int = 2,
+) -> dict[str, Any]:
+    command = [
+        "wrk",
+        f"-t{threads}",
+        f"-c{connections}",
+        f"-d{seconds}s",
+        "--timeout",
+        "5s",
+        "-s",
+        str(LUA / script),
+        base,
+    ]
+    out = subprocess.run(
+        command,
+        env={**os.environ, **env, "BENCH_LUA_DIR": str(LUA)},
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    line = next(line for line in out.splitlines() if line.startswith("WRKJSON "))
+    data: dict[str, Any] = json.loads(line[len("WRKJSON ") :])
+    data["rps"] = data["requests"] / (data["duration_us"] / 1e6)
+    data["errors"] = sum(
+        data[k]
+        for k in ("connect_errors", "read_errors", "write_errors", "status_errors", "timeouts")
+    )
+    return data
+
+
+def exec_times(base: str, path: str, headers: dict[str, str], n: int = 50) -> list[float]:
+    """Server-reported `execution_time` of n sequential requests, in ms."""
+    times = []
+    with httpx.Client(base_url=base, headers=headers, timeout=30) as client:
+        for _ in range(n):
+            body = client.get(path).json()
+            times.append(float(body["execution_time"].split()[0]) * 1000)
+    return times
+
+
+def load_scenario(
+    name: str, backend: str, base: str, script: str, env: dict[str, str], args: argparse.Namespace
+) -> Result:
+    data = wrk(base, script, env, seconds=args.seconds, connections=args.connections)
+    return Result(
+        scenario=name,
+        backend=backend,
+        rps=round(data["rps"], 1),
+        p50_ms=round(data["p50_us"] / 1000, 2),
+        p95_ms=round(data["p95_us"] / 1000, 2),
+        p99_ms=round(data["p99_us"] / 1000, 2),
+        errors=data["errors"],
+        requests=data["requests"],
+    )
+
+
+def storage_floor(url: str) -> dict[str, float]:
+    """The same order rows written and read straight through the driver, one process."""
+    n = 5000
+    db = Database(url)
+    store = new_store(db, "floor")
+    from sqlalchemy import insert, select
+
+    from orderhub.domain.orders import Item, Order, apply_totals
+    from orderhub.storage.orders import item_row_values, order_row_values
+    from orderhub.storage.tables import order_items, orders
+
+    with db.read() as conn:
+        folder_id = stores.default_folder(conn, store.store.id).id
+    template = Order(
+        items=[Item(name="T", price=Decimal("19.99"), quantity=2) for _ in range(3)],
+        shipping={"first_name": "A", "last_name": "B"},
+    )
+    apply_totals(template)
+    now = dt.datetime(2025, 1, 1)
+    started = time.perf_counter()
+    ids = []
+    for i in range(n):
+        with db.write() as conn:
+            values = order_row_values(template)
+            values.update(
+                store_id=store.store.id,
+                folder_id=folder_id,
+                source_name="floor",
+                source_id=str(i),
+                date_added=now,
+                date_updated=now,
+            )
+            oid = conn.execute(insert(orders).values(**values).returning(orders.c.id)).scalar_one()
+            conn.execute(
+                insert(order_items),
+                [
+                    {**item_row_values(item), "order_id": oid, "store_id": store.store.id}
+                    for item in template.items
+                ],
+            )
+            ids.append(oid)
+    insert_rate = n / (time.perf_counter() - started)
+    started = time.perf_counter()
+    for oid in ids:
+        with db.read() as conn:
+            conn.execute(select(orders).where(orders.c.id == oid)).one()
+            conn.execute(select(order_items).where(order_items.c.order_id == oid)).all()
+    read_rate = n / (time.perf_counter() - started)
+    db.dispose()
+    return {"insert_orders_per_s": round(insert_rate, 1), "read_orders_per_s": round(read_rate, 1)}
+
+
+def run_backend(
+    backend: str, args: argparse.Namespace, workdir: Path
+) -> tuple[list[Result], dict[str, float]]:
+    results: list[Result] = []
+    with database(backend) as url:
+        db = Database(url)
+        migrate.upgrade(db)
+        floor = storage_floor(url)
+        print(f"[{backend}] storage floor {floor}", flush=True)
+
+        small = new_store(db, "bench-small")
+        seed(db, small.store.id, 20, "small", workdir)
+        medium = new_store(db, "bench-100k")
+        seed(db, medium.store.id, args.medium, "medium", workdir)
+        large = new_store(db, "bench-large")
+        rate = seed(db, large.store.id, args.large, "large", workdir)
+        results.append(
+            Result(
+                "bulk_import", backend, extra={"orders": args.large, "orders_per_s": round(rate)}
+            )
+        )
+        print(f"[{backend}] bulk import {rate:.0f} orders/s", flush=True)
+        db.dispose()
+
+        def creds(s: stores.NewStore) -> dict[str, str]:
+            return {"BENCH_STORE_ID": str(s.store.id), "BENCH_API_KEY": s.api_key}
+
+        def headers(s: stores.NewStore) -> dict[str, str]:
+            return {"ORDERDESK-STORE-ID": str(s.store.id), "ORDERDESK-API-KEY": s.api_key}
+
+        with server(url, args.workers) as base:
+            with httpx.Client(base_url=base, headers=headers(small)) as client:
+                one = client.get("/api/v2/orders", params={"limit": 1}).json()["orders"][0]["id"]
+            plan = [
+                ("http_ceiling", "get.lua", {**creds(small), "BENCH_PATH": "/api/v2/test"}),
+                ("get_order", "get.lua", {**creds(small), "BENCH_PATH": f"/api/v2/orders/{one}"}),
+                ("list_50", "get.lua", {**creds(medium), "BENCH_PATH": "/api/v2/orders?limit=50"}),
+                (
+                    "post_order",
+                    "post_order.lua",
+                    {**creds(small), "BENCH_RUN_TAG": secrets.token_hex(3)},
+                ),
+            ]
+            for name, script, env in plan:
+                result = load_scenario(name, backend, base, script, env, args)
+                if name == "get_order":
+                    times = exec_times(base, f"/api/v2/orders/{one}", headers(small))
+                    result.exec_ms_median = round(statistics.median(times), 3)
+                results.append(result)
+                print(f"[{backend}] {name}: {asdict(result)}", flush=True)
+
+            deep_offset = args.large // 2
+            page1 = exec_times(base, "/api/v2/orders?limit=50", headers(large), n=10)
+            deep = exec_times(
+                base, f"/api/v2/orders?limit=50&offset={deep_offset}", headers(large), n=10
+            )
+            folder = (
+                "/api/v2/orders?limit=1&search_start_date=2025-03-01&search_end_date=2025-03-31"
+            )
+            counted = exec_times(base, folder, headers(large), n=10)
+            results.append(
+                Result(
+                    "deep_page",
+                    backend,
+                    extra={
+                        "orders": args.large,
+                        "offset": deep_offset,
+                        "page1_ms": round(statistics.median(page1), 2),
+                        "deep_ms": round(statistics.median(deep), 2),
+                        "ratio": round(statistics.median(deep) / statistics.median(page1), 2),
+                    },
+                )
+            )
+            results.append(
+                Result(
+                    "filtered_count",
+                    backend,
+                    exec_ms_median=round(statistics.median(counted), 2),
+                    extra={"orders": args.large, "filter": "one month of date_added"},
+                )
+            )
+            print(
+                f"[{backend}] deep/count: {asdict(results[-2])} {asdict(results[-1])}", flush=True
+            )
+    return results, floor
+
+
+def verdicts(results: list[Result]) -> list[str]:
+    out = []
+    for r in results:
+        t = TARGETS.get(r.scenario, {})
+        if "rps" in t and r.rps is not None and r.backend in t["rps"]:
+            want = t["rps"][r.backend]
+            out.append(
+                f"{r.scenario} {r.backend}: {r.rps:.0f} req/s vs target {want} "
+                f"({'met' if r.rps >= want else f'missed by {100 * (1 - r.rps / want):.0f}%'})"
+            )
+        if "p99_ms" in t and r.p99_ms is not None:
+            out.append(
+                f"{r.scenario} {r.backend}: p99 {r.p99_ms} ms vs ≤ {t['p99_ms']} ms "
+                f"({'met' if r.p99_ms <= t['p99_ms'] else 'missed'})"
+            )
+        if "exec_ms" in t and r.exec_ms_median is not None:
+            out.append(
+                f"{r.scenario} {r.backend}: execution_time median {r.exec_ms_median} ms vs ≤ "
+                f"{t['exec_ms']} ms ({'met' if r.exec_ms_median <= t['exec_ms'] else 'missed'})"
+            )
+        if "orders_per_s" in t and r.backend in t["orders_per_s"]:
+            want, got = t["orders_per_s"][r.backend], r.extra["orders_per_s"]
+            out.append(
+                f"bulk import {r.backend}: {got} orders/s vs {want} "
+                f"({'met' if got >= want else f'missed by {100 * (1 - got / want):.0f}%'})"
+            )
+        if "ratio_max" in t:
+            ratio = r.extra["ratio"]
+            out.append(
+                f"deep page {r.backend}: offset {r.extra['offset']} is {ratio}× page 1 "
+                f"({'met' if ratio <= t['ratio_max'] else 'missed'})"
+            )
+    return out
+
+
+def markdown(
+    facts: dict[str, Any], results: list[Result], floors: dict[str, Any], args: argparse.Namespace
+) -> str:
+    lines = [
+        f"# orderhub benchmark — {facts['date']}",
+        "",
+        f"Machine: {facts['cores']} cores, {facts['cpu']}, Python {facts['python']}; commit "
+        f"{facts['commit']}; {args.workers} server workers, wrk 2 threads / {args.connections} "
+        f"connections, {args.seconds} s per scenario, load generator on the same machine.",
+        "",
+        "| scenario | db | req/s | × ceiling | p50 ms | p95 ms | p99 ms | errors "
+        "| exec ms (median) | other |",
+        "|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    ceilings = {r.backend: r.rps for r in results if r.scenario == "http_ceiling"}
+    for r in results:
+        ratio = f"{r.rps / ceilings[r.backend]:.2f}" if r.rps and ceilings.get(r.backend) else ""
+        extra = ", ".join(f"{k}={v}" for k, v in r.extra.items())
+        cells = [
+            r.scenario,
+            r.backend,
+            f"{r.rps:.0f}" if r.rps else "",
+            ratio,
+            r.p50_ms or "",
+            r.p95_ms or "",
+            r.p99_ms or "",
+            r.errors if r.rps else "",
+            r.exec_ms_median or "",
+            extra,
+        ]
+        lines.append("| " + " | ".join(str(c) for c in cells) + " |")
+    lines += [
+        "",
+        "Storage floor (the same rows through the driver, one process, one order per transaction):",
+        "",
+    ]
+    for backend, floor in floors.items():
+        lines.append(
+            f"- {backend}: {floor['insert_orders_per_s']} orders/s written, "
+            f"{floor['read_orders_per_s']} orders/s read"
+        )
+    lines += ["", "Against the targets:", ""] + [f"- {v}" for v in verdicts(results)]
+    return "\n".join(lines) + "\n"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--backends", default="sqlite,postgres")
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--medium", type=int, default=100_000, help="orders in the list store")
+    parser.add_argument(
+        "--large", type=int, default=1_000_000, help="orders in the deep-page store"
+    )
+    parser.add_argument("--quick", action="store_true", help="small stores, 3 s runs")
+    args = parser.parse_args()
+    if args.quick:
+        args.medium, args.large, args.seconds = 2_000, 20_000, 3
+    if shutil.which("wrk") is None:
+        sys.exit("wrk is not installed: run bench/setup.sh")
+    facts = machine_facts()
+    all_results: list[Result] = []
+    floors: dict[str, Any] = {}
+    with tempfile.TemporaryDirectory(prefix="orderhub-bench-data-") as tmp:
+        for backend in args.backends.split(","):
+            results, floor = run_backend(backend, args, Path(tmp))
+            all_results += results
+            floors[backend] = floor
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M")
+    suffix = "-quick" if args.quick else ""
+    payload = {
+        "machine": facts,
+        "args": vars(args),
+        "floors": floors,
+        "results": [asdict(r) for r in all_results],
+        "verdicts": verdicts(all_results),
+    }
+    (RESULTS / f"{stamp}{suffix}.json").write_text(json.dumps(payload, indent=2))
+    report = markdown(facts, all_results, floors, args)
+    (RESULTS / f"{stamp}{suffix}.md").write_text(report)
+    (RESULTS / f"latest{suffix}.md").write_text(report)
+    print(report)
+
+
+if __name__ == "__main__":
+    main()

@@ -15,7 +15,7 @@ from decimal import Decimal
 from typing import Any
 
 import orjson
-from sqlalchemy import Connection, and_, delete, func, insert, select, update
+from sqlalchemy import Connection, and_, bindparam, delete, func, insert, select, update
 from sqlalchemy.sql import ColumnElement
 
 from orderhub.domain.errors import InvalidInput, NotFound
@@ -88,6 +88,41 @@ SEARCHABLE_ADDRESS_COLUMNS = tuple(
 )
 
 
+# Hot statements are built once with bind parameters: SQLAlchemy then compiles each a single
+# time, and a request pays only for its parameters (building a statement per call costs more
+# than running it on SQLite).
+_INSERT_ORDER = insert(orders).returning(orders.c.id)
+_INSERT_HISTORY = insert(order_history)
+_FIND_BY_SOURCE = select(orders.c.id).where(
+    orders.c.store_id == bindparam("p_store_id"),
+    orders.c.source_name == bindparam("p_source_name"),
+    orders.c.source_id == bindparam("p_source_id"),
+)
+_UPDATE_ORDER = update(orders).where(orders.c.id == bindparam("p_order_id"))
+_ORDERS_BY_IDS = select(orders).where(
+    orders.c.store_id == bindparam("p_store_id"),
+    orders.c.id.in_(bindparam("p_ids", expanding=True)),
+)
+_ITEMS_BY_ORDER_IDS = (
+    select(order_items)
+    .where(order_items.c.order_id.in_(bindparam("p_ids", expanding=True)))
+    .order_by(order_items.c.order_id, order_items.c.position, order_items.c.id)
+)
+_HISTORY_BY_ORDER_IDS = (
+    select(order_history)
+    .where(order_history.c.order_id.in_(bindparam("p_ids", expanding=True)))
+    .order_by(order_history.c.order_id, order_history.c.id)
+)
+_EMAIL_COUNTS = (
+    select(orders.c.email, func.count())
+    .where(
+        orders.c.store_id == bindparam("p_store_id"),
+        orders.c.email.in_(bindparam("p_emails", expanding=True)),
+    )
+    .group_by(orders.c.email)
+)
+
+
 def _dumps(value: Any) -> str:
     """PHP-style: an empty map or list is stored (and shown) as []."""
     return "[]" if not value else orjson.dumps(value).decode()
@@ -153,15 +188,16 @@ def record_history(
     now: datetime,
 ) -> None:
     conn.execute(
-        insert(order_history).values(
-            order_id=order_id,
-            store_id=store_id,
-            source_name=source_name or SURFACE_SOURCE_NAMES.get(surface, surface),
-            note=note,
-            event=event,
-            surface=surface,
-            date_added=now,
-        )
+        _INSERT_HISTORY,
+        {
+            "order_id": order_id,
+            "store_id": store_id,
+            "source_name": source_name or SURFACE_SOURCE_NAMES.get(surface, surface),
+            "note": note,
+            "event": event,
+            "surface": surface,
+            "date_added": now,
+        },
     )
 
 
@@ -170,11 +206,8 @@ def record_history(
 
 def find_by_source(conn: Connection, store_id: int, source_name: str, source_id: str) -> int | None:
     return conn.execute(
-        select(orders.c.id).where(
-            orders.c.store_id == store_id,
-            orders.c.source_name == source_name,
-            orders.c.source_id == source_id,
-        )
+        _FIND_BY_SOURCE,
+        {"p_store_id": store_id, "p_source_name": source_name, "p_source_id": source_id},
     ).scalar_one_or_none()
 
 
@@ -198,11 +231,9 @@ def create_order(
         date_added=order.date_added or now,
         date_updated=now,
     )
-    order_id = int(
-        conn.execute(insert(orders).values(**values).returning(orders.c.id)).scalar_one()
-    )
+    order_id = int(conn.execute(_INSERT_ORDER, values).scalar_one())
     if not order.source_id and default_source_id:
-        conn.execute(update(orders).where(orders.c.id == order_id).values(source_id=str(order_id)))
+        conn.execute(_UPDATE_ORDER, {"p_order_id": order_id, "source_id": str(order_id)})
     _insert_items(conn, store_id, order_id, order.items, start=0)
     record_history(
         conn, store_id, order_id, "Order created", event="created", surface=surface, now=now
@@ -221,18 +252,21 @@ def _insert_items(
         conn.execute(insert(order_items), rows)
 
 
+_LOCK_ORDER = (
+    select(
+        orders.c.id,
+        orders.c.folder_id,
+        orders.c.source_name,
+        orders.c.source_id,
+        orders.c.date_added,
+    )
+    .where(orders.c.id == bindparam("p_order_id"), orders.c.store_id == bindparam("p_store_id"))
+    .with_for_update()
+)
+
+
 def lock_order(conn: Connection, store_id: int, order_id: int) -> Any:
-    row = conn.execute(
-        select(
-            orders.c.id,
-            orders.c.folder_id,
-            orders.c.source_name,
-            orders.c.source_id,
-            orders.c.date_added,
-        )
-        .where(orders.c.id == order_id, orders.c.store_id == store_id)
-        .with_for_update()
-    ).first()
+    row = conn.execute(_LOCK_ORDER, {"p_order_id": order_id, "p_store_id": store_id}).first()
     if row is None:
         raise NotFound(f"Order {order_id} not found")
     return row
@@ -264,7 +298,7 @@ def replace_order(
     )
     if order.source_name == "":
         values["source_name"] = current.source_name
-    conn.execute(update(orders).where(orders.c.id == order_id).values(**values))
+    conn.execute(_UPDATE_ORDER, {"p_order_id": order_id, **values})
 
     kept = {item.id for item in order.items if item.id is not None}
     removed = existing_ids - kept
@@ -430,24 +464,14 @@ def load_orders(
     with one query per table whatever the number of orders."""
     if not ids:
         return []
-    rows = conn.execute(
-        select(orders).where(orders.c.store_id == store_id, orders.c.id.in_(ids))
-    ).all()
+    rows = conn.execute(_ORDERS_BY_IDS, {"p_store_id": store_id, "p_ids": list(ids)}).all()
     by_id = {row.id: _row_to_order(row) for row in rows}
-    for row in conn.execute(
-        select(order_items)
-        .where(order_items.c.order_id.in_(list(by_id)))
-        .order_by(order_items.c.order_id, order_items.c.position, order_items.c.id)
-    ):
+    for row in conn.execute(_ITEMS_BY_ORDER_IDS, {"p_ids": list(by_id)}):
         by_id[row.order_id].items.append(_row_to_item(row))
     if with_history:
         for order in by_id.values():
             order.history = []
-        for row in conn.execute(
-            select(order_history)
-            .where(order_history.c.order_id.in_(list(by_id)))
-            .order_by(order_history.c.order_id, order_history.c.id)
-        ):
+        for row in conn.execute(_HISTORY_BY_ORDER_IDS, {"p_ids": list(by_id)}):
             by_id[row.order_id].history.append(  # type: ignore[union-attr]
                 HistoryEntry(row.source_name, row.note, row.date_added, row.event, row.surface)
             )
@@ -460,11 +484,7 @@ def _fill_email_counts(conn: Connection, store_id: int, loaded: list[Order]) -> 
     if not emails:
         return
     counts: dict[str, int] = dict(
-        conn.execute(
-            select(orders.c.email, func.count())
-            .where(orders.c.store_id == store_id, orders.c.email.in_(emails))
-            .group_by(orders.c.email)
-        ).all()
+        conn.execute(_EMAIL_COUNTS, {"p_store_id": store_id, "p_emails": list(emails)}).all()
     )
     for order in loaded:
         order.email_count = int(counts.get(order.email, 0))

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import orjson
-from sqlalchemy import Connection, func, insert, select, update
+from sqlalchemy import Connection, bindparam, func, insert, select, update
 
 from orderhub.domain import credentials
 from orderhub.domain.errors import NotFound
@@ -129,12 +129,15 @@ def count_stores(conn: Connection) -> int:
     return int(conn.execute(select(func.count()).select_from(stores)).scalar_one())
 
 
+_AUTHENTICATE = select(*_STORE_COLUMNS, stores.c.api_key_hash).where(
+    stores.c.id == bindparam("p_store_id")
+)
+
+
 def authenticate(conn: Connection, store_id: int, api_key: str) -> Store | None:
     """The store whose id and key both match, else None. The key check is constant-time,
     and a missing store costs the same hash as a present one."""
-    row = conn.execute(
-        select(*_STORE_COLUMNS, stores.c.api_key_hash).where(stores.c.id == store_id)
-    ).first()
+    row = conn.execute(_AUTHENTICATE, {"p_store_id": store_id}).first()
     stored_hash = row.api_key_hash if row is not None else b"\0" * 32
     if credentials.api_key_matches(api_key, stored_hash) and row is not None:
         return _row_to_store(row)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -23,6 +24,7 @@ from orderhub.domain.errors import OrderhubError
 from orderhub.ratelimit import build_rate_limiter
 from orderhub.storage.database import Database
 from orderhub.storage.migrate import schema_state
+from orderhub.storage.store_cache import CredentialCache
 
 log = logging.getLogger("orderhub")
 
@@ -86,6 +88,7 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
     app.state.settings = settings
     app.state.db = db
     app.state.rate_limiter = limiter
+    app.state.credential_cache = CredentialCache[Any](settings.auth_cache_seconds)
     app.include_router(orderdesk.router)
     openapi.install(app)
     app.add_middleware(

@@ -37,6 +37,9 @@ class Settings(BaseSettings):
     db_pool_size: int = Field(default=8, ge=1)
     db_max_overflow: int = Field(default=16, ge=0)
     idempotency_ttl_hours: int = Field(default=24, ge=1)
+    auth_cache_seconds: float = Field(
+        default=5.0, ge=0, description="how long a verified credential is trusted without a query"
+    )
 
     @cached_property
     def effective_database_url(self) -> str:

@@ -121,6 +121,7 @@ class RedisRateLimiter:
     """Buckets shared by every orderhub process that points at the same Redis."""
 
     WARN_EVERY = 30.0
+    blocking = True  # a network call: callers on an event loop run it in a thread
 
     def __init__(
         self, redis_url: str, capacity: int, refill_per_second: float, prefix: str = "orderhub:rl:"

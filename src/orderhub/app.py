@@ -54,11 +54,11 @@ def render_error(
 
 
 def open_database(settings: Settings) -> Database:
-    return Database(
-        settings.effective_database_url,
-        pool_size=settings.db_pool_size,
-        max_overflow=settings.db_max_overflow,
-    )
+    url = settings.effective_database_url
+    overflow = settings.db_max_overflow
+    if overflow is None:
+        overflow = 64 if url.startswith("sqlite") else 16
+    return Database(url, pool_size=settings.db_pool_size, max_overflow=overflow)
 
 
 def create_app(settings: Settings | None = None, *, database: Database | None = None) -> FastAPI:

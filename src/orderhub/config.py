@@ -35,7 +35,9 @@ class Settings(BaseSettings):
     )
 
     db_pool_size: int = Field(default=8, ge=1)
-    db_max_overflow: int = Field(default=16, ge=0)
+    # SQLite connections are cheap, and the pool must outnumber the 40 worker threads (the
+    # event loop also reads); PostgreSQL's are not, and the server caps them.
+    db_max_overflow: int | None = Field(default=None, ge=0, description="default 64 SQLite, 16 PG")
     idempotency_ttl_hours: int = Field(default=24, ge=1)
     auth_cache_seconds: float = Field(
         default=5.0, ge=0, description="how long a verified credential is trusted without a query"

@@ -99,7 +99,18 @@ _FIND_BY_SOURCE = select(orders.c.id).where(
     orders.c.source_id == bindparam("p_source_id"),
 )
 _UPDATE_ORDER = update(orders).where(orders.c.id == bindparam("p_order_id"))
-_ORDERS_BY_IDS = select(orders).where(
+_same_email = orders.alias("same_email")
+_EMAIL_COUNT = (
+    select(func.count())
+    .where(
+        _same_email.c.store_id == orders.c.store_id,
+        _same_email.c.email == orders.c.email,
+        orders.c.email != "",
+    )
+    .scalar_subquery()
+    .label("email_count")
+)
+_ORDERS_BY_IDS = select(orders, _EMAIL_COUNT).where(
     orders.c.store_id == bindparam("p_store_id"),
     orders.c.id.in_(bindparam("p_ids", expanding=True)),
 )
@@ -112,14 +123,6 @@ _HISTORY_BY_ORDER_IDS = (
     select(order_history)
     .where(order_history.c.order_id.in_(bindparam("p_ids", expanding=True)))
     .order_by(order_history.c.order_id, order_history.c.id)
-)
-_EMAIL_COUNTS = (
-    select(orders.c.email, func.count())
-    .where(
-        orders.c.store_id == bindparam("p_store_id"),
-        orders.c.email.in_(bindparam("p_emails", expanding=True)),
-    )
-    .group_by(orders.c.email)
 )
 
 
@@ -454,6 +457,7 @@ def _row_to_order(row: Any) -> Order:
     )
     for name in (*_SIMPLE_FIELDS, *_TOTAL_FIELDS):
         setattr(order, name, mapping[name])
+    order.email_count = int(mapping.get("email_count") or 0)
     return order
 
 
@@ -475,19 +479,7 @@ def load_orders(
             by_id[row.order_id].history.append(  # type: ignore[union-attr]
                 HistoryEntry(row.source_name, row.note, row.date_added, row.event, row.surface)
             )
-    _fill_email_counts(conn, store_id, list(by_id.values()))
     return [by_id[i] for i in ids if i in by_id]
-
-
-def _fill_email_counts(conn: Connection, store_id: int, loaded: list[Order]) -> None:
-    emails = {o.email for o in loaded if o.email}
-    if not emails:
-        return
-    counts: dict[str, int] = dict(
-        conn.execute(_EMAIL_COUNTS, {"p_store_id": store_id, "p_emails": list(emails)}).all()
-    )
-    for order in loaded:
-        order.email_count = int(counts.get(order.email, 0))
 
 
 def get_order(

@@ -6,15 +6,17 @@ from datetime import timedelta
 from typing import Any
 
 from fastapi import APIRouter, Depends, Request
+from sqlalchemy import Connection
 from sqlalchemy.exc import IntegrityError
 from starlette.responses import Response
 
+from orderhub.api import db
 from orderhub.api.openapi import body_schema
 from orderhub.api.orderdesk.auth import current_store
 from orderhub.api.orderdesk.bodies import json_body, path_id
 from orderhub.api.orderdesk.envelope import success
 from orderhub.api.orderdesk.models import HistoryNoteIn, OrderIn, parse_body
-from orderhub.api.orderdesk.params import parse_order_query, parse_page
+from orderhub.api.orderdesk.params import Page, parse_order_query, parse_page
 from orderhub.api.orderdesk.wire import order_dict
 from orderhub.domain.errors import Conflict
 from orderhub.domain.orders import Order, fill_create_defaults, normalise_addresses
@@ -36,16 +38,18 @@ def _duplicate(source_name: str, source_id: str, existing_id: int) -> Conflict:
 
 
 @router.get("/orders", summary="List and search orders")
-def list_orders(request: Request, store: Store = Depends(current_store)) -> Response:
+async def list_orders(request: Request, store: Store = Depends(current_store)) -> Response:
     params = request.query_params
-    with request.app.state.db.read() as conn:
+
+    def work(conn: Connection) -> tuple[Page, int, list[Order]]:
         query = parse_order_query(conn, store, params)
         page = parse_page(params)
         total = repo.count_orders(conn, store.id, query)
         ids = repo.search_order_ids(conn, store.id, query, limit=page.limit, offset=page.offset)
-        found = repo.load_orders(
-            conn, store.id, ids, with_history=params.get("get_order_history") == "1"
-        )
+        with_history = params.get("get_order_history") == "1"
+        return page, total, repo.load_orders(conn, store.id, ids, with_history=with_history)
+
+    page, total, found = await db.read(request, work)
     return success(
         request,
         took_message=True,
@@ -122,10 +126,13 @@ def _rate_headers(request: Request) -> dict[str, str]:
 
 
 @router.get("/orders/{order_id}", summary="Get one order")
-def get_order(order_id: str, request: Request, store: Store = Depends(current_store)) -> Response:
+async def get_order(
+    order_id: str, request: Request, store: Store = Depends(current_store)
+) -> Response:
     oid = path_id(order_id, "Order")
-    with request.app.state.db.read() as conn:
-        order = repo.get_order(conn, store.id, oid, with_history=False)
+    order = await db.read(
+        request, lambda conn: repo.get_order(conn, store.id, oid, with_history=False)
+    )
     return success(request, took_message=True, order=order_dict(order))
 
 

@@ -30,7 +30,7 @@ from orderhub.domain.orders import (
     apply_totals,
 )
 from orderhub.storage.stores import default_folder, find_folder, utcnow
-from orderhub.storage.tables import order_history, order_items, orders
+from orderhub.storage.tables import folders, order_history, order_items, orders
 
 _SIMPLE_FIELDS = (
     "source_name",
@@ -92,6 +92,17 @@ SEARCHABLE_ADDRESS_COLUMNS = tuple(
 # time, and a request pays only for its parameters (building a statement per call costs more
 # than running it on SQLite).
 _INSERT_ORDER = insert(orders).returning(orders.c.id)
+_INSERT_ORDER_IN_FIRST_FOLDER = (
+    insert(orders)
+    .values(
+        folder_id=select(folders.c.id)
+        .where(folders.c.store_id == bindparam("p_folder_store_id"))
+        .order_by(folders.c.position, folders.c.id)
+        .limit(1)
+        .scalar_subquery()
+    )
+    .returning(orders.c.id)
+)
 _INSERT_HISTORY = insert(order_history)
 _FIND_BY_SOURCE = select(orders.c.id).where(
     orders.c.store_id == bindparam("p_store_id"),
@@ -229,12 +240,17 @@ def create_order(
     values = order_row_values(order)
     values.update(
         store_id=store_id,
-        folder_id=_resolve_folder(conn, store_id, order.folder_id),
         source_id=order.source_id or None,
         date_added=order.date_added or now,
         date_updated=now,
     )
-    order_id = int(conn.execute(_INSERT_ORDER, values).scalar_one())
+    if order.folder_id is None:
+        statement = _INSERT_ORDER_IN_FIRST_FOLDER
+        values["p_folder_store_id"] = store_id
+    else:
+        statement = _INSERT_ORDER
+        values["folder_id"] = _resolve_folder(conn, store_id, order.folder_id)
+    order_id = int(conn.execute(statement, values).scalar_one())
     if not order.source_id and default_source_id:
         conn.execute(_UPDATE_ORDER, {"p_order_id": order_id, "source_id": str(order_id)})
     _insert_items(conn, store_id, order_id, order.items, start=0)

@@ -202,8 +202,17 @@ def find_folder(
     return Folder(row.id, row.name, row.position, row.pod_status) if row else None
 
 
+_DEFAULT_FOLDER = (
+    select(folders.c.id, folders.c.name, folders.c.position, folders.c.pod_status)
+    .where(folders.c.store_id == bindparam("p_store_id"))
+    .order_by(folders.c.position, folders.c.id)
+    .limit(1)
+)
+
+
 def default_folder(conn: Connection, store_id: int) -> Folder:
-    folder_list = list_folders(conn, store_id)
-    if not folder_list:
+    """The store's first folder, where new orders go unless told otherwise."""
+    row = conn.execute(_DEFAULT_FOLDER, {"p_store_id": store_id}).first()
+    if row is None:
         raise NotFound(f"store {store_id} has no folders")
-    return folder_list[0]
+    return Folder(row.id, row.name, row.position, row.pod_status)

@@ -92,14 +92,13 @@ def create_order(
                         {"Idempotent-Replayed": "true", **_rate_headers(request)},
                         media_type="application/json",
                     )
-            if order.source_id:
-                existing = repo.find_by_source(conn, store.id, order.source_name, order.source_id)
-                if existing is not None:
-                    raise _duplicate(order.source_name, order.source_id, existing)
+            # A duplicate (source_name, source_id) is caught by the unique index below.
             order_id = repo.create_order(conn, store.id, order, surface=SURFACE)
-            created = repo.get_order(conn, store.id, order_id, with_history=False)
-            response = success(request, message="Order Created", order=order_dict(created))
+            response = None
             if key is not None:
+                # The stored response must be the one this transaction commits.
+                created = repo.get_order(conn, store.id, order_id, with_history=False)
+                response = success(request, message="Order Created", order=order_dict(created))
                 idempotency.record(
                     conn,
                     store.id,
@@ -108,9 +107,14 @@ def create_order(
                     response.status_code,
                     bytes(response.body),
                 )
+        if response is None:
+            # Read back after commit, outside the write lock that other writers wait for.
+            with state.db.read() as conn:
+                created = repo.get_order(conn, store.id, order_id, with_history=False)
+            response = success(request, message="Order Created", order=order_dict(created))
         return response
     except IntegrityError:
-        # Lost a race with a concurrent create of the same (source_name, source_id).
+        # The store already has this (source_name, source_id), or a concurrent create won.
         if not order.source_id:
             raise
         with state.db.read() as conn:

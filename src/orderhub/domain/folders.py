@@ -27,3 +27,7 @@ DEFAULT_FOLDERS: tuple[FolderSpec, ...] = (
     FolderSpec("Internal Order Query", "internal order query"),
     FolderSpec("Canceled", None),
 )
+
+POD_STATUSES: tuple[str, ...] = tuple(
+    spec.pod_status for spec in DEFAULT_FOLDERS if spec.pod_status is not None
+)

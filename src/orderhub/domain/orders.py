@@ -13,6 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 from orderhub.domain.errors import InvalidInput
+from orderhub.domain.fulfilment import Shipment, fulfilment_status
 
 ADDRESS_FIELDS: tuple[str, ...] = (
     "first_name",
@@ -124,6 +125,12 @@ class Order:
     order_total: Decimal = Decimal(0)
     email_count: int = 0
     history: list[HistoryEntry] | None = None
+    shipments: list[Shipment] = field(default_factory=list)
+
+    @property
+    def fulfillment_status(self) -> str:
+        ordered = {item.id: item.quantity for item in self.items if item.id is not None}
+        return fulfilment_status(ordered, self.shipments)
 
 
 @dataclass(frozen=True)

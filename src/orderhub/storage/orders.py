@@ -8,7 +8,8 @@ edits can never compute totals from a stale item list.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
@@ -19,6 +20,7 @@ from sqlalchemy import Connection, and_, bindparam, delete, func, insert, select
 from sqlalchemy.sql import ColumnElement
 
 from orderhub.domain.errors import InvalidInput, NotFound
+from orderhub.domain.inventory import StockPolicy, demand, difference
 from orderhub.domain.money import money_string
 from orderhub.domain.orders import (
     ADDRESS_FIELDS,
@@ -29,6 +31,8 @@ from orderhub.domain.orders import (
     Order,
     apply_totals,
 )
+from orderhub.storage.inventory import apply_stock, stock_policy
+from orderhub.storage.shipment_rows import load_for_orders as load_shipments
 from orderhub.storage.stores import default_folder, find_folder, utcnow
 from orderhub.storage.tables import folders, order_history, order_items, orders
 
@@ -218,6 +222,30 @@ def record_history(
 # --- writes ---------------------------------------------------------------------------
 
 
+def _policy(conn: Connection, store_id: int, policy: StockPolicy | None) -> StockPolicy:
+    return policy if policy is not None else stock_policy(conn, store_id)
+
+
+def _demand_of(conn: Connection, order_id: int) -> dict[str, int]:
+    rows = conn.execute(
+        select(order_items.c.code, order_items.c.quantity).where(order_items.c.order_id == order_id)
+    )
+    return demand((row.code, row.quantity) for row in rows)
+
+
+@contextmanager
+def _stock_follows(
+    conn: Connection, store_id: int, order_id: int, policy: StockPolicy | None
+) -> Iterator[None]:
+    """Whatever the block does to the order's items, inventory stock follows (when the
+    store has it switched on): units taken for what was added, given back for what went."""
+    resolved = _policy(conn, store_id, policy)
+    before = _demand_of(conn, order_id) if resolved.enabled else {}
+    yield
+    if resolved.enabled:
+        apply_stock(conn, store_id, difference(before, _demand_of(conn, order_id)), resolved)
+
+
 def find_by_source(conn: Connection, store_id: int, source_name: str, source_id: str) -> int | None:
     return conn.execute(
         _FIND_BY_SOURCE,
@@ -232,6 +260,7 @@ def create_order(
     *,
     surface: str,
     default_source_id: bool = True,
+    stock: StockPolicy | None = None,
 ) -> int:
     """Insert a validated order. A blank `source_id` becomes the new internal id (the Order
     Desk rule) unless `default_source_id` is off."""
@@ -254,6 +283,10 @@ def create_order(
     if not order.source_id and default_source_id:
         conn.execute(_UPDATE_ORDER, {"p_order_id": order_id, "source_id": str(order_id)})
     _insert_items(conn, store_id, order_id, order.items, start=0)
+    resolved = _policy(conn, store_id, stock)
+    if resolved.enabled:
+        taken = demand((item.code, item.quantity) for item in order.items)
+        apply_stock(conn, store_id, taken, resolved)
     record_history(
         conn, store_id, order_id, "Order created", event="created", surface=surface, now=now
     )
@@ -292,12 +325,25 @@ def lock_order(conn: Connection, store_id: int, order_id: int) -> Any:
 
 
 def replace_order(
-    conn: Connection, store_id: int, order_id: int, order: Order, *, surface: str
+    conn: Connection,
+    store_id: int,
+    order_id: int,
+    order: Order,
+    *,
+    surface: str,
+    stock: StockPolicy | None = None,
 ) -> None:
     """Full replacement (Order Desk PUT). Identity fields a client may leave out — folder,
     source name and id, date added — keep their stored values; everything else omitted is
     blanked. Items with an `id` are updated, items without are added, the rest removed."""
     current = lock_order(conn, store_id, order_id)
+    with _stock_follows(conn, store_id, order_id, stock):
+        _replace_locked(conn, store_id, order_id, order, current, surface)
+
+
+def _replace_locked(
+    conn: Connection, store_id: int, order_id: int, order: Order, current: Any, surface: str
+) -> None:
     existing_ids = set(
         conn.execute(select(order_items.c.id).where(order_items.c.order_id == order_id)).scalars()
     )
@@ -338,10 +384,13 @@ def replace_order(
     record_history(conn, store_id, order_id, note, event="updated", surface=surface, now=now)
 
 
-def delete_order(conn: Connection, store_id: int, order_id: int) -> None:
+def delete_order(
+    conn: Connection, store_id: int, order_id: int, *, stock: StockPolicy | None = None
+) -> None:
     lock_order(conn, store_id, order_id)
-    conn.execute(delete(order_history).where(order_history.c.order_id == order_id))
-    conn.execute(delete(order_items).where(order_items.c.order_id == order_id))
+    with _stock_follows(conn, store_id, order_id, stock):
+        conn.execute(delete(order_history).where(order_history.c.order_id == order_id))
+        conn.execute(delete(order_items).where(order_items.c.order_id == order_id))
     conn.execute(delete(orders).where(orders.c.id == order_id))
 
 
@@ -363,8 +412,23 @@ def add_history_note(
     conn.execute(update(orders).where(orders.c.id == order_id).values(date_updated=now))
 
 
-def add_item(conn: Connection, store_id: int, order_id: int, item: Item, *, surface: str) -> int:
+def add_item(
+    conn: Connection,
+    store_id: int,
+    order_id: int,
+    item: Item,
+    *,
+    surface: str,
+    stock: StockPolicy | None = None,
+) -> int:
     lock_order(conn, store_id, order_id)
+    with _stock_follows(conn, store_id, order_id, stock):
+        item_id = _insert_one_item(conn, store_id, order_id, item)
+    _after_item_change(conn, store_id, order_id, f"Item {item_id} added", surface)
+    return item_id
+
+
+def _insert_one_item(conn: Connection, store_id: int, order_id: int, item: Item) -> int:
     position = conn.execute(
         select(func.coalesce(func.max(order_items.c.position) + 1, 0)).where(
             order_items.c.order_id == order_id
@@ -379,32 +443,47 @@ def add_item(conn: Connection, store_id: int, order_id: int, item: Item, *, surf
             .returning(order_items.c.id)
         ).scalar_one()
     )
-    _after_item_change(conn, store_id, order_id, f"Item {item_id} added", surface)
     return item_id
 
 
 def update_item(
-    conn: Connection, store_id: int, order_id: int, item: Item, *, surface: str
+    conn: Connection,
+    store_id: int,
+    order_id: int,
+    item: Item,
+    *,
+    surface: str,
+    stock: StockPolicy | None = None,
 ) -> None:
     assert item.id is not None
     lock_order(conn, store_id, order_id)
-    changed = conn.execute(
-        update(order_items)
-        .where(order_items.c.id == item.id, order_items.c.order_id == order_id)
-        .values(**item_row_values(item))
-    ).rowcount
+    with _stock_follows(conn, store_id, order_id, stock):
+        changed = conn.execute(
+            update(order_items)
+            .where(order_items.c.id == item.id, order_items.c.order_id == order_id)
+            .values(**item_row_values(item))
+        ).rowcount
     if not changed:
         raise NotFound(f"Order Item {item.id} not found")
     _after_item_change(conn, store_id, order_id, f"Item {item.id} updated", surface)
 
 
 def delete_item(
-    conn: Connection, store_id: int, order_id: int, item_id: int, *, surface: str
+    conn: Connection,
+    store_id: int,
+    order_id: int,
+    item_id: int,
+    *,
+    surface: str,
+    stock: StockPolicy | None = None,
 ) -> None:
     lock_order(conn, store_id, order_id)
-    removed = conn.execute(
-        delete(order_items).where(order_items.c.id == item_id, order_items.c.order_id == order_id)
-    ).rowcount
+    with _stock_follows(conn, store_id, order_id, stock):
+        removed = conn.execute(
+            delete(order_items).where(
+                order_items.c.id == item_id, order_items.c.order_id == order_id
+            )
+        ).rowcount
     if not removed:
         raise NotFound(f"Order Item {item_id} not found")
     _after_item_change(conn, store_id, order_id, f"Item {item_id} removed", surface)
@@ -488,6 +567,8 @@ def load_orders(
     by_id = {row.id: _row_to_order(row) for row in rows}
     for row in conn.execute(_ITEMS_BY_ORDER_IDS, {"p_ids": list(by_id)}):
         by_id[row.order_id].items.append(_row_to_item(row))
+    for order_id, found in load_shipments(conn, list(by_id)).items():
+        by_id[order_id].shipments = found
     if with_history:
         for order in by_id.values():
             order.history = []
@@ -505,6 +586,13 @@ def get_order(
     if not found:
         raise NotFound(f"Order {order_id} not found")
     return found[0]
+
+
+def order_exists(conn: Connection, store_id: int, order_id: int) -> bool:
+    found = conn.execute(
+        select(orders.c.id).where(orders.c.id == order_id, orders.c.store_id == store_id)
+    ).first()
+    return found is not None
 
 
 def get_items(conn: Connection, store_id: int, order_id: int) -> list[Item]:

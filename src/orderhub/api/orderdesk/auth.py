@@ -11,6 +11,7 @@ from fastapi import Request
 from starlette.concurrency import run_in_threadpool
 
 from orderhub.domain.errors import OrderhubError
+from orderhub.domain.inventory import StockPolicy
 from orderhub.ratelimit import Decision
 from orderhub.storage import stores
 from orderhub.storage.stores import Store
@@ -50,6 +51,11 @@ async def current_store(request: Request) -> Store:
     if not decision.allowed:
         raise RateLimited(decision.retry_after)
     return store
+
+
+def stock_of(store: Store) -> StockPolicy:
+    """The store's stock rules, from the settings verified with its credentials."""
+    return StockPolicy.from_settings(store.settings)
 
 
 def _lookup(db: Any, store_id: int, api_key: str) -> Store | None:

@@ -7,7 +7,7 @@ GET-merge-PUT client sends back (`id`, totals, `order_shipments`...) are accepte
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Any, TypeVar
 
@@ -15,6 +15,8 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationEr
 
 from orderhub.domain.dates import parse_datetime
 from orderhub.domain.errors import InvalidInput, OrderhubError
+from orderhub.domain.fulfilment import Shipment, ShipmentLine
+from orderhub.domain.inventory import InventoryItem
 from orderhub.domain.money import parse_decimal
 from orderhub.domain.orders import (
     ADDRESS_FIELDS,
@@ -319,3 +321,98 @@ def describe_errors(exc: ValidationError, limit: int = 5) -> str:
         parts.append(f"{path or 'request body'}: {message}")
     more = len(exc.errors()) - limit
     return "; ".join(parts) + (f"; and {more} more" if more > 0 else "")
+
+
+class ShipmentLineIn(_Lenient):
+    id: OptionalId = None
+    code: Text = ""
+    quantity: Whole = 1
+
+
+class ShipmentIn(_Lenient):
+    tracking_number: Annotated[str, BeforeValidator(_text), Field(min_length=1, max_length=100)]
+    carrier_code: Text = ""
+    shipment_method: Text = ""
+    weight: Text = ""
+    cost: Text = ""
+    status: Text = ""
+    tracking_url: Annotated[str, BeforeValidator(_text), Field(max_length=500)] = ""
+    label_format: Text = ""
+    label_image: LongText = ""
+    print_status: Text = "0"
+    cart_shipment_id: Text = ""
+    label_shipment_id: Text = ""
+    date_shipped: Text = ""
+    order_items: list[ShipmentLineIn] | None = None
+
+    @field_validator("order_items", mode="before")
+    @classmethod
+    def _blank_means_whole(cls, value: Any) -> Any:
+        return None if value in ("", None, []) else value
+
+    @field_validator("date_shipped")
+    @classmethod
+    def _date(cls, value: str) -> str:
+        if value:
+            try:
+                return date.fromisoformat(value[:10]).isoformat()
+            except ValueError:
+                raise ValueError("must be a date, YYYY-MM-DD") from None
+        return value
+
+    def to_domain(self, items: list[Item]) -> Shipment:
+        """Lines may name an order item by `id` or by `code`."""
+        by_code = {item.code: item.id for item in items if item.code}
+        lines = []
+        for position, line in enumerate(self.order_items or []):
+            item_id = line.id
+            if item_id is None:
+                item_id = by_code.get(line.code)
+                if item_id is None:
+                    raise InvalidInput(
+                        f"order_items[{position}]: no item on this order has "
+                        + (f"code {line.code!r}" if line.code else "an id or code given")
+                    )
+            lines.append(ShipmentLine(item_id, line.quantity))
+        fields = self.model_dump(exclude={"order_items"})
+        fields["tracking_number"] = fields["tracking_number"].strip()
+        return Shipment(**fields, lines=lines)
+
+
+class BatchShipmentIn(ShipmentIn):
+    order_id: Annotated[int, BeforeValidator(_whole)]
+
+
+class InventoryItemIn(_Lenient):
+    id: Any = None
+    name: Annotated[str, BeforeValidator(_text), Field(min_length=1, max_length=MAX_TEXT)]
+    code: Annotated[str, BeforeValidator(_text), Field(min_length=1, max_length=100)]
+    price: Money = Decimal(0)
+    cost: Money = Decimal(0)
+    weight: Money = Decimal(0)
+    stock: Whole = 0
+    location: Text = ""
+    update_source: Text = ""
+    manufacturer_sku: Annotated[
+        str | None, BeforeValidator(lambda v: None if v is None else _text(v))
+    ] = None
+    metadata: Map = Field(default_factory=dict)
+    variation_list: Map = Field(default_factory=dict)
+
+    def to_domain(self) -> InventoryItem:
+        return InventoryItem(**self.model_dump(exclude={"id"}))
+
+
+class MoveOrdersIn(_Lenient):
+    order_id_list: list[Annotated[int, BeforeValidator(_whole)]] = Field(
+        min_length=1, max_length=500
+    )
+    destination_folder_id: OptionalId = None
+    destination_folder_name: Text = ""
+
+
+class FolderIn(_Lenient):
+    name: Annotated[str, BeforeValidator(_text), Field(min_length=1, max_length=100)]
+    pod_status: Annotated[
+        str | None, BeforeValidator(lambda v: None if v in (None, "") else _text(v))
+    ] = None

@@ -7,12 +7,20 @@ from starlette.responses import Response
 from starlette.types import Scope
 
 from orderhub.api.orderdesk import envelope
-from orderhub.api.orderdesk.routes import items, orders, store
+from orderhub.api.orderdesk.routes import (
+    folders,
+    inventory,
+    items,
+    moves,
+    orders,
+    shipments,
+    store,
+)
 
 PREFIX = "/api/v2"
 
 router = APIRouter(prefix=PREFIX, tags=["Order Desk v2"])
-for module in (store, orders, items):
+for module in (store, orders, items, shipments, inventory, moves, folders):
     router.include_router(module.router)
 
 

@@ -6,6 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 from orderhub.domain.dates import format_wire
+from orderhub.domain.fulfilment import Shipment
+from orderhub.domain.inventory import InventoryItem
 from orderhub.domain.money import json_number, money_string
 from orderhub.domain.orders import (
     ADDRESS_FIELDS,
@@ -41,6 +43,56 @@ def history_dict(entry: HistoryEntry) -> dict[str, Any]:
         "source_name": entry.source_name,
         "note": entry.note,
         "date_added": format_wire(entry.date_added),
+    }
+
+
+def shipment_dict(shipment: Shipment) -> dict[str, Any]:
+    """§6: ids as strings, weight and cost as strings; `order_items` is "" for a shipment of
+    the whole (remaining) order, else the items and quantities it covers."""
+    assert shipment.date_added is not None
+    return {
+        "id": str(shipment.id),
+        "order_id": str(shipment.order_id),
+        "store_id": str(shipment.store_id),
+        "tracking_number": shipment.tracking_number,
+        "carrier_code": shipment.carrier_code,
+        "shipment_method": shipment.shipment_method,
+        "weight": shipment.weight,
+        "cost": shipment.cost,
+        "status": shipment.status,
+        "tracking_url": shipment.tracking_url,
+        "label_format": shipment.label_format,
+        "label_image": shipment.label_image,
+        "print_status": shipment.print_status,
+        "order_items": [
+            {"id": str(line.order_item_id), "quantity": line.quantity} for line in shipment.lines
+        ]
+        or "",
+        "cart_shipment_id": shipment.cart_shipment_id,
+        "label_shipment_id": shipment.label_shipment_id,
+        "date_shipped": shipment.date_shipped,
+        "date_added": format_wire(shipment.date_added),
+    }
+
+
+def inventory_dict(item: InventoryItem) -> dict[str, Any]:
+    """§7: `id` is an integer here, unlike orders."""
+    assert item.date_added is not None and item.date_updated is not None
+    return {
+        "id": item.id,
+        "name": item.name,
+        "code": item.code,
+        "price": json_number(item.price),
+        "cost": json_number(item.cost),
+        "weight": json_number(item.weight),
+        "stock": item.stock,
+        "location": item.location,
+        "update_source": item.update_source,
+        "manufacturer_sku": item.manufacturer_sku,
+        "metadata": _map(item.metadata),
+        "variation_list": _map(item.variation_list),
+        "date_added": format_wire(item.date_added),
+        "date_updated": format_wire(item.date_updated),
     }
 
 
@@ -90,7 +142,8 @@ def order_dict(order: Order) -> dict[str, Any]:
         ],
         "order_notes": order.order_notes,
         "order_items": [item_dict(item) for item in order.items],
-        "order_shipments": [],
+        "order_shipments": [shipment_dict(shipment) for shipment in order.shipments],
+        "fulfillment_status": order.fulfillment_status,
     }
     if order.history is not None:
         body["order_history"] = [history_dict(entry) for entry in order.history]

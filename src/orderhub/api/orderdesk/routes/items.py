@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, Request
 from starlette.responses import Response
 
 from orderhub.api.openapi import body_schema
-from orderhub.api.orderdesk.auth import current_store
+from orderhub.api.orderdesk.auth import current_store, stock_of
 from orderhub.api.orderdesk.bodies import json_body, path_id
 from orderhub.api.orderdesk.envelope import success
 from orderhub.api.orderdesk.models import ItemIn, ItemPatch, parse_body
@@ -17,6 +17,7 @@ from orderhub.storage import orders as repo
 from orderhub.storage.stores import Store
 
 router = APIRouter()
+_stock = stock_of
 SURFACE = "orderdesk"
 
 
@@ -43,7 +44,7 @@ def add_item(
     item = parse_body(ItemIn, data).to_domain()
     item.id = None
     with request.app.state.db.write() as conn:
-        item_id = repo.add_item(conn, store.id, oid, item, surface=SURFACE)
+        item_id = repo.add_item(conn, store.id, oid, item, surface=SURFACE, stock=_stock(store))
         created = repo.get_item(conn, store.id, oid, item_id)
     return success(request, message="Order Item Added", order_item=item_dict(created))
 
@@ -75,7 +76,9 @@ def update_item(
     patch = parse_body(ItemPatch, data)
     with request.app.state.db.write() as conn:
         current = repo.get_item(conn, store.id, oid, iid)
-        repo.update_item(conn, store.id, oid, patch.apply_to(current), surface=SURFACE)
+        repo.update_item(
+            conn, store.id, oid, patch.apply_to(current), surface=SURFACE, stock=_stock(store)
+        )
         updated = repo.get_item(conn, store.id, oid, iid)
     return success(request, message="Order Item Updated", order_item=item_dict(updated))
 
@@ -86,5 +89,5 @@ def delete_item(
 ) -> Response:
     oid, iid = path_id(order_id, "Order"), path_id(item_id, "Order Item")
     with request.app.state.db.write() as conn:
-        repo.delete_item(conn, store.id, oid, iid, surface=SURFACE)
+        repo.delete_item(conn, store.id, oid, iid, surface=SURFACE, stock=_stock(store))
     return success(request, message=f"Order Item {iid} Deleted")

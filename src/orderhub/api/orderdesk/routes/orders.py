@@ -12,7 +12,7 @@ from starlette.responses import Response
 
 from orderhub.api import db
 from orderhub.api.openapi import body_schema
-from orderhub.api.orderdesk.auth import current_store
+from orderhub.api.orderdesk.auth import current_store, stock_of
 from orderhub.api.orderdesk.bodies import json_body, path_id
 from orderhub.api.orderdesk.envelope import success
 from orderhub.api.orderdesk.models import HistoryNoteIn, OrderIn, parse_body
@@ -25,6 +25,7 @@ from orderhub.storage import orders as repo
 from orderhub.storage.stores import Store
 
 router = APIRouter()
+_stock = stock_of
 SURFACE = "orderdesk"
 IDEMPOTENCY_SCOPE = "orderdesk:create-order"
 
@@ -93,7 +94,9 @@ def create_order(
                         media_type="application/json",
                     )
             # A duplicate (source_name, source_id) is caught by the unique index below.
-            order_id = repo.create_order(conn, store.id, order, surface=SURFACE)
+            order_id = repo.create_order(
+                conn, store.id, order, surface=SURFACE, stock=_stock(store)
+            )
             response = None
             if key is not None:
                 # The stored response must be the one this transaction commits.
@@ -135,7 +138,7 @@ async def get_order(
 ) -> Response:
     oid = path_id(order_id, "Order")
     order = await db.read(
-        request, lambda conn: repo.get_order(conn, store.id, oid, with_history=False)
+        request, lambda conn: repo.get_order(conn, store.id, oid, with_history=True)
     )
     return success(request, took_message=True, order=order_dict(order))
 
@@ -164,7 +167,7 @@ def replace_order(
         with state.db.write() as conn:
             if parsed.order_items is None:
                 order.items = repo.get_items(conn, store.id, oid)
-            repo.replace_order(conn, store.id, oid, order, surface=SURFACE)
+            repo.replace_order(conn, store.id, oid, order, surface=SURFACE, stock=_stock(store))
             updated = repo.get_order(conn, store.id, oid, with_history=False)
     except IntegrityError:
         raise _source_taken(state, store, order) from None
@@ -183,7 +186,7 @@ def delete_order(
 ) -> Response:
     oid = path_id(order_id, "Order")
     with request.app.state.db.write() as conn:
-        repo.delete_order(conn, store.id, oid)
+        repo.delete_order(conn, store.id, oid, stock=_stock(store))
     return success(request, message=f"Order {oid} Deleted")
 
 

@@ -19,6 +19,7 @@ router = APIRouter()
 # Settings shown under `store.settings`; never the API key or the print-on-demand secret.
 _PUBLIC_SETTINGS = (
     "auto_update_stock_count",
+    "negative_stock",
     "rate_limit_capacity",
     "rate_limit_refill_per_second",
 )

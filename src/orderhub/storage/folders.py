@@ -1,0 +1,143 @@
+"""Folder management and moving orders between folders.
+
+A folder may stand for one print-on-demand status (`pod_status`, unique per store); an
+order's print-on-demand status is the status of the folder it is in, so a move is a status
+change. A folder that still holds orders cannot be deleted.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import Connection, delete, func, insert, select, update
+from sqlalchemy.exc import IntegrityError
+
+from orderhub.domain.errors import Conflict, InvalidInput, NotFound
+from orderhub.domain.folders import POD_STATUSES
+from orderhub.storage.orders import record_history
+from orderhub.storage.stores import Folder, find_folder, list_folders, utcnow
+from orderhub.storage.tables import folders, orders
+
+
+@dataclass(frozen=True)
+class MoveResult:
+    order_id: int
+    moved: bool
+    message: str
+    original_folder_id: int | None = None
+
+
+def folders_with_counts(conn: Connection, store_id: int) -> list[tuple[Folder, int]]:
+    counts: dict[int, int] = dict(
+        conn.execute(
+            select(orders.c.folder_id, func.count())
+            .where(orders.c.store_id == store_id)
+            .group_by(orders.c.folder_id)
+        ).all()
+    )
+    return [(f, int(counts.get(f.id, 0))) for f in list_folders(conn, store_id)]
+
+
+def _check_pod_status(pod_status: str | None) -> None:
+    if pod_status is not None and pod_status not in POD_STATUSES:
+        raise InvalidInput(f"pod_status: must be one of {', '.join(POD_STATUSES)}")
+
+
+def create_folder(conn: Connection, store_id: int, name: str, pod_status: str | None) -> Folder:
+    _check_pod_status(pod_status)
+    _ensure_free(conn, store_id, name=name, pod_status=pod_status)
+    position = conn.execute(
+        select(func.coalesce(func.max(folders.c.position) + 1, 0)).where(
+            folders.c.store_id == store_id
+        )
+    ).scalar_one()
+    try:
+        folder_id = conn.execute(
+            insert(folders)
+            .values(store_id=store_id, name=name, position=position, pod_status=pod_status)
+            .returning(folders.c.id)
+        ).scalar_one()
+    except IntegrityError:
+        raise Conflict(f"name: a folder named {name!r} already exists") from None
+    return Folder(int(folder_id), name, position, pod_status)
+
+
+def _ensure_free(
+    conn: Connection,
+    store_id: int,
+    *,
+    name: str,
+    pod_status: str | None,
+    other_than: int | None = None,
+) -> None:
+    same_name = find_folder(conn, store_id, name=name)
+    if same_name is not None and same_name.id != other_than:
+        raise Conflict(f"name: a folder named {name!r} already exists")
+    if pod_status is not None:
+        for folder in list_folders(conn, store_id):
+            if folder.pod_status == pod_status and folder.id != other_than:
+                raise Conflict(
+                    f"pod_status: folder {folder.name!r} already stands for {pod_status!r}"
+                )
+
+
+def rename_folder(conn: Connection, store_id: int, folder_id: int, name: str) -> Folder:
+    folder = find_folder(conn, store_id, folder_id=folder_id)
+    if folder is None:
+        raise NotFound(f"Folder {folder_id} not found")
+    _ensure_free(conn, store_id, name=name, pod_status=None, other_than=folder_id)
+    conn.execute(update(folders).where(folders.c.id == folder_id).values(name=name))
+    return Folder(folder.id, name, folder.position, folder.pod_status)
+
+
+def delete_folder(conn: Connection, store_id: int, folder_id: int) -> None:
+    folder = find_folder(conn, store_id, folder_id=folder_id)
+    if folder is None:
+        raise NotFound(f"Folder {folder_id} not found")
+    held = conn.execute(
+        select(func.count()).where(orders.c.store_id == store_id, orders.c.folder_id == folder_id)
+    ).scalar_one()
+    if held:
+        raise Conflict(f"Folder {folder_id} still holds {held} orders; move them first")
+    if len(list_folders(conn, store_id)) == 1:
+        raise Conflict("a store keeps at least one folder")
+    conn.execute(delete(folders).where(folders.c.id == folder_id))
+
+
+def move_orders(
+    conn: Connection, store_id: int, order_ids: list[int], destination: Folder, *, surface: str
+) -> list[MoveResult]:
+    """Move each order on its own terms: an unknown id is reported, the others still move.
+    Rows are locked in id order, the same order every mover uses, so moves cannot deadlock."""
+    found = {
+        row.id: row.folder_id
+        for row in conn.execute(
+            select(orders.c.id, orders.c.folder_id)
+            .where(orders.c.store_id == store_id, orders.c.id.in_(order_ids))
+            .order_by(orders.c.id)
+            .with_for_update()
+        )
+    }
+    names = {f.id: f.name for f in list_folders(conn, store_id)}
+    now = utcnow()
+    results = []
+    for order_id in order_ids:
+        original = found.get(order_id)
+        if original is None:
+            results.append(MoveResult(order_id, False, f"Order {order_id} not found"))
+            continue
+        if original != destination.id:
+            conn.execute(
+                update(orders)
+                .where(orders.c.id == order_id)
+                .values(folder_id=destination.id, date_updated=now)
+            )
+            record_history(
+                conn, store_id, order_id,
+                f"Moved from {names.get(original, original)} to {destination.name}",
+                event="move", surface=surface, now=now,
+            )  # fmt: skip
+        results.append(
+            MoveResult(order_id, True, f"Order Moved to {destination.name} Folder", original)
+        )
+    return results

@@ -180,7 +180,10 @@ class ItemPatch(_Lenient):
             "metadata": item.metadata,
         }
         merged.update(self.model_dump(exclude_unset=True, exclude_none=True))
-        updated = ItemIn.model_validate(merged).to_domain()
+        try:
+            updated = ItemIn.model_validate(merged).to_domain()
+        except ValidationError as exc:
+            raise InvalidInput(describe_errors(exc)) from None
         updated.id = item.id
         return updated
 

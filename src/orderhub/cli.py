@@ -9,6 +9,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from orderhub.cli_folders import folder_app, move, shipments_app
 from orderhub.cli_orders import orders_app
 from orderhub.config import Settings
 from orderhub.domain.dates import store_zone
@@ -29,6 +30,9 @@ app.add_typer(db_app, name="db")
 app.add_typer(store_app, name="store")
 app.add_typer(key_app, name="key")
 app.add_typer(orders_app, name="orders")
+app.add_typer(folder_app, name="folder")
+app.add_typer(shipments_app, name="shipments")
+orders_app.command("move")(move)
 
 console = Console()
 err = Console(stderr=True)

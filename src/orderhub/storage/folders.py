@@ -14,6 +14,7 @@ from sqlalchemy.exc import IntegrityError
 
 from orderhub.domain.errors import Conflict, InvalidInput, NotFound
 from orderhub.domain.folders import POD_STATUSES
+from orderhub.storage import notifications
 from orderhub.storage.orders import record_history
 from orderhub.storage.stores import Folder, find_folder, list_folders, utcnow
 from orderhub.storage.tables import folders, orders
@@ -137,6 +138,7 @@ def move_orders(
                 f"Moved from {names.get(original, original)} to {destination.name}",
                 event="move", surface=surface, now=now,
             )  # fmt: skip
+            notifications.enqueue(conn, store_id, order_id, "updated")
         results.append(
             MoveResult(order_id, True, f"Order Moved to {destination.name} Folder", original)
         )

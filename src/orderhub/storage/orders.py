@@ -31,6 +31,7 @@ from orderhub.domain.orders import (
     Order,
     apply_totals,
 )
+from orderhub.storage import notifications
 from orderhub.storage.inventory import apply_stock, stock_policy
 from orderhub.storage.shipment_rows import load_for_orders as load_shipments
 from orderhub.storage.stores import default_folder, find_folder, utcnow
@@ -378,6 +379,7 @@ def _replace_locked(
             )
         else:
             _insert_items(conn, store_id, order_id, [item], start=position)
+    notifications.enqueue(conn, store_id, order_id, "updated")
     note = "Order updated"
     if values["folder_id"] != current.folder_id:
         note = f"Order updated and moved from folder {current.folder_id} to {values['folder_id']}"
@@ -505,6 +507,7 @@ def _after_item_change(
         )
     )
     record_history(conn, store_id, order_id, note, event="items", surface=surface, now=now)
+    notifications.enqueue(conn, store_id, order_id, "updated")
 
 
 # --- reads ----------------------------------------------------------------------------

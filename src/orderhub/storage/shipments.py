@@ -9,12 +9,13 @@ from sqlalchemy import Connection, delete, insert, select, update
 
 from orderhub.domain.carriers import canonical_carrier, guess_carrier, tracking_url
 from orderhub.domain.errors import Conflict, NotFound
-from orderhub.domain.fulfilment import Shipment, check_lines
+from orderhub.domain.fulfilment import Shipment, check_lines, fulfilment_status
+from orderhub.storage import notifications
 from orderhub.storage.orders import lock_order, order_exists, record_history
 from orderhub.storage.shipment_rows import FIELDS as _FIELDS
 from orderhub.storage.shipment_rows import load_for_orders
-from orderhub.storage.stores import utcnow
-from orderhub.storage.tables import order_items, orders, shipment_items, shipments
+from orderhub.storage.stores import find_folder_by_status, utcnow
+from orderhub.storage.tables import folders, order_items, orders, shipment_items, shipments
 
 
 def _ordered(conn: Connection, order_id: int) -> dict[int, int]:
@@ -78,7 +79,32 @@ def create(
         event="shipment", surface=surface, now=now,
     )  # fmt: skip
     _touch(conn, order_id, now)
+    if fulfilment_status(_ordered(conn, order_id), [*existing, shipment]) == "fulfilled":
+        _move_to_shipped(conn, store_id, order_id, surface=surface, now=now)
+    notifications.enqueue(conn, store_id, order_id, "shipped")
     return shipment_id
+
+
+def _move_to_shipped(
+    conn: Connection, store_id: int, order_id: int, *, surface: str, now: Any
+) -> None:
+    """An order in a folder that stands for a print-on-demand status follows its shipping:
+    once everything is shipped it moves to the folder that stands for `shipped`."""
+    row = conn.execute(
+        select(orders.c.folder_id, folders.c.pod_status, folders.c.name)
+        .join(folders, folders.c.id == orders.c.folder_id)
+        .where(orders.c.id == order_id)
+    ).one()
+    if row.pod_status is None or row.pod_status == "shipped":
+        return
+    shipped = find_folder_by_status(conn, store_id, "shipped")
+    if shipped is None:
+        return
+    conn.execute(update(orders).where(orders.c.id == order_id).values(folder_id=shipped.id))
+    record_history(
+        conn, store_id, order_id, f"Moved from {row.name} to {shipped.name} (all items shipped)",
+        event="move", surface=surface, now=now,
+    )  # fmt: skip
 
 
 def get(conn: Connection, store_id: int, order_id: int, shipment_id: int) -> Shipment:

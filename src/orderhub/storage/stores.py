@@ -202,6 +202,21 @@ def find_folder(
     return Folder(row.id, row.name, row.position, row.pod_status) if row else None
 
 
+def find_folder_by_status(conn: Connection, store_id: int, pod_status: str) -> Folder | None:
+    for folder in list_folders(conn, store_id):
+        if folder.pod_status == pod_status:
+            return folder
+    return None
+
+
+def find_by_app_id(conn: Connection, app_id: str) -> tuple[Store, str] | None:
+    """The store with this print-on-demand AppId, and its secret."""
+    row = conn.execute(
+        select(*_STORE_COLUMNS, stores.c.pod_secret).where(stores.c.pod_app_id == app_id)
+    ).first()
+    return (_row_to_store(row), row.pod_secret) if row is not None else None
+
+
 _DEFAULT_FOLDER = (
     select(folders.c.id, folders.c.name, folders.c.position, folders.c.pod_status)
     .where(folders.c.store_id == bindparam("p_store_id"))

@@ -1,0 +1,70 @@
+"""Print-on-demand rules that do not depend on HTTP: statuses, the accepted shipping methods
+and design placements, and the settings that change them."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from orderhub.domain.folders import POD_STATUSES
+from orderhub.domain.settings import choice, register
+
+SOURCE_NAME = "Print-on-demand API"
+UNPAID_STATUSES = ("received",)
+DEFAULT_SHIPPING_METHODS = (
+    "regular",
+    "recorded",
+    "tracked",
+    "courier",
+    "collection",
+    "amazon",
+    "express",
+)
+DEFAULT_PLACEMENTS = (
+    "front", "back", "left", "right", "left_sleeve", "right_sleeve", "neck", "pocket",
+    "Printing Front", "Printing Back", "Printing Left Sleeve", "Printing Right Sleeve",
+    "Embroidery Left Chest", "Embroidery Centre Chest", "Embroidery Right Chest",
+    "Embroidery Left Sleeve", "Embroidery Right Sleeve",
+)  # fmt: skip
+PLACEMENT_REFUSED = "A specified position of design is not allowed."
+STATUSES = (*POD_STATUSES,)
+
+
+def _url(raw: str) -> str:
+    parts = urlsplit(raw.strip())
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ValueError("must be an http:// or https:// URL")
+    return raw.strip()
+
+
+def _comma_list(raw: str) -> list[str]:
+    values = [v.strip() for v in raw.split(",") if v.strip()]
+    if not values:
+        raise ValueError("must be a comma-separated list")
+    return values
+
+
+register("pod_notification_url", _url, "print-on-demand notifications are POSTed here")
+register(
+    "pod_duplicate_external_id",
+    choice("reject", "return_existing"),
+    "a second order with a known external_id: reject (default) or return the existing order",
+)
+register("pod_shipping_methods", _comma_list, "accepted shipping methods (comma list)")
+register("pod_design_placements", _comma_list, "accepted design placements (comma list)")
+
+
+def shipping_methods(settings: dict[str, object]) -> tuple[str, ...]:
+    custom = settings.get("pod_shipping_methods")
+    return tuple(custom) if isinstance(custom, list) else DEFAULT_SHIPPING_METHODS
+
+
+def placements(settings: dict[str, object]) -> tuple[str, ...]:
+    custom = settings.get("pod_design_placements")
+    return tuple(custom) if isinstance(custom, list) else DEFAULT_PLACEMENTS
+
+
+def wrap_description(text: str) -> str:
+    """The original returns print instructions wrapped in this HTML."""
+    if not text:
+        return ""
+    return f'\t<ul>\r\n\t\t<li data-note="instructions">Note: {text}</li>\r\n\t</ul>\r\n'

@@ -19,6 +19,8 @@ from orderhub.api import openapi
 from orderhub.api.middleware import ProtocolMiddleware
 from orderhub.api.orderdesk import router as orderdesk
 from orderhub.api.orderdesk.auth import RateLimited
+from orderhub.api.pod import routes as pod_routes
+from orderhub.api.pod.notifier import Notifier
 from orderhub.config import Settings
 from orderhub.domain.errors import OrderhubError
 from orderhub.ratelimit import build_rate_limiter
@@ -29,7 +31,10 @@ from orderhub.storage.store_cache import CredentialCache
 log = logging.getLogger("orderhub")
 
 Renderer = Callable[..., Response]
-_RENDERERS: tuple[tuple[str, Renderer], ...] = ((orderdesk.PREFIX, orderdesk.render_error),)
+_RENDERERS: tuple[tuple[str, Renderer], ...] = (
+    (orderdesk.PREFIX, orderdesk.render_error),
+    *((path, pod_routes.render_error) for path in pod_routes.PATHS),
+)
 
 
 class SchemaMismatch(RuntimeError):
@@ -71,9 +76,19 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
         settings.rate_limit_capacity, settings.rate_limit_refill_per_second, settings.redis_url
     )
 
+    notifier = Notifier(
+        db,
+        poll_seconds=settings.notify_poll_seconds,
+        max_attempts=settings.notify_max_attempts,
+        backoff_seconds=settings.notify_backoff_seconds,
+    )
+
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        if settings.notify_poll_seconds > 0:
+            notifier.start()
         yield
+        await notifier.stop()
         limiter.close()
         if database is None:
             db.dispose()
@@ -82,14 +97,18 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
         title="orderhub",
         version=__version__,
         description="A self-hosted order desk. `/api/v2` speaks the Order Desk REST API v2 "
-        "(headers ORDERDESK-STORE-ID and ORDERDESK-API-KEY).",
+        "(headers ORDERDESK-STORE-ID and ORDERDESK-API-KEY); `/api/orders.php`, "
+        "`/api/order.php` and `/api/orders/count.php` speak the Inkthreadable print-on-demand "
+        "API (AppId and SHA-1 Signature in the query string; JSON or XML).",
         lifespan=lifespan,
     )
     app.state.settings = settings
     app.state.db = db
     app.state.rate_limiter = limiter
     app.state.credential_cache = CredentialCache[Any](settings.auth_cache_seconds)
+    app.state.notifier = notifier
     app.include_router(orderdesk.router)
+    app.include_router(pod_routes.router)
     openapi.install(app)
     app.add_middleware(
         ProtocolMiddleware, max_body_bytes=settings.max_body_bytes, render_error=render_error

@@ -39,6 +39,11 @@ class Settings(BaseSettings):
     # event loop also reads); PostgreSQL's are not, and the server caps them.
     db_max_overflow: int | None = Field(default=None, ge=0, description="default 64 SQLite, 16 PG")
     idempotency_ttl_hours: int = Field(default=24, ge=1)
+    notify_poll_seconds: float = Field(
+        default=2.0, ge=0, description="how often queued notifications are looked for; 0 = never"
+    )
+    notify_max_attempts: int = Field(default=8, ge=1)
+    notify_backoff_seconds: float = Field(default=10.0, ge=0, description="first retry delay")
     auth_cache_seconds: float = Field(
         default=5.0, ge=0, description="how long a verified credential is trusted without a query"
     )

@@ -396,6 +396,27 @@ def delete_order(
     conn.execute(delete(orders).where(orders.c.id == order_id))
 
 
+def cancel_order(
+    conn: Connection, store_id: int, order_id: int, status: str, *, surface: str
+) -> None:
+    """A print-on-demand cancellation: the order stays, flagged deleted, in the Canceled
+    folder, remembering the status it had."""
+    lock_order(conn, store_id, order_id)
+    pod_data = _loads_map(
+        conn.execute(select(orders.c.pod_data).where(orders.c.id == order_id)).scalar_one()
+    )
+    pod_data["status_before_cancel"] = status
+    values: dict[str, Any] = {"deleted": True, "pod_data": orjson.dumps(pod_data).decode()}
+    canceled = find_folder(conn, store_id, name="Canceled")
+    if canceled is not None and canceled.pod_status is None:
+        values["folder_id"] = canceled.id
+    now = utcnow()
+    conn.execute(_UPDATE_ORDER, {"p_order_id": order_id, **values, "date_updated": now})
+    record_history(
+        conn, store_id, order_id, "Order cancelled", event="cancel", surface=surface, now=now
+    )
+
+
 def add_history_note(
     conn: Connection, store_id: int, order_id: int, note: str, source_name: str, *, surface: str
 ) -> None:

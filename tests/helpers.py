@@ -13,7 +13,9 @@ from orderhub.storage import stores
 
 
 def make_settings(**overrides: Any) -> Settings:
-    values: dict[str, Any] = {"rate_limit_capacity": 0, "redis_url": None}
+    # No background notification delivery unless a test asks for it: the apps of one test run
+    # share a database, and one app's worker must not deliver another test's rows.
+    values: dict[str, Any] = {"rate_limit_capacity": 0, "redis_url": None, "notify_poll_seconds": 0}
     values.update(overrides)
     return Settings(_env_file=None, **values)  # type: ignore[call-arg]
 

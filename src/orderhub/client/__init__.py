@@ -18,15 +18,18 @@ from orderhub.client.errors import (
     ValidationError,
 )
 from orderhub.client.orderdesk import AsyncOrderDeskClient, OrderDeskClient
+from orderhub.client.pod import AsyncPrintOnDemandClient, PrintOnDemandClient
 from orderhub.client.retry import RetryPolicy
 
 __all__ = [
     "AsyncOrderDeskClient",
+    "AsyncPrintOnDemandClient",
     "AuthenticationError",
     "ConflictError",
     "NotFoundError",
     "OrderDeskClient",
     "OrderhubClientError",
+    "PrintOnDemandClient",
     "RateLimitError",
     "RetryPolicy",
     "ServerError",

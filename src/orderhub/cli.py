@@ -222,7 +222,7 @@ def store_settings_help() -> None:
 
 @key_app.command("rotate")
 def key_rotate(store_id: Annotated[int, typer.Argument(help="the store's numeric id")]) -> None:
-    """Issue a new API key; the old one stops working at once."""
+    """Issue a new API key; the old one stops working (within the 5 s credential cache)."""
     db = _ready_database(_settings())
     try:
         with db.write() as conn:
@@ -230,7 +230,10 @@ def key_rotate(store_id: Annotated[int, typer.Argument(help="the store's numeric
     except OrderhubError as exc:
         raise _fail(exc.message) from None
     console.print(f"new API key for store {store_id}: [bold]{key}[/]")
-    console.print("[yellow]The key is shown only now; the old key no longer works.[/]")
+    console.print(
+        "[yellow]The key is shown only now. The old key stops working within "
+        "ORDERHUB_AUTH_CACHE_SECONDS (5 s by default) in running servers.[/]"
+    )
 
 
 def _serve(settings: Settings, host: str, port: int, workers: int) -> None:

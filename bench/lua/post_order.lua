@@ -12,7 +12,8 @@ local template = '{"source_id":"wrk-%s-%d-%d","source_name":"Bench","email":"b%d
   '{"name":"T-Shirt","code":"TS-1","price":19.99,"quantity":2,"weight":0.5},' ..
   '{"name":"Mug","code":"MUG-1","price":7.25,"quantity":1,"weight":1.25},' ..
   '{"name":"Sticker","code":"ST-1","price":1.5,"quantity":4,"weight":0.01}]}'
-local run_tag = os.getenv("BENCH_RUN_TAG")
+-- A fresh tag per wrk run (the warm-up and the measured run must not reuse source ids).
+local run_tag = os.getenv("BENCH_RUN_TAG") .. "-" .. tostring(os.time())
 
 function request()
   counter = counter + 1

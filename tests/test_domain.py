@@ -95,3 +95,21 @@ def test_an_order_needs_a_name_or_company() -> None:
     with pytest.raises(InvalidInput, match="first and last name or a company"):
         fill_create_defaults(Order(items=[Item()], shipping={"first_name": "A"}))
     fill_create_defaults(Order(items=[Item()], customer={"company": "ACME"}))
+
+
+def test_count_cache_is_exact_within_a_process() -> None:
+    from orderhub.storage.count_cache import CountCache, bump
+
+    calls = []
+
+    def count() -> int:
+        calls.append(1)
+        return len(calls)
+
+    cache = CountCache(ttl=60)
+    assert cache.get_or_count(7, "all", count) == 1
+    assert cache.get_or_count(7, "all", count) == 1  # reused
+    assert cache.get_or_count(7, "other filter", count) == 2
+    bump(7)  # an order of store 7 changed in this process
+    assert cache.get_or_count(7, "all", count) == 3
+    assert CountCache(ttl=0).get_or_count(7, "all", count) == 4  # switched off

@@ -24,6 +24,7 @@ from orderhub.api.pod.notifier import Notifier
 from orderhub.config import Settings
 from orderhub.domain.errors import OrderhubError
 from orderhub.ratelimit import build_rate_limiter
+from orderhub.storage.count_cache import CountCache
 from orderhub.storage.database import Database
 from orderhub.storage.migrate import schema_state
 from orderhub.storage.store_cache import CredentialCache
@@ -106,6 +107,7 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
     app.state.db = db
     app.state.rate_limiter = limiter
     app.state.credential_cache = CredentialCache[Any](settings.auth_cache_seconds)
+    app.state.count_cache = CountCache(settings.count_cache_seconds)
     app.state.notifier = notifier
     app.include_router(orderdesk.router)
     app.include_router(pod_routes.router)

@@ -251,6 +251,7 @@ def run_import(
         task = progress.add_task("import", total=size, done=0)
         reader = _read_csv if fmt == "csv" else _read_jsonl
         batch: list[Parsed] = []
+        next_analyze = BATCH_SIZE  # statistics after the first batch, then as the store doubles
         for parsed in reader(stream, progress, task, folders):
             if parsed.order is not None and folder is not None:
                 parsed.order.folder_id = folder.id
@@ -260,10 +261,17 @@ def run_import(
             batch.append(parsed)
             if len(batch) >= BATCH_SIZE:
                 _flush(db, store_id, batch, summary)
+                if summary.imported >= next_analyze:
+                    with db.write() as conn:
+                        bulk.refresh_statistics(conn)
+                    next_analyze = max(2 * summary.imported, 10 * BATCH_SIZE)
                 progress.update(task, done=summary.imported + summary.duplicates)
                 batch = []
         if batch:
             _flush(db, store_id, batch, summary)
+        if summary.imported:
+            with db.write() as conn:
+                bulk.refresh_statistics(conn)
         progress.update(task, completed=size, done=summary.imported + summary.duplicates)
     return summary
 

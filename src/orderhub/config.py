@@ -44,6 +44,9 @@ class Settings(BaseSettings):
     )
     notify_max_attempts: int = Field(default=8, ge=1)
     notify_backoff_seconds: float = Field(default=10.0, ge=0, description="first retry delay")
+    count_cache_seconds: float = Field(
+        default=2.0, ge=0, description="how long a list's total_records may be reused"
+    )
     auth_cache_seconds: float = Field(
         default=5.0, ge=0, description="how long a verified credential is trusted without a query"
     )

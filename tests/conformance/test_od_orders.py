@@ -455,3 +455,35 @@ def test_history_on_request_in_lists(od: OrderDesk) -> None:
     assert "order_history" not in plain
     full = od.get("/orders", params={"get_order_history": 1}).json()["orders"][0]
     assert full["order_history"][0]["note"] == "Order created"
+
+
+def test_keyset_cursor_walks_every_order_once(od: OrderDesk) -> None:
+    """Equal dates are broken by id, so no order is skipped or repeated across pages."""
+    ids = [od.create_order(date_added="2024-01-01 00:00:00")["id"] for _ in range(3)]
+    ids += [od.create_order(date_added=f"2024-01-0{d} 12:00:00")["id"] for d in (2, 3, 4, 5)]
+    by_offset = [o["id"] for o in od.get("/orders", params={"limit": 50}).json()["orders"]]
+    seen, params = [], {"limit": 2}
+    while True:
+        response = od.get("/orders", params=params)
+        body = response.json()
+        seen += [o["id"] for o in body["orders"]]
+        if not body["next_cursor"]:
+            assert "Link" not in response.headers
+            break
+        assert 'rel="next"' in response.headers["Link"] and "cursor=" in response.headers["Link"]
+        assert body["total_records"] == 7
+        params = {"limit": 2, "cursor": body["next_cursor"]}
+    assert seen == by_offset and sorted(seen) == sorted(ids)
+    ascending = od.get("/orders", params={"limit": 3, "order_by": "id", "order": "asc"}).json()
+    rest = od.get(
+        "/orders",
+        params={"limit": 50, "order_by": "id", "order": "asc", "cursor": ascending["next_cursor"]},
+    ).json()
+    assert [o["id"] for o in ascending["orders"] + rest["orders"]] == sorted(ids, key=int)
+    assert_error(od.get("/orders", params={"cursor": "garbage"}), 400, "cursor")
+    assert_error(od.get("/orders", params={"cursor": ascending["next_cursor"]}), 400, "cursor")
+    assert_error(
+        od.get("/orders", params={"order_by": "email", "cursor": ascending["next_cursor"]}),
+        400,
+        "cursor",
+    )

@@ -17,6 +17,7 @@ from sqlalchemy import Connection, String, Table, any_, bindparam, select, text
 from sqlalchemy.dialects.postgresql import ARRAY
 
 from orderhub.domain.orders import Order, apply_totals
+from orderhub.storage import count_cache
 from orderhub.storage.orders import SURFACE_SOURCE_NAMES, item_row_values, order_row_values
 from orderhub.storage.stores import default_folder, list_folders, utcnow
 from orderhub.storage.tables import order_history, order_items, orders
@@ -76,6 +77,7 @@ def import_batch(
         )
         order_rows.append(values)
     _write_rows(conn, orders, order_rows)
+    count_cache.bump(store_id)
     item_rows = [
         {**item_row_values(item), "order_id": oid, "store_id": store_id, "position": i}
         for oid, (_, order) in zip(new_ids, accepted, strict=True)
@@ -90,6 +92,14 @@ def import_batch(
     _write_rows(conn, order_history, [{**history, "order_id": oid} for oid in new_ids])
     result.imported = new_ids
     return result
+
+
+def refresh_statistics(conn: Connection) -> None:
+    """After a large load PostgreSQL's planner still believes the tables are small and picks
+    poor plans (even for the duplicate check of the next batch); ANALYZE tells it."""
+    if conn.dialect.name == "postgresql":
+        conn.execute(text("ANALYZE orders"))
+        conn.execute(text("ANALYZE order_items"))
 
 
 def _existing_keys(

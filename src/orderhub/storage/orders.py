@@ -16,7 +16,18 @@ from decimal import Decimal
 from typing import Any
 
 import orjson
-from sqlalchemy import Connection, and_, bindparam, delete, func, insert, select, update
+from sqlalchemy import (
+    Connection,
+    and_,
+    bindparam,
+    delete,
+    func,
+    insert,
+    literal,
+    select,
+    tuple_,
+    update,
+)
 from sqlalchemy.sql import ColumnElement
 
 from orderhub.domain.errors import InvalidInput, NotFound
@@ -31,7 +42,7 @@ from orderhub.domain.orders import (
     Order,
     apply_totals,
 )
-from orderhub.storage import notifications
+from orderhub.storage import count_cache, notifications
 from orderhub.storage.inventory import apply_stock, stock_policy
 from orderhub.storage.shipment_rows import load_for_orders as load_shipments
 from orderhub.storage.stores import default_folder, find_folder, utcnow
@@ -206,6 +217,7 @@ def record_history(
     source_name: str = "",
     now: datetime,
 ) -> None:
+    count_cache.bump(store_id)
     conn.execute(
         _INSERT_HISTORY,
         {
@@ -394,6 +406,7 @@ def delete_order(
         conn.execute(delete(order_history).where(order_history.c.order_id == order_id))
         conn.execute(delete(order_items).where(order_items.c.order_id == order_id))
     conn.execute(delete(orders).where(orders.c.id == order_id))
+    count_cache.bump(store_id)
 
 
 def cancel_order(
@@ -658,6 +671,17 @@ class OrderQuery:
     address_contains: dict[str, str] = field(default_factory=dict)
     sort: str = "date_added"
     descending: bool = True
+    # Keyset paging: only orders after (sort value, id) in the sort order.
+    after: tuple[Any, int] | None = None
+
+    def cache_key(self) -> tuple[object, ...]:
+        """What decides which orders match (not their order): for caching counts."""
+        return (
+            tuple(self.ids or ()), tuple(self.folder_ids or ()) if self.folder_ids is not None
+            else None, self.source_id, self.source_name, self.email, self.customer_id,
+            self.added_from, self.added_to, self.updated_from, self.updated_to, self.since_id,
+            tuple(sorted(self.address_contains.items())),
+        )  # fmt: skip
 
 
 def _conditions(store_id: int, query: OrderQuery) -> list[ColumnElement[bool]]:
@@ -684,6 +708,12 @@ def _conditions(store_id: int, query: OrderQuery) -> list[ColumnElement[bool]]:
         conds.append(orders.c.date_updated <= query.updated_to)
     if query.since_id is not None:
         conds.append(orders.c.id > query.since_id)
+    if query.after is not None:
+        key = tuple_(SORTABLE_COLUMNS[query.sort], orders.c.id)
+        bound = tuple_(
+            literal(query.after[0], SORTABLE_COLUMNS[query.sort].type), literal(query.after[1])
+        )
+        conds.append(key < bound if query.descending else key > bound)
     for column, needle in query.address_contains.items():
         escaped = needle.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         conds.append(func.lower(orders.c[column]).like(f"%{escaped}%", escape="\\"))

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
 
+import orjson
 from sqlalchemy import Connection
 
 from orderhub.domain.dates import parse_datetime, store_zone
@@ -91,4 +96,36 @@ def parse_order_query(conn: Connection, store: Store, params: Mapping[str, str])
     if direction not in {"ASC", "DESC"}:
         raise InvalidInput("order: must be ASC or DESC")
     query.descending = direction == "DESC"
+    if params.get("cursor"):
+        query.after = decode_cursor(params["cursor"], query.sort)
     return query
+
+
+KEYSET_SORTS = ("date_added", "date_updated", "id")
+
+
+def encode_cursor(sort: str, value: Any, order_id: int) -> str:
+    """Opaque to clients: where the next page starts, in the list's sort order."""
+    raw = orjson.dumps(
+        [sort, value.isoformat() if isinstance(value, datetime) else value, order_id]
+    )
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str, sort: str) -> tuple[Any, int]:
+    if sort not in KEYSET_SORTS:
+        raise InvalidInput(
+            f"cursor: paging by cursor works with order_by {', '.join(KEYSET_SORTS)}"
+        )
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        made_for, value, order_id = orjson.loads(base64.urlsafe_b64decode(padded))
+        if made_for != sort or not isinstance(order_id, int):
+            raise ValueError
+        if sort != "id":
+            value = datetime.fromisoformat(value)
+        return value, order_id
+    except (ValueError, TypeError, orjson.JSONDecodeError, binascii.Error):
+        raise InvalidInput(
+            "cursor: not a cursor from this list (use next_cursor as given)"
+        ) from None

@@ -16,12 +16,19 @@ from orderhub.api.orderdesk.auth import current_store, stock_of
 from orderhub.api.orderdesk.bodies import json_body, path_id
 from orderhub.api.orderdesk.envelope import success
 from orderhub.api.orderdesk.models import HistoryNoteIn, OrderIn, parse_body
-from orderhub.api.orderdesk.params import Page, parse_order_query, parse_page
+from orderhub.api.orderdesk.params import (
+    KEYSET_SORTS,
+    Page,
+    encode_cursor,
+    parse_order_query,
+    parse_page,
+)
 from orderhub.api.orderdesk.wire import order_dict
 from orderhub.domain.errors import Conflict
 from orderhub.domain.orders import Order, fill_create_defaults, normalise_addresses
 from orderhub.storage import idempotency
 from orderhub.storage import orders as repo
+from orderhub.storage.orders import OrderQuery
 from orderhub.storage.stores import Store
 
 router = APIRouter()
@@ -42,16 +49,23 @@ def _duplicate(source_name: str, source_id: str, existing_id: int) -> Conflict:
 async def list_orders(request: Request, store: Store = Depends(current_store)) -> Response:
     params = request.query_params
 
-    def work(conn: Connection) -> tuple[Page, int, list[Order]]:
+    def work(conn: Connection) -> tuple[Page, int, list[Order], OrderQuery]:
         query = parse_order_query(conn, store, params)
         page = parse_page(params)
-        total = repo.count_orders(conn, store.id, query)
+        total = request.app.state.count_cache.get_or_count(
+            store.id, query.cache_key(), lambda: repo.count_orders(conn, store.id, query)
+        )
         ids = repo.search_order_ids(conn, store.id, query, limit=page.limit, offset=page.offset)
         with_history = params.get("get_order_history") == "1"
-        return page, total, repo.load_orders(conn, store.id, ids, with_history=with_history)
+        found = repo.load_orders(conn, store.id, ids, with_history=with_history)
+        return page, total, found, query
 
-    page, total, found = await db.read(request, work)
-    return success(
+    page, total, found, query = await db.read(request, work)
+    next_cursor = None
+    if len(found) == page.limit and query.sort in KEYSET_SORTS:
+        last = found[-1]
+        next_cursor = encode_cursor(query.sort, getattr(last, query.sort), int(last.id or 0))
+    response = success(
         request,
         took_message=True,
         total_records=total,
@@ -59,7 +73,14 @@ async def list_orders(request: Request, store: Store = Depends(current_store)) -
         offset=page.offset,
         limit=page.limit,
         orders=[order_dict(order) for order in found],
+        next_cursor=next_cursor,
     )
+    if next_cursor is not None:
+        following = request.url.remove_query_params("offset").include_query_params(
+            cursor=next_cursor
+        )
+        response.headers["Link"] = f'<{following}>; rel="next"'
+    return response
 
 
 @router.post(

@@ -35,6 +35,7 @@ import httpx
 import orjson
 import psycopg
 
+from orderhub.api.orderdesk.params import encode_cursor
 from orderhub.cli_orders import run_import
 from orderhub.storage import migrate, stores
 from orderhub.storage.database import Database
@@ -426,6 +427,15 @@ def run_backend(
             deep = exec_times(
                 base, f"/api/v2/orders?limit=50&offset={deep_offset}", headers(large), n=10
             )
+            with httpx.Client(base_url=base, headers=headers(large), timeout=60) as client:
+                at = client.get("/api/v2/orders", params={"limit": 1, "offset": deep_offset})
+                pivot = at.json()["orders"][0]
+            cursor = encode_cursor(
+                "date_added", dt.datetime.fromisoformat(pivot["date_added"]), int(pivot["id"])
+            )
+            keyset = exec_times(
+                base, f"/api/v2/orders?limit=50&cursor={cursor}", headers(large), n=10
+            )
             folder = (
                 "/api/v2/orders?limit=1&search_start_date=2025-03-01&search_end_date=2025-03-31"
             )
@@ -440,6 +450,7 @@ def run_backend(
                         "page1_ms": round(statistics.median(page1), 2),
                         "deep_ms": round(statistics.median(deep), 2),
                         "ratio": round(statistics.median(deep) / statistics.median(page1), 2),
+                        "cursor_ms": round(statistics.median(keyset), 2),
                     },
                 )
             )

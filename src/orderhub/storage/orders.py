@@ -24,6 +24,7 @@ from sqlalchemy import (
     func,
     insert,
     literal,
+    literal_column,
     select,
     tuple_,
     update,
@@ -137,9 +138,12 @@ _EMAIL_COUNT = (
     .scalar_subquery()
     .label("email_count")
 )
+# `store_id + 0`: the store check must not be answered from a (store_id, ...) index. Without
+# statistics SQLite would otherwise walk the whole store through one of those indexes instead
+# of fetching the listed ids by primary key — 100+ ms per page on a store of 1M orders.
 _ORDERS_BY_IDS = select(orders, _EMAIL_COUNT).where(
-    orders.c.store_id == bindparam("p_store_id"),
     orders.c.id.in_(bindparam("p_ids", expanding=True)),
+    (orders.c.store_id + literal_column("0")) == bindparam("p_store_id"),
 )
 _ITEMS_BY_ORDER_IDS = (
     select(order_items)

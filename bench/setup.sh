@@ -8,4 +8,4 @@ if ! command -v wrk >/dev/null 2>&1; then
     sudo apt-get update -qq && sudo apt-get install -y -qq wrk
   fi
 fi
-wrk --version 2>&1 | head -1
+wrk --version 2>&1 | head -1 || true  # wrk exits 1 after printing its version

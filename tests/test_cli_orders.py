@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 
 import orjson
@@ -161,3 +162,18 @@ def test_folder_option_and_clear_errors(db: Database, tmp_path: Path) -> None:
     assert missing.exit_code == 1 and "no such file" in missing.output
     unknown = runner.invoke(app, ["orders", "import", "999", str(path)])
     assert unknown.exit_code == 1 and "store 999 not found" in unknown.output
+
+
+def test_imported_dates_are_stored_as_the_api_stores_them(db: Database, tmp_path: Path) -> None:
+    """A date filter at an imported order's exact second finds it, as it finds an order
+    created through the API: both paths write dates in the column type's own format."""
+    store_id = new_store(db)
+    on_the_second = "2024-06-01 10:00:00"
+    path = write_jsonl(
+        tmp_path / "d.jsonl", [sample_order(source_id="D1", date_added=on_the_second)]
+    )
+    runner.invoke(app, ["orders", "import", str(store_id), str(path), "--quiet"])
+    moment = datetime(2024, 6, 1, 10, 0, 0)
+    for query in (OrderQuery(added_from=moment), OrderQuery(added_to=moment)):
+        with db.read() as conn:
+            assert repo.count_orders(conn, store_id, query) == 1, query

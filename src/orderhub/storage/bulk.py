@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import Connection, String, Table, any_, bindparam, select, text
@@ -148,15 +149,12 @@ def _allocate_ids(conn: Connection, count: int) -> list[int]:
 
 def _write_rows(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
     """Plain rows through the driver's fastest path: COPY on PostgreSQL, one executemany of
-    a prepared INSERT on SQLite. Values go through each column's own type conversion."""
+    a prepared INSERT on SQLite. Values go through each column's own type conversion, applied
+    only to the columns that have one (most are passed as they are)."""
     if not rows:
         return
-    columns = list(rows[0])
-    processors = [table.c[name].type.bind_processor(conn.dialect) for name in columns]
-    data = [
-        tuple(p(row[c]) if p else row[c] for c, p in zip(columns, processors, strict=True))
-        for row in rows
-    ]
+    columns = tuple(rows[0])
+    data = _row_tuples(conn, table, columns, rows)
     raw: Any = conn.connection.dbapi_connection
     if conn.dialect.name == "postgresql":
         with (
@@ -174,3 +172,29 @@ def _write_rows(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> N
         cursor.executemany(statement, data)
     finally:
         cursor.close()
+
+
+def _row_tuples(
+    conn: Connection, table: Table, columns: tuple[str, ...], rows: list[dict[str, Any]]
+) -> list[list[Any]]:
+    take = itemgetter(*columns) if len(columns) > 1 else (lambda row: (row[columns[0]],))
+    converted = [
+        (i, processor)
+        for i, name in enumerate(columns)
+        if (processor := _bind_processor(conn, table, name)) is not None
+    ]
+    data: list[list[Any]] = []
+    for row in rows:
+        values = list(take(row))
+        for i, processor in converted:
+            values[i] = processor(values[i])
+        data.append(values)
+    return data
+
+
+def _bind_processor(conn: Connection, table: Table, column: str) -> Any:
+    """The conversion SQLAlchemy itself applies to the column on this dialect — the
+    dialect's implementation of the type, so that (for one) SQLite dates are written in the
+    same text format as rows written through ordinary statements."""
+    type_ = table.c[column].type
+    return type_.dialect_impl(conn.dialect).bind_processor(conn.dialect)

@@ -150,3 +150,57 @@ def test_unreachable_server_raises_transport_error() -> None:
     ) as client:
         with pytest.raises(TransportError):
             client.test()
+
+
+def test_back_office_methods(client: OrderDeskClient) -> None:
+    """Shipments, inventory, batches, moves and folders through the client, end to end."""
+    order = client.create_order(sample_order())
+    oid = order["id"]
+    mug = order["order_items"][1]
+
+    part = client.add_shipment(
+        oid, {"tracking_number": "1Z999AA10123456784", "order_items": [{"id": mug["id"]}]}
+    )
+    assert part["carrier_code"] == "UPS" and part["tracking_url"].startswith("https://")
+    changed = client.update_shipment(oid, part["id"], {"tracking_number": "9400111899223100000000"})
+    assert changed["carrier_code"] == "USPS"
+    assert client.get_shipment(oid, part["id"])["tracking_number"] == "9400111899223100000000"
+    assert [s["id"] for s in client.list_shipments(oid)] == [part["id"]]
+    assert client.delete_shipment(oid, part["id"])["message"] == f"Shipment {part['id']} Deleted"
+    batch = client.batch_shipments(
+        [{"order_id": oid, "tracking_number": "B-1"}, {"order_id": 999_999_999}]
+    )
+    assert [r["status"] for r in batch["results"]] == ["success", "error"]
+    with pytest.raises(ConflictError, match="Shipment Not Added"):
+        client.add_shipment(oid, {"tracking_number": "B-1"})
+
+    item = client.create_inventory_item({"name": "Tee", "code": "CLIENT-TS", "stock": 3})
+    assert item["stock"] == 3
+    assert client.update_inventory_item(item["id"], {**item, "stock": 9})["stock"] == 9
+    assert client.get_inventory_item(item["id"])["stock"] == 9
+    listed = client.list_inventory(code=["CLIENT-TS"])
+    assert [i["code"] for i in listed["inventory_items"]] == ["CLIENT-TS"]
+    saved = client.batch_inventory(
+        [{"id": item["id"], "name": "Tee", "code": "CLIENT-TS", "stock": 1}, {"code": "nameless"}]
+    )
+    assert [r["status"] for r in saved["results"]] == ["success", "error"]
+    client.delete_inventory_item(item["id"])
+    with pytest.raises(NotFoundError):
+        client.get_inventory_item(item["id"])
+
+    folder = client.create_folder("Client test")
+    assert client.rename_folder(folder["id"], "Client tested")["name"] == "Client tested"
+    shipped_in = client.get_order(oid)["folder_id"]  # fully shipped by the batch above
+    moved = client.move_orders([oid, 999_999_999], folder_id=folder["id"])
+    assert moved["message"] == "1 Order Moved"
+    assert [str(r["order_id"]) for r in moved["results"]] == [oid, "999999999"]
+    assert moved["results"][0]["original_folder_id"] == shipped_in
+    assert moved["results"][1]["status"] == "error"
+    assert client.get_order(oid)["folder_id"] == folder["id"]
+    counts = {f["name"]: f["order_count"] for f in client.list_folders()}
+    assert counts["Client tested"] == 1
+    with pytest.raises(ConflictError, match="still holds 1 orders"):
+        client.delete_folder(folder["id"])
+    client.move_orders([oid], folder_name="Received")
+    client.delete_folder(folder["id"])
+    assert "Client tested" not in client.get_store()["folders"].values()

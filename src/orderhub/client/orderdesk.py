@@ -147,12 +147,23 @@ class _Endpoints(Generic[R]):
 
     def add_shipment(self, order_id: int | str, shipment: JSONDict) -> R:
         return self._send(
-            _Call("POST", f"/orders/{order_id}/shipments", body=shipment, creates=True)
+            _Call(
+                "POST",
+                f"/orders/{order_id}/shipments",
+                body=shipment,
+                key="shipment",
+                creates=True,
+            )
         )
 
     def update_shipment(self, order_id: int | str, shipment_id: int | str, shipment: JSONDict) -> R:
         return self._send(
-            _Call("PUT", f"/orders/{order_id}/shipments/{shipment_id}", body=shipment)
+            _Call(
+                "PUT",
+                f"/orders/{order_id}/shipments/{shipment_id}",
+                body=shipment,
+                key="shipment",
+            )
         )
 
     def delete_shipment(self, order_id: int | str, shipment_id: int | str) -> R:
@@ -170,10 +181,12 @@ class _Endpoints(Generic[R]):
         return self._send(_Call("GET", f"/inventory-items/{item_id}", key="inventory_item"))
 
     def create_inventory_item(self, item: JSONDict) -> R:
-        return self._send(_Call("POST", "/inventory-items", body=item))
+        return self._send(_Call("POST", "/inventory-items", body=item, key="inventory_item"))
 
     def update_inventory_item(self, item_id: int | str, item: JSONDict) -> R:
-        return self._send(_Call("PUT", f"/inventory-items/{item_id}", body=item))
+        return self._send(
+            _Call("PUT", f"/inventory-items/{item_id}", body=item, key="inventory_item")
+        )
 
     def delete_inventory_item(self, item_id: int | str) -> R:
         return self._send(_Call("DELETE", f"/inventory-items/{item_id}"))
@@ -195,6 +208,24 @@ class _Endpoints(Generic[R]):
         if folder_name is not None:
             body["destination_folder_name"] = folder_name
         return self._send(_Call("POST", "/move-orders", body=body))
+
+    # folder management: an orderhub extension, not served by the hosted Order Desk
+    def list_folders(self) -> R:
+        """Folders with their `order_count` (orderhub only)."""
+        return self._send(_Call("GET", "/folders", key="folders"))
+
+    def create_folder(self, name: str, *, pod_status: str | None = None) -> R:
+        body: JSONDict = {"name": name}
+        if pod_status is not None:
+            body["pod_status"] = pod_status
+        return self._send(_Call("POST", "/folders", body=body, key="folder"))
+
+    def rename_folder(self, folder_id: int | str, name: str) -> R:
+        return self._send(_Call("PUT", f"/folders/{folder_id}", body={"name": name}, key="folder"))
+
+    def delete_folder(self, folder_id: int | str) -> R:
+        """Only an empty folder can be deleted (a ConflictError otherwise)."""
+        return self._send(_Call("DELETE", f"/folders/{folder_id}"))
 
 
 class _Base:

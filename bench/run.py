@@ -36,7 +36,7 @@ import orjson
 import psycopg
 
 from orderhub.api.orderdesk.params import encode_cursor
-from orderhub.cli_orders import run_import
+from orderhub.order_files import run_import
 from orderhub.storage import migrate, stores
 from orderhub.storage.database import Database
 

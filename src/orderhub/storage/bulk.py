@@ -1,4 +1,4 @@
-"""Bulk import: many validated orders in one transaction, with a few statements per batch
+"""Bulk import: many prepared orders in one transaction, with a few statements per batch
 instead of several per order.
 
 Duplicates — an order whose (source_name, source_id) the store already has, or that appears
@@ -9,12 +9,12 @@ retries the batch and the pre-check then sees the winner.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from operator import itemgetter
 from typing import Any
 
-from sqlalchemy import Connection, String, Table, any_, bindparam, select, text
+from sqlalchemy import Connection, Dialect, String, Table, any_, bindparam, select, text
 from sqlalchemy.dialects.postgresql import ARRAY
 
 from orderhub.domain.orders import Order, apply_totals
@@ -22,6 +22,20 @@ from orderhub.storage import count_cache
 from orderhub.storage.orders import SURFACE_SOURCE_NAMES, item_row_values, order_row_values
 from orderhub.storage.stores import default_folder, list_folders, utcnow
 from orderhub.storage.tables import order_history, order_items, orders
+
+
+@dataclass(slots=True)
+class PreparedOrder:
+    """One validated order as row values already converted for the database, without what
+    only the writer decides (id, store, default folder, dates). Plain values, so that it is
+    cheap to send from a worker process to the writer."""
+
+    source_name: str
+    source_id: str
+    folder_id: int | None
+    date_added: Any  # converted; None means "now"
+    order_row: dict[str, Any]
+    item_rows: list[dict[str, Any]]
 
 
 @dataclass
@@ -33,8 +47,29 @@ class BatchResult:
     rejected: list[tuple[int, str]] = field(default_factory=list)
 
 
+def prepare(order: Order, dialect: Dialect) -> PreparedOrder:
+    """Totals and converted rows for one order; needs no connection (runs in workers)."""
+    apply_totals(order)
+    to_order_row, to_item_row = converter(dialect, orders), converter(dialect, order_items)
+    return PreparedOrder(
+        source_name=order.source_name,
+        source_id=order.source_id or "",
+        folder_id=order.folder_id,
+        date_added=(
+            None
+            if order.date_added is None
+            else to_order_row({"date_added": order.date_added})["date_added"]
+        ),
+        order_row=to_order_row(order_row_values(order)),
+        item_rows=[
+            to_item_row({**item_row_values(item), "position": i})
+            for i, item in enumerate(order.items)
+        ],
+    )
+
+
 def import_batch(
-    conn: Connection, store_id: int, batch: Sequence[Order], *, surface: str = "cli"
+    conn: Connection, store_id: int, batch: Sequence[PreparedOrder], *, surface: str = "cli"
 ) -> BatchResult:
     result = BatchResult()
     if conn.dialect.name == "postgresql":
@@ -44,8 +79,7 @@ def import_batch(
     folder_ids = {f.id for f in list_folders(conn, store_id)}
     fallback_folder = default_folder(conn, store_id).id
     existing = _existing_keys(conn, store_id, batch)
-    now = utcnow()
-    accepted: list[tuple[int, Order]] = []
+    accepted: list[PreparedOrder] = []
     seen: set[tuple[str, str]] = set()
     for position, order in enumerate(batch):
         if order.source_id:
@@ -59,37 +93,38 @@ def import_batch(
                 (position, f"folder_id: folder {order.folder_id} does not exist in this store")
             )
             continue
-        accepted.append((position, order))
+        accepted.append(order)
     if not accepted:
         return result
 
+    # Ids are plain integers on both databases; only the dates need converting.
     new_ids = _allocate_ids(conn, len(accepted))
-    order_rows = []
-    for oid, (_, order) in zip(new_ids, accepted, strict=True):
-        apply_totals(order)
-        values = order_row_values(order)
-        values.update(
-            id=oid,
-            store_id=store_id,
-            folder_id=order.folder_id or fallback_folder,
-            source_id=order.source_id or str(oid),
-            date_added=order.date_added or now,
-            date_updated=now,
-        )
-        order_rows.append(values)
+    now = converter(conn.dialect, orders)({"date_updated": utcnow()})["date_updated"]
+    order_rows = [
+        {
+            **order.order_row,
+            "id": oid,
+            "store_id": store_id,
+            "folder_id": order.folder_id or fallback_folder,
+            "source_id": order.source_id or str(oid),
+            "date_added": now if order.date_added is None else order.date_added,
+            "date_updated": now,
+        }
+        for oid, order in zip(new_ids, accepted, strict=True)
+    ]
     _write_rows(conn, orders, order_rows)
     count_cache.bump(store_id)
     item_rows = [
-        {**item_row_values(item), "order_id": oid, "store_id": store_id, "position": i}
-        for oid, (_, order) in zip(new_ids, accepted, strict=True)
-        for i, item in enumerate(order.items)
+        {**row, "order_id": oid, "store_id": store_id}
+        for oid, order in zip(new_ids, accepted, strict=True)
+        for row in order.item_rows
     ]
     _write_rows(conn, order_items, item_rows)
     source_name = SURFACE_SOURCE_NAMES.get(surface, surface)
-    history = {
+    history = converter(conn.dialect, order_history)({
         "store_id": store_id, "source_name": source_name, "note": "Order imported",
-        "event": "created", "surface": surface, "date_added": now,
-    }  # fmt: skip
+        "event": "created", "surface": surface, "date_added": utcnow(),
+    })  # fmt: skip
     _write_rows(conn, order_history, [{**history, "order_id": oid} for oid in new_ids])
     result.imported = new_ids
     return result
@@ -104,7 +139,7 @@ def refresh_statistics(conn: Connection) -> None:
 
 
 def _existing_keys(
-    conn: Connection, store_id: int, batch: Sequence[Order]
+    conn: Connection, store_id: int, batch: Sequence[PreparedOrder]
 ) -> dict[tuple[str, str], int]:
     """Which of the batch's (source_name, source_id) the store already has. One query per
     source name, each a plain `IN` list that the unique index answers directly."""
@@ -148,13 +183,13 @@ def _allocate_ids(conn: Connection, count: int) -> list[int]:
 
 
 def _write_rows(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
-    """Plain rows through the driver's fastest path: COPY on PostgreSQL, one executemany of
-    a prepared INSERT on SQLite. Values go through each column's own type conversion, applied
-    only to the columns that have one (most are passed as they are)."""
+    """Converted rows (all with the same keys, in the same order) through the driver's
+    fastest path: COPY on PostgreSQL, one executemany of a prepared INSERT on SQLite."""
     if not rows:
         return
     columns = tuple(rows[0])
-    data = _row_tuples(conn, table, columns, rows)
+    take = itemgetter(*columns) if len(columns) > 1 else (lambda row: (row[columns[0]],))
+    data = [take(row) for row in rows]
     raw: Any = conn.connection.dbapi_connection
     if conn.dialect.name == "postgresql":
         with (
@@ -174,27 +209,27 @@ def _write_rows(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> N
         cursor.close()
 
 
-def _row_tuples(
-    conn: Connection, table: Table, columns: tuple[str, ...], rows: list[dict[str, Any]]
-) -> list[list[Any]]:
-    take = itemgetter(*columns) if len(columns) > 1 else (lambda row: (row[columns[0]],))
-    converted = [
-        (i, processor)
-        for i, name in enumerate(columns)
-        if (processor := _bind_processor(conn, table, name)) is not None
-    ]
-    data: list[list[Any]] = []
-    for row in rows:
-        values = list(take(row))
-        for i, processor in converted:
-            values[i] = processor(values[i])
-        data.append(values)
-    return data
+_converters: dict[tuple[str, str, str], Callable[[dict[str, Any]], dict[str, Any]]] = {}
 
 
-def _bind_processor(conn: Connection, table: Table, column: str) -> Any:
-    """The conversion SQLAlchemy itself applies to the column on this dialect — the
-    dialect's implementation of the type, so that (for one) SQLite dates are written in the
-    same text format as rows written through ordinary statements."""
-    type_ = table.c[column].type
-    return type_.dialect_impl(conn.dialect).bind_processor(conn.dialect)
+def converter(dialect: Dialect, table: Table) -> Callable[[dict[str, Any]], dict[str, Any]]:
+    """A function converting a row's values in place, as SQLAlchemy itself would for this
+    dialect (the dialect's implementation of each column type: Fixed4 money to integers,
+    SQLite dates to the same text as ordinary statements write). Columns without a
+    conversion are left as they are."""
+    key = (dialect.name, str(dialect.driver), table.name)
+    found = _converters.get(key)
+    if found is None:
+        processors = {
+            column.name: processor
+            for column in table.columns
+            if (processor := column.type.dialect_impl(dialect).bind_processor(dialect))
+        }
+
+        def convert(row: dict[str, Any]) -> dict[str, Any]:
+            for name in processors.keys() & row.keys():
+                row[name] = processors[name](row[name])
+            return row
+
+        found = _converters[key] = convert
+    return found

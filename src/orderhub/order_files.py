@@ -1,0 +1,334 @@
+"""Order files into a store: JSON Lines and CSV, read as a stream, validated, written in
+batches — the bulk path behind `orderhub orders import` and the benchmark's seeding.
+
+Each order is validated exactly as the API validates it. That is most of the cost, so for a
+large file it is spread over worker processes: a worker turns lines into
+`bulk.PreparedOrder` (plain row values, already converted for the database) rather than
+domain orders, because a validated domain order costs more to send between processes than
+to build. This process reads the file, keeps a bounded number of chunks in flight (constant
+memory), and is the only writer: duplicates, ids and inserts.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import multiprocessing
+import os
+from collections import deque
+from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any
+
+import orjson
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn, TransferSpeedColumn
+from sqlalchemy import Dialect
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import IntegrityError
+
+from orderhub.api.orderdesk.models import OrderIn, describe_errors
+from orderhub.domain.errors import OrderhubError
+from orderhub.domain.orders import fill_create_defaults
+from orderhub.storage import bulk, stores
+from orderhub.storage.database import Database
+
+BATCH_SIZE = 2000  # orders per write transaction
+CHUNK_SIZE = 500  # orders per unit of work sent to a worker process
+PARALLEL_FROM_BYTES = 4 * 1024 * 1024  # smaller files: starting workers costs more than it saves
+
+# CSV: one row per item; the order's columns repeat on each of its rows, and consecutive rows
+# with the same source_id form one order.
+CSV_ORDER_COLUMNS = (
+    "source_id",
+    "source_name",
+    "email",
+    "date_added",
+    "folder_name",
+    "shipping_method",
+    "shipping_total",
+    "handling_total",
+    "tax_total",
+    "payment_status",
+    "payment_type",
+    "customer_id",
+    "shipping_first_name",
+    "shipping_last_name",
+    "shipping_company",
+    "shipping_address1",
+    "shipping_address2",
+    "shipping_city",
+    "shipping_state",
+    "shipping_postal_code",
+    "shipping_country",
+    "shipping_phone",
+    "customer_first_name",
+    "customer_last_name",
+    "customer_company",
+    "customer_address1",
+    "customer_address2",
+    "customer_city",
+    "customer_state",
+    "customer_postal_code",
+    "customer_country",
+    "customer_phone",
+)
+CSV_ITEM_COLUMNS = ("item_name", "item_code", "item_price", "item_quantity", "item_weight")
+CSV_COLUMNS = ("id", *CSV_ORDER_COLUMNS, *CSV_ITEM_COLUMNS, "order_total")
+
+# One order of the file: its first line, and the raw JSON line or the order built from CSV rows.
+Unit = tuple[int, bytes | dict[str, Any]]
+
+
+@dataclass(slots=True)
+class Parsed:
+    line: int
+    order: bulk.PreparedOrder | None = None
+    error: str | None = None
+
+
+@dataclass
+class ImportSummary:
+    imported: int = 0
+    duplicates: int = 0
+    rejected: list[tuple[int, str]] = field(default_factory=list)
+
+
+# --- one order: parse, validate, prepare (in a worker or in this process) -----------------
+
+
+def prepare_unit(dialect: Dialect, line: int, payload: bytes | dict[str, Any]) -> Parsed:
+    if isinstance(payload, bytes):
+        try:
+            data = orjson.loads(payload)
+        except orjson.JSONDecodeError as exc:
+            return Parsed(line, error=f"malformed JSON ({exc})")
+        raw = payload
+    else:
+        data, raw = payload, orjson.dumps(payload)
+    if not isinstance(data, dict):
+        return Parsed(line, error="expected a JSON object")
+    try:
+        order = OrderIn.model_validate(data).to_domain()
+        fill_create_defaults(order)
+    except OrderhubError as exc:
+        return Parsed(line, error=exc.message)
+    except Exception as exc:  # pydantic.ValidationError
+        if hasattr(exc, "errors"):
+            return Parsed(line, error=describe_errors(exc))  # type: ignore[arg-type]
+        raise
+    if not order.source_id:
+        # A deterministic key, so that a re-run of the same file recognises the order.
+        order.source_id = "import-" + hashlib.sha1(raw, usedforsecurity=False).hexdigest()[:20]
+    return Parsed(line, order=bulk.prepare(order, dialect))
+
+
+def _dialect(drivername: str) -> Dialect:
+    """The dialect alone (no connection): all a worker needs to convert values."""
+    dialect: Dialect = make_url(f"{drivername}://").get_dialect()()
+    return dialect
+
+
+_worker_dialect: Dialect | None = None
+
+
+def _start_worker(drivername: str) -> None:
+    global _worker_dialect
+    _worker_dialect = _dialect(drivername)
+
+
+def _prepare_chunk(units: list[Unit]) -> list[Parsed]:
+    assert _worker_dialect is not None
+    return [prepare_unit(_worker_dialect, line, payload) for line, payload in units]
+
+
+def _chunks(units: Iterable[Unit], size: int) -> Iterator[list[Unit]]:
+    chunk: list[Unit] = []
+    for unit in units:
+        chunk.append(unit)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def prepare_all(units: Iterable[Unit], drivername: str, jobs: int) -> Iterator[Parsed]:
+    """Every unit prepared, in file order: here when `jobs` is 1, else in `jobs` worker
+    processes with at most two chunks per worker in flight."""
+    if jobs <= 1:
+        dialect = _dialect(drivername)
+        for line, payload in units:
+            yield prepare_unit(dialect, line, payload)
+        return
+    # spawn, not fork: the parent holds database connections and a progress-bar thread.
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(
+        jobs, mp_context=context, initializer=_start_worker, initargs=(drivername,)
+    ) as pool:
+        pending: deque[Future[list[Parsed]]] = deque()
+        for chunk in _chunks(units, CHUNK_SIZE):
+            pending.append(pool.submit(_prepare_chunk, chunk))
+            if len(pending) >= 2 * jobs:
+                yield from pending.popleft().result()
+        while pending:
+            yield from pending.popleft().result()
+
+
+def default_jobs(size: int) -> int:
+    return (os.cpu_count() or 1) if size >= PARALLEL_FROM_BYTES else 1
+
+
+# --- reading files -------------------------------------------------------------------------
+
+
+def _jsonl_units(stream: IO[bytes], progress: Any, task: Any) -> Iterator[Unit]:
+    for number, raw in enumerate(stream, start=1):
+        progress.advance(task, len(raw))
+        if raw.strip():
+            yield number, raw
+
+
+def _csv_group_to_order(rows: list[dict[str, str]], folders: dict[str, int]) -> dict[str, Any]:
+    first = rows[0]
+    order: dict[str, Any] = {
+        k: first[k]
+        for k in CSV_ORDER_COLUMNS
+        if first.get(k) and not k.startswith(("shipping_", "customer_")) and k != "folder_name"
+    }
+    if first.get("folder_name"):
+        # An unknown name becomes an id no folder has, so the order is rejected with a reason.
+        order["folder_id"] = folders.get(first["folder_name"], -1)
+    for k in ("shipping_method", "shipping_total"):
+        if first.get(k):
+            order[k] = first[k]
+    for prefix in ("shipping", "customer"):
+        order[prefix] = {
+            col[len(prefix) + 1 :]: first[col]
+            for col in CSV_ORDER_COLUMNS
+            if col.startswith(prefix + "_")
+            and col not in ("shipping_method", "shipping_total")
+            and first.get(col)
+        }
+    order["order_items"] = [
+        {
+            "name": r.get("item_name", ""),
+            "code": r.get("item_code", ""),
+            "price": r.get("item_price") or 0,
+            "quantity": r.get("item_quantity") or 1,
+            "weight": r.get("item_weight") or 0,
+        }
+        for r in rows
+    ]
+    return order
+
+
+class CsvHeaderError(Exception):
+    pass
+
+
+def _csv_units(
+    stream: IO[bytes], progress: Any, task: Any, folders: dict[str, int]
+) -> Iterator[Unit]:
+    text = io.TextIOWrapper(stream, encoding="utf-8", newline="")
+    reader = csv.DictReader(text)
+    missing = {"source_id", "item_name"} - set(reader.fieldnames or ())
+    if missing:
+        raise CsvHeaderError(f"CSV header lacks the column(s): {', '.join(sorted(missing))}")
+    group: list[dict[str, str]] = []
+    start_line = 2
+    last_position = 0
+    for row in reader:
+        position = stream.tell() if stream.seekable() else last_position
+        progress.advance(task, max(0, position - last_position))
+        last_position = position
+        if group and row["source_id"] != group[0]["source_id"]:
+            yield start_line, _csv_group_to_order(group, folders)
+            start_line = reader.line_num
+            group = []
+        group.append(row)
+    if group:
+        yield start_line, _csv_group_to_order(group, folders)
+
+
+# --- writing -------------------------------------------------------------------------------
+
+
+def _flush(db: Database, store_id: int, batch: list[Parsed], summary: ImportSummary) -> None:
+    orders = [p.order for p in batch if p.order is not None]
+    for attempt in range(3):
+        try:
+            with db.write() as conn:
+                result = bulk.import_batch(conn, store_id, orders)
+            break
+        except IntegrityError:
+            if attempt == 2:
+                raise
+    summary.imported += len(result.imported)
+    summary.duplicates += len(result.duplicates)
+    summary.rejected.extend((batch[pos].line, reason) for pos, reason in result.rejected)
+
+
+def run_import(
+    db: Database,
+    store_id: int,
+    path: Path,
+    fmt: str,
+    *,
+    quiet: bool,
+    folder: stores.Folder | None = None,
+    jobs: int | None = None,
+    console: Console | None = None,
+) -> ImportSummary:
+    """`folder`, when given, receives every imported order (whatever the file says).
+    `jobs` is the number of worker processes (default: one per core for large files)."""
+    summary = ImportSummary()
+    with db.read() as conn:
+        folders = {f.name: f.id for f in stores.list_folders(conn, store_id)}
+    size = path.stat().st_size
+    jobs = default_jobs(size) if jobs is None else jobs
+    columns = (
+        TextColumn("[bold]importing"),
+        BarColumn(),
+        TransferSpeedColumn(),
+        TimeRemainingColumn(),
+        TextColumn("{task.fields[done]} orders"),
+    )
+    progress = Progress(*columns, console=console or Console(stderr=True), disable=quiet)
+    with path.open("rb") as stream, progress:
+        task = progress.add_task("import", total=size, done=0)
+        units = (
+            _csv_units(stream, progress, task, folders)
+            if fmt == "csv"
+            else _jsonl_units(stream, progress, task)
+        )
+        batch: list[Parsed] = []
+        next_analyze = BATCH_SIZE  # statistics after the first batch, then as the store doubles
+        try:
+            for parsed in prepare_all(units, db.engine.url.drivername, jobs):
+                if parsed.error is not None:
+                    summary.rejected.append((parsed.line, parsed.error))
+                    continue
+                if parsed.order is not None and folder is not None:
+                    parsed.order.folder_id = folder.id
+                batch.append(parsed)
+                if len(batch) >= BATCH_SIZE:
+                    _flush(db, store_id, batch, summary)
+                    if summary.imported >= next_analyze:
+                        with db.write() as conn:
+                            bulk.refresh_statistics(conn)
+                        next_analyze = max(2 * summary.imported, 10 * BATCH_SIZE)
+                    progress.update(task, done=summary.imported + summary.duplicates)
+                    batch = []
+        except CsvHeaderError as exc:
+            summary.rejected.append((1, str(exc)))
+        if batch:
+            _flush(db, store_id, batch, summary)
+        if summary.imported:
+            with db.write() as conn:
+                bulk.refresh_statistics(conn)
+        progress.update(task, completed=size, done=summary.imported + summary.duplicates)
+    return summary

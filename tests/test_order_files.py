@@ -1,0 +1,96 @@
+"""The import pipeline itself: worker processes give exactly what one process gives."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import orjson
+import pytest
+
+from orderhub import order_files
+from orderhub.order_files import run_import
+from orderhub.storage import migrate, stores
+from orderhub.storage import orders as repo
+from orderhub.storage.database import Database
+from orderhub.storage.orders import OrderQuery
+from tests.helpers import sample_order
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def db(request: pytest.FixtureRequest, fresh_database_url: Callable[[str], str]) -> Database:
+    database = Database(fresh_database_url(request.param))
+    migrate.upgrade(database)
+    request.addfinalizer(database.dispose)
+    return database
+
+
+def a_file(path: Path) -> Path:
+    good = [
+        sample_order(source_id=f"P{i}", date_added=f"2024-06-{1 + i % 28:02d} 10:00:00")
+        for i in range(30)
+    ]
+    lines = [orjson.dumps(o) for o in good[:10]]
+    lines += [b'{"source_id": "broken"', b"[1, 2]", orjson.dumps(sample_order(order_items="x"))]
+    lines += [orjson.dumps(o) for o in good[10:]]
+    lines += [
+        orjson.dumps(good[3]),
+        orjson.dumps(sample_order(source_id=None, date_added="2024-01-01 00:00:00")),
+    ]
+    path.write_bytes(b"\n".join(lines) + b"\n")
+    return path
+
+
+def stored(db: Database, store_id: int) -> list[dict[str, Any]]:
+    """What was written, without what differs by nature between two stores."""
+    with db.read() as conn:
+        ids = repo.search_order_ids(
+            conn, store_id, OrderQuery(sort="source_id", descending=False), limit=100, offset=0
+        )
+        found = repo.load_orders(conn, store_id, ids, with_history=False)
+    rows = []
+    for order in found:
+        row = {k: v for k, v in vars(order).items() if k not in ("id", "store_id", "folder_id")}
+        row["date_updated"] = None
+        row["items"] = [{**vars(i), "id": None} for i in order.items]
+        rows.append(row)
+    return rows
+
+
+def test_workers_import_exactly_what_one_process_imports(
+    db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(order_files, "CHUNK_SIZE", 4)  # many chunks in flight, out of step
+    monkeypatch.setattr(order_files, "BATCH_SIZE", 7)  # with the write batches
+    path = a_file(tmp_path / "orders.jsonl")
+    with db.write() as conn:
+        alone = stores.create_store(conn, "one process").store.id
+        spread = stores.create_store(conn, "workers").store.id
+
+    single = run_import(db, alone, path, "jsonl", quiet=True, jobs=1)
+    parallel = run_import(db, spread, path, "jsonl", quiet=True, jobs=2)
+
+    assert (single.imported, single.duplicates) == (31, 1)
+    assert [line for line, _ in single.rejected] == [11, 12, 13]
+    assert "malformed JSON" in single.rejected[0][1]
+    assert "expected a JSON object" in single.rejected[1][1]
+    assert "order_items" in single.rejected[2][1]
+    assert parallel == single
+    assert stored(db, spread) == stored(db, alone)
+
+    again = run_import(db, spread, path, "jsonl", quiet=True, jobs=2)
+    assert (again.imported, again.duplicates) == (0, 32)
+    # Dates converted in a worker are stored as the API stores them.
+    with db.read() as conn:
+        on_the_second = OrderQuery(
+            added_from=datetime(2024, 6, 28, 10), added_to=datetime(2024, 6, 28, 10)
+        )
+        assert repo.count_orders(conn, spread, on_the_second) == 1
+
+
+def test_large_files_use_one_worker_per_core(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(order_files.os, "cpu_count", lambda: 6)
+    assert order_files.default_jobs(order_files.PARALLEL_FROM_BYTES) == 6
+    assert order_files.default_jobs(order_files.PARALLEL_FROM_BYTES - 1) == 1

@@ -328,7 +328,6 @@ def run_import(
         if batch:
             _flush(db, store_id, batch, summary)
         if summary.imported:
-            with db.write() as conn:
-                bulk.refresh_statistics(conn)
+            bulk.settle_after_import(db)
         progress.update(task, completed=size, done=summary.imported + summary.duplicates)
     return summary

@@ -87,7 +87,7 @@ def test_quickstart_serves_a_ready_store(tmp_path: Path) -> None:
     """The README's `make run` path: migrate, create a demo store, print credentials, serve."""
     port = _free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("ORDERHUB_")}
-    env.update(ORDERHUB_DATA_DIR=str(tmp_path / "data"), ORDERHUB_PORT=str(port), COLUMNS="200")
+    env.update(ORDERHUB_DATA_DIR=str(tmp_path / "data"), ORDERHUB_PORT=str(port), COLUMNS="80")
     proc = subprocess.Popen(
         [sys.executable, "-m", "orderhub", "quickstart"],
         env=env,
@@ -108,6 +108,9 @@ def test_quickstart_serves_a_ready_store(tmp_path: Path) -> None:
         store_id = re.search(r"ORDERDESK-STORE-ID\s+(\d+)", output)
         assert key and store_id, output
         assert f"http://127.0.0.1:{port}" in output
+        # The curl line stays one line on a narrow terminal, so it can be pasted as is.
+        curl = re.search(r"curl .*'ORDERDESK-API-KEY: (\w{50})' http://\S+/api/v2/test", output)
+        assert curl and curl.group(1) == key.group(1), output
         headers = {"ORDERDESK-STORE-ID": store_id.group(1), "ORDERDESK-API-KEY": key.group(1)}
         response = None
         while time.monotonic() < deadline:

@@ -284,7 +284,8 @@ def quickstart(
         console.print(
             "Try it:\n"
             f"  curl -H 'ORDERDESK-STORE-ID: {new.store.id}' "
-            f"-H 'ORDERDESK-API-KEY: {new.api_key}' {base_url}/api/v2/test"
+            f"-H 'ORDERDESK-API-KEY: {new.api_key}' {base_url}/api/v2/test",
+            soft_wrap=True,  # one line whatever the terminal's width, so it can be pasted
         )
     else:
         console.print(

@@ -233,15 +233,16 @@ def converter(dialect: Dialect, table: Table) -> Callable[[dict[str, Any]], dict
     key = (dialect.name, str(dialect.driver), table.name)
     found = _converters.get(key)
     if found is None:
-        processors = {
-            column.name: processor
+        processors = [
+            (column.name, processor)
             for column in table.columns
             if (processor := column.type.dialect_impl(dialect).bind_processor(dialect))
-        }
+        ]
 
         def convert(row: dict[str, Any]) -> dict[str, Any]:
-            for name in processors.keys() & row.keys():
-                row[name] = processors[name](row[name])
+            for name, processor in processors:
+                if name in row:
+                    row[name] = processor(row[name])
             return row
 
         found = _converters[key] = convert

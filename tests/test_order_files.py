@@ -10,8 +10,8 @@ from typing import Any
 import orjson
 import pytest
 
-from orderhub import order_files
-from orderhub.order_files import run_import
+from orderhub.importer import pipeline as order_files
+from orderhub.importer import run_import
 from orderhub.storage import migrate, stores
 from orderhub.storage import orders as repo
 from orderhub.storage.database import Database

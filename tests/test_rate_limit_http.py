@@ -10,8 +10,8 @@ import pytest
 import redis
 from fastapi.testclient import TestClient
 
+from orderhub.api.ratelimit import MemoryRateLimiter, RedisRateLimiter
 from orderhub.app import create_app
-from orderhub.ratelimit import MemoryRateLimiter, RedisRateLimiter
 from tests.conftest import REDIS_URL, service_missing
 from tests.helpers import make_settings
 

@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 import redis
 
-from orderhub.ratelimit import (
+from orderhub.api.ratelimit import (
     Decision,
     DisabledRateLimiter,
     MemoryRateLimiter,
@@ -245,7 +245,7 @@ def test_idle_buckets_expire(rds: RedisSetup) -> None:
 
 _CHILD = """
 import sys
-from orderhub.ratelimit import RedisRateLimiter
+from orderhub.api.ratelimit import RedisRateLimiter
 url, prefix = sys.argv[1], sys.argv[2]
 limiter = RedisRateLimiter(url, 10, 0.0001, prefix=prefix)
 print(sum(limiter.take("proc").allowed for _ in range(10)))
@@ -280,12 +280,12 @@ def test_unreachable_redis_fails_open_and_warns_rarely(
 ) -> None:
     limiter = RedisRateLimiter("redis://:hunter2@127.0.0.1:1/0?password=hunter2", 3, 1.0)
     limiter.PAUSE_AFTER_FAILURE = 0.0
-    with caplog.at_level(logging.WARNING, logger="orderhub.ratelimit"):
+    with caplog.at_level(logging.WARNING, logger="orderhub.api.ratelimit"):
         decisions = drain(limiter, "k", 5)
         assert limiter.take("k", capacity=7).remaining == 7
     limiter.close()
     assert set(decisions) == {Decision(True, 3, 0)}
-    warnings = [r for r in caplog.records if r.name == "orderhub.ratelimit"]
+    warnings = [r for r in caplog.records if r.name == "orderhub.api.ratelimit"]
     assert len(warnings) == 1 and warnings[0].levelno == logging.WARNING
     assert "127.0.0.1:1" in caplog.text and "hunter2" not in caplog.text
 

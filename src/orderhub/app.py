@@ -21,9 +21,9 @@ from orderhub.api.orderdesk import router as orderdesk
 from orderhub.api.orderdesk.auth import RateLimited
 from orderhub.api.pod import routes as pod_routes
 from orderhub.api.pod.notifier import Notifier
+from orderhub.api.ratelimit import build_rate_limiter
 from orderhub.config import Settings
 from orderhub.domain.errors import OrderhubError
-from orderhub.ratelimit import build_rate_limiter
 from orderhub.storage.count_cache import CountCache
 from orderhub.storage.database import Database
 from orderhub.storage.migrate import schema_state

@@ -8,19 +8,6 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from orderhub.domain.settings import choice, flag, register
-
-register(
-    "auto_update_stock_count",
-    flag,
-    "on: orders take stock from inventory items with the same code, and give it back",
-)
-register(
-    "negative_stock",
-    choice("allow", "reject"),
-    "allow (default): stock may go below zero; reject: an order that would is refused",
-)
-
 
 @dataclass
 class InventoryItem:

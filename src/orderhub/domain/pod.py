@@ -3,10 +3,7 @@ and design placements, and the settings that change them."""
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from orderhub.domain.folders import POD_STATUSES
-from orderhub.domain.settings import choice, register
 
 SOURCE_NAME = "Print-on-demand API"
 UNPAID_STATUSES = ("received",)
@@ -27,30 +24,6 @@ DEFAULT_PLACEMENTS = (
 )  # fmt: skip
 PLACEMENT_REFUSED = "A specified position of design is not allowed."
 STATUSES = (*POD_STATUSES,)
-
-
-def _url(raw: str) -> str:
-    parts = urlsplit(raw.strip())
-    if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise ValueError("must be an http:// or https:// URL")
-    return raw.strip()
-
-
-def _comma_list(raw: str) -> list[str]:
-    values = [v.strip() for v in raw.split(",") if v.strip()]
-    if not values:
-        raise ValueError("must be a comma-separated list")
-    return values
-
-
-register("pod_notification_url", _url, "print-on-demand notifications are POSTed here")
-register(
-    "pod_duplicate_external_id",
-    choice("reject", "return_existing"),
-    "a second order with a known external_id: reject (default) or return the existing order",
-)
-register("pod_shipping_methods", _comma_list, "accepted shipping methods (comma list)")
-register("pod_design_placements", _comma_list, "accepted design placements (comma list)")
 
 
 def shipping_methods(settings: dict[str, object]) -> tuple[str, ...]:

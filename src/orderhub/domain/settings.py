@@ -1,32 +1,35 @@
-"""Per-store settings an operator may change (`orderhub store set`): each with its parser,
-so a typo is refused with a reason instead of being stored and silently ignored."""
+"""Per-store settings an operator may change (`orderhub store set`, the desk's settings page).
+
+One explicit registry, known to every entry point: each setting has its parser (with its
+bounds), its default and its help, so a typo or an out-of-range value is refused with a
+reason instead of being stored and silently ignored.
+"""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
 from orderhub.domain.errors import InvalidInput
+
+MAX_LIST_ENTRIES = 100
+MAX_LIST_ENTRY_CHARS = 100
+MAX_URL_CHARS = 2000
+MAX_RATE_LIMIT_CAPACITY = 1_000_000
+MAX_RATE_LIMIT_REFILL = 100_000.0
 
 
 @dataclass(frozen=True)
 class SettingSpec:
+    name: str
     parse: Callable[[str], Any]
     help: str
-
-
-def _non_negative_int(raw: str) -> int:
-    if not raw.strip().isdigit():
-        raise ValueError("must be a whole number of at least 0")
-    return int(raw)
-
-
-def _non_negative_float(raw: str) -> float:
-    value = float(raw)
-    if value < 0 or value != value:
-        raise ValueError("must be a number of at least 0")
-    return value
+    default: str
+    # Shown to API clients under GET /api/v2/store (never anything secret).
+    public: bool = False
 
 
 def flag(raw: str) -> bool:
@@ -40,33 +43,116 @@ def flag(raw: str) -> bool:
 
 def choice(*options: str) -> Callable[[str], str]:
     def parse(raw: str) -> str:
-        if raw not in options:
+        if raw.strip() not in options:
             raise ValueError(f"must be one of {', '.join(options)}")
-        return raw
+        return raw.strip()
 
     return parse
 
 
-STORE_SETTINGS: dict[str, SettingSpec] = {
-    "rate_limit_capacity": SettingSpec(
-        _non_negative_int, "this store's token bucket size; 0 switches the limit off"
+def whole_between(low: int, high: int) -> Callable[[str], int]:
+    def parse(raw: str) -> int:
+        text = raw.strip()
+        if not (text.isascii() and text.isdigit()) or not low <= int(text) <= high:
+            raise ValueError(f"must be a whole number from {low} to {high}")
+        return int(text)
+
+    return parse
+
+
+def number_between(low: float, high: float) -> Callable[[str], float]:
+    def parse(raw: str) -> float:
+        try:
+            value = float(raw.strip())
+        except ValueError:
+            value = math.nan
+        if not low <= value <= high:  # NaN fails every comparison
+            raise ValueError(f"must be a number from {low:g} to {high:g}")
+        return value
+
+    return parse
+
+
+def http_url(raw: str) -> str:
+    url = raw.strip()
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname or len(url) > MAX_URL_CHARS:
+        raise ValueError(
+            f"must be an http:// or https:// URL of at most {MAX_URL_CHARS} characters"
+        )
+    return url
+
+
+def comma_list(raw: str) -> list[str]:
+    values = [v.strip() for v in raw.split(",") if v.strip()]
+    if not values:
+        raise ValueError("must be a comma-separated list")
+    if len(values) > MAX_LIST_ENTRIES or any(len(v) > MAX_LIST_ENTRY_CHARS for v in values):
+        raise ValueError(
+            f"at most {MAX_LIST_ENTRIES} entries of at most {MAX_LIST_ENTRY_CHARS} characters"
+        )
+    return values
+
+
+_SPECS = (
+    SettingSpec(
+        "auto_update_stock_count", flag,
+        "on: orders take stock from inventory items with the same code, and give it back",
+        "off", public=True,
     ),
-    "rate_limit_refill_per_second": SettingSpec(
-        _non_negative_float, "tokens per second refilled into this store's bucket"
+    SettingSpec(
+        "negative_stock", choice("allow", "reject"),
+        "allow: stock may go below zero; reject: an order that would is refused",
+        "allow", public=True,
     ),
-}
+    SettingSpec(
+        "rate_limit_capacity", whole_between(0, MAX_RATE_LIMIT_CAPACITY),
+        "this store's token bucket size; 0 switches the limit off",
+        "server's ORDERHUB_RATE_LIMIT_CAPACITY", public=True,
+    ),
+    SettingSpec(
+        "rate_limit_refill_per_second", number_between(0, MAX_RATE_LIMIT_REFILL),
+        "tokens per second refilled into this store's bucket",
+        "server's ORDERHUB_RATE_LIMIT_REFILL_PER_SECOND", public=True,
+    ),
+    SettingSpec(
+        "pod_notification_url", http_url,
+        "print-on-demand status notifications are POSTed here (signed)",
+        "none: no notifications",
+    ),
+    SettingSpec(
+        "pod_duplicate_external_id", choice("reject", "return_existing"),
+        "a second print-on-demand order with a known external_id: reject, or return the "
+        "existing order",
+        "reject",
+    ),
+    SettingSpec(
+        "pod_shipping_methods", comma_list,
+        "a strict list of accepted print-on-demand shipping methods (comma list); unset, any "
+        "method is accepted",
+        "any method",
+    ),
+    SettingSpec(
+        "pod_design_placements", comma_list,
+        "accepted print-on-demand design placements (comma list)",
+        "front, back, left, right, sleeves, neck, pocket and the Printing/Embroidery names",
+    ),
+)  # fmt: skip
+
+STORE_SETTINGS: dict[str, SettingSpec] = {spec.name: spec for spec in _SPECS}
+PUBLIC_SETTINGS: tuple[str, ...] = tuple(spec.name for spec in _SPECS if spec.public)
 
 
-def register(name: str, parse: Callable[[str], Any], help: str) -> None:
-    """Features declare their settings where they are implemented."""
-    STORE_SETTINGS[name] = SettingSpec(parse, help)
-
-
-def parse_setting(name: str, raw: str) -> Any:
+def spec_of(name: str) -> SettingSpec:
     spec = STORE_SETTINGS.get(name)
     if spec is None:
         known = ", ".join(sorted(STORE_SETTINGS))
         raise InvalidInput(f"{name}: not a store setting (known: {known})")
+    return spec
+
+
+def parse_setting(name: str, raw: str) -> Any:
+    spec = spec_of(name)
     try:
         return spec.parse(raw)
     except ValueError as exc:

@@ -10,9 +10,9 @@ from typing import Any
 from fastapi import Request
 from starlette.concurrency import run_in_threadpool
 
+from orderhub.api.ratelimit import Decision
 from orderhub.domain.errors import OrderhubError
 from orderhub.domain.inventory import StockPolicy
-from orderhub.ratelimit import Decision
 from orderhub.storage import stores
 from orderhub.storage.stores import Store
 

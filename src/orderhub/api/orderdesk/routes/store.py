@@ -11,18 +11,11 @@ from starlette.responses import Response
 from orderhub.api.orderdesk.auth import current_store
 from orderhub.api.orderdesk.envelope import success
 from orderhub.domain.dates import WIRE_FORMAT
+from orderhub.domain.settings import PUBLIC_SETTINGS
 from orderhub.storage import stores
 from orderhub.storage.stores import Store
 
 router = APIRouter()
-
-# Settings shown under `store.settings`; never the API key or the print-on-demand secret.
-_PUBLIC_SETTINGS = (
-    "auto_update_stock_count",
-    "negative_stock",
-    "rate_limit_capacity",
-    "rate_limit_refill_per_second",
-)
 
 
 @router.get("/test", summary="Test the connection and credentials")
@@ -43,7 +36,7 @@ def store_settings(request: Request, store: Store = Depends(current_store)) -> R
         "orders_per_page": 50,
         "all_orders_name": "All Orders",
     }
-    settings.update({k: store.settings[k] for k in _PUBLIC_SETTINGS if k in store.settings})
+    settings.update({k: store.settings[k] for k in PUBLIC_SETTINGS if k in store.settings})
     return success(
         request,
         store={

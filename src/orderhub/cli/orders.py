@@ -16,43 +16,24 @@ from typing import Annotated, Any
 
 import orjson
 import typer
-from rich.console import Console
 from rich.progress import Progress, TextColumn
 from rich.table import Table
 
 from orderhub.api.orderdesk.params import parse_order_query
 from orderhub.api.orderdesk.wire import order_dict
-from orderhub.config import Settings
+from orderhub.cli.common import console, err, fail, ready_database, require_store
 from orderhub.domain.errors import OrderhubError
 from orderhub.domain.orders import Order
-from orderhub.order_files import CSV_COLUMNS, CSV_ORDER_COLUMNS, run_import
-from orderhub.storage import migrate, stores
+from orderhub.importer import CSV_COLUMNS, CSV_ORDER_COLUMNS, run_import
+from orderhub.storage import folders as folder_repo
 from orderhub.storage import orders as repo
+from orderhub.storage import stores
 from orderhub.storage.database import Database
 
-orders_app = typer.Typer(help="Import, export and inspect orders.", no_args_is_help=True)
-console = Console()
-err = Console(stderr=True)
+app = typer.Typer(help="Import, export and inspect orders.", no_args_is_help=True)
 
 EXPORT_PAGE = 1000
-
-
-def _database() -> Database:
-    db = Database(Settings().effective_database_url)
-    problem = migrate.schema_state(db).problem()
-    if problem:
-        err.print(f"[bold red]error:[/] {problem}")
-        raise typer.Exit(1)
-    return db
-
-
-def _require_store(db: Database, store_id: int) -> stores.Store:
-    try:
-        with db.read() as conn:
-            return stores.get_store(conn, store_id)
-    except OrderhubError as exc:
-        err.print(f"[bold red]error:[/] {exc.message}")
-        raise typer.Exit(1) from None
+SURFACE = "cli"
 
 
 def _format_for(path: Path, given: str | None) -> str:
@@ -61,7 +42,7 @@ def _format_for(path: Path, given: str | None) -> str:
     return "csv" if path.suffix.lower() == ".csv" else "jsonl"
 
 
-@orders_app.command("import")
+@app.command("import")
 def import_orders(
     store_id: Annotated[int, typer.Argument(help="the store to import into")],
     file: Annotated[Path, typer.Argument(help="JSON Lines (.jsonl) or CSV (.csv) file")],
@@ -87,21 +68,18 @@ def import_orders(
     Example: orderhub orders import 1 orders.jsonl
     """
     if not file.is_file():
-        err.print(f"[bold red]error:[/] cannot read {file}: no such file")
-        raise typer.Exit(1)
+        fail(f"cannot read {file}: no such file")
     fmt = _format_for(file, fmt)
     if fmt not in ("jsonl", "csv"):
-        err.print("[bold red]error:[/] --format must be jsonl or csv")
-        raise typer.Exit(1)
-    db = _database()
-    _require_store(db, store_id)
+        fail("--format must be jsonl or csv")
+    db = ready_database()
+    require_store(db, store_id)
     folder = None
     if folder_name is not None:
         with db.read() as conn:
             folder = stores.find_folder(conn, store_id, name=folder_name)
         if folder is None:
-            err.print(f"[bold red]error:[/] store {store_id} has no folder named {folder_name!r}")
-            raise typer.Exit(1)
+            fail(f"store {store_id} has no folder named {folder_name!r}")
     summary = run_import(
         db, store_id, file, fmt, quiet=quiet, folder=folder, jobs=jobs, console=err
     )
@@ -156,7 +134,7 @@ def _csv_rows(order: Order, folder_names: dict[int, str]) -> Iterator[list[Any]]
         ]
 
 
-@orders_app.command("export")
+@app.command("export")
 def export_orders(
     store_id: Annotated[int, typer.Argument(help="the store to export from")],
     output: Annotated[
@@ -178,10 +156,9 @@ def export_orders(
     Example: orderhub orders export 1 --format csv --start 2026-01-01 -o january.csv
     """
     if fmt not in ("jsonl", "csv"):
-        err.print("[bold red]error:[/] --format must be jsonl or csv")
-        raise typer.Exit(1)
-    db = _database()
-    store = _require_store(db, store_id)
+        fail("--format must be jsonl or csv")
+    db = ready_database()
+    store = require_store(db, store_id)
     params = {
         key: value
         for key, value in {
@@ -220,15 +197,14 @@ def export_orders(
                 count += 1
                 progress.advance(task)
     except OrderhubError as exc:
-        err.print(f"[bold red]error:[/] {exc.message}")
-        raise typer.Exit(1) from None
+        fail(exc.message)
     finally:
         if output:
             sink.close()
     err.print(f"exported {count} orders")
 
 
-@orders_app.command("list")
+@app.command("list")
 def list_orders(
     store_id: Annotated[int, typer.Argument(help="the store")],
     limit: Annotated[int, typer.Option(help="how many (newest first)")] = 20,
@@ -238,8 +214,8 @@ def list_orders(
 
     Example: orderhub orders list 1 --folder-name Received
     """
-    db = _database()
-    store = _require_store(db, store_id)
+    db = ready_database()
+    store = require_store(db, store_id)
     params = {"folder_name": folder_name} if folder_name else {}
     try:
         with db.read() as conn:
@@ -248,8 +224,7 @@ def list_orders(
             found = repo.load_orders(conn, store.id, ids, with_history=False)
             folders = {f.id: f.name for f in stores.list_folders(conn, store.id)}
     except OrderhubError as exc:
-        err.print(f"[bold red]error:[/] {exc.message}")
-        raise typer.Exit(1) from None
+        fail(exc.message)
     table = Table("id", "added (UTC)", "source", "name", "email", "items", "total", "folder")
     for o in found:
         name = " ".join(filter(None, (o.shipping.get("first_name"), o.shipping.get("last_name"))))
@@ -266,18 +241,37 @@ def list_orders(
     console.print(table)
 
 
-@orders_app.command("show")
+@app.command("show")
 def show_order(
     store_id: Annotated[int, typer.Argument(help="the store")],
     order_id: Annotated[int, typer.Argument(help="the order id")],
 ) -> None:
     """Print one order as JSON (the Order Desk wire format), with its history."""
-    db = _database()
-    _require_store(db, store_id)
+    db = ready_database()
+    require_store(db, store_id)
     try:
         with db.read() as conn:
             order = repo.get_order(conn, store_id, order_id, with_history=True)
     except OrderhubError as exc:
-        err.print(f"[bold red]error:[/] {exc.message}")
-        raise typer.Exit(1) from None
+        fail(exc.message)
     console.print_json(orjson.dumps(order_dict(order)).decode())
+
+
+@app.command("move")
+def move(
+    store_id: Annotated[int, typer.Argument(help="the store")],
+    folder: Annotated[str, typer.Argument(help="destination folder name")],
+    order_ids: Annotated[list[int], typer.Argument(help="order ids")],
+) -> None:
+    """Move orders to a folder. Example: orderhub orders move 1 Printing 12 13 14"""
+    db = ready_database()
+    require_store(db, store_id)
+    with db.write() as conn:
+        destination = stores.find_folder(conn, store_id, name=folder)
+        if destination is None:
+            fail(f"store {store_id} has no folder named {folder!r}")
+        results = folder_repo.move_orders(conn, store_id, order_ids, destination, surface=SURFACE)
+    for result in results:
+        console.print(f"order {result.order_id}: {result.message}")
+    if not all(r.moved for r in results):
+        raise typer.Exit(2)

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 from urllib.parse import urlsplit
 
-log = logging.getLogger("orderhub.ratelimit")
+log = logging.getLogger("orderhub.api.ratelimit")
 
 # Refill by exactly 1/refill seconds can land a hair under one token in floating point.
 _EPSILON = 1e-9

@@ -1,0 +1,30 @@
+"""The `orderhub` command: one Typer app, one module per command group."""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+
+from orderhub.cli import db, folders, orders, serve, shipments, stores
+
+app = typer.Typer(
+    help="orderhub: a self-hosted order desk (Order Desk v2 and print-on-demand APIs).",
+    no_args_is_help=True,
+    add_completion=False,
+)
+app.add_typer(db.app, name="db")
+app.add_typer(stores.store_app, name="store")
+app.add_typer(stores.key_app, name="key")
+app.add_typer(orders.app, name="orders")
+app.add_typer(folders.app, name="folder")
+app.add_typer(shipments.app, name="shipments")
+app.command("serve")(serve.serve)
+app.command("quickstart")(serve.quickstart)
+
+
+def main() -> None:
+    try:
+        app()
+    except KeyboardInterrupt:
+        sys.exit(130)

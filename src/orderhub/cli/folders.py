@@ -1,0 +1,80 @@
+"""`orderhub folder ...`: the folders of a store."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from orderhub.cli.common import console, fail, ready_database, require_store
+from orderhub.domain.errors import OrderhubError
+from orderhub.storage import folders as folder_repo
+
+app = typer.Typer(help="Folders of a store.", no_args_is_help=True)
+SURFACE = "cli"
+
+
+@app.command("list")
+def folder_list(store_id: Annotated[int, typer.Argument(help="the store")]) -> None:
+    """Folders with their order counts and print-on-demand statuses."""
+    db = ready_database()
+    require_store(db, store_id)
+    with db.read() as conn:
+        found = folder_repo.folders_with_counts(conn, store_id)
+    table = Table("id", "name", "print-on-demand status", "orders")
+    for folder, count in found:
+        table.add_row(str(folder.id), folder.name, folder.pod_status or "", str(count))
+    console.print(table)
+
+
+@app.command("create")
+def folder_create(
+    store_id: Annotated[int, typer.Argument(help="the store")],
+    name: Annotated[str, typer.Argument(help="folder name")],
+    pod_status: Annotated[
+        str | None, typer.Option(help="print-on-demand status the folder stands for")
+    ] = None,
+) -> None:
+    """Create a folder. Example: orderhub folder create 1 "Rush orders\""""
+    db = ready_database()
+    require_store(db, store_id)
+    try:
+        with db.write() as conn:
+            folder = folder_repo.create_folder(conn, store_id, name, pod_status)
+    except OrderhubError as exc:
+        fail(exc.message)
+    console.print(f"folder {folder.id} created: {folder.name}")
+
+
+@app.command("rename")
+def folder_rename(
+    store_id: Annotated[int, typer.Argument(help="the store")],
+    folder_id: Annotated[int, typer.Argument(help="folder id")],
+    name: Annotated[str, typer.Argument(help="new name")],
+) -> None:
+    """Rename a folder."""
+    db = ready_database()
+    require_store(db, store_id)
+    try:
+        with db.write() as conn:
+            folder_repo.rename_folder(conn, store_id, folder_id, name)
+    except OrderhubError as exc:
+        fail(exc.message)
+    console.print(f"folder {folder_id} renamed to {name}")
+
+
+@app.command("delete")
+def folder_delete(
+    store_id: Annotated[int, typer.Argument(help="the store")],
+    folder_id: Annotated[int, typer.Argument(help="folder id")],
+) -> None:
+    """Delete an empty folder (one that holds orders is refused)."""
+    db = ready_database()
+    require_store(db, store_id)
+    try:
+        with db.write() as conn:
+            folder_repo.delete_folder(conn, store_id, folder_id)
+    except OrderhubError as exc:
+        fail(exc.message)
+    console.print(f"folder {folder_id} deleted")

@@ -1,0 +1,43 @@
+"""`orderhub shipments ...`: shipping from a terminal."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from orderhub.cli.common import console, fail, ready_database, require_store
+from orderhub.domain.errors import OrderhubError
+from orderhub.domain.fulfilment import Shipment
+from orderhub.storage import shipments as shipment_repo
+
+app = typer.Typer(help="Shipments.", no_args_is_help=True)
+SURFACE = "cli"
+
+
+@app.command("add")
+def shipment_add(
+    store_id: Annotated[int, typer.Argument(help="the store")],
+    order_id: Annotated[int, typer.Argument(help="the order")],
+    tracking_number: Annotated[str, typer.Argument(help="tracking number, or n/a")],
+    carrier: Annotated[str, typer.Option(help="carrier code (guessed when omitted)")] = "",
+    method: Annotated[str, typer.Option(help="shipment method, e.g. Ground")] = "",
+) -> None:
+    """Record a shipment of the rest of an order.
+
+    Example: orderhub shipments add 1 1042 1Z999AA10123456784
+    """
+    db = ready_database()
+    require_store(db, store_id)
+    shipment = Shipment(
+        tracking_number=tracking_number, carrier_code=carrier, shipment_method=method
+    )
+    try:
+        with db.write() as conn:
+            shipment_id = shipment_repo.create(conn, store_id, order_id, shipment, surface=SURFACE)
+    except OrderhubError as exc:
+        fail(exc.message)
+    console.print(
+        f"shipment {shipment_id} added to order {order_id}: "
+        f"{shipment.carrier_code or 'unknown carrier'} {tracking_number} {shipment.tracking_url}"
+    )

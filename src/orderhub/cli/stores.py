@@ -1,0 +1,178 @@
+"""`orderhub store ...` and `orderhub key ...`: stores, their settings and credentials."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from orderhub.cli.common import console, fail, ready_database
+from orderhub.domain.dates import store_zone
+from orderhub.domain.errors import OrderhubError
+from orderhub.domain.settings import STORE_SETTINGS, parse_setting, spec_of
+from orderhub.storage import stores
+
+store_app = typer.Typer(help="Stores and their credentials.", no_args_is_help=True)
+key_app = typer.Typer(help="API keys.", no_args_is_help=True)
+
+
+def print_credentials(new: stores.NewStore, base_url: str | None = None) -> None:
+    store = new.store
+    console.print(f"[bold green]Store {store.id} created:[/] {store.name}")
+    table = Table(show_header=False, box=None)
+    if base_url:
+        table.add_row("URL", base_url)
+    table.add_row("ORDERDESK-STORE-ID", str(store.id))
+    table.add_row("ORDERDESK-API-KEY", new.api_key)
+    table.add_row("print-on-demand AppId", store.pod_app_id)
+    table.add_row("print-on-demand secret", new.pod_secret)
+    console.print(table)
+    console.print("[yellow]The API key is shown only now; keep it somewhere safe.[/]")
+
+
+@store_app.command("create")
+def store_create(
+    name: Annotated[str, typer.Argument(help="the store's display name")],
+    timezone: Annotated[str, typer.Option(help="IANA time zone for local dates")] = "UTC",
+    rate_limit_capacity: Annotated[
+        int | None, typer.Option(help="this store's bucket size; 0 switches the limit off")
+    ] = None,
+    rate_limit_refill: Annotated[
+        float | None, typer.Option(help="tokens per second refilled into this store's bucket")
+    ] = None,
+) -> None:
+    """Create a store and print its credentials (the API key is shown only once).
+
+    Example: orderhub store create "My Shop" --timezone Europe/London
+    """
+    try:
+        store_zone(timezone)
+    except OrderhubError as exc:
+        fail(exc.message)
+    given = {
+        "rate_limit_capacity": rate_limit_capacity,
+        "rate_limit_refill_per_second": rate_limit_refill,
+    }
+    try:
+        settings = {k: parse_setting(k, str(v)) for k, v in given.items() if v is not None}
+    except OrderhubError as exc:
+        fail(exc.message)
+    db = ready_database()
+    with db.write() as conn:
+        new = stores.create_store(conn, name, timezone=timezone, settings=settings)
+    print_credentials(new)
+
+
+@store_app.command("list")
+def store_list() -> None:
+    """List stores (never their keys)."""
+    db = ready_database()
+    with db.read() as conn:
+        rows = stores.list_stores(conn)
+    table = Table("id", "name", "key ends", "AppId", "timezone", "created (UTC)")
+    for s in rows:
+        table.add_row(
+            str(s.id), s.name, f"…{s.api_key_hint}", s.pod_app_id, s.timezone, str(s.created_at)
+        )
+    console.print(table)
+
+
+@store_app.command("show")
+def store_show(
+    store_id: Annotated[int, typer.Argument(help="the store's numeric id")],
+    show_secret: Annotated[
+        bool, typer.Option("--show-secret", help="also print the print-on-demand secret")
+    ] = False,
+) -> None:
+    """Show one store, its settings and folders."""
+    db = ready_database()
+    try:
+        with db.read() as conn:
+            s = stores.get_store(conn, store_id)
+            folder_list = stores.list_folders(conn, store_id)
+            secret = stores.pod_secret(conn, store_id) if show_secret else None
+    except OrderhubError as exc:
+        fail(exc.message)
+    table = Table(show_header=False, box=None)
+    table.add_row("id", str(s.id))
+    table.add_row("name", s.name)
+    table.add_row("API key", f"…{s.api_key_hint} (rotate with `orderhub key rotate {s.id}`)")
+    table.add_row("print-on-demand AppId", s.pod_app_id)
+    if secret:
+        table.add_row("print-on-demand secret", secret)
+    table.add_row("timezone", s.timezone)
+    for key, value in s.settings.items():
+        table.add_row(key, str(value))
+    console.print(table)
+    folders_table = Table("folder id", "name", "print-on-demand status")
+    for f in folder_list:
+        folders_table.add_row(str(f.id), f.name, f.pod_status or "")
+    console.print(folders_table)
+
+
+@store_app.command("set")
+def store_set(
+    store_id: Annotated[int, typer.Argument(help="the store's numeric id")],
+    name: Annotated[str, typer.Argument(help="setting name (see `orderhub store settings`)")],
+    value: Annotated[str, typer.Argument(help="new value")],
+) -> None:
+    """Change one store setting.
+
+    Example: orderhub store set 1 rate_limit_capacity 0
+    """
+    db = ready_database()
+    try:
+        parsed = parse_setting(name, value)
+        with db.write() as conn:
+            stores.update_settings(conn, store_id, {name: parsed})
+    except OrderhubError as exc:
+        fail(exc.message)
+    console.print(f"store {store_id}: {name} = {parsed!r}")
+
+
+@store_app.command("unset")
+def store_unset(
+    store_id: Annotated[int, typer.Argument(help="the store's numeric id")],
+    name: Annotated[str, typer.Argument(help="setting name")],
+) -> None:
+    """Return one store setting to its default.
+
+    Example: orderhub store unset 1 pod_notification_url
+    """
+    db = ready_database()
+    try:
+        spec_of(name)
+        with db.write() as conn:
+            stores.update_settings(conn, store_id, {}, remove=(name,))
+    except OrderhubError as exc:
+        fail(exc.message)
+    console.print(f"store {store_id}: {name} back to the default")
+
+
+@store_app.command("settings")
+def store_settings_help() -> None:
+    """List the settings a store can have, with their defaults.
+
+    Example: orderhub store settings
+    """
+    table = Table("setting", "default", "meaning")
+    for name, spec in sorted(STORE_SETTINGS.items()):
+        table.add_row(name, spec.default, spec.help)
+    console.print(table)
+
+
+@key_app.command("rotate")
+def key_rotate(store_id: Annotated[int, typer.Argument(help="the store's numeric id")]) -> None:
+    """Issue a new API key; the old one stops working (within the 5 s credential cache)."""
+    db = ready_database()
+    try:
+        with db.write() as conn:
+            key = stores.rotate_api_key(conn, store_id)
+    except OrderhubError as exc:
+        fail(exc.message)
+    console.print(f"new API key for store {store_id}: [bold]{key}[/]")
+    console.print(
+        "[yellow]The key is shown only now. The old key stops working within "
+        "ORDERHUB_AUTH_CACHE_SECONDS (5 s by default) in running servers.[/]"
+    )

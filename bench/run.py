@@ -36,7 +36,7 @@ import orjson
 import psycopg
 
 from orderhub.api.orderdesk.params import encode_cursor
-from orderhub.order_files import run_import
+from orderhub.importer import run_import
 from orderhub.storage import migrate, stores
 from orderhub.storage.database import Database
 
@@ -354,8 +354,7 @@ def first_id(base: str, headers: dict[str, str]) -> int:
 def pod_plan(store: stores.NewStore, workdir: Path) -> list[tuple[str, str, dict[str, str]]]:
     """Signed print-on-demand requests. The create body has no external_id, so one body and
     its signature serve every request without being a duplicate."""
-    from orderhub.api.pod.signature import sign
-    from orderhub.client.pod import to_xml
+    from orderhub.protocol.pod import render_xml, sign
 
     order = {
         "shipping_address": {"firstName": "Bench", "lastName": "Mark", "address1": "1 Main St",
@@ -368,7 +367,7 @@ def pod_plan(store: stores.NewStore, workdir: Path) -> list[tuple[str, str, dict
     plan = []
     for fmt, body, content_type in (
         ("json", orjson.dumps(order), "application/json"),
-        ("xml", ('<?xml version="1.0"?>' + to_xml("order", order)).encode(), "application/xml"),
+        ("xml", render_xml("order", order), "application/xml"),
     ):
         path = workdir / f"pod-{fmt}.body"
         path.write_bytes(body)

@@ -8,14 +8,12 @@ secret. Errors arrive as `{"error": ...}` with HTTP 200 and are raised as typed 
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import time
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
 from urllib.parse import urlencode
 
-import defusedxml.ElementTree as SafeET
 import httpx
 import orjson
 
@@ -30,41 +28,14 @@ from orderhub.client.errors import (
     error_for_status,
 )
 from orderhub.client.retry import RetryPolicy, retry_after, should_retry
+from orderhub.protocol.pod import parse_xml, render_xml, sign
 
 JSONDict = dict[str, Any]
-_LISTS = {"orders": "order", "items": "item", "designs": "design", "mockups": "mockup"}
 
 
-def sign(payload: bytes, secret: str) -> str:
-    return hashlib.sha1(payload + secret.encode("utf-8"), usedforsecurity=False).hexdigest()
-
-
-def to_xml(tag: str, value: Any) -> str:
-    """The request shape in XML: objects as child elements, lists as repeated elements."""
-    if isinstance(value, dict):
-        return f"<{tag}>" + "".join(to_xml(k, v) for k, v in value.items()) + f"</{tag}>"
-    if isinstance(value, list):
-        child = _LISTS.get(tag, "item")
-        return f"<{tag}>" + "".join(to_xml(child, v) for v in value) + f"</{tag}>"
-    text = "" if value is None else str(value)
-    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return f"<{tag}>{text}</{tag}>"
-
-
-def from_xml(content: bytes) -> JSONDict:
-    root = SafeET.fromstring(content, forbid_dtd=True, forbid_entities=True, forbid_external=True)
-    return {root.tag: _element(root)}
-
-
-def _element(node: Any) -> Any:
-    children = list(node)
-    if not children:
-        return node.text or ""
-    if node.tag in _LISTS:
-        if node.tag == "orders":
-            return [{"order": _element(child)} for child in children]
-        return [_element(child) for child in children]
-    return {child.tag: _element(child) for child in children}
+def _from_xml(content: bytes) -> JSONDict:
+    root, value = parse_xml(content)
+    return {root: value}
 
 
 def _classify(message: str) -> type[OrderhubClientError]:
@@ -113,7 +84,7 @@ class _PodBase:
 
     def _post_args(self, order: JSONDict) -> tuple[str, bytes, dict[str, str]]:
         if self.fmt == "xml":
-            body = ('<?xml version="1.0" encoding="UTF-8"?>' + to_xml("order", order)).encode()
+            body = render_xml("order", order)
             content_type = "application/xml"
         else:
             body, content_type = orjson.dumps(order), "application/json"
@@ -127,7 +98,7 @@ class _PodBase:
         content = response.content
         try:
             if content.lstrip()[:1] == b"<":
-                body = from_xml(content)
+                body = _from_xml(content)
             else:
                 body = orjson.loads(content) if content else {}
         except Exception:

@@ -1,27 +1,18 @@
-"""JSON and XML for the print-on-demand protocol.
-
-XML mirrors the JSON shape: an object becomes child elements, a list becomes repeated
-elements named for one of its entries (`orders` → `order`, `items` → `item`, ...). Incoming
-XML goes through defusedxml with DTDs, entities and external references forbidden, so entity
-expansion ("billion laughs") and external-entity reads are refused rather than processed.
-"""
+"""Request and response bodies of the print-on-demand surface: JSON or XML, chosen per
+request (see `orderhub.protocol.pod` for the XML rules and its hardening)."""
 
 from __future__ import annotations
 
 from typing import Any
-from xml.sax.saxutils import escape
 
-import defusedxml.ElementTree as SafeET
 import orjson
-from defusedxml import DefusedXmlException
 
 from orderhub.domain.errors import InvalidInput
+from orderhub.domain.values import MAX_JSON_DEPTH, check_depth
+from orderhub.protocol.pod import XmlError, parse_xml, render_xml
 
 JSON_TYPE = "application/json; charset=utf-8"
 XML_TYPE = "application/xml; charset=utf-8"
-_SINGULAR = {"orders": "order", "items": "item", "designs": "design", "mockups": "mockup"}
-# Request elements whose children are a list rather than an object.
-_LIST_CONTAINERS = {"items", "orders", "mockups_list"}
 
 
 def wants_xml_body(content_type: str, body: bytes) -> bool:
@@ -37,29 +28,18 @@ def wants_xml_body(content_type: str, body: bytes) -> bool:
 def parse_body(body: bytes, as_xml: bool) -> Any:
     if not body.strip():
         raise InvalidInput("request body is empty")
-    if not as_xml:
+    if as_xml:
         try:
-            return orjson.loads(body)
-        except orjson.JSONDecodeError as exc:
-            raise InvalidInput(f"malformed JSON: {exc}") from None
+            return parse_xml(body)[1]
+        except XmlError as exc:
+            raise InvalidInput(str(exc)) from None
     try:
-        root = SafeET.fromstring(body, forbid_dtd=True, forbid_entities=True, forbid_external=True)
-    except DefusedXmlException:
-        raise InvalidInput("XML with a DTD or entities is not accepted") from None
-    except SafeET.ParseError as exc:
-        raise InvalidInput(f"malformed XML: {exc}") from None
-    return _element(root)
-
-
-def _element(node: Any) -> Any:
-    children = list(node)
-    if not children:
-        return (node.text or "").strip()
-    tags = [child.tag for child in children]
-    if node.tag in _LIST_CONTAINERS or (len(tags) > 1 and len(set(tags)) == 1 and
-                                        _SINGULAR.get(node.tag) == tags[0]):  # fmt: skip
-        return [_element(child) for child in children]
-    return {child.tag: _element(child) for child in children}
+        data = orjson.loads(body)
+    except orjson.JSONDecodeError as exc:
+        raise InvalidInput(f"malformed JSON: {exc}") from None
+    if not check_depth(data):
+        raise InvalidInput(f"JSON nested deeper than {MAX_JSON_DEPTH} levels is not accepted")
+    return data
 
 
 def to_json(document: dict[str, Any]) -> bytes:
@@ -69,24 +49,4 @@ def to_json(document: dict[str, Any]) -> bytes:
 def to_xml(document: dict[str, Any]) -> bytes:
     """`{"orders": [...]}` → `<orders>...</orders>`; one top-level key becomes the root."""
     ((root, value),) = document.items()
-    return b'<?xml version="1.0" encoding="UTF-8"?>\n' + _render(root, value).encode("utf-8")
-
-
-def _render(tag: str, value: Any) -> str:
-    if isinstance(value, dict):
-        inner = "".join(_render(k, v) for k, v in value.items())
-    elif isinstance(value, list):
-        child = _SINGULAR.get(tag, "item")
-        inner = "".join(
-            _render(child, v[child])
-            if isinstance(v, dict) and list(v) == [child]
-            else _render(child, v)
-            for v in value
-        )
-    elif value is None:
-        return f"<{tag}/>"
-    elif isinstance(value, bool):
-        inner = "true" if value else "false"
-    else:
-        inner = escape(str(value))
-    return f"<{tag}>{inner}</{tag}>"
+    return render_xml(root, value)

@@ -18,8 +18,8 @@ import httpx
 
 from orderhub.api.pod import codec
 from orderhub.api.pod.orders import order_to_wire
-from orderhub.api.pod.signature import sign
 from orderhub.domain.dates import store_zone
+from orderhub.protocol.pod import sign
 from orderhub.storage import notifications, stores
 from orderhub.storage import orders as repo
 from orderhub.storage.database import Database

@@ -21,12 +21,12 @@ from starlette.types import Scope
 
 from orderhub.api.pod import codec
 from orderhub.api.pod.orders import order_from_request, order_to_wire, status_of
-from orderhub.api.pod.signature import split_signature, verify
 from orderhub.domain import pod
 from orderhub.domain.dates import parse_datetime, store_zone
 from orderhub.domain.errors import Conflict, InvalidInput, NotFound, OrderhubError
 from orderhub.domain.inventory import StockPolicy
 from orderhub.domain.orders import Order
+from orderhub.protocol.pod import split_signature, verify
 from orderhub.storage import idempotency, notifications, stores
 from orderhub.storage import orders as repo
 from orderhub.storage.orders import OrderQuery

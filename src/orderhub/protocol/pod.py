@@ -1,0 +1,109 @@
+"""The print-on-demand (Inkthreadable) protocol's wire format, one implementation for every
+party that speaks it: the server (`api/pod`), the client (`client/pod`) and the forwarder.
+
+Signature: lower-case hex SHA-1 of the payload followed by the secret. The payload is the raw
+body for POST, and for GET and DELETE the raw query string as sent, with the `Signature` pair
+removed wherever it stands (nothing re-encoded, nothing re-ordered).
+
+XML mirrors the JSON shape: an object becomes child elements, a list becomes repeated
+elements named for one of its entries (`orders` → `order`, `items` → `item`, ...). Incoming
+XML goes through defusedxml with DTDs, entities and external references forbidden, and its
+nesting is bounded, so entity expansion, external-entity reads and stack exhaustion are all
+refused rather than processed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from typing import Any
+from xml.sax.saxutils import escape
+
+import defusedxml.ElementTree as SafeET
+from defusedxml import DefusedXmlException
+
+XML_DECLARATION = b'<?xml version="1.0" encoding="UTF-8"?>\n'
+MAX_XML_DEPTH = 32
+# A list element and the name of each of its entries.
+_SINGULAR = {"orders": "order", "items": "item", "designs": "design", "mockups": "mockup"}
+# Always lists, whatever their children are called.
+_ALWAYS_LISTS = {"orders", "items"}
+
+
+class XmlError(ValueError):
+    """The document is not XML this protocol accepts; the message says why."""
+
+
+# --- signature ---------------------------------------------------------------------------
+
+
+def sign(payload: bytes, secret: str) -> str:
+    return hashlib.sha1(payload + secret.encode("utf-8"), usedforsecurity=False).hexdigest()
+
+
+def split_signature(raw_query: bytes) -> tuple[bytes, str | None]:
+    """(the query without its Signature pair, the signature sent)."""
+    kept, signature = [], None
+    for pair in raw_query.split(b"&"):
+        if pair.startswith(b"Signature="):
+            signature = pair[len(b"Signature=") :].decode("latin-1")
+        elif pair:
+            kept.append(pair)
+    return b"&".join(kept), signature
+
+
+def verify(payload: bytes, secret: str, presented: str) -> bool:
+    return hmac.compare_digest(sign(payload, secret), presented.strip().lower())
+
+
+# --- XML ---------------------------------------------------------------------------------
+
+
+def render_xml(root: str, value: Any) -> bytes:
+    """`render_xml("order", {...})` → the document, declaration included."""
+    return XML_DECLARATION + _render(root, value).encode("utf-8")
+
+
+def _render(tag: str, value: Any) -> str:
+    if isinstance(value, dict):
+        inner = "".join(_render(k, v) for k, v in value.items())
+    elif isinstance(value, list):
+        child = _SINGULAR.get(tag, "item")
+        inner = "".join(
+            _render(child, v[child])
+            if isinstance(v, dict) and list(v) == [child]
+            else _render(child, v)
+            for v in value
+        )
+    elif value is None:
+        return f"<{tag}/>"
+    elif isinstance(value, bool):
+        inner = "true" if value else "false"
+    else:
+        inner = escape(str(value))
+    return f"<{tag}>{inner}</{tag}>"
+
+
+def parse_xml(body: bytes) -> tuple[str, Any]:
+    """(the root element's name, its content as the JSON shape would have it)."""
+    try:
+        root = SafeET.fromstring(body, forbid_dtd=True, forbid_entities=True, forbid_external=True)
+    except DefusedXmlException:
+        raise XmlError("XML with a DTD or entities is not accepted") from None
+    except SafeET.ParseError as exc:
+        raise XmlError(f"malformed XML: {exc}") from None
+    return root.tag, _element(root, 1)
+
+
+def _element(node: Any, depth: int) -> Any:
+    if depth > MAX_XML_DEPTH:
+        raise XmlError(f"XML nested deeper than {MAX_XML_DEPTH} levels is not accepted")
+    children = list(node)
+    if not children:
+        return (node.text or "").strip()
+    singular = _SINGULAR.get(node.tag)
+    if node.tag in _ALWAYS_LISTS or (singular and all(c.tag == singular for c in children)):
+        if node.tag == "orders":  # as in JSON: [{"order": {...}}, ...]
+            return [{child.tag: _element(child, depth + 1)} for child in children]
+        return [_element(child, depth + 1) for child in children]
+    return {child.tag: _element(child, depth + 1) for child in children}

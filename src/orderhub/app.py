@@ -24,6 +24,7 @@ from orderhub.api.pod.notifier import Notifier
 from orderhub.api.ratelimit import build_rate_limiter
 from orderhub.config import Settings
 from orderhub.domain.errors import OrderhubError
+from orderhub.outbound.worker import WebhookWorker
 from orderhub.storage.count_cache import CountCache
 from orderhub.storage.database import Database
 from orderhub.storage.migrate import schema_state
@@ -84,12 +85,17 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
         backoff_seconds=settings.notify_backoff_seconds,
     )
 
+    webhook_worker = WebhookWorker(db, settings)
+
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         if settings.notify_poll_seconds > 0:
             notifier.start()
+        if settings.webhook_poll_seconds > 0:
+            webhook_worker.start()
         yield
         await notifier.stop()
+        await webhook_worker.stop()
         limiter.close()
         if database is None:
             db.dispose()
@@ -109,6 +115,7 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
     app.state.credential_cache = CredentialCache[Any](settings.auth_cache_seconds)
     app.state.count_cache = CountCache(settings.count_cache_seconds)
     app.state.notifier = notifier
+    app.state.webhook_worker = webhook_worker
     app.include_router(orderdesk.router)
     app.include_router(pod_routes.router)
     openapi.install(app)

@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlalchemy import Connection
 
+from orderhub.outbound import webhooks
 from orderhub.storage import notifications
 from orderhub.storage.stores import Store
 
@@ -53,7 +54,7 @@ def _pod_notification(conn: Connection, store: Store, event: OrderEvent) -> None
         notifications.enqueue(conn, store.id, event.order_id, kind, str(url))
 
 
-SUBSCRIBERS: tuple[Subscriber, ...] = (_pod_notification,)
+SUBSCRIBERS: tuple[Subscriber, ...] = (_pod_notification, webhooks.on_order_event)
 
 
 def publish(conn: Connection, store: Store, event: OrderEvent) -> None:

@@ -6,9 +6,11 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import hmac
+import re
 import threading
 import time
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs
 
@@ -29,6 +31,17 @@ from tests.helpers import OrderDesk, make_settings
 from tests.outbound.receiver import Answer, Receiver
 
 ALL = [events.ORDER_CREATED, events.ORDER_MOVED, events.SHIPMENT_CREATED]
+DOCS = Path(__file__).resolve().parents[2] / "docs" / "outbound.md"
+
+
+def documented_verifier() -> Callable[[dict[str, str], bytes, str], dict[str, Any] | None]:
+    """The verification snippet of docs/outbound.md, run as a receiver would."""
+    text = DOCS.read_text()
+    code = re.search(r"```python\n(import hashlib.*?)```", text, re.S)
+    assert code, "docs/outbound.md lost its verification snippet"
+    namespace: dict[str, Any] = {}
+    exec(code.group(1), namespace)
+    return namespace["verified_order"]  # type: ignore[no-any-return]
 
 
 @pytest.fixture(scope="module")
@@ -145,6 +158,8 @@ def test_events_reach_the_receiver_in_order_with_valid_hashes(
         expected = hmac.new(secret.encode(), order_text.encode(), hashlib.sha256).hexdigest()
         assert hmac.compare_digest(request.headers["X-ORDER-DESK-HASH"], expected)
         assert orjson.loads(order_text) == shown
+        assert documented_verifier()(request.headers, request.body, secret) == shown
+        assert documented_verifier()(request.headers, request.body, "wrong secret") is None
     ids = [r.headers["X-ORDERHUB-DELIVERY"] for r in got]
     assert len(set(ids)) == 3
     assert {d.status for d in deliveries(hooks_db, shop)} == {"delivered"}
@@ -164,6 +179,7 @@ def test_json_format_signs_the_raw_body(hooks_db: Database, shop: OrderDesk) -> 
     assert body["event"] == "shipment.created" and body["data"] == {"shipment_id": 12}
     assert body["delivery_id"] == request.headers["X-ORDERHUB-DELIVERY"]
     assert body["order"]["id"] == str(oid)
+    assert documented_verifier()(request.headers, request.body, secret) == body["order"]
 
 
 def test_a_rolled_back_change_sends_nothing(hooks_db: Database, shop: OrderDesk) -> None:

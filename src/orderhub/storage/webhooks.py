@@ -50,9 +50,6 @@ class Endpoint:
     active: bool
     created_at: datetime
 
-    def wants(self, event: str) -> bool:
-        return self.active and (ALL_EVENTS in self.events or event in self.events)
-
 
 @dataclass(frozen=True)
 class Claimed:

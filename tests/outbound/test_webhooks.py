@@ -10,6 +10,7 @@ import re
 import threading
 import time
 from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs
@@ -332,3 +333,22 @@ def test_a_timeout_is_retried(hooks_db: Database, shop: OrderDesk) -> None:
     with hooks_db.read() as conn:
         log = webhooks.attempts_of(conn, delivery.delivery_id)
     assert "timed out" in log[0].error
+
+
+def test_a_delivery_held_by_a_dead_worker_is_sent_when_its_lease_runs_out(
+    hooks_db: Database, shop: OrderDesk, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    oid = int(shop.create_order()["id"])
+    with Receiver() as receiver:
+        add_endpoint(hooks_db, shop, receiver.url, ALL)
+        publish(hooks_db, shop, events.ORDER_CREATED, oid)
+        dead = WebhookWorker(hooks_db, worker_settings())
+        (claimed,) = dead._claim()  # ...and the process dies before sending
+        assert drain(hooks_db) == 0  # leased: nobody else sends it
+        later = datetime.now(UTC).replace(tzinfo=None) + dead.lease + timedelta(seconds=1)
+        monkeypatch.setattr(webhooks, "utcnow", lambda: later)
+        assert drain(hooks_db) == 1
+    (request,) = receiver.received
+    assert request.headers["X-ORDERHUB-DELIVERY"] == claimed.delivery_id
+    (delivery,) = deliveries(hooks_db, shop)
+    assert delivery.status == "delivered" and delivery.attempts == 2

@@ -6,6 +6,7 @@ from __future__ import annotations
 import secrets
 from collections.abc import Callable
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -312,4 +313,33 @@ def test_ids_are_never_reused_on_a_database_upgraded_from_0002(
         store = stores.create_store(conn, "Upgraded")
     with TestClient(create_app(make_settings(), database=db)) as client:
         assert_ids_never_reused(OrderDesk(client, store))
+    db.dispose()
+
+
+def test_an_upgrade_that_would_break_foreign_keys_is_rolled_back(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Foreign keys are off while migrations run on SQLite; if rows then point nowhere the
+    whole upgrade is rolled back, and `orderhub db upgrade` says why."""
+    from typer.testing import CliRunner
+
+    from orderhub.cli import app
+
+    url = f"sqlite:///{tmp_path / 'broken.db'}"
+    db = Database(url)
+    migrate.upgrade(db, "0002")
+    counts = seed_every_table(db)
+    with db.engine.connect() as conn:
+        conn.connection.dbapi_connection.execute("PRAGMA foreign_keys=OFF")  # type: ignore[union-attr]
+        with conn.begin():
+            conn.execute(text("UPDATE order_items SET order_id = 999"))
+        conn.connection.dbapi_connection.execute("PRAGMA foreign_keys=ON")  # type: ignore[union-attr]
+    with pytest.raises(migrate.UpgradeRefused, match="order_items"):
+        migrate.upgrade(db)
+    assert migrate.schema_state(db).current == "0002"
+    assert row_counts(db) == counts
+    monkeypatch.setenv("ORDERHUB_DATABASE_URL", url)
+    result = CliRunner().invoke(app, ["db", "upgrade"])
+    assert result.exit_code == 1 and "order_items" in result.output
+    assert migrate.schema_state(db).current == "0002"
     db.dispose()

@@ -46,11 +46,15 @@ def upgrade(db: Database, revision: str = "head") -> None:
                 driver.execute("PRAGMA foreign_keys=ON")
 
 
+class UpgradeRefused(Exception):
+    """The migrations would leave the database inconsistent; they were rolled back."""
+
+
 def _check_foreign_keys(conn: Connection) -> None:
     broken = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
     if broken:
         tables = sorted({row[0] for row in broken})
-        raise RuntimeError(
+        raise UpgradeRefused(
             f"the upgrade would leave rows of {', '.join(tables)} pointing at rows that do "
             "not exist; nothing was changed"
         )

@@ -352,3 +352,34 @@ def test_a_delivery_held_by_a_dead_worker_is_sent_when_its_lease_runs_out(
     assert request.headers["X-ORDERHUB-DELIVERY"] == claimed.delivery_id
     (delivery,) = deliveries(hooks_db, shop)
     assert delivery.status == "delivered" and delivery.attempts == 2
+
+
+def test_end_to_end_through_the_order_desk_api(hooks_db: Database, shop: OrderDesk) -> None:
+    """The services publish the events: create, move and ship over /api/v2, and the
+    receiver hears each, in order, with the order as it was when sent."""
+    with Receiver() as receiver:
+        secret = add_endpoint(hooks_db, shop, receiver.url, ["*"])
+        oid = shop.create_order()["id"]
+        moved = shop.post(
+            "/move-orders",
+            json={"order_id_list": [oid], "destination_folder_name": "Printing"},
+        )
+        assert moved.status_code == 200, moved.text
+        shipped = shop.post(
+            f"/orders/{oid}/shipments", json={"tracking_number": "1Z999", "carrier_code": "UPS"}
+        )
+        assert shipped.status_code == 200, shipped.text
+        shop.put(f"/orders/{oid}", json={**shop.get(f"/orders/{oid}").json()["order"]})
+        drain(hooks_db)
+    got = receiver.received
+    names = [r.headers["X-ORDERHUB-EVENT"] for r in got]
+    assert names[:3] == ["order.created", "order.moved", "shipment.created"], names
+    assert names[-1] == "order.updated"
+    final = shop.get(f"/orders/{oid}").json()["order"]
+    for request in got:
+        (order_text,) = parse_qs(request.body.decode())["order"]
+        expected = hmac.new(secret.encode(), order_text.encode(), hashlib.sha256).hexdigest()
+        assert request.headers["X-ORDER-DESK-HASH"] == expected
+        assert orjson.loads(order_text)["id"] == oid
+    assert orjson.loads(parse_qs(got[-1].body.decode())["order"][0]) == final
+    assert {d.status for d in deliveries(hooks_db, shop)} == {"delivered"}

@@ -109,6 +109,13 @@ def test_add_list_deliveries_resend_remove(
     code, out = run("webhook", "resend", "no-such-delivery")
     assert code == 1 and "not found" in out
 
+    code, out = run("webhook", "disable", str(store.id), "1")
+    assert code == 0 and "disabled" in out
+    assert " no " in run("webhook", "list", str(store.id))[1]
+    code, out = run("webhook", "enable", str(store.id), "1")
+    assert code == 0 and "enabled" in out
+    code, out = run("webhook", "enable", str(store.id), "99")
+    assert code == 1 and "not found" in out
     code, out = run("webhook", "remove", str(store.id), "1")
     assert code == 0
     code, out = run("webhook", "remove", str(store.id), "1")
@@ -134,6 +141,15 @@ def test_add_checks_events_format_and_secret(
 
 
 def test_every_command_has_an_example() -> None:
-    for command in ("add", "list", "remove", "deliveries", "attempts", "resend"):
+    for command in (
+        "add",
+        "list",
+        "remove",
+        "disable",
+        "enable",
+        "deliveries",
+        "attempts",
+        "resend",
+    ):
         code, out = run("webhook", command, "--help")
         assert code == 0 and "Example:" in out, command

@@ -383,3 +383,22 @@ def test_end_to_end_through_the_order_desk_api(hooks_db: Database, shop: OrderDe
         assert orjson.loads(order_text)["id"] == oid
     assert orjson.loads(parse_qs(got[-1].body.decode())["order"][0]) == final
     assert {d.status for d in deliveries(hooks_db, shop)} == {"delivered"}
+
+
+def test_a_disabled_endpoint_gets_nothing_new_and_holds_its_queue(
+    hooks_db: Database, shop: OrderDesk
+) -> None:
+    oid = int(shop.create_order()["id"])
+    with Receiver() as receiver:
+        add_endpoint(hooks_db, shop, receiver.url, ALL)
+        with hooks_db.read() as conn:
+            (endpoint,) = webhooks.list_endpoints(conn, shop.store.store.id)
+        publish(hooks_db, shop, events.ORDER_CREATED, oid)
+        with hooks_db.write() as conn:
+            webhooks.set_active(conn, shop.store.store.id, endpoint.id, False)
+        publish(hooks_db, shop, events.ORDER_MOVED, oid)  # not queued
+        assert drain(hooks_db) == 0
+        with hooks_db.write() as conn:
+            webhooks.set_active(conn, shop.store.store.id, endpoint.id, True)
+        assert drain(hooks_db) == 1
+    assert [r.headers["X-ORDERHUB-EVENT"] for r in receiver.received] == ["order.created"]

@@ -129,6 +129,17 @@ def remove_endpoint(conn: Connection, store_id: int, endpoint_id: int) -> None:
         raise NotFound(f"Webhook {endpoint_id} not found in store {store_id}")
 
 
+def set_active(conn: Connection, store_id: int, endpoint_id: int, active: bool) -> None:
+    """A disabled endpoint gets no new deliveries; its pending ones wait until it is enabled."""
+    done = conn.execute(
+        update(endpoints)
+        .where(endpoints.c.store_id == store_id, endpoints.c.id == endpoint_id)
+        .values(active=active)
+    )
+    if done.rowcount == 0:
+        raise NotFound(f"Webhook {endpoint_id} not found in store {store_id}")
+
+
 # The subscriber's one query per event, prebuilt (building it costs more than running it):
 # an index range on (store_id, active), empty for a store without webhooks (~60 us on
 # SQLite, one round trip on PostgreSQL).
@@ -185,6 +196,9 @@ def claim_due(conn: Connection, *, limit: int, lease: timedelta) -> list[Claimed
             deliveries.c.next_attempt_at <= now,
             or_(deliveries.c.leased_until.is_(None), deliveries.c.leased_until <= now),
             ~waiting_behind,
+            deliveries.c.endpoint_id.in_(
+                select(endpoints.c.id).where(endpoints.c.active == true())
+            ),
         )
         .order_by(deliveries.c.id)
         .limit(limit)

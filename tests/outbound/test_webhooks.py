@@ -402,3 +402,15 @@ def test_a_disabled_endpoint_gets_nothing_new_and_holds_its_queue(
             webhooks.set_active(conn, shop.store.store.id, endpoint.id, True)
         assert drain(hooks_db) == 1
     assert [r.headers["X-ORDERHUB-EVENT"] for r in receiver.received] == ["order.created"]
+
+
+def test_a_deleted_order_is_not_sent(hooks_db: Database, shop: OrderDesk) -> None:
+    oid = shop.create_order()["id"]
+    with Receiver() as receiver:
+        add_endpoint(hooks_db, shop, receiver.url, ALL)
+        publish(hooks_db, shop, events.ORDER_MOVED, int(oid))
+        assert shop.delete(f"/orders/{oid}").status_code == 200
+        drain(hooks_db)
+    assert receiver.received == []
+    (delivery,) = deliveries(hooks_db, shop)
+    assert delivery.status == "failed" and delivery.last_error == "order no longer exists"

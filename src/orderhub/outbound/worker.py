@@ -93,10 +93,8 @@ class WebhookWorker:
         try:
             order = await asyncio.to_thread(self._load, row)
             if order is None:
-                await asyncio.to_thread(
-                    self._settle, row, webhooks.Attempt(attempted_at, None, 0, "", "order no "
-                    "longer exists"), final=True,
-                )  # fmt: skip
+                gone = webhooks.Attempt(attempted_at, None, 0, "", "order no longer exists")
+                await asyncio.to_thread(self._settle, row, gone, final=True)
                 return
             request = render(row, order)
             answer = await net.send(

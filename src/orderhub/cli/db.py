@@ -68,7 +68,9 @@ def _missing_tool(tool: str, command: backup.Command) -> None:
 @app.command("backup")
 def db_backup(
     path: Annotated[Path, typer.Argument(help="file to write the backup to")],
-    overwrite: Annotated[bool, typer.Option(help="replace PATH if it exists")] = False,
+    overwrite: Annotated[
+        bool, typer.Option("--overwrite", help="replace PATH if it exists")
+    ] = False,
 ) -> None:
     """Back up the whole database to one file, safely while servers are running.
 

@@ -246,7 +246,10 @@ def show_order(
     store_id: Annotated[int, typer.Argument(help="the store")],
     order_id: Annotated[int, typer.Argument(help="the order id")],
 ) -> None:
-    """Print one order as JSON (the Order Desk wire format), with its history."""
+    """Print one order as JSON (the Order Desk wire format), with its history.
+
+    Example: orderhub orders show 1 1042
+    """
     db = ready_database()
     require_store(db, store_id)
     try:
@@ -263,7 +266,10 @@ def move(
     folder: Annotated[str, typer.Argument(help="destination folder name")],
     order_ids: Annotated[list[int], typer.Argument(help="order ids")],
 ) -> None:
-    """Move orders to a folder. Example: orderhub orders move 1 Printing 12 13 14"""
+    """Move orders to a folder.
+
+    Example: orderhub orders move 1 Printing 12 13 14
+    """
     db = ready_database()
     require_store(db, store_id)
     with db.write() as conn:

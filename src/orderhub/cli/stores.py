@@ -68,7 +68,10 @@ def store_create(
 
 @store_app.command("list")
 def store_list() -> None:
-    """List stores (never their keys)."""
+    """List stores (never their keys).
+
+    Example: orderhub store list
+    """
     db = ready_database()
     with db.read() as conn:
         rows = stores.list_stores(conn)
@@ -87,7 +90,10 @@ def store_show(
         bool, typer.Option("--show-secret", help="also print the print-on-demand secret")
     ] = False,
 ) -> None:
-    """Show one store, its settings and folders."""
+    """Show one store, its settings and folders.
+
+    Example: orderhub store show 1 --show-secret
+    """
     db = ready_database()
     try:
         with db.read() as conn:
@@ -207,7 +213,10 @@ def store_settings_help() -> None:
 
 @key_app.command("rotate")
 def key_rotate(store_id: Annotated[int, typer.Argument(help="the store's numeric id")]) -> None:
-    """Issue a new API key; the old one stops working (within the 5 s credential cache)."""
+    """Issue a new API key; the old one stops working (within the 5 s credential cache).
+
+    Example: orderhub key rotate 1
+    """
     db = ready_database()
     try:
         with db.write() as conn:

@@ -188,3 +188,19 @@ def test_postgres_backup_and_restore(
                 assert od.get(f"/orders/{order_id}").status_code == 200
     finally:
         restored.dispose()
+
+
+def test_without_pg_dump_the_command_to_run_is_printed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PATH", str(tmp_path))  # no pg_dump, no pg_restore
+    monkeypatch.setenv("ORDERHUB_DATABASE_URL", "postgresql://app:s3cret-pw@db.internal/shop")
+    result = runner.invoke(cli, ["db", "backup", str(tmp_path / "x.dump")], env={"COLUMNS": "300"})
+    assert result.exit_code == 1
+    assert "pg_dump is not on PATH" in result.output
+    assert "PGPASSWORD=... pg_dump --format=custom" in result.output
+    assert "postgresql://app@db.internal/shop" in result.output
+    (tmp_path / "x.dump").write_bytes(b"PGDMP")
+    result = runner.invoke(cli, ["db", "restore", str(tmp_path / "x.dump")], env={"COLUMNS": "300"})
+    assert result.exit_code == 1 and "pg_restore --clean" in result.output
+    assert "s3cret-pw" not in result.output

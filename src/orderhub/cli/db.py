@@ -32,6 +32,8 @@ def db_upgrade() -> None:
     db = open_database(create=True)
     try:
         migrate.upgrade(db)
+    except migrate.UpgradeRefused as exc:
+        database_problem(db, str(exc))
     except OperationalError as exc:
         database_problem(db, f"cannot open it: {exc.orig}")
     state = schema_state(db)

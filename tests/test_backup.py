@@ -105,6 +105,8 @@ def test_restore_checks_the_schema_revision(
     assert run("db", "backup", str(tmp_path / "b.db"))[0] == 0
     code, out = run("db", "backup", str(tmp_path / "b.db"))
     assert code == 1 and "--overwrite" in out
+    code, out = run("db", "backup", str(tmp_path / "nowhere" / "b.db"))
+    assert code == 1 and "does not exist" in out
 
     target_url = f"sqlite:///{tmp_path / 'target.db'}"
     monkeypatch.setenv("ORDERHUB_DATABASE_URL", target_url)

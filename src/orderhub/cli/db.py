@@ -83,6 +83,8 @@ def db_backup(
     """
     if path.exists() and not overwrite:
         fail(f"{path} exists; choose another name or pass --overwrite")
+    if not path.resolve().parent.is_dir():
+        fail(f"cannot write {path}: directory {path.resolve().parent} does not exist")
     db = open_database()
     source = sqlite_file(db.url)
     db.dispose()

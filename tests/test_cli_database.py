@@ -80,3 +80,29 @@ def test_database_errors_name_the_database(elsewhere: Path) -> None:
         assert result.exit_code == 1, result.output
         assert "postgresql+psycopg://app:***@127.0.0.1:1/orderhub" in result.output
         assert "s3cret-pw" not in result.output
+
+
+def test_a_database_failing_mid_command_is_named_not_a_traceback(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from sqlalchemy.exc import OperationalError
+
+    from orderhub import cli
+    from orderhub.storage import stores
+
+    url = f"sqlite:///{tmp_path / 'mid.db'}"
+    monkeypatch.setenv("ORDERHUB_DATABASE_URL", url)
+    monkeypatch.setenv("COLUMNS", "300")
+    assert runner.invoke(app, ["db", "upgrade"]).exit_code == 0
+
+    def broken(*_: object) -> None:
+        raise OperationalError("SELECT", {}, Exception("disk I/O error"))
+
+    monkeypatch.setattr(stores, "list_stores", broken)
+    monkeypatch.setattr("sys.argv", ["orderhub", "store", "list"])
+    with pytest.raises(SystemExit) as exited:
+        cli.main()
+    assert exited.value.code == 1
+    out = capsys.readouterr()
+    assert f"database {tmp_path / 'mid.db'}: disk I/O error" in out.err
+    assert "Traceback" not in out.err + out.out

@@ -167,6 +167,10 @@ def test_postgres_backup_and_restore(
     with TestClient(create_app(make_settings(), database=db)) as client:
         ids = [OrderDesk(client, store).create_order()["id"] for _ in range(5)]
     db.dispose()
+    replaced, _ = migrated(target_url)  # restore replaces what is there
+    with replaced.write() as conn:
+        stores.create_store(conn, "Replaced too")
+    replaced.dispose()
 
     monkeypatch.setenv("ORDERHUB_DATABASE_URL", source_url)
     code, out = run("db", "backup", str(tmp_path / "pg.dump"))
@@ -184,6 +188,7 @@ def test_postgres_backup_and_restore(
         assert migrate.schema_state(restored).up_to_date
         with restored.read() as conn:
             assert stores.get_store(conn, store.store.id).name == "Backed Up"
+            assert [s.name for s in stores.list_stores(conn)] == ["Backed Up"]
         with TestClient(create_app(make_settings(), database=restored)) as client:
             od = OrderDesk(client, store)
             for order_id in ids:

@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 
 from orderhub.cli import app as cli
 from orderhub.domain.errors import Conflict
-from orderhub.storage import notifications, stores, tables
+from orderhub.storage import notifications, stores, tables, webhooks
 from orderhub.storage.database import Database
 from tests.helpers import OrderDesk, sample_order
 
@@ -27,6 +27,8 @@ def test_every_table_with_a_store_id_is_deleted_explicitly() -> None:
 def populate(od: OrderDesk, database: Database) -> None:
     """One of everything a store can own."""
     store_id = od.store.store.id
+    with database.write() as conn:
+        webhooks.add_endpoint(conn, store_id, "http://127.0.0.1:9/", ["*"], "form", "secret!!")
     order = od.create_order(order_items=[{"name": "Mug", "code": "MUG", "price": 7, "quantity": 2}])
     shipped = {"tracking_number": "1Z999", "order_items": [{"code": "MUG", "quantity": 1}]}
     assert od.post(f"/orders/{order['id']}/shipments", json=shipped).status_code == 200
@@ -38,6 +40,9 @@ def populate(od: OrderDesk, database: Database) -> None:
     with database.write() as conn:
         stores.update_settings(conn, store_id, {"pod_notification_url": "http://127.0.0.1:9/"})
         notifications.enqueue(conn, store_id, order["id"], "shipped")
+        delivery = webhooks.list_deliveries(conn, store_id)[0]
+        attempt = webhooks.Attempt(stores.utcnow(), 200, 5, "ok", "")
+        webhooks.record_attempt(conn, delivery.id, attempt, delivered=True, retry_at=None)
 
 
 def rows_of(database: Database, store_id: int) -> dict[str, int]:
@@ -51,6 +56,13 @@ def rows_of(database: Database, store_id: int) -> dict[str, int]:
             select(func.count()).select_from(items).where(tables.shipments.c.store_id == store_id)
         )
         counts["shipment_items"] = conn.execute(query).scalar_one()
+        attempts = tables.webhook_attempts.join(tables.webhook_deliveries)
+        query = (
+            select(func.count())
+            .select_from(attempts)
+            .where(tables.webhook_deliveries.c.store_id == store_id)
+        )
+        counts["webhook_attempts"] = conn.execute(query).scalar_one()
         query = (
             select(func.count()).select_from(tables.stores).where(tables.stores.c.id == store_id)
         )

@@ -44,6 +44,15 @@ class Settings(BaseSettings):
     )
     notify_max_attempts: int = Field(default=8, ge=1)
     notify_backoff_seconds: float = Field(default=10.0, ge=0, description="first retry delay")
+    forward_poll_seconds: float = Field(
+        default=2.0, ge=0, description="how often due forwarding jobs are looked for; 0 = never"
+    )
+    forward_max_attempts: int = Field(default=8, ge=1)
+    forward_backoff_seconds: float = Field(default=10.0, ge=0, description="first retry delay")
+    forward_timeout_seconds: float = Field(default=30.0, gt=0)
+    supplier_poll_seconds: float = Field(
+        default=300.0, gt=0, description="how often a forwarded order is polled for tracking"
+    )
     count_cache_seconds: float = Field(
         default=2.0, ge=0, description="how long a list's total_records may be reused"
     )

@@ -297,6 +297,11 @@ def jobs_for_order(conn: Connection, store_id: int, order_id: int) -> list[Job]:
     return [_job(row) for row in rows]
 
 
+def jobs_of_supplier(conn: Connection, supplier_id: int) -> list[Job]:
+    rows = conn.execute(select(jobs).where(jobs.c.supplier_id == supplier_id).order_by(jobs.c.id))
+    return [_job(row) for row in rows]
+
+
 def get_job(conn: Connection, job_id: int) -> Job | None:
     row = conn.execute(select(jobs).where(jobs.c.id == job_id)).first()
     return _job(row) if row else None

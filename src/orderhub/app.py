@@ -26,6 +26,7 @@ from orderhub.config import Settings
 from orderhub.domain.errors import OrderhubError
 from orderhub.outbound import notify_route
 from orderhub.outbound.forwarder import Forwarder
+from orderhub.outbound.worker import WebhookWorker
 from orderhub.storage.count_cache import CountCache
 from orderhub.storage.database import Database
 from orderhub.storage.migrate import schema_state
@@ -93,7 +94,9 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
         max_attempts=settings.forward_max_attempts,
         backoff_seconds=settings.forward_backoff_seconds,
         timeout_seconds=settings.forward_timeout_seconds,
+        outbound=settings,
     )
+    webhook_worker = WebhookWorker(db, settings)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -101,9 +104,12 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
             notifier.start()
         if settings.forward_poll_seconds > 0:
             forwarder.start()
+        if settings.webhook_poll_seconds > 0:
+            webhook_worker.start()
         yield
         await forwarder.stop()
         await notifier.stop()
+        await webhook_worker.stop()
         limiter.close()
         if database is None:
             db.dispose()
@@ -124,6 +130,7 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
     app.state.count_cache = CountCache(settings.count_cache_seconds)
     app.state.notifier = notifier
     app.state.forwarder = forwarder
+    app.state.webhook_worker = webhook_worker
     app.include_router(orderdesk.router)
     app.include_router(pod_routes.router)
     app.include_router(notify_route.router)

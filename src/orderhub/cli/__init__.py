@@ -6,7 +6,7 @@ import sys
 
 import typer
 
-from orderhub.cli import db, folders, orders, serve, shipments, stores, suppliers
+from orderhub.cli import db, folders, orders, serve, shipments, stores, suppliers, webhooks
 
 app = typer.Typer(
     help="orderhub: a self-hosted order desk (Order Desk v2 and print-on-demand APIs).",
@@ -20,6 +20,7 @@ app.add_typer(orders.app, name="orders")
 app.add_typer(folders.app, name="folder")
 app.add_typer(shipments.app, name="shipments")
 app.add_typer(suppliers.app, name="supplier")
+app.add_typer(webhooks.app, name="webhook")
 app.command("serve")(serve.serve)
 app.command("quickstart")(serve.quickstart)
 

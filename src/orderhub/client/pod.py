@@ -63,7 +63,8 @@ class _PodBase:
     ) -> None:
         """`base_url` is the site root (`http://127.0.0.1:8000`, or the original's
         `https://www.inkthreadable.co.uk`); `fmt` is "json" or "xml"; `transport` an httpx
-        transport of the caller's (e.g. one that refuses private addresses)."""
+        transport of the caller's (e.g. one that refuses private addresses), which then
+        decides alone how to connect (no proxy is read from the environment)."""
         if fmt not in ("json", "xml"):
             raise ValueError("fmt must be json or xml")
         self.base_url = base_url.rstrip("/")
@@ -123,8 +124,9 @@ class PrintOnDemandClient(_PodBase):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._http = httpx.Client(
-            headers=self.headers, timeout=self.timeout, transport=self.transport
-        )
+            headers=self.headers, timeout=self.timeout, transport=self.transport,
+            trust_env=self.transport is None,
+        )  # fmt: skip
 
     def __enter__(self) -> PrintOnDemandClient:
         return self
@@ -189,8 +191,9 @@ class AsyncPrintOnDemandClient(_PodBase):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._http = httpx.AsyncClient(
-            headers=self.headers, timeout=self.timeout, transport=self.transport
-        )
+            headers=self.headers, timeout=self.timeout, transport=self.transport,
+            trust_env=self.transport is None,
+        )  # fmt: skip
 
     async def __aenter__(self) -> AsyncPrintOnDemandClient:
         return self

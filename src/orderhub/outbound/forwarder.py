@@ -14,7 +14,6 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import defaultdict
-from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
@@ -28,7 +27,8 @@ from orderhub.client.errors import (
 from orderhub.client.pod import AsyncPrintOnDemandClient
 from orderhub.client.retry import RetryPolicy
 from orderhub.domain.orders import Item, Order
-from orderhub.outbound import hub_changes, tracking
+from orderhub.outbound import hub_changes, net, tracking
+from orderhub.outbound.guarded_transport import GuardedTransport
 from orderhub.outbound.pod_order import matching_items, order_request
 from orderhub.storage import orders as order_repo
 from orderhub.storage import suppliers as repo
@@ -52,8 +52,8 @@ class Forwarder:
         tracking_seconds: float,
         max_attempts: int,
         backoff_seconds: float,
+        outbound: net.OutboundSettings | net.OutboundPolicy,
         timeout_seconds: float = 30.0,
-        transport: Callable[[], Any] | None = None,
     ) -> None:
         self.db = db
         self.poll_seconds = poll_seconds
@@ -61,7 +61,7 @@ class Forwarder:
         self.max_attempts = max_attempts
         self.backoff_seconds = backoff_seconds
         self.timeout_seconds = timeout_seconds
-        self.transport = transport
+        self.outbound = outbound
         self._task: asyncio.Task[None] | None = None
 
     def start(self) -> None:
@@ -88,7 +88,7 @@ class Forwarder:
         return AsyncPrintOnDemandClient(
             supplier.base_url, supplier.app_id, supplier.secret,
             timeout=self.timeout_seconds, retry=RetryPolicy(attempts=1),
-            transport=self.transport() if self.transport else None,
+            transport=GuardedTransport(self.outbound),
         )  # fmt: skip
 
     async def work_due(self) -> int:
@@ -133,6 +133,9 @@ class Forwarder:
                 placed = await self._place(client, job, request)
             except UNCERTAIN as exc:
                 await asyncio.to_thread(self._retry_or_fail, job, supplier, str(exc))
+                return
+            except net.OutboundRefused as exc:  # nothing was sent
+                await asyncio.to_thread(self._fail, job, supplier, exc.message, False)
                 return
             except OrderhubClientError as exc:
                 await asyncio.to_thread(self._fail, job, supplier, exc.message, False)
@@ -229,7 +232,7 @@ class Forwarder:
                 ids = ",".join(str(j.supplier_order_id) for j in batch)
                 try:
                     orders = await client.list_orders(ids=ids, limit=POLL_BATCH)
-                except OrderhubClientError as exc:
+                except (OrderhubClientError, net.OutboundRefused) as exc:
                     log.warning("polling %s failed: %s", supplier.name, exc)
                     continue
                 by_id = {str(order.get("id")): order for order in orders}

@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlalchemy import Connection
 
+from orderhub.outbound import webhooks
 from orderhub.storage import notifications, suppliers
 from orderhub.storage.stores import Store
 
@@ -61,7 +62,11 @@ def _forwarding_job(conn: Connection, store: Store, event: OrderEvent) -> None:
         suppliers.queue_arrivals(conn, store.id, event.order_id, event.data.get("folder_id"))
 
 
-SUBSCRIBERS: tuple[Subscriber, ...] = (_pod_notification, _forwarding_job)
+SUBSCRIBERS: tuple[Subscriber, ...] = (
+    _pod_notification,
+    webhooks.on_order_event,
+    _forwarding_job,
+)
 
 
 def publish(conn: Connection, store: Store, event: OrderEvent) -> None:

@@ -11,8 +11,9 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from orderhub.cli.common import console, fail, ready_database, require_store
+from orderhub.cli.common import console, fail, ready_database, require_store, settings
 from orderhub.domain.errors import InvalidInput, NotFound, OrderhubError
+from orderhub.outbound import net
 from orderhub.outbound.pod_order import format_shipping_map, parse_shipping_map
 from orderhub.storage import orders as order_repo
 from orderhub.storage import stores
@@ -45,9 +46,12 @@ def _supplier(db: Database, store_id: int, name: str) -> repo.Supplier:
 
 
 def _check_url(url: str) -> str:
+    """The site root, refused now rather than at the first forward if the outbound guards
+    (ORDERHUB_OUTBOUND_*) would refuse it."""
     url = url.strip().rstrip("/")
     if not url.startswith(("http://", "https://")) or len(url) > 2000:
         raise InvalidInput("--url must be an http(s) URL: the supplier's site root")
+    net.check_url(url, settings())
     return url
 
 

@@ -50,6 +50,8 @@ _POD_NOTIFICATIONS = {
 def _pod_notification(conn: Connection, store: Store, event: OrderEvent) -> None:
     url = store.settings.get("pod_notification_url")
     kind = _POD_NOTIFICATIONS.get(event.name)
+    if event.name == ORDER_MOVED and event.data.get("cause"):
+        kind = None  # a move that follows from another event (a shipment) is told by that one
     if url and kind:
         notifications.enqueue(conn, store.id, event.order_id, kind, str(url))
 

@@ -101,20 +101,6 @@ def to_supplier_folder(shop: Shop, order_id: int) -> None:
         "/move-orders", json={"order_id_list": [order_id], "destination_folder_name": "Printing"}
     )
     assert response.status_code == 200, response.text
-    if _BEFORE_SERVICES:  # TEMPORARY until the service layer publishes order.moved
-        from orderhub.storage.database import Database as _D  # noqa: F401
-
-        with _DB[0].write() as conn:
-            repo.queue_arrivals(conn, shop.store.store.id, int(order_id))
-
-
-_BEFORE_SERVICES = True
-_DB: list[Database] = []
-
-
-@pytest.fixture(autouse=True)
-def _remember_db(database: Database) -> None:
-    _DB[:] = [database]
 
 
 def at_b(hub_b: SupplierHub, b: stores.NewStore) -> list[dict[str, Any]]:

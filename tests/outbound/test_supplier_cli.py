@@ -9,11 +9,11 @@ import pytest
 from typer.testing import CliRunner
 
 from orderhub.cli import app
+from orderhub.domain.channel import Channel
 from orderhub.domain.orders import Item, Order
-from orderhub.services import events
+from orderhub.services import events, moves, orders
 from orderhub.services.events import OrderEvent
 from orderhub.storage import migrate, stores
-from orderhub.storage import orders as order_repo
 from orderhub.storage import suppliers as repo
 from orderhub.storage.database import Database
 
@@ -35,9 +35,10 @@ def setup(
     request.addfinalizer(db.dispose)
     with db.write() as conn:
         store = stores.create_store(conn, "S").store
-        order = Order(items=[Item(name="Tee", code="JH001")], shipping={"company": "ACME"})
-        order_id = order_repo.create_order(conn, store.id, order, surface="cli")
-    return db, store, order_id
+    order = Order(items=[Item(name="Tee", code="JH001")], shipping={"company": "ACME"})
+    taken = orders.take_order(db, store, order, channel=Channel.cli())
+    assert taken.order is not None and taken.order.id is not None
+    return db, store, taken.order.id
 
 
 def add(store_id: int, *extra: str) -> list[str]:
@@ -97,26 +98,25 @@ def test_arrivals_are_queued_and_resend_requeues(setup: tuple[Database, stores.S
         printing = stores.find_folder(conn, store.id, name="Printing")
         received = stores.find_folder(conn, store.id, name="Received")
     assert printing is not None and received is not None
-    moved = {"from_folder_id": received.id, "to_folder_id": printing.id}
+    elsewhere = {"from_folder_id": printing.id, "to_folder_id": received.id}
     with db.write() as conn:  # a move elsewhere, and an update, queue nothing
-        events.publish(
-            conn, store, OrderEvent(events.ORDER_MOVED, order_id, {"to_folder_id": received.id})
-        )
+        events.publish(conn, store, OrderEvent(events.ORDER_MOVED, order_id, elsewhere))
         events.publish(conn, store, OrderEvent(events.ORDER_UPDATED, order_id))
         assert repo.jobs_for_order(conn, store.id, order_id) == []
-    with db.write() as conn:
-        events.publish(conn, store, OrderEvent(events.ORDER_MOVED, order_id, moved))
-        events.publish(conn, store, OrderEvent(events.ORDER_MOVED, order_id, moved))
+    for _ in range(2):  # moved in (twice: still one job)
+        moves.move_orders(db, store, [order_id], folder_id=printing.id, channel=Channel.cli())
+        moves.move_orders(db, store, [order_id], folder_id=received.id, channel=Channel.cli())
+    with db.read() as conn:
         [job] = repo.jobs_for_order(conn, store.id, order_id)
     assert job.status == repo.PENDING and job.external_id == f"hub-{store.id}-{order_id}"
 
     # Created directly in the folder.
-    with db.write() as conn:
-        order = Order(items=[Item(name="Tee", code="JH001")], shipping={"company": "ACME"})
-        order.folder_id = printing.id
-        created = order_repo.create_order(conn, store.id, order, surface="cli")
-        events.publish(conn, store, OrderEvent(events.ORDER_CREATED, created))
-        assert len(repo.jobs_for_order(conn, store.id, created)) == 1
+    order = Order(items=[Item(name="Tee", code="JH001")], shipping={"company": "ACME"})
+    order.folder_id = printing.id
+    taken = orders.take_order(db, store, order, channel=Channel.cli())
+    assert taken.order is not None and taken.order.id is not None
+    with db.read() as conn:
+        assert len(repo.jobs_for_order(conn, store.id, taken.order.id)) == 1
 
     with db.write() as conn:
         repo.mark_final(conn, job.id, repo.FAILED, error="refused")

@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from orderhub.domain.fulfilment import Shipment, ShipmentLine
+from orderhub.domain.fulfilment import LineRequest, Shipment
 from orderhub.outbound import hub_changes
 from orderhub.storage import suppliers as repo
 from orderhub.storage.database import Database
@@ -43,7 +43,6 @@ def shipment_of(order: dict[str, Any], job: Job) -> Shipment:
         tracking_number=number,
         shipment_method=_text(shipping.get("shippingMethod"))[:100],
         date_shipped=shipped_at[:10] if len(shipped_at) >= 10 else "",
-        lines=[ShipmentLine(item_id, quantity) for item_id, quantity in job.lines],
     )
 
 
@@ -71,7 +70,8 @@ def apply(db: Database, supplier: Supplier, job: Job, order: dict[str, Any]) -> 
         return
     if is_shipped(order):
         shipment = shipment_of(order, current)
-        added = hub_changes.add_shipment(db, supplier, job.order_id, shipment)
+        lines = [LineRequest(quantity, item_id=item_id) for item_id, quantity in current.lines]
+        added = hub_changes.add_shipment(db, supplier, job.order_id, shipment, lines)
         with db.write() as conn:
             repo.mark_final(conn, job.id, repo.SHIPPED)
         if not added:

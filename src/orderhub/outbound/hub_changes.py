@@ -49,6 +49,14 @@ def _move(db: Database, supplier: Supplier, order_id: int, folder_id: int | None
 def record_forwarded(
     db: Database, supplier: Supplier, order_id: int, supplier_order_id: str, external_id: str
 ) -> None:
+    """History and folder first, the metadata last: once an order shows its supplier order
+    id, everything about its forwarding is recorded."""
+    note(
+        db, supplier, order_id,
+        f"Forwarded to {supplier.name}: their order {supplier_order_id} "
+        f"(external_id {external_id})",
+    )  # fmt: skip
+    _move(db, supplier, order_id, supplier.at_supplier_folder_id)
     store = _store(db, supplier)
     with db.read() as conn:
         order = order_storage.get_order(conn, store.id, order_id, with_history=False)
@@ -57,12 +65,6 @@ def record_forwarded(
         **metadata, "supplier_order_id": supplier_order_id, "supplier_name": supplier.name,
     }  # fmt: skip
     orders.replace_order(db, store, order_id, order, channel=_channel(supplier), keep_items=True)
-    note(
-        db, supplier, order_id,
-        f"Forwarded to {supplier.name}: their order {supplier_order_id} "
-        f"(external_id {external_id})",
-    )  # fmt: skip
-    _move(db, supplier, order_id, supplier.at_supplier_folder_id)
 
 
 def record_failed(db: Database, supplier: Supplier, order_id: int, error: str) -> None:

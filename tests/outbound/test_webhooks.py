@@ -6,9 +6,12 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import hmac
+import re
 import threading
 import time
 from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs
 
@@ -29,6 +32,17 @@ from tests.helpers import OrderDesk, make_settings
 from tests.outbound.receiver import Answer, Receiver
 
 ALL = [events.ORDER_CREATED, events.ORDER_MOVED, events.SHIPMENT_CREATED]
+DOCS = Path(__file__).resolve().parents[2] / "docs" / "outbound.md"
+
+
+def documented_verifier() -> Callable[[dict[str, str], bytes, str], dict[str, Any] | None]:
+    """The verification snippet of docs/outbound.md, run as a receiver would."""
+    text = DOCS.read_text()
+    code = re.search(r"```python\n(import hashlib.*?)```", text, re.S)
+    assert code, "docs/outbound.md lost its verification snippet"
+    namespace: dict[str, Any] = {}
+    exec(code.group(1), namespace)
+    return namespace["verified_order"]  # type: ignore[no-any-return]
 
 
 @pytest.fixture(scope="module")
@@ -145,6 +159,8 @@ def test_events_reach_the_receiver_in_order_with_valid_hashes(
         expected = hmac.new(secret.encode(), order_text.encode(), hashlib.sha256).hexdigest()
         assert hmac.compare_digest(request.headers["X-ORDER-DESK-HASH"], expected)
         assert orjson.loads(order_text) == shown
+        assert documented_verifier()(request.headers, request.body, secret) == shown
+        assert documented_verifier()(request.headers, request.body, "wrong secret") is None
     ids = [r.headers["X-ORDERHUB-DELIVERY"] for r in got]
     assert len(set(ids)) == 3
     assert {d.status for d in deliveries(hooks_db, shop)} == {"delivered"}
@@ -164,6 +180,7 @@ def test_json_format_signs_the_raw_body(hooks_db: Database, shop: OrderDesk) -> 
     assert body["event"] == "shipment.created" and body["data"] == {"shipment_id": 12}
     assert body["delivery_id"] == request.headers["X-ORDERHUB-DELIVERY"]
     assert body["order"]["id"] == str(oid)
+    assert documented_verifier()(request.headers, request.body, secret) == body["order"]
 
 
 def test_a_rolled_back_change_sends_nothing(hooks_db: Database, shop: OrderDesk) -> None:
@@ -316,3 +333,84 @@ def test_a_timeout_is_retried(hooks_db: Database, shop: OrderDesk) -> None:
     with hooks_db.read() as conn:
         log = webhooks.attempts_of(conn, delivery.delivery_id)
     assert "timed out" in log[0].error
+
+
+def test_a_delivery_held_by_a_dead_worker_is_sent_when_its_lease_runs_out(
+    hooks_db: Database, shop: OrderDesk, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    oid = int(shop.create_order()["id"])
+    with Receiver() as receiver:
+        add_endpoint(hooks_db, shop, receiver.url, ALL)
+        publish(hooks_db, shop, events.ORDER_CREATED, oid)
+        dead = WebhookWorker(hooks_db, worker_settings())
+        (claimed,) = dead._claim()  # ...and the process dies before sending
+        assert drain(hooks_db) == 0  # leased: nobody else sends it
+        later = datetime.now(UTC).replace(tzinfo=None) + dead.lease + timedelta(seconds=1)
+        monkeypatch.setattr(webhooks, "utcnow", lambda: later)
+        assert drain(hooks_db) == 1
+    (request,) = receiver.received
+    assert request.headers["X-ORDERHUB-DELIVERY"] == claimed.delivery_id
+    (delivery,) = deliveries(hooks_db, shop)
+    assert delivery.status == "delivered" and delivery.attempts == 2
+
+
+def test_end_to_end_through_the_order_desk_api(hooks_db: Database, shop: OrderDesk) -> None:
+    """The services publish the events: create, move and ship over /api/v2, and the
+    receiver hears each, in order, with the order as it was when sent."""
+    with Receiver() as receiver:
+        secret = add_endpoint(hooks_db, shop, receiver.url, ["*"])
+        oid = shop.create_order()["id"]
+        moved = shop.post(
+            "/move-orders",
+            json={"order_id_list": [oid], "destination_folder_name": "Printing"},
+        )
+        assert moved.status_code == 200, moved.text
+        shipped = shop.post(
+            f"/orders/{oid}/shipments", json={"tracking_number": "1Z999", "carrier_code": "UPS"}
+        )
+        assert shipped.status_code == 200, shipped.text
+        shop.put(f"/orders/{oid}", json={**shop.get(f"/orders/{oid}").json()["order"]})
+        drain(hooks_db)
+    got = receiver.received
+    names = [r.headers["X-ORDERHUB-EVENT"] for r in got]
+    assert names[:3] == ["order.created", "order.moved", "shipment.created"], names
+    assert names[-1] == "order.updated"
+    final = shop.get(f"/orders/{oid}").json()["order"]
+    for request in got:
+        (order_text,) = parse_qs(request.body.decode())["order"]
+        expected = hmac.new(secret.encode(), order_text.encode(), hashlib.sha256).hexdigest()
+        assert request.headers["X-ORDER-DESK-HASH"] == expected
+        assert orjson.loads(order_text)["id"] == oid
+    assert orjson.loads(parse_qs(got[-1].body.decode())["order"][0]) == final
+    assert {d.status for d in deliveries(hooks_db, shop)} == {"delivered"}
+
+
+def test_a_disabled_endpoint_gets_nothing_new_and_holds_its_queue(
+    hooks_db: Database, shop: OrderDesk
+) -> None:
+    oid = int(shop.create_order()["id"])
+    with Receiver() as receiver:
+        add_endpoint(hooks_db, shop, receiver.url, ALL)
+        with hooks_db.read() as conn:
+            (endpoint,) = webhooks.list_endpoints(conn, shop.store.store.id)
+        publish(hooks_db, shop, events.ORDER_CREATED, oid)
+        with hooks_db.write() as conn:
+            webhooks.set_active(conn, shop.store.store.id, endpoint.id, False)
+        publish(hooks_db, shop, events.ORDER_MOVED, oid)  # not queued
+        assert drain(hooks_db) == 0
+        with hooks_db.write() as conn:
+            webhooks.set_active(conn, shop.store.store.id, endpoint.id, True)
+        assert drain(hooks_db) == 1
+    assert [r.headers["X-ORDERHUB-EVENT"] for r in receiver.received] == ["order.created"]
+
+
+def test_a_deleted_order_is_not_sent(hooks_db: Database, shop: OrderDesk) -> None:
+    oid = shop.create_order()["id"]
+    with Receiver() as receiver:
+        add_endpoint(hooks_db, shop, receiver.url, ALL)
+        publish(hooks_db, shop, events.ORDER_MOVED, int(oid))
+        assert shop.delete(f"/orders/{oid}").status_code == 200
+        drain(hooks_db)
+    assert receiver.received == []
+    (delivery,) = deliveries(hooks_db, shop)
+    assert delivery.status == "failed" and delivery.last_error == "order no longer exists"

@@ -104,6 +104,41 @@ def webhook_remove(
     console.print(f"webhook {endpoint_id} removed")
 
 
+@app.command("disable")
+def webhook_disable(
+    store_id: Annotated[int, typer.Argument(help="the store")],
+    endpoint_id: Annotated[int, typer.Argument(help="webhook id (from `webhook list`)")],
+) -> None:
+    """Pause an endpoint: no new deliveries, queued ones wait.
+
+    Example: orderhub webhook disable 1 3
+    """
+    _set_active(store_id, endpoint_id, False)
+
+
+@app.command("enable")
+def webhook_enable(
+    store_id: Annotated[int, typer.Argument(help="the store")],
+    endpoint_id: Annotated[int, typer.Argument(help="webhook id (from `webhook list`)")],
+) -> None:
+    """Resume a disabled endpoint; its queued deliveries go out.
+
+    Example: orderhub webhook enable 1 3
+    """
+    _set_active(store_id, endpoint_id, True)
+
+
+def _set_active(store_id: int, endpoint_id: int, active: bool) -> None:
+    db = ready_database()
+    require_store(db, store_id)
+    try:
+        with db.write() as conn:
+            webhooks.set_active(conn, store_id, endpoint_id, active)
+    except OrderhubError as exc:
+        fail(exc.message)
+    console.print(f"webhook {endpoint_id} {'enabled' if active else 'disabled'}")
+
+
 @app.command("deliveries")
 def webhook_deliveries(
     store_id: Annotated[int, typer.Argument(help="the store")],

@@ -224,9 +224,9 @@ async def send(
     `timeout` seconds. Raises OutboundRefused, httpx.HTTPError or TimeoutError."""
     policy = _policy(settings)
     started = time.monotonic()
-    target = await asyncio.to_thread(resolve, url, policy, resolver=resolver)
 
     async def exchange() -> OutboundResponse:
+        target = await asyncio.to_thread(resolve, url, policy, resolver=resolver)
         request = client.build_request(
             method, target.pinned_url, content=content, **_request_args(target, headers)
         )
@@ -248,8 +248,7 @@ async def send(
             time.monotonic() - started,
         )
 
-    remaining = max(timeout - (time.monotonic() - started), 0.001)
-    return await asyncio.wait_for(exchange(), remaining)
+    return await asyncio.wait_for(exchange(), timeout)
 
 
 def send_sync(

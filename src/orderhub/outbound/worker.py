@@ -67,7 +67,13 @@ class WebhookWorker:
     async def deliver_due(self, client: httpx.AsyncClient) -> int:
         """One pass: claim what is due and send it, concurrently. Returns how many were sent."""
         claimed = await asyncio.to_thread(self._claim)
-        await asyncio.gather(*(self._deliver(client, row) for row in claimed))
+        outcomes = await asyncio.gather(
+            *(self._deliver(client, row) for row in claimed), return_exceptions=True
+        )
+        for row, outcome in zip(claimed, outcomes, strict=True):
+            if isinstance(outcome, BaseException):  # the lease runs out; it is tried again
+                log.error("webhook delivery %s failed unexpectedly", row.delivery_id,
+                          exc_info=outcome)  # fmt: skip
         return len(claimed)
 
     def _claim(self) -> list[webhooks.Claimed]:
@@ -87,10 +93,8 @@ class WebhookWorker:
         try:
             order = await asyncio.to_thread(self._load, row)
             if order is None:
-                await asyncio.to_thread(
-                    self._settle, row, webhooks.Attempt(attempted_at, None, 0, "", "order no "
-                    "longer exists"), final=True,
-                )  # fmt: skip
+                gone = webhooks.Attempt(attempted_at, None, 0, "", "order no longer exists")
+                await asyncio.to_thread(self._settle, row, gone, final=True)
                 return
             request = render(row, order)
             answer = await net.send(

@@ -1,7 +1,7 @@
 """webhook endpoints, deliveries (an outbox) and the log of their attempts
 
 Revision ID: 0005
-Revises: 0002
+Revises: 0003
 Create Date: 2026-11-25 11:00:58.451443
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0005"
-down_revision = "0002"
+down_revision = "0003"
 branch_labels = None
 depends_on = None
 

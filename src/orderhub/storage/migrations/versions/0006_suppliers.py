@@ -1,7 +1,7 @@
 """suppliers and forwarding jobs (forwarding orders to a print provider)
 
 Revision ID: 0006
-Revises: 0003, 0005
+Revises: 0005
 Create Date: 2026-11-25 11:10:00
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0006"
-down_revision = ("0003", "0005")
+down_revision = "0005"
 branch_labels = None
 depends_on = None
 

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from typing import Any
 
-import orjson
 from sqlalchemy import Connection, bindparam, delete, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from orderhub.domain.errors import Conflict, NotFound
 from orderhub.domain.inventory import InventoryItem, StockPolicy
+from orderhub.domain.values import dumps_php, like_contains, loads_map
 from orderhub.storage.stores import get_store, utcnow
 from orderhub.storage.tables import inventory_items as inv
 
@@ -64,20 +64,11 @@ def _row_to_item(row: Any) -> InventoryItem:
         location=row.location,
         update_source=row.update_source,
         manufacturer_sku=row.manufacturer_sku,
-        metadata=_loads(row.metadata),
-        variation_list=_loads(row.variation_list),
+        metadata=loads_map(row.metadata),
+        variation_list=loads_map(row.variation_list),
         date_added=row.date_added,
         date_updated=row.date_updated,
     )
-
-
-def _loads(text: str) -> dict[str, Any]:
-    value = orjson.loads(text)
-    return value if isinstance(value, dict) else {}
-
-
-def _dumps(value: dict[str, Any]) -> str:
-    return orjson.dumps(value).decode() if value else "[]"
 
 
 def _values(item: InventoryItem) -> dict[str, Any]:
@@ -91,8 +82,8 @@ def _values(item: InventoryItem) -> dict[str, Any]:
         "location": item.location,
         "update_source": item.update_source,
         "manufacturer_sku": item.manufacturer_sku,
-        "metadata": _dumps(item.metadata),
-        "variation_list": _dumps(item.variation_list),
+        "metadata": dumps_php(item.metadata),
+        "variation_list": dumps_php(item.variation_list),
     }
 
 
@@ -167,9 +158,7 @@ def list_items(
     if codes:
         conds.append(inv.c.code.in_(codes))
     if search:
-        needle = (
-            "%" + search.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        )
+        needle = like_contains(search)
         conds.append(
             or_(
                 func.lower(inv.c.name).like(needle, escape="\\"),

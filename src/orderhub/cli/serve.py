@@ -2,40 +2,65 @@
 
 from __future__ import annotations
 
+import os
 from typing import Annotated
 
 import typer
 
-from orderhub.cli.common import console, open_database, ready_database, settings
+from orderhub.cli.common import console, fail, open_database, ready_database, settings
 from orderhub.cli.stores import print_credentials
 from orderhub.config import Settings
+from orderhub.logs import LogFormat
 from orderhub.storage import migrate, stores
 
 
 def run_server(settings: Settings, host: str, port: int, workers: int) -> None:
+    """uvicorn with orderhub's log format and access log (uvicorn's own is off), the
+    request-head timeout, and the metrics set-up (see api/metrics.py)."""
     import uvicorn
 
-    uvicorn.run(
-        "orderhub.app:create_app",
-        factory=True,
-        host=host,
-        port=port,
-        workers=workers,
-        log_level="info",
-        access_log=False,
-        proxy_headers=False,
-    )
+    from orderhub.api import metrics
+    from orderhub.api.timeouts import HeaderTimeoutProtocol
+    from orderhub.logs import logging_config
+
+    # Workers build their app from the environment: make it say what this command decided.
+    os.environ["ORDERHUB_ACCESS_LOG"] = settings.access_log
+    with metrics.serving(settings, host, workers):
+        uvicorn.run(
+            "orderhub.app:create_app",
+            factory=True,
+            host=host,
+            port=port,
+            workers=workers,
+            http=HeaderTimeoutProtocol,
+            log_config=logging_config(settings.access_log),
+            log_level="info",
+            access_log=False,
+            proxy_headers=False,
+        )
 
 
 def serve(
     host: Annotated[str | None, typer.Option(help="address to bind")] = None,
     port: Annotated[int | None, typer.Option(help="port")] = None,
     workers: Annotated[int | None, typer.Option(help="worker processes")] = None,
+    access_log: Annotated[
+        str | None, typer.Option(help="text, json or off (default ORDERHUB_ACCESS_LOG or text)")
+    ] = None,
 ) -> None:
     """Run the HTTP service. Refuses to start on an unmigrated or newer database."""
     config = settings()
+    if access_log is not None:
+        config.access_log = _access_log_choice(access_log)
     ready_database(config).dispose()
     run_server(config, host or config.host, port or config.port, workers or config.workers)
+
+
+def _access_log_choice(value: str) -> LogFormat:
+    choice = value.strip().lower()
+    if choice not in ("text", "json", "off"):
+        fail(f"--access-log must be text, json or off, not {value!r}")
+    return choice  # type: ignore[return-value]
 
 
 def quickstart(

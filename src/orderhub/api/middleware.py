@@ -153,7 +153,8 @@ class OperationsMiddleware:
         way (then the server closes the connection when the app returns)."""
         if started:
             return started
-        response = self.render_error(scope, status, message, {"Connection": "close"})
+        response = self.render_error(scope, status, message)
+        response.headers["Connection"] = "close"  # whatever headers the protocol's shape has
         await response(scope, receive, send)
         return status
 

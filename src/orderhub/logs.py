@@ -31,11 +31,34 @@ def _request_id(record: logging.LogRecord) -> str | None:
     return explicit if explicit is not None else REQUEST_ID.get()
 
 
+class _SecondStamps:
+    """The date and time to the second, formatted once per second rather than per line
+    (strftime is a third of the cost of an access line)."""
+
+    def __init__(self, pattern: str, convert: Any) -> None:
+        self.pattern = pattern
+        self.convert = convert
+        self.second = -1
+        self.stamp = ""
+
+    def __call__(self, created: float) -> str:
+        second = int(created)
+        if second != self.second:
+            self.stamp = time.strftime(self.pattern, self.convert(second))
+            self.second = second
+        return self.stamp
+
+
 class TextFormatter(logging.Formatter):
-    """`2026-11-25 10:00:00,123 INFO orderhub.access [rid] GET /api/v2/test 200 1.2ms store=1`"""
+    """`2026-11-25 10:00:00,123 INFO orderhub.access [rid] GET /api/v2/test 200 1.2ms store=1`
+    (local time, as uvicorn's own lines)."""
 
     def __init__(self) -> None:
         super().__init__("%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s")
+        self._stamps = _SecondStamps("%Y-%m-%d %H:%M:%S", time.localtime)
+
+    def formatTime(self, record: logging.LogRecord, datefmt: str | None = None) -> str:  # noqa: N802
+        return f"{self._stamps(record.created)},{int(record.msecs):03d}"
 
     def format(self, record: logging.LogRecord) -> str:
         record.request_id = _request_id(record) or "-"
@@ -46,11 +69,13 @@ class JsonFormatter(logging.Formatter):
     """One JSON object per line: time (UTC, ISO 8601), level, logger, message, request_id,
     the access fields for access lines, and the traceback as `exception` when there is one."""
 
+    def __init__(self) -> None:
+        super().__init__()
+        self._stamps = _SecondStamps("%Y-%m-%dT%H:%M:%S", time.gmtime)
+
     def format(self, record: logging.LogRecord) -> str:
-        seconds = record.created
-        stamp = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(seconds))
         line: dict[str, Any] = {
-            "time": f"{stamp}.{int(seconds % 1 * 1000):03d}Z",
+            "time": f"{self._stamps(record.created)}.{int(record.msecs):03d}Z",
             "level": record.levelname,
             "logger": record.name,
             "message": record.getMessage(),

@@ -213,3 +213,14 @@ def test_workers_share_one_metrics_collector_on_its_own_port(tmp_path: Path) -> 
     tests = [line for line in access if line["route"] == "/api/v2/test"]
     assert len(tests) == 20 and {line["status"] for line in tests} == {200}
     assert {"time", "level", "logger", "message", "request_id", "duration_ms"} <= set(tests[0])
+
+
+def test_serve_refuses_an_unknown_access_log_format() -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "orderhub", "serve", "--access-log", "yaml"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 1
+    assert "--access-log must be text, json or off" in done.stderr

@@ -215,6 +215,19 @@ def test_workers_share_one_metrics_collector_on_its_own_port(tmp_path: Path) -> 
     assert {"time", "level", "logger", "message", "request_id", "duration_ms"} <= set(tests[0])
 
 
+def test_any_worker_answers_metrics_for_all_of_them(tmp_path: Path) -> None:
+    server = Server(tmp_path, "--workers", "2", ORDERHUB_ACCESS_LOG="off")
+    try:
+        for _ in range(20):  # new connections: both workers answer some
+            assert httpx.get(server.base + "/api/v2/test", headers=server.headers).is_success
+        line = 'orderhub_http_requests_total{method="GET",route="/api/v2/test",status="200"}'
+        for _ in range(6):  # whichever worker is scraped, it counts every worker's requests
+            assert f"{line} 20.0" in httpx.get(server.base + "/metrics").text
+    finally:
+        server.stop()
+    assert "orderhub.access" not in server.logs()
+
+
 def test_serve_refuses_an_unknown_access_log_format() -> None:
     done = subprocess.run(
         [sys.executable, "-m", "orderhub", "serve", "--access-log", "yaml"],

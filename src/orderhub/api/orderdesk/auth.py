@@ -45,6 +45,7 @@ async def current_store(request: Request) -> Store:
         if store is None:
             raise Unauthorized("Invalid store id or API key")
         cache.put(("orderdesk", store.id), api_key, store)
+    request.scope["state"]["store_id"] = store.id  # for the access log
     decision = await _charge(state.rate_limiter, store)
     if decision.remaining is not None:
         request.scope["state"]["tokens_remaining"] = decision.remaining

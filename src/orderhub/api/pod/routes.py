@@ -88,6 +88,7 @@ async def _authenticate(request: Request, body: bytes | None) -> tuple[Store, st
     payload = body if body is not None else unsigned
     if found is None or not verify(payload, found[1], signature):
         raise PodError("Invalid AppId or Signature")
+    request.scope["state"]["store_id"] = found[0].id  # for the access log
     return found
 
 

@@ -1,4 +1,6 @@
-"""ASGI middleware shared by both protocols: request timing, method override, body limit.
+"""ASGI middleware shared by both protocols: request timing, method override, body limit,
+and the refusal of NUL characters in the query string and header values (PostgreSQL text
+cannot hold one, so no parameter or header may carry one to a query, on either database).
 
 Pure ASGI (not BaseHTTPMiddleware) so that it adds no task or copy per request.
 """
@@ -11,6 +13,8 @@ from typing import Any
 
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from orderhub.domain.values import ascii_digits
 
 ErrorRenderer = Callable[[Scope, int, str], Response]
 
@@ -39,8 +43,13 @@ class ProtocolMiddleware:
             if override in {"PUT", "DELETE", "PATCH", "GET"}:
                 scope["method"] = override
 
+        problem = _nul_problem(scope)
+        if problem is not None:
+            await self.render_error(scope, 400, problem)(scope, receive, send)
+            return
+
         declared = headers.get(b"content-length")
-        if declared is not None and declared.isdigit() and int(declared) > self.max_body_bytes:
+        if declared is not None and _too_long(declared, self.max_body_bytes):
             await self._too_large(scope, receive, send)
             return
 
@@ -74,6 +83,22 @@ class ProtocolMiddleware:
     async def _too_large(self, scope: Scope, receive: Receive, send: Send) -> None:
         message = f"request body: larger than the limit of {self.max_body_bytes} bytes"
         await self.render_error(scope, 413, message)(scope, receive, send)
+
+
+def _too_long(declared: bytes, limit: int) -> bool:
+    """A Content-Length over the limit (any number of digits; malformed ones are h11's)."""
+    text = declared.decode("latin-1").strip()
+    return ascii_digits(text) and (len(text) > 18 or int(text) > limit)
+
+
+def _nul_problem(scope: Scope) -> str | None:
+    query = scope.get("query_string", b"")
+    if b"%00" in query or b"\x00" in query:
+        return "query string: contains a NUL character (%00)"
+    for name, value in scope["headers"]:
+        if b"\x00" in value:
+            return f"{name.decode('latin-1')} header: contains a NUL character"
+    return None
 
 
 def _headers(scope: Scope) -> dict[bytes, Any]:

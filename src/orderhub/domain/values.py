@@ -7,15 +7,16 @@ refuses or reads as another number.
 
 from __future__ import annotations
 
+import math
 import re
 from typing import Any
 
 import orjson
 
-# Ids are positive 63-bit integers on both databases.
-MAX_ID = 2**63 - 1
-# Metadata, checkout data and every other free-form value: deeper than this is refused.
-MAX_JSON_DEPTH = 32
+from orderhub.domain.limits import MAX_ID, MAX_JSON_DEPTH, MAX_JSON_INT, MIN_JSON_INT
+
+__all__ = ["MAX_ID", "MAX_JSON_DEPTH"]
+NUL = "\x00"
 
 _DIGITS = re.compile(r"[0-9]+")
 _SIGNED = re.compile(r"[+-]?[0-9]+")
@@ -49,6 +50,12 @@ def whole_number(value: Any) -> int | None:
             return None
         return int(text)
     return None
+
+
+def whole_between(value: Any, low: int, high: int) -> int | None:
+    """`whole_number` within [low, high], else None."""
+    number = whole_number(value)
+    return number if number is not None and low <= number <= high else None
 
 
 def text(value: Any) -> str:
@@ -85,6 +92,40 @@ def depth_of(value: Any) -> int:
 
 def check_depth(value: Any) -> bool:
     return depth_of(value) <= MAX_JSON_DEPTH
+
+
+def json_problem(value: Any) -> str | None:
+    """Why a free-form JSON value cannot be stored and shown again, or None: nested deeper
+    than MAX_JSON_DEPTH, a NUL character (PostgreSQL text cannot hold one), a key that is not
+    text, an integer orjson cannot write, or a number that is not finite."""
+    if depth_of(value) > MAX_JSON_DEPTH:
+        return f"nested deeper than {MAX_JSON_DEPTH} levels"
+    stack = [value]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, dict):
+            for key in current:
+                if not isinstance(key, str):
+                    return "keys must be text"
+                if NUL in key:
+                    return "contains a NUL character"
+            stack.extend(current.values())
+        elif isinstance(current, list):
+            stack.extend(current)
+        elif isinstance(current, str):
+            if NUL in current:
+                return "contains a NUL character"
+        elif isinstance(current, bool) or current is None:
+            continue
+        elif isinstance(current, int):
+            if not MIN_JSON_INT <= current <= MAX_JSON_INT:
+                return "holds an integer beyond 64 bits"
+        elif isinstance(current, float):
+            if not math.isfinite(current):
+                return "holds a number that is not finite"
+        else:
+            return f"holds a {type(current).__name__}, which is not JSON"
+    return None
 
 
 def dumps_php(value: Any) -> str:

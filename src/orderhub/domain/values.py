@@ -58,6 +58,18 @@ def whole_between(value: Any, low: int, high: int) -> int | None:
     return number if number is not None and low <= number <= high else None
 
 
+def clamped_count(text: str, maximum: int) -> int | None:
+    """A count of at least 1 in ASCII digits, clamped to `maximum` however many digits it
+    has (a page size: asking for too many gets the most there is); None if not a count."""
+    text = text.strip()
+    if not ascii_digits(text):
+        return None
+    digits = text.lstrip("0")
+    if not digits:
+        return None
+    return maximum if len(digits) > 18 else min(int(digits), maximum)
+
+
 def text(value: Any) -> str:
     """Loose text as clients send it: numbers become their digits, booleans "1"/"0", null
     "". Objects and lists are not text (ValueError)."""

@@ -59,10 +59,10 @@ def parse_clamped(params: Mapping[str, str], name: str, default: int, maximum: i
     raw = params.get(name, "").strip()
     if raw == "":
         return default
-    value = int(raw[-19:]) if values.ascii_digits(raw) else 0
-    if value < 1:
+    value = values.clamped_count(raw, maximum)
+    if value is None:
         raise InvalidInput(f"{name}: must be a whole number of at least 1")
-    return maximum if len(raw.lstrip("0")) > 18 else min(value, maximum)
+    return value
 
 
 def parse_id_list(raw: str, name: str) -> list[int]:

@@ -20,6 +20,7 @@ from starlette.responses import Response
 from starlette.types import Scope
 
 from orderhub.api.pod import codec
+from orderhub.api.pod import params as pod_params
 from orderhub.api.pod.orders import order_from_request, order_to_wire, status_of
 from orderhub.domain import pod
 from orderhub.domain.dates import parse_datetime, store_zone
@@ -103,24 +104,12 @@ def _wire(conn: Connection, store: Store, found: list[Order]) -> list[dict[str, 
     return [order_to_wire(order, statuses, zone) for order in found]
 
 
-def _whole(params: dict[str, str], name: str, default: int, minimum: int) -> int:
-    raw = params.get(name, "").strip()
-    if raw == "":
-        return default
-    if not raw.isdigit() or int(raw) < minimum:
-        raise InvalidInput(f"{name} must be a whole number of at least {minimum}")
-    return int(raw)
-
-
 def _filters(conn: Connection, store: Store, params: dict[str, str]) -> OrderQuery:
     query = OrderQuery(sort="id", descending=False)
     if params.get("ids"):
-        parts = [p.strip().lstrip("#") for p in params["ids"].split(",") if p.strip()]
-        if not all(p.isdigit() for p in parts):
-            raise InvalidInput("ids must be a comma-separated list of order ids")
-        query.ids = [int(p) for p in parts]
+        query.ids = pod_params.id_list(params["ids"])
     if params.get("since_id"):
-        query.since_id = _whole(params, "since_id", 0, 0)
+        query.since_id = pod_params.since_id(params)
     zone = ZoneInfo(store.timezone)
     if params.get("created_at_min"):
         query.added_from = parse_datetime(params["created_at_min"], "created_at_min", tz=zone)
@@ -145,8 +134,8 @@ def _filters(conn: Connection, store: Store, params: dict[str, str]) -> OrderQue
 async def list_orders(request: Request) -> Response:
     store, _ = await _authenticate(request, None)
     params = _query(request.scope)
-    limit = min(_whole(params, "limit", 50, 1), MAX_LIMIT)
-    page = _whole(params, "page", 1, 1)
+    limit = pod_params.limit(params, 50, MAX_LIMIT)
+    page = pod_params.page(params)
 
     def work(conn: Connection) -> list[dict[str, Any]]:
         query = _filters(conn, store, params)
@@ -160,12 +149,10 @@ async def list_orders(request: Request) -> Response:
 @router.get("/order.php", summary="One order (id, format)")
 async def get_order(request: Request) -> Response:
     store, _ = await _authenticate(request, None)
-    raw = _query(request.scope).get("id", "").strip().lstrip("#")
-    if not raw.isdigit() or len(raw) > 18:
-        raise NotFound("Order not found")
+    order_id = pod_params.order_id(_query(request.scope))
 
     def work(conn: Connection) -> dict[str, Any]:
-        found = repo.load_orders(conn, store.id, [int(raw)], with_history=False)
+        found = repo.load_orders(conn, store.id, [order_id], with_history=False)
         if not found:
             raise NotFound("Order not found")
         return _wire(conn, store, found)[0]
@@ -243,10 +230,8 @@ def _create(
 @router.delete("/orders.php", summary="Cancel an unpaid order (id)")
 async def delete_order(request: Request) -> Response:
     store, _ = await _authenticate(request, None)
-    raw = _query(request.scope).get("id", "").strip().lstrip("#")
-    if not raw.isdigit() or len(raw) > 18:
-        raise NotFound("Order not found")
-    document = await run_in_threadpool(_cancel, request, store, int(raw))
+    order_id = pod_params.order_id(_query(request.scope))
+    document = await run_in_threadpool(_cancel, request, store, order_id)
     return respond(request.scope, document)
 
 

@@ -481,3 +481,22 @@ def _cursor(value: Any) -> str:
 def test_forged_cursors(od: OrderDesk, order_by: str, cursor: Any) -> None:
     response = od.get("/orders", params={"order_by": order_by, "cursor": _cursor(cursor)})
     refused(response, 400, "cursor")
+
+
+# --- stock moved by orders ----------------------------------------------------------------
+
+
+def test_stock_moved_by_orders_stays_in_range(client: TestClient, make_store: Any) -> None:
+    od = OrderDesk(client, make_store(settings={"auto_update_stock_count": True}))
+    low = -limits.MAX_STOCK + 10
+    created = od.post("/inventory-items", json={"name": "S", "code": "S-1", "stock": low})
+    stock_url = f"/inventory-items/{created.json()['inventory_item']['id']}"
+    lines = [item(code="S-1", quantity=limits.MAX_QUANTITY) for _ in range(200)]
+    refused(od.post("/orders", json=sample_order(order_items=lines)), 400, "stock", "S-1")
+    assert count(od) == 0
+    order = od.create_order(order_items=[item(code="S-1", quantity=10)])
+    assert int(od.get(stock_url).json()["inventory_item"]["stock"]) == -limits.MAX_STOCK
+    added = od.post(f"/orders/{order['id']}/order-items", json=item(code="S-1", quantity=1))
+    refused(added, 400, "stock")
+    assert od.delete(f"/orders/{order['id']}").status_code == 200
+    assert int(od.get(stock_url).json()["inventory_item"]["stock"]) == low

@@ -94,3 +94,13 @@ def test_unknown_names_are_refused(cli_store: tuple[str, int]) -> None:
         assert "not a store setting" in refused.stderr
     done = orderhub(url, "store", "unset", str(store_id), "negative_stock")
     assert done.returncode == 0, done.stderr
+
+
+def test_ids_on_the_command_line_are_ascii_numbers_in_range(cli_store: tuple[str, int]) -> None:
+    url, store_id = cli_store
+    for raw in (str(store_id).translate(str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")), str(2**64)):
+        refused = orderhub(url, "store", "set", raw, "negative_stock", "reject")
+        assert refused.returncode == 2 and "is not an id" in refused.stderr, refused.stderr
+        shown = orderhub(url, "orders", "show", str(store_id), raw)
+        assert shown.returncode == 2 and "is not an id" in shown.stderr, shown.stderr
+    assert "negative_stock" not in stored_settings(url, store_id)

@@ -500,3 +500,16 @@ def test_stock_moved_by_orders_stays_in_range(client: TestClient, make_store: An
     refused(added, 400, "stock")
     assert od.delete(f"/orders/{order['id']}").status_code == 200
     assert int(od.get(stock_url).json()["inventory_item"]["stock"]) == low
+
+
+# --- characters no XML document can hold ------------------------------------------------
+
+
+def test_control_characters_are_refused(od: OrderDesk) -> None:
+    shipping = {**sample_order()["shipping"], "first_name": "Ja\x01ne"}
+    refused(od.post("/orders", json=sample_order(shipping=shipping)), 400, "U+0001")
+    refused(od.post("/orders", json=sample_order(order_metadata={"k": "\x1f"})), 400, "U+001F")
+    refused(od.post("/orders", json=sample_order(email="a\ufffe@b.c")), 400, "U+FFFE")
+    assert count(od) == 0
+    kept = od.create_order(order_items=[item(name="Tee\tblue\r\nlarge")])
+    assert kept["order_items"][0]["name"] == "Tee\tblue\r\nlarge"

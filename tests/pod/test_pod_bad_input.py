@@ -14,6 +14,7 @@ from fastapi.testclient import TestClient
 
 from orderhub.domain import limits
 from orderhub.protocol.pod import parse_xml
+from tests.helpers import OrderDesk, sample_order
 from tests.pod.helpers import DOC_EXAMPLE, Pod, sha1
 
 ARABIC = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
@@ -255,3 +256,14 @@ def test_absent_values_agree_in_json_and_xml(pod: Pod) -> None:
     assert as_xml["external_id"] is None and as_xml["items"][0]["label"] is None
     assert as_xml["comment"] == as_json["comment"] == "Test order."
     assert as_xml["packing_slip"] == as_json["packing_slip"] == ""
+
+
+def test_control_characters_are_refused_so_xml_stays_well_formed(pod: Pod, od: OrderDesk) -> None:
+    assert "U+000B" in error_of(pod.post(with_item(title="Tee\x0b")))
+    assert "U+0008" in error_of(pod.post({**DOC_EXAMPLE, "comment": "a\x08b"}))
+    refused = od.post("/orders", json=sample_order(shipping_method="Ground\x02"))
+    assert refused.status_code == 400 and "U+0002" in refused.json()["message"]
+    created = od.post("/orders", json=sample_order(shipping_method="Ground\tfast"))
+    order_id = created.json()["order"]["id"]
+    xml = pod.get("order.php", id=order_id, format="xml")
+    assert SafeET.fromstring(xml.content).findtext("shipping/shippingMethod") == "Ground\tfast"

@@ -17,6 +17,10 @@ from orderhub.domain.limits import MAX_ID, MAX_JSON_DEPTH, MAX_JSON_INT, MIN_JSO
 
 __all__ = ["MAX_ID", "MAX_JSON_DEPTH"]
 NUL = "\x00"
+# Characters no XML 1.0 document can hold, not even as a reference: NUL (which PostgreSQL
+# text cannot hold either), the other C0 controls but tab, LF and CR, and U+FFFE/U+FFFF.
+# Any text may be shown in the print-on-demand XML, so none of them is accepted anywhere.
+_UNSHOWABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 _DIGITS = re.compile(r"[0-9]+")
 _SIGNED = re.compile(r"[+-]?[0-9]+")
@@ -50,6 +54,16 @@ def whole_number(value: Any) -> int | None:
             return None
         return int(text)
     return None
+
+
+def text_problem(text: str) -> str | None:
+    """Why `text` cannot be stored and shown in every format, or None."""
+    found = _UNSHOWABLE.search(text)
+    if found is None:
+        return None
+    if found.group() == NUL:
+        return "contains a NUL character"
+    return f"contains the control character U+{ord(found.group()):04X}"
 
 
 def whole_between(value: Any, low: int, high: int) -> int | None:
@@ -108,7 +122,7 @@ def check_depth(value: Any) -> bool:
 
 def json_problem(value: Any) -> str | None:
     """Why a free-form JSON value cannot be stored and shown again, or None: nested deeper
-    than MAX_JSON_DEPTH, a NUL character (PostgreSQL text cannot hold one), a key that is not
+    than MAX_JSON_DEPTH, a NUL or control character (see text_problem), a key that is not
     text, an integer orjson cannot write, or a number that is not finite."""
     if depth_of(value) > MAX_JSON_DEPTH:
         return f"nested deeper than {MAX_JSON_DEPTH} levels"
@@ -119,14 +133,16 @@ def json_problem(value: Any) -> str | None:
             for key in current:
                 if not isinstance(key, str):
                     return "keys must be text"
-                if NUL in key:
-                    return "contains a NUL character"
+                problem = text_problem(key)
+                if problem:
+                    return problem
             stack.extend(current.values())
         elif isinstance(current, list):
             stack.extend(current)
         elif isinstance(current, str):
-            if NUL in current:
-                return "contains a NUL character"
+            problem = text_problem(current)
+            if problem:
+                return problem
         elif isinstance(current, bool) or current is None:
             continue
         elif isinstance(current, int):

@@ -41,8 +41,9 @@ def _text(value: Any, where: str, *, limit: int = MAX_TEXT) -> str:
     text = str(value).strip()
     if len(text) > limit:
         raise InvalidInput(f"{where} is longer than {limit} characters")
-    if values.NUL in text:
-        raise InvalidInput(f"{where} contains a NUL character")
+    problem = values.text_problem(text)
+    if problem:
+        raise InvalidInput(f"{where} {problem}")
     return text
 
 

@@ -2,9 +2,9 @@
 errors are reported.
 
 Each type turns what clients send into a value the storage can hold on both databases:
-text no longer than its column and without NUL, whole numbers from ASCII digits within the
-field's range, money within ±1e12, free-form JSON that can be stored and shown again. The
-limits themselves live in `domain/limits.py`.
+text no longer than its column and without NUL or control characters, whole numbers from
+ASCII digits within the field's range, money within ±1e12, free-form JSON that can be
+stored and shown again. The limits themselves live in `domain/limits.py`.
 """
 
 from __future__ import annotations
@@ -24,8 +24,9 @@ ModelT = TypeVar("ModelT", bound=BaseModel)
 
 def _text(value: Any) -> str:
     result = values.text(value)
-    if values.NUL in result:
-        raise ValueError("contains a NUL character")
+    problem = values.text_problem(result)
+    if problem:
+        raise ValueError(problem)
     return result
 
 

@@ -22,7 +22,6 @@ ARABIC = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
 FULL_WIDTH = str.maketrans("0123456789", "０１２３４５６７８９")
 UNICODE_NUMBERS = ["²", "%C2%B2", "١", "１", "1²"]
 EDGE_DATES = ["0001-01-01T00:00:00+01:00", "9999-12-31T23:59:59-01:00", "0001-01-01", "1969-12-31"]
-DEEP = {"a": {}}
 
 
 def deep(levels: int) -> dict[str, Any]:

@@ -13,9 +13,10 @@ from typing import Any
 
 import orjson
 
-from orderhub.domain.limits import MAX_ID, MAX_JSON_DEPTH, MAX_JSON_INT, MIN_JSON_INT
+from orderhub.domain.limits import MAX_ID as MAX_ID
+from orderhub.domain.limits import MAX_JSON_DEPTH as MAX_JSON_DEPTH
+from orderhub.domain.limits import MAX_JSON_INT, MIN_JSON_INT
 
-__all__ = ["MAX_ID", "MAX_JSON_DEPTH"]
 NUL = "\x00"
 # Characters no XML 1.0 document can hold, not even as a reference: NUL (which PostgreSQL
 # text cannot hold either), the other C0 controls but tab, LF and CR, and U+FFFE/U+FFFF.

@@ -1,6 +1,8 @@
 """ASGI middleware shared by both protocols: request ids, access log, metrics, the body
 deadline and the last resort for errors (OperationsMiddleware, outermost); request timing,
-method override and the body limit (ProtocolMiddleware).
+method override, the body limit and the refusal of NUL characters in the query string and
+header values (ProtocolMiddleware; PostgreSQL text cannot hold one, so no parameter or header
+may carry one to a query, on either database).
 
 Pure ASGI (not BaseHTTPMiddleware) so that they add no task or copy per request.
 """
@@ -21,6 +23,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from orderhub.api.metrics import UNMATCHED, Instruments
 from orderhub.api.timeouts import BodyTimeout, body_deadline
+from orderhub.domain.values import ascii_digits
 from orderhub.logs import REQUEST_ID, AccessLog
 
 ErrorRenderer = Callable[..., Response]
@@ -183,8 +186,13 @@ class ProtocolMiddleware:
             if override in {"PUT", "DELETE", "PATCH", "GET"}:
                 scope["method"] = override
 
+        problem = _nul_problem(scope)
+        if problem is not None:
+            await self.render_error(scope, 400, problem)(scope, receive, send)
+            return
+
         declared = headers.get(b"content-length")
-        if declared is not None and declared.isdigit() and int(declared) > self.max_body_bytes:
+        if declared is not None and _too_long(declared, self.max_body_bytes):
             await self._too_large(scope, receive, send)
             return
 
@@ -218,6 +226,22 @@ class ProtocolMiddleware:
     async def _too_large(self, scope: Scope, receive: Receive, send: Send) -> None:
         message = f"request body: larger than the limit of {self.max_body_bytes} bytes"
         await self.render_error(scope, 413, message)(scope, receive, send)
+
+
+def _too_long(declared: bytes, limit: int) -> bool:
+    """A Content-Length over the limit (any number of digits; malformed ones are h11's)."""
+    text = declared.decode("latin-1").strip()
+    return ascii_digits(text) and (len(text) > 18 or int(text) > limit)
+
+
+def _nul_problem(scope: Scope) -> str | None:
+    query = scope.get("query_string", b"")
+    if b"%00" in query or b"\x00" in query:
+        return "query string: contains a NUL character (%00)"
+    for name, value in scope["headers"]:
+        if b"\x00" in value:
+            return f"{name.decode('latin-1')} header: contains a NUL character"
+    return None
 
 
 def _headers(scope: Scope) -> dict[bytes, Any]:

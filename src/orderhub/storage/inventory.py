@@ -9,18 +9,33 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, delete, func, insert, or_, select, update
+from sqlalchemy import (
+    BigInteger,
+    Connection,
+    bindparam,
+    cast,
+    delete,
+    func,
+    insert,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.exc import IntegrityError
 
-from orderhub.domain.errors import Conflict, NotFound
-from orderhub.domain.inventory import InventoryItem, StockPolicy
+from orderhub.domain.errors import Conflict, InvalidInput, NotFound
+from orderhub.domain.inventory import InventoryItem, StockPolicy, stock_out_of_range
+from orderhub.domain.limits import MAX_STOCK
 from orderhub.domain.values import dumps_php, like_contains, loads_map
 from orderhub.storage.stores import get_store, utcnow
 from orderhub.storage.tables import inventory_items as inv
 
+# The new stock must stay within ±MAX_STOCK (computed as BIGINT: INTEGER would overflow).
+_NEW_STOCK = cast(inv.c.stock, BigInteger) - bindparam("p_units", type_=BigInteger)
 _TAKE = (
     update(inv)
     .where(inv.c.store_id == bindparam("p_store_id"), inv.c.code == bindparam("p_code"))
+    .where(_NEW_STOCK.between(-MAX_STOCK, MAX_STOCK))
     .values(stock=inv.c.stock - bindparam("p_units"), date_updated=bindparam("p_now"))
 )
 _TAKE_IF_AVAILABLE = _TAKE.where(inv.c.stock >= bindparam("p_units"))
@@ -46,10 +61,12 @@ def apply_stock(
         params = {"p_store_id": store_id, "p_code": code, "p_units": units, "p_now": now}
         guarded = policy.reject_negative and units > 0
         changed = conn.execute(_TAKE_IF_AVAILABLE if guarded else _TAKE, params).rowcount
-        if guarded and not changed:
+        if not changed:
             have = conn.execute(_STOCK_OF, params).scalar_one_or_none()
-            if have is not None:
+            if have is not None and guarded and have < units:
                 raise Conflict(f"insufficient stock for code {code} (have {have}, need {units})")
+            if have is not None:
+                raise InvalidInput(stock_out_of_range(code, have, units))
 
 
 def _row_to_item(row: Any) -> InventoryItem:

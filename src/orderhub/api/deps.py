@@ -7,6 +7,7 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
+from orderhub.api.rendered import RenderedOrders
 from orderhub.config import Settings
 from orderhub.storage.count_cache import CountCache
 from orderhub.storage.database import Database
@@ -27,6 +28,12 @@ def _count_cache(request: Request) -> CountCache:
     return cache
 
 
+def _rendered(request: Request) -> RenderedOrders:
+    cache: RenderedOrders = request.app.state.rendered_orders
+    return cache
+
+
 DatabaseDep = Annotated[Database, Depends(_database)]
 SettingsDep = Annotated[Settings, Depends(_settings)]
 CountCacheDep = Annotated[CountCache, Depends(_count_cache)]
+RenderedDep = Annotated[RenderedOrders, Depends(_rendered)]

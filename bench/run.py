@@ -364,6 +364,8 @@ def storage_floor(url: str) -> dict[str, float]:
         ids = []
         started = time.perf_counter()
         for i in range(n):
+            if db.is_sqlite:
+                cursor.execute("BEGIN IMMEDIATE")  # see batched_writes
             cursor.execute(insert_order, [*order_row.values(), str(i)])
             oid = cursor.fetchone()[0]
             cursor.executemany(insert_item, [[*row.values(), oid] for row in item_rows])
@@ -402,6 +404,9 @@ def batched_writes(
     started = time.perf_counter()
     for start in range(0, n, per_batch):
         if is_sqlite:
+            # orderhub's SQLite connections leave transactions to the caller (autocommit in
+            # the driver): without BEGIN every row would be its own transaction.
+            cursor.execute("BEGIN IMMEDIATE")
             cursor.execute("SELECT coalesce(max(id), 0) FROM orders")
             first = int(cursor.fetchone()[0]) + 1
             ids = list(range(first, first + per_batch))

@@ -52,7 +52,7 @@ def fetch(
 ) -> list[tuple[Any, orjson.Fragment]]:
     """(revision row, the order as JSON) for the store's orders among `ids`, in that order;
     only the orders not already rendered at their current revision are loaded."""
-    stamps = revisions.stamps(conn, store_id, ids)
+    stamps = revisions.stamps(conn, store_id, ids, email_count=True)
     found: dict[int, tuple[tuple[bytes, bytes], bytes | None]] = {}
     missing = []
     for order_id, stamp in stamps.items():

@@ -26,7 +26,7 @@ def fetch(
 ) -> list[dict[str, Any]]:
     """The store's orders among `ids` as the print-on-demand API shows them, in that order;
     only those not already rendered at their current revision are loaded."""
-    stamps = revisions.stamps(conn, store.id, ids)
+    stamps = revisions.stamps(conn, store.id, ids, email_count=False)
     if not stamps:
         return []
     statuses = {f.id: f.pod_status for f in stores.list_folders(conn, store.id)}

@@ -21,27 +21,32 @@ _BUMP = (
 )
 # What a rendered order cannot know by itself: its revision, the number of the store's
 # orders with its email (that changes with other orders), and its folder and sort keys.
-_STAMPS = select(
+_STAMP_COLUMNS = (
     orders.c.id,
     orders.c.revision,
-    EMAIL_COUNT,
     orders.c.folder_id,
     orders.c.date_added,
     orders.c.date_updated,
-).where(
+)
+_OF_STORE = (
     orders.c.id.in_(bindparam("p_ids", expanding=True)),
     (orders.c.store_id + literal_column("0")) == bindparam("p_store_id"),
 )
+_STAMPS = select(*_STAMP_COLUMNS).where(*_OF_STORE)
+_STAMPS_WITH_EMAIL_COUNT = select(*_STAMP_COLUMNS, EMAIL_COUNT).where(*_OF_STORE)
 
 
 def bump(conn: Connection, order_id: int) -> None:
     conn.execute(_BUMP, {"p_order_id": order_id})
 
 
-def stamps(conn: Connection, store_id: int, ids: Sequence[int]) -> dict[int, Any]:
-    """{order id: row of (id, revision, email_count, folder_id, date_added, date_updated)}
+def stamps(
+    conn: Connection, store_id: int, ids: Sequence[int], *, email_count: bool
+) -> dict[int, Any]:
+    """{order id: row of (id, revision, folder_id, date_added, date_updated[, email_count])}
     for the store's orders among `ids`."""
     if not ids:
         return {}
-    rows = conn.execute(_STAMPS, {"p_store_id": store_id, "p_ids": list(ids)})
+    statement = _STAMPS_WITH_EMAIL_COUNT if email_count else _STAMPS
+    rows = conn.execute(statement, {"p_store_id": store_id, "p_ids": list(ids)})
     return {row.id: row for row in rows}

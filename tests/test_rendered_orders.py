@@ -14,6 +14,7 @@ from fastapi.testclient import TestClient
 
 from orderhub.api.orderdesk.rendered import join, split
 from orderhub.api.orderdesk.wire import order_dict
+from orderhub.api.rendered import RenderedOrders
 from orderhub.app import create_app
 from orderhub.orderfiles import run_import
 from orderhub.storage import orders as storage
@@ -153,3 +154,30 @@ def test_cached_bytes_are_exactly_the_rendered_order(database: Database, od: Ord
     assert join((head, tail), order.email_count, history) == orjson.dumps(order_dict(order))
     order.history = None
     assert join((head, tail), order.email_count, None) == orjson.dumps(order_dict(order))
+
+
+def test_the_cache_keeps_one_revision_per_order_and_at_most_its_capacity() -> None:
+    cache = RenderedOrders(capacity=2)
+    cache.put(1, 10, 0, "form", "r0")
+    assert cache.get(1, 10, 0, "form") == "r0"
+    assert cache.get(1, 10, 1, "form") is None  # another revision: never served
+    assert cache.get(2, 10, 0, "form") is None  # another store: never served
+    cache.put(1, 10, 1, "form", "r1")
+    assert cache.get(1, 10, 0, "form") is None and cache.get(1, 10, 1, "form") == "r1"
+    cache.put(1, 11, 0, "form", "b")
+    cache.get(1, 10, 1, "form")  # 10 used last: 11 goes first
+    cache.put(1, 12, 0, "form", "c")
+    assert len(cache) == 2 and cache.get(1, 11, 0, "form") is None
+    assert RenderedOrders(capacity=0).get(1, 10, 0, "form") is None
+
+
+def test_with_the_cache_off_reads_still_see_every_write(
+    database: Database, store: stores.NewStore
+) -> None:
+    with TestClient(
+        create_app(make_settings(rendered_cache_orders=0), database=database)
+    ) as client:
+        od = OrderDesk(client, store)
+        oid = od.create_order()["id"]
+        od.post(f"/orders/{oid}/order-history", json={"note": "n"})
+        assert view(od, oid)["order_history"][-1]["note"] == "n"

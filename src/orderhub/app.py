@@ -21,6 +21,7 @@ from orderhub.api.orderdesk.auth import RateLimited
 from orderhub.api.pod import routes as pod_routes
 from orderhub.api.pod.notifier import Notifier
 from orderhub.api.ratelimit import build_rate_limiter
+from orderhub.api.rendered import RenderedOrders
 from orderhub.config import Settings
 from orderhub.domain.errors import OrderhubError
 from orderhub.logs import AccessLog
@@ -134,6 +135,7 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
     app.state.rate_limiter = limiter
     app.state.credential_cache = CredentialCache[Any](settings.auth_cache_seconds)
     app.state.count_cache = CountCache(settings.count_cache_seconds)
+    app.state.rendered_orders = RenderedOrders(settings.rendered_cache_orders)
     app.state.notifier = notifier
     app.state.forwarder = forwarder
     app.state.webhook_worker = webhook_worker

@@ -75,6 +75,11 @@ class Settings(BaseSettings):
     count_cache_seconds: float = Field(
         default=2.0, ge=0, description="how long a list's total_records may be reused"
     )
+    rendered_cache_orders: int = Field(
+        default=10_000,
+        ge=0,
+        description="orders each server process keeps rendered (see docs/performance.md); 0 = off",
+    )
     auth_cache_seconds: float = Field(
         default=5.0, ge=0, description="how long a verified credential is trusted without a query"
     )

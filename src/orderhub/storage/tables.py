@@ -160,6 +160,9 @@ orders = Table(
     Column("deleted", Boolean, nullable=False, default=False, server_default=false()),
     Column("date_added", DateTime, nullable=False),
     Column("date_updated", DateTime, nullable=False),
+    # Bumped by every write to the order, its items, shipments or history, in the same
+    # transaction: a rendered order is valid while its revision is unchanged.
+    Column("revision", Integer, nullable=False, default=0, server_default="0"),
     UniqueConstraint("store_id", "source_name", "source_id", name="uq_orders_store_source"),
     Index("ix_orders_store_date_added", "store_id", "date_added", "id"),
     Index("ix_orders_store_date_updated", "store_id", "date_updated", "id"),

@@ -19,8 +19,8 @@ from starlette.responses import Response
 from starlette.types import Scope
 
 from orderhub.api import db as reads
-from orderhub.api.deps import DatabaseDep, SettingsDep
-from orderhub.api.pod import codec
+from orderhub.api.deps import DatabaseDep, RenderedDep, SettingsDep
+from orderhub.api.pod import codec, rendered
 from orderhub.api.pod import params as pod_params
 from orderhub.api.pod.orders import order_from_request, order_to_wire
 from orderhub.domain import pod
@@ -133,7 +133,7 @@ def _filters(store: Store, params: dict[str, str]) -> OrderQuery:
     "/orders.php",
     summary="List orders (ids, limit, page, since_id, created_at_min/max, status, format)",
 )
-async def list_orders(request: Request, db: DatabaseDep) -> Response:
+async def list_orders(request: Request, db: DatabaseDep, cache: RenderedDep) -> Response:
     store, _ = await _authenticate(request, None)
     params = _query(request.scope)
     limit = pod_params.limit(params, 50, MAX_LIMIT)
@@ -143,22 +143,22 @@ async def list_orders(request: Request, db: DatabaseDep) -> Response:
     def work(conn: Connection) -> list[dict[str, Any]]:
         offset = (page - 1) * limit
         ids = storage.search_order_ids(conn, store.id, query, limit=limit, offset=offset)
-        return _wire(conn, store, storage.load_orders(conn, store.id, ids, with_history=False))
+        return rendered.fetch(conn, cache, store, ids)
 
     orders = await reads.read(db, work)
     return respond(request.scope, {"orders": [{"order": o} for o in orders]})
 
 
 @router.get("/order.php", summary="One order (id, format)")
-async def get_order(request: Request, db: DatabaseDep) -> Response:
+async def get_order(request: Request, db: DatabaseDep, cache: RenderedDep) -> Response:
     store, _ = await _authenticate(request, None)
     order_id = _order_id(request)
 
     def work(conn: Connection) -> dict[str, Any]:
-        found = storage.load_orders(conn, store.id, [order_id], with_history=False)
+        found = rendered.fetch(conn, cache, store, [order_id])
         if not found:
             raise NotFound("Order not found")
-        return _wire(conn, store, found)[0]
+        return found[0]
 
     return respond(request.scope, {"order": await reads.read(db, work)})
 

@@ -19,6 +19,7 @@ def make_settings(**overrides: Any) -> Settings:
         "rate_limit_capacity": 0,
         "redis_url": None,
         "notify_poll_seconds": 0,
+        "forward_poll_seconds": 0,
         "webhook_poll_seconds": 0,
     }
     values.update(overrides)

@@ -3,16 +3,18 @@ another store's is touched (both engines)."""
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 from typer.testing import CliRunner
 
 from orderhub.cli import app as cli
 from orderhub.domain.errors import Conflict
-from orderhub.storage import notifications, stores, tables, webhooks
+from orderhub.storage import notifications, stores, tables
 from orderhub.storage.database import Database
 from tests.helpers import OrderDesk, sample_order
 
@@ -27,8 +29,6 @@ def test_every_table_with_a_store_id_is_deleted_explicitly() -> None:
 def populate(od: OrderDesk, database: Database) -> None:
     """One of everything a store can own."""
     store_id = od.store.store.id
-    with database.write() as conn:
-        webhooks.add_endpoint(conn, store_id, "http://127.0.0.1:9/", ["*"], "form", "secret!!")
     order = od.create_order(order_items=[{"name": "Mug", "code": "MUG", "price": 7, "quantity": 2}])
     shipped = {"tracking_number": "1Z999", "order_items": [{"code": "MUG", "quantity": 1}]}
     assert od.post(f"/orders/{order['id']}/shipments", json=shipped).status_code == 200
@@ -40,9 +40,57 @@ def populate(od: OrderDesk, database: Database) -> None:
     with database.write() as conn:
         stores.update_settings(conn, store_id, {"pod_notification_url": "http://127.0.0.1:9/"})
         notifications.enqueue(conn, store_id, order["id"], "shipped")
-        delivery = webhooks.list_deliveries(conn, store_id)[0]
-        attempt = webhooks.Attempt(stores.utcnow(), 200, 5, "ok", "")
-        webhooks.record_attempt(conn, delivery.id, attempt, delivered=True, retry_at=None)
+        now = datetime(2026, 11, 25)
+        folder_id = stores.list_folders(conn, store_id)[0].id
+        endpoint = conn.execute(
+            insert(tables.webhook_endpoints)
+            .values(
+                store_id=store_id,
+                url="http://127.0.0.1:9/",
+                events="order.created",
+                secret="s",
+                created_at=now,
+            )
+            .returning(tables.webhook_endpoints.c.id)
+        ).scalar_one()
+        delivery = conn.execute(
+            insert(tables.webhook_deliveries)
+            .values(
+                store_id=store_id,
+                endpoint_id=endpoint,
+                event="order.created",
+                order_id=int(order["id"]),
+                delivery_id=str(uuid.uuid4()),
+                next_attempt_at=now,
+                created_at=now,
+            )
+            .returning(tables.webhook_deliveries.c.id)
+        ).scalar_one()
+        conn.execute(
+            insert(tables.webhook_attempts).values(
+                delivery_id=delivery, attempted_at=now, duration_ms=1
+            )
+        )
+        supplier = conn.execute(
+            insert(tables.suppliers)
+            .values(
+                store_id=store_id,
+                name="Printer",
+                base_url="http://127.0.0.1:9",
+                app_id="APP-1",
+                secret="s",
+                folder_id=folder_id,
+                created_at=now,
+            )
+            .returning(tables.suppliers.c.id)
+        ).scalar_one()
+        conn.execute(
+            insert(tables.forwarding_jobs).values(
+                store_id=store_id, supplier_id=supplier, order_id=int(order["id"]),
+                status="pending", external_id=f"hub-{order['id']}", next_attempt_at=now,
+                created_at=now, updated_at=now,
+            )
+        )  # fmt: skip
 
 
 def rows_of(database: Database, store_id: int) -> dict[str, int]:

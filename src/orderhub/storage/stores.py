@@ -238,6 +238,8 @@ def default_folder(conn: Connection, store_id: int) -> Folder:
 # deletion is explicit and the same on both engines. Every table with a store_id is here
 # (tests/test_store_delete.py checks the list against the schema).
 STORE_TABLES: tuple[Table, ...] = (
+    tables.forwarding_jobs,
+    tables.suppliers,
     tables.webhook_deliveries,  # after their webhook_attempts, below
     tables.webhook_endpoints,
     tables.notifications,
@@ -288,10 +290,9 @@ def delete_store(conn: Connection, store_id: int, *, with_orders: bool = False) 
     removed["shipment_items"] = conn.execute(
         delete(items).where(items.c.shipment_id.in_(shipment_ids))
     ).rowcount
+    deliveries = tables.webhook_deliveries
+    delivery_ids = select(deliveries.c.id).where(deliveries.c.store_id == store_id)
     attempts = tables.webhook_attempts
-    delivery_ids = select(tables.webhook_deliveries.c.id).where(
-        tables.webhook_deliveries.c.store_id == store_id
-    )
     removed["webhook_attempts"] = conn.execute(
         delete(attempts).where(attempts.c.delivery_id.in_(delivery_ids))
     ).rowcount

@@ -94,3 +94,32 @@ def test_large_files_use_one_worker_per_core(monkeypatch: pytest.MonkeyPatch) ->
     monkeypatch.setattr(order_files.os, "cpu_count", lambda: 6)
     assert order_files.default_jobs(order_files.PARALLEL_FROM_BYTES) == 6
     assert order_files.default_jobs(order_files.PARALLEL_FROM_BYTES - 1) == 1
+
+
+def test_imported_orders_fire_order_created_unless_told_not_to(
+    db: Database, tmp_path: Path
+) -> None:
+    from sqlalchemy import func, select
+
+    from orderhub.storage import webhooks
+    from orderhub.storage.tables import webhook_deliveries
+
+    with db.write() as conn:
+        hooked = stores.create_store(conn, "Hooked").store.id
+        quiet = stores.create_store(conn, "Quiet").store.id
+        for store_id in (hooked, quiet):
+            webhooks.add_endpoint(
+                conn, store_id, "http://127.0.0.1:9/hook", ["order.created"], "form", "s"
+            )
+    path = a_file(tmp_path / "orders.jsonl")
+    told = run_import(db, hooked, path, "jsonl", quiet=True, jobs=1)
+    not_told = run_import(db, quiet, path, "jsonl", quiet=True, jobs=1, publish_events=False)
+    assert told.imported == not_told.imported > 0
+
+    def deliveries(store_id: int) -> int:
+        with db.read() as conn:
+            query = select(func.count()).where(webhook_deliveries.c.store_id == store_id)
+            return int(conn.execute(query).scalar_one())
+
+    assert deliveries(hooked) == told.imported
+    assert deliveries(quiet) == 0

@@ -60,6 +60,10 @@ def import_orders(
             "--jobs", min=1, help="validating processes (default: one per core for files over 4 MB)"
         ),
     ] = None,
+    no_webhooks: Annotated[
+        bool,
+        typer.Option("--no-webhooks", help="send no order.created webhook for imported orders"),
+    ] = False,
 ) -> None:
     """Import orders in bulk. Safe to re-run: orders already present are skipped.
 

@@ -258,9 +258,17 @@ def _csv_units(
 # --- writing -------------------------------------------------------------------------------
 
 
-def _flush(db: Database, store: stores.Store, batch: list[Parsed], summary: ImportSummary) -> None:
+def _flush(
+    db: Database,
+    store: stores.Store,
+    batch: list[Parsed],
+    summary: ImportSummary,
+    publish_events: bool,
+) -> None:
     orders = [p.order for p in batch if p.order is not None]
-    result = imports.import_batch(db, store, orders, channel=Channel.importer())
+    result = imports.import_batch(
+        db, store, orders, channel=Channel.importer(), publish_events=publish_events
+    )
     summary.imported += len(result.imported)
     summary.duplicates += len(result.duplicates)
     summary.rejected.extend((batch[pos].line, reason) for pos, reason in result.rejected)
@@ -276,9 +284,11 @@ def run_import(
     folder: stores.Folder | None = None,
     jobs: int | None = None,
     console: Console | None = None,
+    publish_events: bool = True,
 ) -> ImportSummary:
     """`folder`, when given, receives every imported order (whatever the file says).
-    `jobs` is the number of worker processes (default: one per core for large files)."""
+    `jobs` is the number of worker processes (default: one per core for large files).
+    `publish_events` off: no `order.created` event (so no webhook) for the imported orders."""
     summary = ImportSummary()
     with db.read() as conn:
         store = stores.get_store(conn, store_id)
@@ -311,7 +321,7 @@ def run_import(
                     parsed.order.folder_id = folder.id
                 batch.append(parsed)
                 if len(batch) >= BATCH_SIZE:
-                    _flush(db, store, batch, summary)
+                    _flush(db, store, batch, summary, publish_events)
                     if summary.imported >= next_analyze:
                         with db.write() as conn:
                             bulk.refresh_statistics(conn)
@@ -321,7 +331,7 @@ def run_import(
         except CsvHeaderError as exc:
             summary.rejected.append((1, str(exc)))
         if batch:
-            _flush(db, store, batch, summary)
+            _flush(db, store, batch, summary, publish_events)
         if summary.imported:
             bulk.settle_after_import(db)
         progress.update(task, completed=size, done=summary.imported + summary.duplicates)

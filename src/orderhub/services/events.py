@@ -8,7 +8,7 @@ after commit. A subscriber must be cheap when the store has nothing subscribed.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -16,6 +16,7 @@ from sqlalchemy import Connection
 
 from orderhub.outbound import webhooks
 from orderhub.storage import notifications, suppliers
+from orderhub.storage import webhooks as webhook_storage
 from orderhub.storage.stores import Store
 
 ORDER_CREATED = "order.created"
@@ -71,6 +72,32 @@ SUBSCRIBERS: tuple[Subscriber, ...] = (
 )
 
 
+# For events published by the thousand (a bulk import): whether a subscriber would act at
+# all on an event of this name for this store, asked once per batch instead of per event.
+Interest = Callable[[Connection, Store, str], bool]
+_INTEREST: dict[Subscriber, Interest] = {
+    _pod_notification: lambda _conn, store, name: bool(
+        store.settings.get("pod_notification_url") and name in _POD_NOTIFICATIONS
+    ),
+    webhooks.on_order_event: lambda conn, store, name: bool(
+        webhook_storage.subscribed_endpoint_ids(conn, store.id, name)
+    ),
+    _forwarding_job: lambda conn, store, _name: bool(suppliers.list_suppliers(conn, store.id)),
+}
+
+
 def publish(conn: Connection, store: Store, event: OrderEvent) -> None:
     for subscriber in SUBSCRIBERS:
         subscriber(conn, store, event)
+
+
+def publish_all(conn: Connection, store: Store, batch: Sequence[OrderEvent]) -> None:
+    """Many events at once: each subscriber that has nothing to do for this store is skipped
+    after one question, so a bulk import pays per batch, not per order."""
+    names = {event.name for event in batch}
+    for subscriber in SUBSCRIBERS:
+        interested = _INTEREST.get(subscriber)
+        if interested is not None and not any(interested(conn, store, n) for n in names):
+            continue
+        for event in batch:
+            subscriber(conn, store, event)

@@ -34,8 +34,8 @@ def import_batch(
             with write(db, store) as (conn, store):
                 result = bulk.import_batch(conn, store.id, batch, channel=channel)
                 if publish_events:
-                    for order_id in result.imported:
-                        events.publish(conn, store, OrderEvent(events.ORDER_CREATED, order_id))
+                    created = [OrderEvent(events.ORDER_CREATED, i) for i in result.imported]
+                    events.publish_all(conn, store, created)
             return result
         except IntegrityError:
             if attempt == ATTEMPTS - 1:

@@ -15,10 +15,12 @@ from starlette.responses import JSONResponse, Response
 from starlette.types import Scope
 
 from orderhub import __version__
-from orderhub.api import openapi
+from orderhub.api import docs, openapi
 from orderhub.api.middleware import ProtocolMiddleware
+from orderhub.api.orderdesk import openapi_spec as orderdesk_spec
 from orderhub.api.orderdesk import router as orderdesk
 from orderhub.api.orderdesk.auth import RateLimited
+from orderhub.api.pod import openapi_spec as pod_spec
 from orderhub.api.pod import routes as pod_routes
 from orderhub.api.pod.notifier import Notifier
 from orderhub.api.ratelimit import build_rate_limiter
@@ -102,6 +104,8 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
         "`/api/order.php` and `/api/orders/count.php` speak the Inkthreadable print-on-demand "
         "API (AppId and SHA-1 Signature in the query string; JSON or XML).",
         lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
     )
     app.state.settings = settings
     app.state.db = db
@@ -111,7 +115,8 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
     app.state.notifier = notifier
     app.include_router(orderdesk.router)
     app.include_router(pod_routes.router)
-    openapi.install(app)
+    openapi.install(app, (orderdesk_spec.SURFACE, pod_spec.SURFACE))
+    docs.install(app)
     app.add_middleware(
         ProtocolMiddleware, max_body_bytes=settings.max_body_bytes, render_error=render_error
     )

@@ -99,11 +99,7 @@ def test_every_operation_has_security_parameters_and_real_statuses(
             assert {"$ref": "#/components/schemas/PodError"} in one_of["oneOf"], where
         ok = operation["responses"]["200"]["content"]["application/json"]["schema"]
         assert ok != {}, where
-    bodies = {
-        (path, method)
-        for path, method, op in _operations(document)
-        if "requestBody" in op
-    }
+    bodies = {(path, method) for path, method, op in _operations(document) if "requestBody" in op}
     assert ("/api/v2/folders/{folder_id}", "put") in bodies
     assert ("/api/orders.php", "post") in bodies
     pod_body = document["paths"]["/api/orders.php"]["post"]["requestBody"]["content"]

@@ -129,7 +129,9 @@ def merge(schema: dict[str, Any], surfaces: Iterable[Surface]) -> dict[str, Any]
         components.setdefault("securitySchemes", {}).update(surface.security_schemes)
         table.update(surface.operations)
         if surface.tag_description:
-            tags.append({"name": surface.tag_description[0], "description": surface.tag_description[1]})
+            tags.append(
+                {"name": surface.tag_description[0], "description": surface.tag_description[1]}
+            )
     schemas.update(_registered)
     for path, item in schema.get("paths", {}).items():
         for method in METHODS:

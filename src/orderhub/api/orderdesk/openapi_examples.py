@@ -68,17 +68,26 @@ SUCCESS: dict[str, dict[str, Any]] = {
     "connection": ok(message="Connection Successful", current_date_time="2026-11-25 10:15:00"),
     "store": ok(
         store={
-            "id": "1", "name": "My Shop",
+            "id": "1",
+            "name": "My Shop",
             "settings": {
-                "app_version": "2.0", "timezone": "Europe/London", "date_format": "Y-m-d H:i:s",
-                "short_date_format": "Y-m-d", "orders_per_page": 50,
+                "app_version": "2.0",
+                "timezone": "Europe/London",
+                "date_format": "Y-m-d H:i:s",
+                "short_date_format": "Y-m-d",
+                "orders_per_page": 50,
                 "all_orders_name": "All Orders",
             },
             "folders": {"1": "Received", "5": "Printing"},
         }
     ),  # fmt: skip
     "order_list": ok(
-        message=TOOK, total_records=1, records_returned=1, offset=0, limit=50, orders=[ORDER],
+        message=TOOK,
+        total_records=1,
+        records_returned=1,
+        offset=0,
+        limit=50,
+        orders=[ORDER],
         next_cursor=None,
     ),
     "order_created": ok(message="Order Created", order=ORDER),
@@ -112,7 +121,9 @@ SUCCESS: dict[str, dict[str, Any]] = {
     "inventory_deleted": ok(message="Inventory Item 4 Deleted"),
     "batch_inventory": ok(
         message="1 of 1 Inventory Items Saved",
-        results=[{"id": 4, "code": "TS-1", "status": "success", "message": "Inventory Item Updated"}],
+        results=[
+            {"id": 4, "code": "TS-1", "status": "success", "message": "Inventory Item Updated"}
+        ],
     ),
     "move_orders": ok(
         message="1 Order Moved",

@@ -21,7 +21,7 @@ from orderhub.storage.orders import SEARCHABLE_ADDRESS_COLUMNS, SORTABLE_COLUMNS
 
 PREFIX = "/api/v2"
 TAG = "Order Desk v2"
-SECURITY = [{"OrderDeskStoreId": [], "OrderDeskApiKey": []}]
+SECURITY: list[dict[str, list[str]]] = [{"OrderDeskStoreId": [], "OrderDeskApiKey": []}]
 SECURITY_SCHEMES = {
     "OrderDeskStoreId": {
         "type": "apiKey",
@@ -49,7 +49,8 @@ _DESCRIPTIONS = {
 }
 _TOKENS = {
     "X-Tokens-Remaining": {
-        "description": "Tokens left in the store's rate-limit bucket (absent when the limit is off)",
+        "description": "Tokens left in the store's rate-limit bucket "
+        "(absent when the limit is off)",
         "schema": {"type": "integer"},
     }
 }
@@ -118,7 +119,10 @@ def _q(name: str, description: str, schema: dict[str, Any] | None = None, **kw: 
     return parameter(name, "query", description, schema, **kw)
 
 
-_DATE = {"type": "string", "examples": ["2026-01-31", "2026-01-31 23:00:00", "2026-01-31T23:00:00+01:00"]}
+_DATE = {
+    "type": "string",
+    "examples": ["2026-01-31", "2026-01-31 23:00:00", "2026-01-31T23:00:00+01:00"],
+}
 _PAGING = [
     _q("limit", f"Page size; default {DEFAULT_LIMIT}, larger than {MAX_LIMIT} is clamped "
        "(the answer's `limit` says what was used)", {"type": "integer", "minimum": 1}),
@@ -133,7 +137,8 @@ ORDER_FILTERS = [
     _q("source_name", "Exact match", example="Order Desk"),
     _q("email", "Exact match, case-insensitive"),
     _q("customer_id", "Exact match"),
-    _q("search_start_date", "`date_added` from (UTC); YYYY-MM-DD, YYYY-MM-DD HH:MM:SS or ISO 8601", _DATE),
+    _q("search_start_date", "`date_added` from (UTC); YYYY-MM-DD, YYYY-MM-DD HH:MM:SS or "
+       "ISO 8601", _DATE),
     _q("search_end_date", "`date_added` to (UTC); a bare date includes the whole day", _DATE),
     _q("search_start_date_local", "`date_added` from, in the store's time zone", _DATE),
     _q("search_end_date_local", "`date_added` to, in the store's time zone", _DATE),
@@ -172,55 +177,108 @@ _NOT_FOUND = {
     "order": {"404": "Order 99 not found"},
     "item": {"404": "Order Item 99 not found"},
     "shipment": {"404": "Shipment 99 not found"},
-    "inventory": {"404": "Inventory Item 99 not found", "409": "code: an inventory item with code 'TS-1' already exists"},
-    "folder": {"404": "Folder 99 not found", "409": "name: a folder named 'Printing' already exists"},
-}  # fmt: skip
+    "inventory": {
+        "404": "Inventory Item 99 not found",
+        "409": "code: an inventory item with code 'TS-1' already exists",
+    },
+    "folder": {
+        "404": "Folder 99 not found",
+        "409": "name: a folder named 'Printing' already exists",
+    },
+}
 _STOCK = {"409": "insufficient stock for code TS-1 (have 1, need 2)"}
 _TRACKING = {"409": "Shipment Not Added"}
-O, I, S = "/orders/{order_id}", "/order-items/{item_id}", "/shipments/{shipment_id}"
+ORDER, ITEM, SHIPMENT = "/orders/{order_id}", "/order-items/{item_id}", "/shipments/{shipment_id}"
+INVENTORY = "/inventory-items/{item_id}"
 
-OPERATIONS: dict[tuple[str, str], Operation] = {
-    (p if p.startswith(PREFIX) else PREFIX + p, m): o
-    for (p, m), o in {
-        ("/test", "GET"): op(out.ConnectionResponse, "connection", ""),
-        ("/store", "GET"): op(out.StoreResponse, "store", ""),
-        ("/orders", "GET"): op(out.OrderListResponse, "order_list", "400", parameters=ORDER_FILTERS),
-        ("/orders", "POST"): op(out.OrderResponse, "order_created", "400 409 413", parameters=[IDEMPOTENCY_KEY]),
-        (O, "GET"): op(out.OrderResponse, "order", "404"),
-        (O, "PUT"): op(out.OrderResponse, "order_updated", "400 404 409 413"),
-        (O, "DELETE"): op(out.MessageResponse, "order_deleted", "404"),
-        (O + "/order-history", "POST"): op(out.OrderHistoryResponse, "history", "400 404 413"),
-        (O + "/order-items", "GET"): op(out.OrderItemsResponse, "items", "404"),
-        (O + "/order-items", "POST"): op(out.OrderItemResponse, "item_added", "400 404 409 413", messages=_STOCK),
-        (O + I, "GET"): op(out.OrderItemResponse, "item", "404", messages=_NOT_FOUND["item"]),
-        (O + I, "PUT"): op(out.OrderItemResponse, "item_updated", "400 404 409 413", messages={**_NOT_FOUND["item"], **_STOCK}),
-        (O + I, "DELETE"): op(out.MessageResponse, "item_deleted", "404", messages=_NOT_FOUND["item"]),
-        (O + "/shipments", "GET"): op(out.ShipmentsResponse, "shipments", "404"),
-        (O + "/shipments", "POST"): op(out.ShipmentResponse, "shipment_added", "400 404 409 413", messages=_TRACKING),
-        (O + S, "GET"): op(out.ShipmentResponse, "shipment", "404", messages=_NOT_FOUND["shipment"]),
-        (O + S, "PUT"): op(out.ShipmentResponse, "shipment_updated", "400 404 413", messages=_NOT_FOUND["shipment"]),
-        (O + S, "DELETE"): op(out.MessageResponse, "shipment_deleted", "404", messages=_NOT_FOUND["shipment"]),
-        ("/batch-shipments", "POST"): op(out.BatchShipmentsResponse, "batch_shipments", "400 413", body=_array_of(BatchShipmentIn)),
-        ("/inventory-items", "GET"): op(out.InventoryListResponse, "inventory_list", "400", parameters=INVENTORY_FILTERS),
-        ("/inventory-items", "POST"): op(out.InventoryItemResponse, "inventory_added", "400 409 413", messages=_NOT_FOUND["inventory"]),
-        ("/inventory-items/{item_id}", "GET"): op(out.InventoryItemResponse, "inventory_item", "404", messages=_NOT_FOUND["inventory"]),
-        ("/inventory-items/{item_id}", "PUT"): op(out.InventoryItemResponse, "inventory_updated", "400 404 409 413", messages=_NOT_FOUND["inventory"]),
-        ("/inventory-items/{item_id}", "DELETE"): op(out.MessageResponse, "inventory_deleted", "404", messages=_NOT_FOUND["inventory"]),
-        ("/batch-inventory-items", "PUT"): op(out.BatchInventoryResponse, "batch_inventory", "400 413", body=_array_of(InventoryItemIn)),
-        ("/move-orders", "POST"): op(out.MoveOrdersResponse, "move_orders", "400 413"),
-        ("/folders", "GET"): op(out.FoldersResponse, "folders", ""),
-        ("/folders", "POST"): op(out.FolderResponse, "folder_added", "400 409 413", messages=_NOT_FOUND["folder"]),
-        ("/folders/{folder_id}", "PUT"): op(
-            out.FolderResponse, "folder_updated", "400 404 409 413", messages=_NOT_FOUND["folder"],
-            body=request_body({"application/json": ref(FolderIn)}, {"name": "Printing"}),
-            description="Only `name` changes; `pod_status` is set when a folder is created.",
-        ),
-        ("/folders/{folder_id}", "DELETE"): op(
-            out.MessageResponse, "folder_deleted", "404 409",
-            messages={"404": "Folder 99 not found", "409": "Folder 5 still holds 3 orders; move them first"},
-        ),
-    }.items()
-}  # fmt: skip
+_FOLDER_BODY = request_body({"application/json": ref(FolderIn)}, {"name": "Printing"})
+_FOLDER_HELD = {
+    "404": "Folder 99 not found",
+    "409": "Folder 5 still holds 3 orders; move them first",
+}
+_TABLE: dict[tuple[str, str], Operation] = {
+    ("/test", "GET"): op(out.ConnectionResponse, "connection", ""),
+    ("/store", "GET"): op(out.StoreResponse, "store", ""),
+    ("/orders", "GET"): op(out.OrderListResponse, "order_list", "400", parameters=ORDER_FILTERS),
+    ("/orders", "POST"): op(
+        out.OrderResponse, "order_created", "400 409 413", parameters=[IDEMPOTENCY_KEY]
+    ),
+    (ORDER, "GET"): op(out.OrderResponse, "order", "404"),
+    (ORDER, "PUT"): op(out.OrderResponse, "order_updated", "400 404 409 413"),
+    (ORDER, "DELETE"): op(out.MessageResponse, "order_deleted", "404"),
+    (ORDER + "/order-history", "POST"): op(out.OrderHistoryResponse, "history", "400 404 413"),
+    (ORDER + "/order-items", "GET"): op(out.OrderItemsResponse, "items", "404"),
+    (ORDER + "/order-items", "POST"): op(
+        out.OrderItemResponse, "item_added", "400 404 409 413", messages=_STOCK
+    ),
+    (ORDER + ITEM, "GET"): op(out.OrderItemResponse, "item", "404", messages=_NOT_FOUND["item"]),
+    (ORDER + ITEM, "PUT"): op(
+        out.OrderItemResponse,
+        "item_updated",
+        "400 404 409 413",
+        messages={**_NOT_FOUND["item"], **_STOCK},
+    ),
+    (ORDER + ITEM, "DELETE"): op(
+        out.MessageResponse, "item_deleted", "404", messages=_NOT_FOUND["item"]
+    ),
+    (ORDER + "/shipments", "GET"): op(out.ShipmentsResponse, "shipments", "404"),
+    (ORDER + "/shipments", "POST"): op(
+        out.ShipmentResponse, "shipment_added", "400 404 409 413", messages=_TRACKING
+    ),
+    (ORDER + SHIPMENT, "GET"): op(
+        out.ShipmentResponse, "shipment", "404", messages=_NOT_FOUND["shipment"]
+    ),
+    (ORDER + SHIPMENT, "PUT"): op(
+        out.ShipmentResponse, "shipment_updated", "400 404 413", messages=_NOT_FOUND["shipment"]
+    ),
+    (ORDER + SHIPMENT, "DELETE"): op(
+        out.MessageResponse, "shipment_deleted", "404", messages=_NOT_FOUND["shipment"]
+    ),
+    ("/batch-shipments", "POST"): op(
+        out.BatchShipmentsResponse, "batch_shipments", "400 413", body=_array_of(BatchShipmentIn)
+    ),
+    ("/inventory-items", "GET"): op(
+        out.InventoryListResponse, "inventory_list", "400", parameters=INVENTORY_FILTERS
+    ),
+    ("/inventory-items", "POST"): op(
+        out.InventoryItemResponse,
+        "inventory_added",
+        "400 409 413",
+        messages=_NOT_FOUND["inventory"],
+    ),
+    (INVENTORY, "GET"): op(
+        out.InventoryItemResponse, "inventory_item", "404", messages=_NOT_FOUND["inventory"]
+    ),
+    (INVENTORY, "PUT"): op(
+        out.InventoryItemResponse,
+        "inventory_updated",
+        "400 404 409 413",
+        messages=_NOT_FOUND["inventory"],
+    ),
+    (INVENTORY, "DELETE"): op(
+        out.MessageResponse, "inventory_deleted", "404", messages=_NOT_FOUND["inventory"]
+    ),
+    ("/batch-inventory-items", "PUT"): op(
+        out.BatchInventoryResponse, "batch_inventory", "400 413", body=_array_of(InventoryItemIn)
+    ),
+    ("/move-orders", "POST"): op(out.MoveOrdersResponse, "move_orders", "400 413"),
+    ("/folders", "GET"): op(out.FoldersResponse, "folders", ""),
+    ("/folders", "POST"): op(
+        out.FolderResponse, "folder_added", "400 409 413", messages=_NOT_FOUND["folder"]
+    ),
+    ("/folders/{folder_id}", "PUT"): op(
+        out.FolderResponse,
+        "folder_updated",
+        "400 404 409 413",
+        messages=_NOT_FOUND["folder"],
+        body=_FOLDER_BODY,
+        description="Only `name` changes; `pod_status` is set when a folder is created.",
+    ),
+    ("/folders/{folder_id}", "DELETE"): op(
+        out.MessageResponse, "folder_deleted", "404 409", messages=_FOLDER_HELD
+    ),
+}
+OPERATIONS = {(PREFIX + path, method): operation for (path, method), operation in _TABLE.items()}
 
 SURFACE = Surface(
     security_schemes=SECURITY_SCHEMES,
@@ -228,7 +286,7 @@ SURFACE = Surface(
     tag_description=(
         TAG,
         "The Order Desk REST API v2 (docs/orderdesk.md). Every call needs the two "
-        "ORDERDESK-* headers; every error is `{\"status\": \"error\", \"message\", "
+        'ORDERDESK-* headers; every error is `{"status": "error", "message", '
         '"execution_time"}` with the HTTP status.',
     ),
 )

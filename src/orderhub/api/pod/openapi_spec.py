@@ -17,7 +17,7 @@ from orderhub.domain.pod import STATUSES
 from orderhub.protocol.pod import render_xml
 
 TAG = "Print-on-demand (Inkthreadable)"
-SECURITY = [{"PodAppId": [], "PodSignature": []}]
+SECURITY: list[dict[str, list[str]]] = [{"PodAppId": [], "PodSignature": []}]
 SECURITY_SCHEMES = {
     "PodAppId": {
         "type": "apiKey",
@@ -98,7 +98,7 @@ def _answer(model: type[BaseModel], success: dict[str, Any], error: str) -> dict
     return {
         "200": {
             "description": "The answer in the request's format — or, for ANY error (bad "
-            "signature, invalid input, unknown order, body too large), `{\"error\": message}` "
+            'signature, invalid input, unknown order, body too large), `{"error": message}` '
             "with HTTP 200 too, as the original API answers",
             "content": {
                 "application/json": {
@@ -125,7 +125,8 @@ ORDER_ID = _q("id", "The order's id (a leading # is accepted)", required=True, e
 FILTERS = [
     _q("ids", "Comma-separated order ids (a leading # on each is accepted)", example="5,7"),
     _q("since_id", "Only orders with a greater id", {"type": "integer", "minimum": 0}),
-    _q("created_at_min", "Created at or after (ISO 8601; no offset = the store's time zone)", _DATE),
+    _q("created_at_min", "Created at or after (ISO 8601; without an offset, in the store's "
+       "time zone)", _DATE),
     _q("created_at_max", "Created at or before; a bare date includes the whole day", _DATE),
     _q("status", "Only orders in this status", {"type": "string", "enum": list(STATUSES)}),
 ]  # fmt: skip
@@ -143,11 +144,16 @@ def op(answers: dict[str, Any], parameters: list[dict[str, Any]], **kw: Any) -> 
 
 OPERATIONS: dict[tuple[str, str], Operation] = {
     ("/api/orders.php", "GET"): op(
-        _answer(m.PodOrderListResponse, {"orders": [{"order": ORDER}]}, "Invalid AppId or Signature"),
+        _answer(
+            m.PodOrderListResponse, {"orders": [{"order": ORDER}]}, "Invalid AppId or Signature"
+        ),
         [
             *FILTERS,
-            _q("limit", f"Page size; default 50, larger than {MAX_LIMIT} is clamped",
-               {"type": "integer", "minimum": 1}),
+            _q(
+                "limit",
+                f"Page size; default 50, larger than {MAX_LIMIT} is clamped",
+                {"type": "integer", "minimum": 1},
+            ),
             _q("page", "Page number, from 1", {"type": "integer", "minimum": 1}),
             FORMAT,
         ],

@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterator
+import re
+import secrets
 from typing import Any
 from urllib.parse import urlencode
 
@@ -83,25 +84,61 @@ def fuzz_app(database: Database) -> Any:
 
 
 @pytest.fixture(scope="module")
-def fuzz_store(database: Database, fuzz_app: Any) -> Iterator[stores.NewStore]:
-    """A store with a few orders, items and shipments, so that small ids are found."""
+def fuzz_store(database: Database) -> stores.NewStore:
+    with database.write() as conn:
+        return stores.create_store(conn, "Fuzz Store")
+
+
+@pytest.fixture
+def real_ids(fuzz_app: Any, fuzz_store: stores.NewStore) -> dict[str, str]:
+    """Records that exist, made afresh for each operation (an earlier DELETE may have
+    removed the last ones): an order with items and a partial shipment, an inventory item,
+    an empty folder."""
     from fastapi.testclient import TestClient
 
-    with database.write() as conn:
-        store = stores.create_store(conn, "Fuzz Store")
-    headers = {"ORDERDESK-STORE-ID": str(store.store.id), "ORDERDESK-API-KEY": store.api_key}
+    headers = {
+        "ORDERDESK-STORE-ID": str(fuzz_store.store.id),
+        "ORDERDESK-API-KEY": fuzz_store.api_key,
+    }
     with TestClient(fuzz_app) as client:
-        for n in range(3):
-            order = client.post(
-                "/api/v2/orders", headers=headers, json=sample_order(source_id=f"F{n}")
-            )
-            assert order.status_code == 200, order.text
-            oid = order.json()["order"]["id"]
-            client.post(
-                f"/api/v2/orders/{oid}/shipments", headers=headers, json={"tracking_number": "n/a"}
-            )
-        client.post("/api/v2/inventory-items", headers=headers, json={"name": "T", "code": "TS-1"})
-    yield store
+        order = client.post("/api/v2/orders", headers=headers, json=sample_order())
+        assert order.status_code == 200, order.text
+        oid = order.json()["order"]["id"]
+        tag = secrets.token_hex(4)  # fuzzed calls may have taken any name or code
+        item = order.json()["order"]["order_items"][0]["id"]
+        line = {"tracking_number": f"T{tag}", "order_items": [{"id": item, "quantity": 1}]}
+        shipment = client.post(f"/api/v2/orders/{oid}/shipments", headers=headers, json=line)
+        inventory = client.post(
+            "/api/v2/inventory-items",
+            headers=headers,
+            json={"name": "T-Shirt", "code": f"INV-{tag}", "stock": 5},
+        )
+        folder = client.post("/api/v2/folders", headers=headers, json={"name": f"Empty {tag}"})
+    for made in (shipment, inventory, folder):
+        assert made.status_code == 200, made.text
+    return {
+        "order_id": oid,
+        "item_id": item,
+        "shipment_id": shipment.json()["shipment"]["id"],
+        "inventory_item_id": str(inventory.json()["inventory_item"]["id"]),
+        "folder_id": str(folder.json()["folder"]["id"]),
+    }
+
+
+def _real_strategy(operation: Any, path: str, ids: dict[str, str]) -> Any:
+    """Positive cases aimed at the records in `ids`."""
+    if path in POD_PATHS:
+        if path == "/api/orders/count.php" or operation.method.upper() == "POST":
+            return operation.as_strategy(GenerationMode.POSITIVE)
+        if path == "/api/orders.php" and operation.method.upper() == "GET":
+            return operation.as_strategy(GenerationMode.POSITIVE, query={"ids": ids["order_id"]})
+        return operation.as_strategy(GenerationMode.POSITIVE, query={"id": ids["order_id"]})
+    names = re.findall(r"{(\w+)}", path)
+    if path.startswith("/api/v2/inventory-items"):
+        values = {"item_id": ids["inventory_item_id"]}
+    else:
+        values = {name: ids[name] for name in names}
+    return operation.as_strategy(GenerationMode.POSITIVE, path_parameters=values)
 
 
 @pytest.fixture(scope="module")
@@ -182,10 +219,11 @@ OPERATIONS = sorted((*orderdesk_spec.OPERATIONS, *pod_spec.OPERATIONS))
 
 @pytest.mark.parametrize(("path", "method"), OPERATIONS, ids=[f"{m} {p}" for p, m in OPERATIONS])
 def test_api_answers_as_documented(
-    api_schema: Any, fuzz_store: stores.NewStore, path: str, method: str
+    api_schema: Any, fuzz_store: stores.NewStore, real_ids: dict[str, str], path: str, method: str
 ) -> None:
     operation = api_schema[path][method]
     cases = st.one_of(
+        _real_strategy(operation, path, real_ids),
         operation.as_strategy(GenerationMode.POSITIVE),
         operation.as_strategy(GenerationMode.NEGATIVE),
     )

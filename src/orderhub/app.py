@@ -45,7 +45,9 @@ class SchemaMismatch(RuntimeError):
 
 
 def _renderer_for(scope: Scope) -> Renderer | None:
-    path = scope.get("path", "")
+    path, root = scope.get("path", ""), scope.get("root_path", "")
+    if root and path.startswith(root):  # behind a proxy (`serve --root-path`)
+        path = path[len(root) :]
     for prefix, renderer in _RENDERERS:
         if path == prefix or path.startswith(prefix + "/"):
             return renderer

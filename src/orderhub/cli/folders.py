@@ -9,19 +9,20 @@ from rich.table import Table
 
 from orderhub.cli.common import console, fail, ready_database, require_store
 from orderhub.domain.errors import OrderhubError
-from orderhub.storage import folders as folder_repo
+from orderhub.services import folders as service
 
 app = typer.Typer(help="Folders of a store.", no_args_is_help=True)
-SURFACE = "cli"
 
 
 @app.command("list")
 def folder_list(store_id: Annotated[int, typer.Argument(help="the store")]) -> None:
-    """Folders with their order counts and print-on-demand statuses."""
+    """Folders with their order counts and print-on-demand statuses.
+
+    Example: orderhub folder list 1
+    """
     db = ready_database()
-    require_store(db, store_id)
-    with db.read() as conn:
-        found = folder_repo.folders_with_counts(conn, store_id)
+    store = require_store(db, store_id)
+    found = service.with_counts(db, store)
     table = Table("id", "name", "print-on-demand status", "orders")
     for folder, count in found:
         table.add_row(str(folder.id), folder.name, folder.pod_status or "", str(count))
@@ -36,12 +37,14 @@ def folder_create(
         str | None, typer.Option(help="print-on-demand status the folder stands for")
     ] = None,
 ) -> None:
-    """Create a folder. Example: orderhub folder create 1 "Rush orders\""""
+    """Create a folder.
+
+    Example: orderhub folder create 1 "Rush orders"
+    """
     db = ready_database()
-    require_store(db, store_id)
+    store = require_store(db, store_id)
     try:
-        with db.write() as conn:
-            folder = folder_repo.create_folder(conn, store_id, name, pod_status)
+        folder = service.create_folder(db, store, name, pod_status)
     except OrderhubError as exc:
         fail(exc.message)
     console.print(f"folder {folder.id} created: {folder.name}")
@@ -53,12 +56,14 @@ def folder_rename(
     folder_id: Annotated[int, typer.Argument(help="folder id")],
     name: Annotated[str, typer.Argument(help="new name")],
 ) -> None:
-    """Rename a folder."""
+    """Rename a folder.
+
+    Example: orderhub folder rename 1 7 "Rush"
+    """
     db = ready_database()
-    require_store(db, store_id)
+    store = require_store(db, store_id)
     try:
-        with db.write() as conn:
-            folder_repo.rename_folder(conn, store_id, folder_id, name)
+        service.rename_folder(db, store, folder_id, name)
     except OrderhubError as exc:
         fail(exc.message)
     console.print(f"folder {folder_id} renamed to {name}")
@@ -69,12 +74,14 @@ def folder_delete(
     store_id: Annotated[int, typer.Argument(help="the store")],
     folder_id: Annotated[int, typer.Argument(help="folder id")],
 ) -> None:
-    """Delete an empty folder (one that holds orders is refused)."""
+    """Delete an empty folder (one that holds orders is refused).
+
+    Example: orderhub folder delete 1 7
+    """
     db = ready_database()
-    require_store(db, store_id)
+    store = require_store(db, store_id)
     try:
-        with db.write() as conn:
-            folder_repo.delete_folder(conn, store_id, folder_id)
+        service.delete_folder(db, store, folder_id)
     except OrderhubError as exc:
         fail(exc.message)
     console.print(f"folder {folder_id} deleted")

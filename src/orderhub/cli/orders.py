@@ -10,30 +10,31 @@ from __future__ import annotations
 
 import csv
 import sys
-from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import orjson
 import typer
 from rich.progress import Progress, TextColumn
 from rich.table import Table
 
-from orderhub.api.orderdesk.params import parse_order_query
+from orderhub.api.orderdesk.params import parse_id_list
 from orderhub.api.orderdesk.wire import order_dict
 from orderhub.cli.common import console, err, fail, ready_database, require_store
+from orderhub.domain.channel import Channel
+from orderhub.domain.dates import parse_datetime
 from orderhub.domain.errors import OrderhubError
-from orderhub.domain.orders import Order
-from orderhub.importer import CSV_COLUMNS, CSV_ORDER_COLUMNS, run_import
-from orderhub.storage import folders as folder_repo
+from orderhub.domain.queries import OrderQuery
+from orderhub.orderfiles import CSV_COLUMNS, export, run_import
+from orderhub.services import moves
 from orderhub.storage import orders as repo
 from orderhub.storage import stores
-from orderhub.storage.database import Database
 
 app = typer.Typer(help="Import, export and inspect orders.", no_args_is_help=True)
 
 EXPORT_PAGE = 1000
-SURFACE = "cli"
+CHANNEL = Channel.cli()
 
 
 def _format_for(path: Path, given: str | None) -> str:
@@ -95,45 +96,6 @@ def import_orders(
         raise typer.Exit(2)
 
 
-def iter_export(db: Database, store: stores.Store, params: dict[str, str]) -> Iterator[Order]:
-    """Every matching order, oldest id first, a page at a time (keyset on id)."""
-    with db.read() as conn:
-        query = parse_order_query(conn, store, params)
-    query.sort, query.descending = "id", False
-    last_id = 0
-    while True:
-        query.since_id = last_id
-        with db.read() as conn:
-            ids = repo.search_order_ids(conn, store.id, query, limit=EXPORT_PAGE, offset=0)
-            page = repo.load_orders(conn, store.id, ids, with_history=False)
-        yield from page
-        if len(ids) < EXPORT_PAGE:
-            return
-        last_id = ids[-1]
-
-
-def _csv_rows(order: Order, folder_names: dict[int, str]) -> Iterator[list[Any]]:
-    wire = order_dict(order)
-    wire["folder_name"] = folder_names.get(order.folder_id or 0, "")
-    base = [wire["id"]]
-    for col in CSV_ORDER_COLUMNS:
-        prefix, _, rest = col.partition("_")
-        if prefix in ("shipping", "customer") and rest in wire[prefix]:
-            base.append(wire[prefix][rest])
-        else:
-            base.append(wire.get(col, ""))
-    for item in wire["order_items"]:
-        yield [
-            *base,
-            item["name"],
-            item["code"],
-            item["price"],
-            item["quantity"],
-            item["weight"],
-            wire["order_total"],
-        ]
-
-
 @app.command("export")
 def export_orders(
     store_id: Annotated[int, typer.Argument(help="the store to export from")],
@@ -159,21 +121,20 @@ def export_orders(
         fail("--format must be jsonl or csv")
     db = ready_database()
     store = require_store(db, store_id)
-    params = {
-        key: value
-        for key, value in {
-            "folder_id": folder_id,
-            "folder_name": folder_name,
-            "source_name": source_name,
-            "source_id": source_id,
-            "email": email,
-            "search_start_date": start,
-            "search_end_date": end,
-            "modified_start_date": modified_start,
-            "modified_end_date": modified_end,
-        }.items()
-        if value is not None
-    }
+    try:
+        query = OrderQuery(
+            folder_ids=parse_id_list(folder_id, "--folder-id") if folder_id else None,
+            folder_name=folder_name,
+            source_name=source_name,
+            source_id=source_id,
+            email=email,
+            added_from=_date(start, "--start"),
+            added_to=_date(end, "--end", end_of_day=True),
+            updated_from=_date(modified_start, "--modified-start"),
+            updated_to=_date(modified_end, "--modified-end", end_of_day=True),
+        )
+    except OrderhubError as exc:
+        fail(exc.message)
     with db.read() as conn:
         folder_names = {f.id: f.name for f in stores.list_folders(conn, store_id)}
     sink = output.open("w", newline="", encoding="utf-8") if output else sys.stdout
@@ -189,11 +150,11 @@ def export_orders(
             writer = csv.writer(sink) if fmt == "csv" else None
             if writer is not None:
                 writer.writerow(CSV_COLUMNS)
-            for order in iter_export(db, store, params):
+            for order in export.iter_orders(db, store.id, query):
                 if writer is not None:
-                    writer.writerows(_csv_rows(order, folder_names))
+                    writer.writerows(export.csv_rows(order, folder_names))
                 else:
-                    sink.write(orjson.dumps(order_dict(order)).decode() + "\n")
+                    sink.write(export.json_line(order).decode())
                 count += 1
                 progress.advance(task)
     except OrderhubError as exc:
@@ -216,10 +177,9 @@ def list_orders(
     """
     db = ready_database()
     store = require_store(db, store_id)
-    params = {"folder_name": folder_name} if folder_name else {}
+    query = OrderQuery(folder_name=folder_name)
     try:
         with db.read() as conn:
-            query = parse_order_query(conn, store, params)
             ids = repo.search_order_ids(conn, store.id, query, limit=limit, offset=0)
             found = repo.load_orders(conn, store.id, ids, with_history=False)
             folders = {f.id: f.name for f in stores.list_folders(conn, store.id)}
@@ -246,7 +206,10 @@ def show_order(
     store_id: Annotated[int, typer.Argument(help="the store")],
     order_id: Annotated[int, typer.Argument(help="the order id")],
 ) -> None:
-    """Print one order as JSON (the Order Desk wire format), with its history."""
+    """Print one order as JSON (the Order Desk wire format), with its history.
+
+    Example: orderhub orders show 1 1042
+    """
     db = ready_database()
     require_store(db, store_id)
     try:
@@ -263,15 +226,21 @@ def move(
     folder: Annotated[str, typer.Argument(help="destination folder name")],
     order_ids: Annotated[list[int], typer.Argument(help="order ids")],
 ) -> None:
-    """Move orders to a folder. Example: orderhub orders move 1 Printing 12 13 14"""
+    """Move orders to a folder.
+
+    Example: orderhub orders move 1 Printing 12 13 14
+    """
     db = ready_database()
-    require_store(db, store_id)
-    with db.write() as conn:
-        destination = stores.find_folder(conn, store_id, name=folder)
-        if destination is None:
-            fail(f"store {store_id} has no folder named {folder!r}")
-        results = folder_repo.move_orders(conn, store_id, order_ids, destination, surface=SURFACE)
+    store = require_store(db, store_id)
+    try:
+        results = moves.move_orders(db, store, order_ids, folder_name=folder, channel=CHANNEL)
+    except moves.UnknownFolder:
+        fail(f"store {store_id} has no folder named {folder!r}")
     for result in results:
         console.print(f"order {result.order_id}: {result.message}")
     if not all(r.moved for r in results):
         raise typer.Exit(2)
+
+
+def _date(value: str | None, option: str, *, end_of_day: bool = False) -> datetime | None:
+    return None if value is None else parse_datetime(value, option, end_of_day=end_of_day)

@@ -16,8 +16,8 @@ from orderhub.api.openapi import Operation, Surface, parameter, ref, request_bod
 from orderhub.api.orderdesk import openapi_models as out
 from orderhub.api.orderdesk.models import BatchShipmentIn, FolderIn, InventoryItemIn
 from orderhub.api.orderdesk.openapi_examples import ERRORS, SUCCESS, error
-from orderhub.api.orderdesk.params import DEFAULT_LIMIT, KEYSET_SORTS, MAX_LIMIT
-from orderhub.storage.orders import SEARCHABLE_ADDRESS_COLUMNS, SORTABLE_COLUMNS
+from orderhub.api.orderdesk.params import DEFAULT_LIMIT, MAX_LIMIT
+from orderhub.domain.queries import KEYSET_SORTS, SEARCHABLE_ADDRESS_FIELDS, SORTABLE_FIELDS
 
 PREFIX = "/api/v2"
 TAG = "Order Desk v2"
@@ -144,9 +144,9 @@ ORDER_FILTERS = [
     _q("search_end_date_local", "`date_added` to, in the store's time zone", _DATE),
     _q("modified_start_date", "`date_updated` from (UTC)", _DATE),
     _q("modified_end_date", "`date_updated` to (UTC)", _DATE),
-    *(_q(column, "Case-insensitive substring") for column in SEARCHABLE_ADDRESS_COLUMNS),
+    *(_q(column, "Case-insensitive substring") for column in SEARCHABLE_ADDRESS_FIELDS),
     _q("order_by", "Sort field (default date_added); ties broken by id",
-       {"type": "string", "enum": sorted(SORTABLE_COLUMNS)}),
+       {"type": "string", "enum": sorted(SORTABLE_FIELDS)}),
     _q("order", "Sort direction, any case (default DESC)",
        {"type": "string", "enum": ["ASC", "DESC", "asc", "desc"]}),
     _q("get_order_history", "`1` adds `order_history` to each order",

@@ -125,10 +125,24 @@ def real_ids(fuzz_app: Any, fuzz_store: stores.NewStore) -> dict[str, str]:
     }
 
 
+def _offered(case: Any) -> Any:
+    """A generated order with a shipping method and designs the store offers, so that the
+    rest of it is what decides (random ones are refused before anything else is looked at)."""
+    if isinstance(case.body, dict):
+        case.body["shipping"] = {"shippingMethod": "courier"}
+        for item in case.body.get("items") or []:
+            if isinstance(item, dict):
+                item["designs"] = {"front": "https://example.com/a.png"}
+                item.pop("mockups", None)
+    return case
+
+
 def _real_strategy(operation: Any, path: str, ids: dict[str, str]) -> Any:
     """Positive cases aimed at the records in `ids`."""
     if path in POD_PATHS:
-        if path == "/api/orders/count.php" or operation.method.upper() == "POST":
+        if operation.method.upper() == "POST":
+            return operation.as_strategy(GenerationMode.POSITIVE).map(_offered)
+        if path == "/api/orders/count.php":
             return operation.as_strategy(GenerationMode.POSITIVE)
         if path == "/api/orders.php" and operation.method.upper() == "GET":
             return operation.as_strategy(GenerationMode.POSITIVE, query={"ids": ids["order_id"]})

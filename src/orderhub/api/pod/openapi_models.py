@@ -24,16 +24,19 @@ class _Lenient(BaseModel):
 # --- request ------------------------------------------------------------------------------
 
 
+Required = Annotated[str, Field(min_length=1)]
+
+
 class PodAddressIn(_Lenient):
-    firstName: str
-    lastName: str
+    firstName: Required
+    lastName: Required
     company: str | None = None
-    address1: str
+    address1: Required
     address2: str | None = None
-    city: str
+    city: Required
     county: str | None = None
-    postcode: str
-    country: str = Field(examples=["United Kingdom"])
+    postcode: Required
+    country: Required = Field(examples=["United Kingdom"])
     phone1: str | None = None
     phone2: str | None = None
     phone3: str | None = None
@@ -75,7 +78,14 @@ Placements = Annotated[
 
 
 class PodItemIn(_Lenient):
-    pn: str = Field(description="Product number (the item's code)", examples=["JH001"])
+    model_config = ConfigDict(extra="allow", json_schema_extra={"xml": {"name": "item"}})
+
+    pn: str = Field(
+        min_length=1,
+        max_length=100,
+        description="Product number (the item's code)",
+        examples=["JH001"],
+    )
     quantity: int | str = Field(description="A whole number of at least 1", examples=[4])
     retailPrice: float | str | None = None
     title: str | None = None
@@ -90,6 +100,8 @@ class PodOrderIn(_Lenient):
     """An order to create; unknown keys are ignored. XML bodies mirror this shape
     (`<order><shipping_address>…</shipping_address><items><item>…</item></items></order>`)."""
 
+    model_config = ConfigDict(extra="allow", json_schema_extra={"xml": {"name": "order"}})
+
     external_id: str | None = Field(default=None, description="Unique per store (docs/pod.md)")
     brandName: str | None = None
     comment: str | None = None
@@ -98,7 +110,7 @@ class PodOrderIn(_Lenient):
     shipping_address: PodAddressIn
     billing_address: PodBillingAddressIn | None = None
     shipping: PodShippingIn
-    items: list[PodItemIn] = Field(min_length=1)
+    items: list[PodItemIn] = Field(min_length=1, json_schema_extra={"xml": {"wrapped": True}})
 
 
 # --- responses ----------------------------------------------------------------------------

@@ -19,7 +19,7 @@ from urllib.parse import urlencode
 
 import pytest
 import schemathesis
-from hypothesis import HealthCheck, Phase, given, reject, settings
+from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
@@ -32,8 +32,9 @@ from schemathesis.specs.openapi.checks import (
 from orderhub.api.orderdesk import openapi_spec as orderdesk_spec
 from orderhub.api.pod import openapi_spec as pod_spec
 from orderhub.app import create_app
+from orderhub.outbound import openapi_spec as supplier_spec
 from orderhub.protocol.pod import parse_xml, sign
-from orderhub.storage import stores, tables
+from orderhub.storage import stores
 from orderhub.storage.database import Database
 from tests.helpers import make_settings, sample_order
 
@@ -148,6 +149,8 @@ def _real_strategy(operation: Any, path: str, ids: dict[str, str]) -> Any:
             return operation.as_strategy(GenerationMode.POSITIVE, query={"ids": ids["order_id"]})
         return operation.as_strategy(GenerationMode.POSITIVE, query={"id": ids["order_id"]})
     names = re.findall(r"{(\w+)}", path)
+    if any(name not in ids for name in names if name != "item_id"):
+        return operation.as_strategy(GenerationMode.POSITIVE)  # a supplier: none made here
     if path.startswith("/api/v2/inventory-items"):
         values = {"item_id": ids["inventory_item_id"]}
     else:
@@ -201,63 +204,7 @@ def _text(value: Any) -> Any:
     return "" if value is None else str(value)
 
 
-def _unicode_digits(case: Any) -> bool:
-    """An id of non-ASCII digits ('¹', '٣'): `str.isdigit()` accepts it, `int()` does not."""
-    values = [*(case.path_parameters or {}).values(), *(case.query or {}).values()]
-    return any(isinstance(v, str) and v.isdigit() and not v.isascii() for v in values)
-
-
-def _huge_ints(case: Any) -> bool:
-    """A whole number past 32 bits (a stock of 2**31) reaches an INTEGER column."""
-
-    def huge(value: Any) -> bool:
-        if isinstance(value, dict):
-            return any(huge(v) for v in value.values())
-        if isinstance(value, list):
-            return any(huge(v) for v in value)
-        if isinstance(value, str) and value.strip().lstrip("-").isdigit():
-            value = int(value.strip()) if value.strip().lstrip("-").isascii() else 0
-        return isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 2**31
-
-    body = case.body if isinstance(case.body, dict | list) else None
-    return huge([body, dict(case.query or {}), dict(case.path_parameters or {})])
-
-
-def _nul(case: Any) -> bool:
-    """A NUL character anywhere: PostgreSQL text cannot hold one (SQLite can)."""
-
-    def has_nul(value: Any) -> bool:
-        if isinstance(value, dict):
-            return any(has_nul(k) or has_nul(v) for k, v in value.items())
-        if isinstance(value, list):
-            return any(has_nul(v) for v in value)
-        return isinstance(value, str) and "\x00" in value
-
-    parts = [case.body, case.query, case.path_parameters, case.headers]
-    return has_nul([p for p in parts if isinstance(p, dict | list | str)])
-
-
-def _over_shipment_columns(case: Any) -> bool:
-    """A shipment text field longer than its column (print_status is VARCHAR(8), the model
-    allows 255): PostgreSQL refuses it, SQLite keeps it."""
-    if "shipments" not in case.path:
-        return False
-    entries = case.body if isinstance(case.body, list) else [case.body]
-    for entry in entries:
-        for name, value in entry.items() if isinstance(entry, dict) else ():
-            column = tables.shipments.c.get(name)
-            width = getattr(column.type, "length", None) if column is not None else None
-            if width and isinstance(value, str | int | float) and len(str(value)) > width:
-                return True
-    return False
-
-
-# Input-validation bugs being fixed on another branch (`validate`); each has an xfail test
-# below that reproduces it. The fuzz run skips exactly these inputs so that it keeps
-# finding anything else.
-KNOWN_VALIDATION_BUGS = (_unicode_digits, _huge_ints, _nul, _over_shipment_columns)
-
-OPERATIONS = sorted((*orderdesk_spec.OPERATIONS, *pod_spec.OPERATIONS))
+OPERATIONS = sorted((*orderdesk_spec.OPERATIONS, *pod_spec.OPERATIONS, *supplier_spec.OPERATIONS))
 
 
 @pytest.mark.parametrize(("path", "method"), OPERATIONS, ids=[f"{m} {p}" for p, m in OPERATIONS])
@@ -281,35 +228,22 @@ def test_api_answers_as_documented(
         phases=[Phase.explicit, Phase.generate, Phase.shrink],
     )
     def run(case: Any) -> None:
-        if any(known(case) for known in KNOWN_VALIDATION_BUGS):
-            reject()
         response = _send(case, fuzz_store)
         case.validate_response(response, checks=CHECKS)
 
     run()
 
 
-# --- what the fuzz run found: input-validation bugs of the `validate` branch's list --------
+# --- what the fuzz run found (input-validation bugs, fixed by the validation boundary) -----
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="validate branch (Unicode digits): path_id() accepts '¹' because str.isdigit() "
-    "is true for it, then int('¹') raises ValueError: a 500 instead of 404",
-)
 @pytest.mark.parametrize("path", ["/orders/¹", "/inventory-items/¹", "/folders/¹"])
-def test_known_bug_unicode_digit_id_is_not_found(od: Any, path: str) -> None:
+def test_found_unicode_digit_id_is_not_found(od: Any, path: str) -> None:
     method = "DELETE" if path.startswith("/folders") else "GET"
     assert od.request(method, path).status_code == 404
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="validate branch (huge ints): an inventory `stock` of 2**63 passes the model "
-    "(any int) and overflows the INTEGER column (SQLite OverflowError, PostgreSQL "
-    "NumericValueOutOfRange): a 500 instead of 400",
-)
-def test_known_bug_huge_stock_is_refused(od: Any) -> None:
+def test_found_huge_stock_is_refused(od: Any) -> None:
     item = {"name": "Huge", "code": "HUGE-1", "stock": 2**63}
     assert od.post("/inventory-items", json=item).status_code == 400
 
@@ -322,12 +256,6 @@ def test_huge_stock_in_batch_is_an_entry_error(od: Any) -> None:
     assert response.json()["results"][0]["status"] == "error"
 
 
-NUL_REASON = (
-    "validate branch (NUL): a NUL character in a query filter or a text field reaches "
-    "PostgreSQL, which refuses it in text (DataError): a 500 instead of 400 (SQLite stores it)"
-)
-
-
 @pytest.mark.parametrize(
     ("method", "path", "body"),
     [
@@ -336,29 +264,23 @@ NUL_REASON = (
         ("POST", "/inventory-items", {"name": "\x00", "code": "NUL-1"}),
     ],
 )
-def test_known_bug_nul_is_refused_or_stored(
-    od: Any, backend: str, request: Any, method: str, path: str, body: Any
-) -> None:
-    if backend == "postgres":
-        request.applymarker(pytest.mark.xfail(strict=True, reason=NUL_REASON))
+def test_found_nul_is_refused_or_stored(od: Any, method: str, path: str, body: Any) -> None:
     response = od.request(method, path, json=body)
     assert response.status_code in (200, 400), response.text
 
 
-WIDTH_REASON = (
-    "validate branch (column widths): ShipmentIn allows 255 characters in print_status "
-    "(VARCHAR(8)), label_format (20), carrier_code (50), weight and cost (32), status and "
-    "shipment_method (100); PostgreSQL "
-    "refuses the longer value (StringDataRightTruncation): a 500 instead of 400"
-)
-
-
-def test_known_bug_shipment_field_wider_than_its_column(
-    od: Any, backend: str, request: Any
-) -> None:
-    if backend == "postgres":
-        request.applymarker(pytest.mark.xfail(strict=True, reason=WIDTH_REASON))
+def test_found_shipment_field_wider_than_its_column(od: Any) -> None:
     order = od.create_order()
     shipment = {"tracking_number": "1Z999AA10123456784", "print_status": "123456789"}
     response = od.post(f"/orders/{order['id']}/shipments", json=shipment)
     assert response.status_code in (200, 400), response.text
+
+
+@pytest.mark.parametrize("supplier_id", ["0", "-1", str(2**63), "9" * 30])
+def test_found_supplier_id_out_of_range_is_refused(client: Any, supplier_id: str) -> None:
+    """It reached the query: OverflowError on SQLite, bigint out of range on PostgreSQL."""
+    response = client.post(
+        f"/api/suppliers/{supplier_id}/notify?AppId=APP-1&Signature=00", json={"order": {}}
+    )
+    assert response.status_code == 403
+    assert response.json() == {"error": "Invalid AppId or Signature"}

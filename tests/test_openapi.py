@@ -54,7 +54,7 @@ def test_document_is_valid_openapi(document: dict[str, Any]) -> None:
 def test_every_route_is_documented(app: Any, document: dict[str, Any]) -> None:
     routed = set(_routes(app.router.routes))
     documented = {(path, method) for path, method, _ in _operations(document)}
-    assert len(routed) == 35
+    assert len(routed) == 36
     assert routed == documented
 
 
@@ -92,6 +92,9 @@ def test_every_operation_has_security_parameters_and_real_statuses(
             for status in statuses - {"200"}:
                 schema = operation["responses"][status]["content"]["application/json"]["schema"]
                 assert schema == {"$ref": "#/components/schemas/ErrorResponse"}, where
+        elif path.startswith("/api/suppliers/"):
+            assert operation["security"] == [{"SupplierAppId": [], "SupplierSignature": []}]
+            assert statuses == {"200", "400", "403", "413"}, where
         else:
             assert operation["security"] == [{"PodAppId": [], "PodSignature": []}]
             assert statuses == {"200"}, where

@@ -127,8 +127,8 @@ def real_ids(fuzz_app: Any, fuzz_store: stores.NewStore) -> dict[str, str]:
 
 
 def _offered(case: Any) -> Any:
-    """A generated order with a shipping method and designs the store offers, so that the
-    rest of it is what decides (random ones are refused before anything else is looked at)."""
+    """A generated order with designs the store offers (random placements and URLs are
+    refused before anything else is looked at), so that the rest of it is what decides."""
     if isinstance(case.body, dict):
         case.body["shipping"] = {"shippingMethod": "courier"}
         for item in case.body.get("items") or []:

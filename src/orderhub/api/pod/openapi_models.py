@@ -60,9 +60,12 @@ class PodBillingAddressIn(_Lenient):
 
 class PodShippingIn(_Lenient):
     shippingMethod: str = Field(
-        description="One of the store's shipping methods, any case (default: "
+        min_length=1,
+        max_length=100,
+        description="Any text by default, stored as sent; the short codes "
         + ", ".join(DEFAULT_SHIPPING_METHODS)
-        + "; store setting pod_shipping_methods)",
+        + " are matched in any case. A store with the setting pod_shipping_methods accepts "
+        "only those (docs/pod.md)",
         examples=list(DEFAULT_SHIPPING_METHODS),
     )
 

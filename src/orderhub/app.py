@@ -14,10 +14,12 @@ from starlette.responses import JSONResponse, Response
 from starlette.types import Scope
 
 from orderhub import __version__
-from orderhub.api import health, metrics, openapi
+from orderhub.api import docs, health, metrics, openapi
 from orderhub.api.middleware import OperationsMiddleware, ProtocolMiddleware
+from orderhub.api.orderdesk import openapi_spec as orderdesk_spec
 from orderhub.api.orderdesk import router as orderdesk
 from orderhub.api.orderdesk.auth import RateLimited
+from orderhub.api.pod import openapi_spec as pod_spec
 from orderhub.api.pod import routes as pod_routes
 from orderhub.api.pod.notifier import Notifier
 from orderhub.api.ratelimit import build_rate_limiter
@@ -26,6 +28,7 @@ from orderhub.config import Settings
 from orderhub.domain.errors import OrderhubError
 from orderhub.logs import AccessLog
 from orderhub.outbound import notify_route
+from orderhub.outbound import openapi_spec as supplier_spec
 from orderhub.outbound.forwarder import Forwarder
 from orderhub.outbound.worker import WebhookWorker
 from orderhub.storage.count_cache import CountCache
@@ -129,6 +132,8 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
         "`/api/order.php` and `/api/orders/count.php` speak the Inkthreadable print-on-demand "
         "API (AppId and SHA-1 Signature in the query string; JSON or XML).",
         lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
     )
     app.state.settings = settings
     app.state.db = db
@@ -148,7 +153,8 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
     if instruments is not None and settings.metrics_port is None:
         scrape = metrics.endpoint(metrics.build_registry(db))
         app.add_api_route("/metrics", scrape, methods=["GET"], include_in_schema=False)
-    openapi.install(app)
+    openapi.install(app, (orderdesk_spec.SURFACE, pod_spec.SURFACE, supplier_spec.SURFACE))
+    docs.install(app)
     app.add_middleware(
         ProtocolMiddleware, max_body_bytes=settings.max_body_bytes, render_error=render_error
     )

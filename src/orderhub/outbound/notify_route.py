@@ -16,6 +16,7 @@ from fastapi import APIRouter, Request
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import JSONResponse, Response
 
+from orderhub.domain.limits import MAX_ID
 from orderhub.outbound import tracking
 from orderhub.protocol.pod import split_signature, verify
 from orderhub.storage import suppliers as repo
@@ -51,7 +52,9 @@ async def supplier_notification(supplier_id: int, request: Request) -> Response:
     body = await request.body()
     db = request.app.state.db
     _, signature = split_signature(request.scope.get("query_string", b""))
-    supplier = await run_in_threadpool(_supplier, db, supplier_id)
+    # An id past the id column's range names no supplier (and must not reach the query).
+    in_range = 1 <= supplier_id <= MAX_ID
+    supplier = await run_in_threadpool(_supplier, db, supplier_id) if in_range else None
     if (
         supplier is None
         or not signature

@@ -1,0 +1,292 @@
+"""The /api/v2 operations as the OpenAPI document shows them: credentials, query parameters,
+bodies the routes declare no schema for, and every status each operation really answers,
+all in the error envelope `{"status": "error", "message", "execution_time"}`.
+
+A table rather than decorators on the routes, so the contract lives in one place and the
+handlers stay about handling (see api/openapi.py for how it is merged).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel
+
+from orderhub.api.openapi import Operation, Surface, parameter, ref, request_body, response
+from orderhub.api.orderdesk import openapi_models as out
+from orderhub.api.orderdesk.models import BatchShipmentIn, FolderIn, InventoryItemIn
+from orderhub.api.orderdesk.openapi_examples import ERRORS, SUCCESS, error
+from orderhub.api.orderdesk.params import DEFAULT_LIMIT, MAX_LIMIT
+from orderhub.domain.queries import KEYSET_SORTS, SEARCHABLE_ADDRESS_FIELDS, SORTABLE_FIELDS
+
+PREFIX = "/api/v2"
+TAG = "Order Desk v2"
+SECURITY: list[dict[str, list[str]]] = [{"OrderDeskStoreId": [], "OrderDeskApiKey": []}]
+SECURITY_SCHEMES = {
+    "OrderDeskStoreId": {
+        "type": "apiKey",
+        "in": "header",
+        "name": "ORDERDESK-STORE-ID",
+        "description": "The store's id (`orderhub store list`).",
+    },
+    "OrderDeskApiKey": {
+        "type": "apiKey",
+        "in": "header",
+        "name": "ORDERDESK-API-KEY",
+        "description": "The store's API key (shown once by `orderhub store create` and "
+        "`orderhub key rotate`). Both headers are needed; a missing or wrong one is a 401.",
+    },
+}
+MAX_BATCH = 100
+
+_DESCRIPTIONS = {
+    "400": "Invalid input: malformed JSON, or a field with a bad value (the message names it)",
+    "401": "Missing or wrong ORDERDESK-STORE-ID / ORDERDESK-API-KEY",
+    "404": "No such record in this store",
+    "409": "Conflict (the message says with what)",
+    "413": "Request body larger than ORDERHUB_MAX_BODY_BYTES",
+    "429": "The store's rate limit is exhausted; retry after X-Retry-After seconds",
+}
+_TOKENS = {
+    "X-Tokens-Remaining": {
+        "description": "Tokens left in the store's rate-limit bucket "
+        "(absent when the limit is off)",
+        "schema": {"type": "integer"},
+    }
+}
+_RETRY = {
+    name: {"description": "Whole seconds to wait before retrying", "schema": {"type": "integer"}}
+    for name in ("X-Retry-After", "Retry-After")
+}
+
+
+def _errors(statuses: str, messages: dict[str, str]) -> dict[str, dict[str, Any]]:
+    answers = {}
+    for status in statuses.split():
+        headers = _RETRY if status == "429" else None
+        example = error(messages.get(status, ERRORS[status]))
+        answers[status] = response(
+            _DESCRIPTIONS[status],
+            {"application/json": ref(out.ErrorResponse)},
+            example,
+            headers=headers,
+        )
+    return answers
+
+
+def op(
+    model: type[BaseModel],
+    example: str,
+    statuses: str,
+    *,
+    messages: dict[str, str] | None = None,
+    parameters: list[dict[str, Any]] | None = None,
+    body: dict[str, Any] | None = None,
+    description: str | None = None,
+) -> Operation:
+    """One operation: 200 with `model`, and the error statuses named in `statuses`
+    (401 and 429 always: every call is authenticated and charged)."""
+    ok = response(
+        "Success",
+        {"application/json": ref(model)},
+        SUCCESS[example],
+        headers=_TOKENS,
+    )
+    errors = _errors(" ".join(sorted({*statuses.split(), "401", "429"})), messages or {})
+    return Operation(
+        responses={"200": ok, **errors},
+        security=SECURITY,
+        parameters=parameters or [],
+        path_parameters=_PATH_PARAMETERS,
+        request_body=body,
+        description=description,
+    )
+
+
+_ID = {"type": "string", "pattern": r"^[0-9]{1,18}$"}
+_PATH_PARAMETERS = {
+    name: {"description": f"The {what}'s id; anything else is not found (404)", "schema": _ID}
+    for name, what in (
+        ("order_id", "order"),
+        ("item_id", "item"),
+        ("shipment_id", "shipment"),
+        ("folder_id", "folder"),
+    )
+}
+
+
+def _q(name: str, description: str, schema: dict[str, Any] | None = None, **kw: Any) -> Any:
+    return parameter(name, "query", description, schema, **kw)
+
+
+_DATE = {
+    "type": "string",
+    "examples": ["2026-01-31", "2026-01-31 23:00:00", "2026-01-31T23:00:00+01:00"],
+}
+_PAGING = [
+    _q("limit", f"Page size; default {DEFAULT_LIMIT}, larger than {MAX_LIMIT} is clamped "
+       "(the answer's `limit` says what was used)", {"type": "integer", "minimum": 1}),
+    _q("offset", "Records to skip", {"type": "integer", "minimum": 0}),
+]  # fmt: skip
+ORDER_FILTERS = [
+    *_PAGING,
+    _q("folder_id", "One folder id or a comma-separated list",
+       {"type": "string", "pattern": r"^\s*[0-9]{1,18}(\s*,\s*[0-9]{1,18})*\s*$"}, example="1,5"),
+    _q("folder_name", "Exact folder name; an unknown name is a 400", example="Received"),
+    _q("source_id", "Exact match"),
+    _q("source_name", "Exact match", example="Order Desk"),
+    _q("email", "Exact match, case-insensitive"),
+    _q("customer_id", "Exact match"),
+    _q("search_start_date", "`date_added` from (UTC); YYYY-MM-DD, YYYY-MM-DD HH:MM:SS or "
+       "ISO 8601", _DATE),
+    _q("search_end_date", "`date_added` to (UTC); a bare date includes the whole day", _DATE),
+    _q("search_start_date_local", "`date_added` from, in the store's time zone", _DATE),
+    _q("search_end_date_local", "`date_added` to, in the store's time zone", _DATE),
+    _q("modified_start_date", "`date_updated` from (UTC)", _DATE),
+    _q("modified_end_date", "`date_updated` to (UTC)", _DATE),
+    *(_q(column, "Case-insensitive substring") for column in SEARCHABLE_ADDRESS_FIELDS),
+    _q("order_by", "Sort field (default date_added); ties broken by id",
+       {"type": "string", "enum": sorted(SORTABLE_FIELDS)}),
+    _q("order", "Sort direction, any case (default DESC)",
+       {"type": "string", "enum": ["ASC", "DESC", "asc", "desc"]}),
+    _q("get_order_history", "`1` adds `order_history` to each order",
+       {"type": "string", "enum": ["0", "1"]}),
+    _q("cursor", "Keyset paging (orderhub extension): the previous page's `next_cursor`, with "
+       f"the same filters and sort, no offset; sorts {', '.join(KEYSET_SORTS)} only"),
+]  # fmt: skip
+INVENTORY_FILTERS = [
+    *_PAGING,
+    _q("code", "One code or a comma-separated list (exact)", example="TS-1,MUG"),
+    _q("search", "Case-insensitive substring of name or code"),
+]
+IDEMPOTENCY_KEY = parameter(
+    "Idempotency-Key",
+    "header",
+    "Makes retries safe: a retry with the same key and body replays the first answer "
+    "(with `Idempotent-Replayed: true`); the same key with another body is a 409",
+    {"type": "string", "minLength": 1, "maxLength": 255},
+)
+
+
+def _array_of(model: type[BaseModel]) -> dict[str, Any]:
+    schema = {"type": "array", "minItems": 1, "maxItems": MAX_BATCH, "items": ref(model)}
+    return request_body({"application/json": schema})
+
+
+_NOT_FOUND = {
+    "order": {"404": "Order 99 not found"},
+    "item": {"404": "Order Item 99 not found"},
+    "shipment": {"404": "Shipment 99 not found"},
+    "inventory": {
+        "404": "Inventory Item 99 not found",
+        "409": "code: an inventory item with code 'TS-1' already exists",
+    },
+    "folder": {
+        "404": "Folder 99 not found",
+        "409": "name: a folder named 'Printing' already exists",
+    },
+}
+_STOCK = {"409": "insufficient stock for code TS-1 (have 1, need 2)"}
+_TRACKING = {"409": "Shipment Not Added"}
+ORDER, ITEM, SHIPMENT = "/orders/{order_id}", "/order-items/{item_id}", "/shipments/{shipment_id}"
+INVENTORY = "/inventory-items/{item_id}"
+
+_FOLDER_BODY = request_body({"application/json": ref(FolderIn)}, {"name": "Printing"})
+_FOLDER_HELD = {
+    "404": "Folder 99 not found",
+    "409": "Folder 5 still holds 3 orders; move them first",
+}
+_TABLE: dict[tuple[str, str], Operation] = {
+    ("/test", "GET"): op(out.ConnectionResponse, "connection", ""),
+    ("/store", "GET"): op(out.StoreResponse, "store", ""),
+    ("/orders", "GET"): op(out.OrderListResponse, "order_list", "400", parameters=ORDER_FILTERS),
+    ("/orders", "POST"): op(
+        out.OrderResponse, "order_created", "400 409 413", parameters=[IDEMPOTENCY_KEY]
+    ),
+    (ORDER, "GET"): op(out.OrderResponse, "order", "404"),
+    (ORDER, "PUT"): op(out.OrderResponse, "order_updated", "400 404 409 413"),
+    (ORDER, "DELETE"): op(out.MessageResponse, "order_deleted", "404"),
+    (ORDER + "/order-history", "POST"): op(out.OrderHistoryResponse, "history", "400 404 413"),
+    (ORDER + "/order-items", "GET"): op(out.OrderItemsResponse, "items", "404"),
+    (ORDER + "/order-items", "POST"): op(
+        out.OrderItemResponse, "item_added", "400 404 409 413", messages=_STOCK
+    ),
+    (ORDER + ITEM, "GET"): op(out.OrderItemResponse, "item", "404", messages=_NOT_FOUND["item"]),
+    (ORDER + ITEM, "PUT"): op(
+        out.OrderItemResponse,
+        "item_updated",
+        "400 404 409 413",
+        messages={**_NOT_FOUND["item"], **_STOCK},
+    ),
+    (ORDER + ITEM, "DELETE"): op(
+        out.MessageResponse, "item_deleted", "404", messages=_NOT_FOUND["item"]
+    ),
+    (ORDER + "/shipments", "GET"): op(out.ShipmentsResponse, "shipments", "404"),
+    (ORDER + "/shipments", "POST"): op(
+        out.ShipmentResponse, "shipment_added", "400 404 409 413", messages=_TRACKING
+    ),
+    (ORDER + SHIPMENT, "GET"): op(
+        out.ShipmentResponse, "shipment", "404", messages=_NOT_FOUND["shipment"]
+    ),
+    (ORDER + SHIPMENT, "PUT"): op(
+        out.ShipmentResponse, "shipment_updated", "400 404 413", messages=_NOT_FOUND["shipment"]
+    ),
+    (ORDER + SHIPMENT, "DELETE"): op(
+        out.MessageResponse, "shipment_deleted", "404", messages=_NOT_FOUND["shipment"]
+    ),
+    ("/batch-shipments", "POST"): op(
+        out.BatchShipmentsResponse, "batch_shipments", "400 413", body=_array_of(BatchShipmentIn)
+    ),
+    ("/inventory-items", "GET"): op(
+        out.InventoryListResponse, "inventory_list", "400", parameters=INVENTORY_FILTERS
+    ),
+    ("/inventory-items", "POST"): op(
+        out.InventoryItemResponse,
+        "inventory_added",
+        "400 409 413",
+        messages=_NOT_FOUND["inventory"],
+    ),
+    (INVENTORY, "GET"): op(
+        out.InventoryItemResponse, "inventory_item", "404", messages=_NOT_FOUND["inventory"]
+    ),
+    (INVENTORY, "PUT"): op(
+        out.InventoryItemResponse,
+        "inventory_updated",
+        "400 404 409 413",
+        messages=_NOT_FOUND["inventory"],
+    ),
+    (INVENTORY, "DELETE"): op(
+        out.MessageResponse, "inventory_deleted", "404", messages=_NOT_FOUND["inventory"]
+    ),
+    ("/batch-inventory-items", "PUT"): op(
+        out.BatchInventoryResponse, "batch_inventory", "400 413", body=_array_of(InventoryItemIn)
+    ),
+    ("/move-orders", "POST"): op(out.MoveOrdersResponse, "move_orders", "400 413"),
+    ("/folders", "GET"): op(out.FoldersResponse, "folders", ""),
+    ("/folders", "POST"): op(
+        out.FolderResponse, "folder_added", "400 409 413", messages=_NOT_FOUND["folder"]
+    ),
+    ("/folders/{folder_id}", "PUT"): op(
+        out.FolderResponse,
+        "folder_updated",
+        "400 404 409 413",
+        messages=_NOT_FOUND["folder"],
+        body=_FOLDER_BODY,
+        description="Only `name` changes; `pod_status` is set when a folder is created.",
+    ),
+    ("/folders/{folder_id}", "DELETE"): op(
+        out.MessageResponse, "folder_deleted", "404 409", messages=_FOLDER_HELD
+    ),
+}
+OPERATIONS = {(PREFIX + path, method): operation for (path, method), operation in _TABLE.items()}
+
+SURFACE = Surface(
+    security_schemes=SECURITY_SCHEMES,
+    operations=OPERATIONS,
+    tag_description=(
+        TAG,
+        "The Order Desk REST API v2 (docs/orderdesk.md). Every call needs the two "
+        'ORDERDESK-* headers; every error is `{"status": "error", "message", '
+        '"execution_time"}` with the HTTP status.',
+    ),
+)

@@ -14,7 +14,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import JSONResponse, Response
 from starlette.types import Scope
 
-from orderhub import __version__
+from orderhub import __version__, desk
 from orderhub.api import openapi
 from orderhub.api.middleware import ProtocolMiddleware
 from orderhub.api.orderdesk import router as orderdesk
@@ -35,6 +35,7 @@ Renderer = Callable[..., Response]
 _RENDERERS: tuple[tuple[str, Renderer], ...] = (
     (orderdesk.PREFIX, orderdesk.render_error),
     *((path, pod_routes.render_error) for path in pod_routes.PATHS),
+    *((path, desk.render_error) for path in desk.PATHS),
 )
 
 
@@ -111,6 +112,7 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
     app.state.notifier = notifier
     app.include_router(orderdesk.router)
     app.include_router(pod_routes.router)
+    desk.install(app)
     openapi.install(app)
     app.add_middleware(
         ProtocolMiddleware, max_body_bytes=settings.max_body_bytes, render_error=render_error

@@ -6,7 +6,7 @@ import sys
 
 import typer
 
-from orderhub.cli import db, folders, orders, serve, shipments, stores
+from orderhub.cli import db, folders, orders, serve, shipments, stores, users
 
 app = typer.Typer(
     help="orderhub: a self-hosted order desk (Order Desk v2 and print-on-demand APIs).",
@@ -19,6 +19,7 @@ app.add_typer(stores.key_app, name="key")
 app.add_typer(orders.app, name="orders")
 app.add_typer(folders.app, name="folder")
 app.add_typer(shipments.app, name="shipments")
+app.add_typer(users.app, name="user")
 app.command("serve")(serve.serve)
 app.command("quickstart")(serve.quickstart)
 

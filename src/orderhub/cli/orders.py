@@ -12,7 +12,7 @@ import csv
 import sys
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import orjson
 import typer
@@ -24,7 +24,8 @@ from orderhub.api.orderdesk.wire import order_dict
 from orderhub.cli.common import console, err, fail, ready_database, require_store
 from orderhub.domain.errors import OrderhubError
 from orderhub.domain.orders import Order
-from orderhub.importer import CSV_COLUMNS, CSV_ORDER_COLUMNS, run_import
+from orderhub.exporter import CSV_COLUMNS, csv_rows, iter_orders
+from orderhub.importer import run_import
 from orderhub.storage import folders as folder_repo
 from orderhub.storage import orders as repo
 from orderhub.storage import stores
@@ -32,7 +33,6 @@ from orderhub.storage.database import Database
 
 app = typer.Typer(help="Import, export and inspect orders.", no_args_is_help=True)
 
-EXPORT_PAGE = 1000
 SURFACE = "cli"
 
 
@@ -96,42 +96,10 @@ def import_orders(
 
 
 def iter_export(db: Database, store: stores.Store, params: dict[str, str]) -> Iterator[Order]:
-    """Every matching order, oldest id first, a page at a time (keyset on id)."""
+    """Every order matching the filters of GET /orders, oldest id first."""
     with db.read() as conn:
         query = parse_order_query(conn, store, params)
-    query.sort, query.descending = "id", False
-    last_id = 0
-    while True:
-        query.since_id = last_id
-        with db.read() as conn:
-            ids = repo.search_order_ids(conn, store.id, query, limit=EXPORT_PAGE, offset=0)
-            page = repo.load_orders(conn, store.id, ids, with_history=False)
-        yield from page
-        if len(ids) < EXPORT_PAGE:
-            return
-        last_id = ids[-1]
-
-
-def _csv_rows(order: Order, folder_names: dict[int, str]) -> Iterator[list[Any]]:
-    wire = order_dict(order)
-    wire["folder_name"] = folder_names.get(order.folder_id or 0, "")
-    base = [wire["id"]]
-    for col in CSV_ORDER_COLUMNS:
-        prefix, _, rest = col.partition("_")
-        if prefix in ("shipping", "customer") and rest in wire[prefix]:
-            base.append(wire[prefix][rest])
-        else:
-            base.append(wire.get(col, ""))
-    for item in wire["order_items"]:
-        yield [
-            *base,
-            item["name"],
-            item["code"],
-            item["price"],
-            item["quantity"],
-            item["weight"],
-            wire["order_total"],
-        ]
+    return iter_orders(db, store, query)
 
 
 @app.command("export")
@@ -191,7 +159,7 @@ def export_orders(
                 writer.writerow(CSV_COLUMNS)
             for order in iter_export(db, store, params):
                 if writer is not None:
-                    writer.writerows(_csv_rows(order, folder_names))
+                    writer.writerows(csv_rows(order, folder_names))
                 else:
                     sink.write(orjson.dumps(order_dict(order)).decode() + "\n")
                 count += 1

@@ -45,6 +45,7 @@ from orderhub.domain.orders import (
 )
 from orderhub.storage import count_cache, notifications
 from orderhub.storage.inventory import apply_stock, stock_policy
+from orderhub.storage.order_search import text_condition
 from orderhub.storage.shipment_rows import load_for_orders as load_shipments
 from orderhub.storage.stores import default_folder, find_folder, utcnow
 from orderhub.storage.tables import folders, order_history, order_items, orders
@@ -673,6 +674,8 @@ class OrderQuery:
     updated_to: datetime | None = None
     since_id: int | None = None
     address_contains: dict[str, str] = field(default_factory=dict)
+    # Free text (the desk's search box): order id, source id, email or name.
+    text: str | None = None
     sort: str = "date_added"
     descending: bool = True
     # Keyset paging: only orders after (sort value, id) in the sort order.
@@ -684,7 +687,7 @@ class OrderQuery:
             tuple(self.ids or ()), tuple(self.folder_ids or ()) if self.folder_ids is not None
             else None, self.source_id, self.source_name, self.email, self.customer_id,
             self.added_from, self.added_to, self.updated_from, self.updated_to, self.since_id,
-            tuple(sorted(self.address_contains.items())),
+            tuple(sorted(self.address_contains.items())), self.text,
         )  # fmt: skip
 
 
@@ -721,6 +724,8 @@ def _conditions(store_id: int, query: OrderQuery) -> list[ColumnElement[bool]]:
     for column, needle in query.address_contains.items():
         escaped = needle.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         conds.append(func.lower(orders.c[column]).like(f"%{escaped}%", escape="\\"))
+    if query.text:
+        conds.append(text_condition(query.text))
     return conds
 
 

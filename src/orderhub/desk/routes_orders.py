@@ -124,7 +124,12 @@ def move_selected(
     except FormInvalid as exc:
         return redirect(back, next(iter(exc.errors.values())), "error")
     assert folder_id is not None
-    results = actions.move_orders(request.app.state.db, desk.store, ids, folder_id, desk.user.email)
+    try:
+        results = actions.move_orders(
+            request.app.state.db, desk.store, ids, folder_id, desk.user.email
+        )
+    except OrderhubError:
+        return redirect(back, "Choose a folder of this store from the list", "error")
     moved = [r for r in results if r.moved]
     missing = [str(r.order_id) for r in results if not r.moved]
     message = f"Moved {len(moved)} order{'s' * (len(moved) != 1)}"

@@ -201,3 +201,16 @@ def shoot() -> Callable[[Any, str], None]:
         tab.screenshot(path=str(DOCS_SHOTS / f"{name}.png"), full_page=full_page)
 
     return take
+
+
+@pytest.fixture(scope="session")
+def desk_app(database: Database) -> Any:
+    """The app with sign-in limits out of the way (every test client signs in from the same
+    address); the limits have tests of their own with apps of their own."""
+    from orderhub.app import create_app
+    from tests.helpers import make_settings
+
+    return create_app(
+        make_settings(desk_login_attempts=10_000, desk_login_attempts_per_address=10_000),
+        database=database,
+    )

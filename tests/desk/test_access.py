@@ -27,8 +27,8 @@ def owner(database: Database, store: stores.NewStore) -> DeskUser:
 
 
 @pytest.fixture
-def browser(app: Any) -> TestClient:
-    return desk_client(app)
+def browser(desk_app: Any) -> TestClient:
+    return desk_client(desk_app)
 
 
 def _history(od: OrderDesk, order_id: int) -> list[str]:

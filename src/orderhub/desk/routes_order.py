@@ -118,11 +118,14 @@ def add_shipment(
         carrier = fields.text("carrier_code", "Carrier", max_chars=50)
         lines: list[tuple[int, int]] = []
         if fields.raw("what") == "items":
+            ordered = {item.id: item.quantity for item in order.items if item.id is not None}
+            shipped = shipped_quantities(ordered, order.shipments)
             for item in order.items:
                 name = f"qty_{item.id}"
                 if fields.raw(name) in ("", "0"):
                     continue
-                qty = fields.whole(name, "Quantity", minimum=0, maximum=item.quantity)
+                left = item.quantity - shipped.get(item.id or 0, 0)
+                qty = fields.whole(name, "Quantity", minimum=0, maximum=left)
                 if qty:
                     lines.append((int(item.id or 0), qty))
             if not lines and not fields.errors:
@@ -168,6 +171,10 @@ def edit_address(
             f: fields.text(f"shipping_{f}", ADDRESS_LABELS[f], max_chars=255)
             for f in SHIPPING_ADDRESS_FIELDS
         }
+        if not address["company"] and not (address["first_name"] and address["last_name"]):
+            fields.errors.setdefault(
+                "shipping_last_name", "Give a first and last name, or a company"
+            )
         fields.check()
         try:
             actions.edit_shipping_address(

@@ -70,8 +70,8 @@ def _item_ids(od: OrderDesk, order_id: int) -> list[int]:
     "quantities, where, message",
     [
         ({}, "_shipment", "Enter a quantity for at least one item"),
-        ({0: "many"}, "qty_{0}", "whole number from 0 to 2"),
-        ({0: "3"}, "qty_{0}", "whole number from 0 to 2"),
+        ({0: "many"}, "qty_{0}", "whole number from 0"),
+        ({0: "3"}, "qty_{0}", "Only 2 left to ship"),
     ],
 )
 def test_a_partial_shipment_needs_sensible_quantities(
@@ -105,7 +105,7 @@ def test_more_than_is_left_to_ship_is_refused(
     again = {**ship, "tracking_number": "AB2", f"qty_{first}": "1"}
     response = client.post(f"/desk/orders/{order_id}/shipments", data=again)
     assert response.status_code == 400
-    _error_beside(response.text, f"qty_{first}", "whole number from 0 to 2")
+    _error_beside(response.text, f"qty_{first}", "Only 0 left to ship")
     assert len(od.get(f"/orders/{order_id}").json()["order"]["order_shipments"]) == 1
 
 

@@ -125,7 +125,9 @@ def add_shipment(
                 if fields.raw(name) in ("", "0"):
                     continue
                 left = item.quantity - shipped.get(item.id or 0, 0)
-                qty = fields.whole(name, "Quantity", minimum=0, maximum=left)
+                qty = fields.whole(name, "Quantity", minimum=0, maximum=1_000_000)
+                if qty is not None and qty > left:
+                    fields.errors[name] = f"Only {left} left to ship"
                 if qty:
                     lines.append((int(item.id or 0), qty))
             if not lines and not fields.errors:

@@ -36,7 +36,7 @@ import orjson
 import psycopg
 
 from orderhub.api.orderdesk.params import encode_cursor
-from orderhub.importer import run_import
+from orderhub.orderfiles import run_import
 from orderhub.storage import migrate, stores
 from orderhub.storage.database import Database
 

@@ -8,10 +8,12 @@ import pytest
 from typer.testing import CliRunner
 
 from orderhub.cli import app
+from orderhub.domain.channel import Channel
 from orderhub.domain.orders import Item, Order
+from orderhub.services import orders
 from orderhub.storage import migrate, stores
-from orderhub.storage import orders as repo
 from orderhub.storage.database import Database
+from orderhub.storage.orders import get_order
 
 runner = CliRunner()
 
@@ -28,10 +30,11 @@ def setup(
     migrate.upgrade(db)
     request.addfinalizer(db.dispose)
     with db.write() as conn:
-        store_id = stores.create_store(conn, "S").store.id
-        order = Order(items=[Item(name="Tee")], shipping={"company": "ACME"})
-        order_id = repo.create_order(conn, store_id, order, surface="cli")
-    return db, store_id, order_id
+        store = stores.create_store(conn, "S").store
+    order = Order(items=[Item(name="Tee")], shipping={"company": "ACME"})
+    taken = orders.take_order(db, store, order, channel=Channel.cli())
+    assert taken.order is not None and taken.order.id is not None
+    return db, store.id, taken.order.id
 
 
 def test_folder_commands(setup: tuple[Database, int, int]) -> None:
@@ -63,7 +66,7 @@ def test_shipments_add(setup: tuple[Database, int, int]) -> None:
     assert result.exit_code == 0, result.output
     assert "UPS 1Z999AA10123456784" in result.output
     with db.read() as conn:
-        order = repo.get_order(conn, store_id, order_id)
+        order = get_order(conn, store_id, order_id)
     assert order.fulfillment_status == "fulfilled"
     again = runner.invoke(
         app, ["shipments", "add", str(store_id), str(order_id), "1Z999AA10123456784"]

@@ -12,10 +12,10 @@ import pytest
 from typer.testing import CliRunner
 
 from orderhub.cli import app
+from orderhub.domain.queries import OrderQuery
 from orderhub.storage import migrate, stores
 from orderhub.storage import orders as repo
 from orderhub.storage.database import Database
-from orderhub.storage.orders import OrderQuery
 from tests.helpers import sample_order
 
 runner = CliRunner()

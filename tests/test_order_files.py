@@ -10,12 +10,12 @@ from typing import Any
 import orjson
 import pytest
 
-from orderhub.importer import pipeline as order_files
-from orderhub.importer import run_import
+from orderhub.domain.queries import OrderQuery
+from orderhub.orderfiles import pipeline as order_files
+from orderhub.orderfiles import run_import
 from orderhub.storage import migrate, stores
 from orderhub.storage import orders as repo
 from orderhub.storage.database import Database
-from orderhub.storage.orders import OrderQuery
 from tests.helpers import sample_order
 
 

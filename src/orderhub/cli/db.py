@@ -17,7 +17,10 @@ def db_upgrade() -> None:
     Example: ORDERHUB_DATABASE_URL=postgresql://app@db/orderhub orderhub db upgrade
     """
     db = open_database()
-    migrate.upgrade(db)
+    try:
+        migrate.upgrade(db)
+    except migrate.UpgradeRefused as exc:
+        fail(str(exc))
     state = migrate.schema_state(db)
     console.print(f"database at revision {state.current} ({db.dialect})")
 

@@ -9,19 +9,17 @@ from rich.table import Table
 
 from orderhub.cli.common import console, fail, ready_database, require_store
 from orderhub.domain.errors import OrderhubError
-from orderhub.storage import folders as folder_repo
+from orderhub.services import folders as service
 
 app = typer.Typer(help="Folders of a store.", no_args_is_help=True)
-SURFACE = "cli"
 
 
 @app.command("list")
 def folder_list(store_id: Annotated[int, typer.Argument(help="the store")]) -> None:
     """Folders with their order counts and print-on-demand statuses."""
     db = ready_database()
-    require_store(db, store_id)
-    with db.read() as conn:
-        found = folder_repo.folders_with_counts(conn, store_id)
+    store = require_store(db, store_id)
+    found = service.with_counts(db, store)
     table = Table("id", "name", "print-on-demand status", "orders")
     for folder, count in found:
         table.add_row(str(folder.id), folder.name, folder.pod_status or "", str(count))
@@ -38,10 +36,9 @@ def folder_create(
 ) -> None:
     """Create a folder. Example: orderhub folder create 1 "Rush orders\""""
     db = ready_database()
-    require_store(db, store_id)
+    store = require_store(db, store_id)
     try:
-        with db.write() as conn:
-            folder = folder_repo.create_folder(conn, store_id, name, pod_status)
+        folder = service.create_folder(db, store, name, pod_status)
     except OrderhubError as exc:
         fail(exc.message)
     console.print(f"folder {folder.id} created: {folder.name}")
@@ -55,10 +52,9 @@ def folder_rename(
 ) -> None:
     """Rename a folder."""
     db = ready_database()
-    require_store(db, store_id)
+    store = require_store(db, store_id)
     try:
-        with db.write() as conn:
-            folder_repo.rename_folder(conn, store_id, folder_id, name)
+        service.rename_folder(db, store, folder_id, name)
     except OrderhubError as exc:
         fail(exc.message)
     console.print(f"folder {folder_id} renamed to {name}")
@@ -71,10 +67,9 @@ def folder_delete(
 ) -> None:
     """Delete an empty folder (one that holds orders is refused)."""
     db = ready_database()
-    require_store(db, store_id)
+    store = require_store(db, store_id)
     try:
-        with db.write() as conn:
-            folder_repo.delete_folder(conn, store_id, folder_id)
+        service.delete_folder(db, store, folder_id)
     except OrderhubError as exc:
         fail(exc.message)
     console.print(f"folder {folder_id} deleted")

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import csv
 import sys
-from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
 from typing import Annotated
 
@@ -19,21 +19,22 @@ import typer
 from rich.progress import Progress, TextColumn
 from rich.table import Table
 
-from orderhub.api.orderdesk.params import parse_order_query
+from orderhub.api.orderdesk.params import parse_id_list
 from orderhub.api.orderdesk.wire import order_dict
 from orderhub.cli.common import console, err, fail, ready_database, require_store
+from orderhub.domain.channel import Channel
+from orderhub.domain.dates import parse_datetime
 from orderhub.domain.errors import OrderhubError
-from orderhub.domain.orders import Order
-from orderhub.exporter import CSV_COLUMNS, csv_rows, iter_orders
-from orderhub.importer import run_import
-from orderhub.storage import folders as folder_repo
+from orderhub.domain.queries import OrderQuery
+from orderhub.orderfiles import CSV_COLUMNS, export, run_import
+from orderhub.services import moves
 from orderhub.storage import orders as repo
 from orderhub.storage import stores
-from orderhub.storage.database import Database
 
 app = typer.Typer(help="Import, export and inspect orders.", no_args_is_help=True)
 
-SURFACE = "cli"
+EXPORT_PAGE = 1000
+CHANNEL = Channel.cli()
 
 
 def _format_for(path: Path, given: str | None) -> str:
@@ -95,13 +96,6 @@ def import_orders(
         raise typer.Exit(2)
 
 
-def iter_export(db: Database, store: stores.Store, params: dict[str, str]) -> Iterator[Order]:
-    """Every order matching the filters of GET /orders, oldest id first."""
-    with db.read() as conn:
-        query = parse_order_query(conn, store, params)
-    return iter_orders(db, store, query)
-
-
 @app.command("export")
 def export_orders(
     store_id: Annotated[int, typer.Argument(help="the store to export from")],
@@ -127,21 +121,20 @@ def export_orders(
         fail("--format must be jsonl or csv")
     db = ready_database()
     store = require_store(db, store_id)
-    params = {
-        key: value
-        for key, value in {
-            "folder_id": folder_id,
-            "folder_name": folder_name,
-            "source_name": source_name,
-            "source_id": source_id,
-            "email": email,
-            "search_start_date": start,
-            "search_end_date": end,
-            "modified_start_date": modified_start,
-            "modified_end_date": modified_end,
-        }.items()
-        if value is not None
-    }
+    try:
+        query = OrderQuery(
+            folder_ids=parse_id_list(folder_id, "--folder-id") if folder_id else None,
+            folder_name=folder_name,
+            source_name=source_name,
+            source_id=source_id,
+            email=email,
+            added_from=_date(start, "--start"),
+            added_to=_date(end, "--end", end_of_day=True),
+            updated_from=_date(modified_start, "--modified-start"),
+            updated_to=_date(modified_end, "--modified-end", end_of_day=True),
+        )
+    except OrderhubError as exc:
+        fail(exc.message)
     with db.read() as conn:
         folder_names = {f.id: f.name for f in stores.list_folders(conn, store_id)}
     sink = output.open("w", newline="", encoding="utf-8") if output else sys.stdout
@@ -157,11 +150,11 @@ def export_orders(
             writer = csv.writer(sink) if fmt == "csv" else None
             if writer is not None:
                 writer.writerow(CSV_COLUMNS)
-            for order in iter_export(db, store, params):
+            for order in export.iter_orders(db, store.id, query):
                 if writer is not None:
-                    writer.writerows(csv_rows(order, folder_names))
+                    writer.writerows(export.csv_rows(order, folder_names))
                 else:
-                    sink.write(orjson.dumps(order_dict(order)).decode() + "\n")
+                    sink.write(export.json_line(order).decode())
                 count += 1
                 progress.advance(task)
     except OrderhubError as exc:
@@ -184,10 +177,9 @@ def list_orders(
     """
     db = ready_database()
     store = require_store(db, store_id)
-    params = {"folder_name": folder_name} if folder_name else {}
+    query = OrderQuery(folder_name=folder_name)
     try:
         with db.read() as conn:
-            query = parse_order_query(conn, store, params)
             ids = repo.search_order_ids(conn, store.id, query, limit=limit, offset=0)
             found = repo.load_orders(conn, store.id, ids, with_history=False)
             folders = {f.id: f.name for f in stores.list_folders(conn, store.id)}
@@ -231,15 +223,21 @@ def move(
     folder: Annotated[str, typer.Argument(help="destination folder name")],
     order_ids: Annotated[list[int], typer.Argument(help="order ids")],
 ) -> None:
-    """Move orders to a folder. Example: orderhub orders move 1 Printing 12 13 14"""
+    """Move orders to a folder.
+
+    Example: orderhub orders move 1 Printing 12 13 14
+    """
     db = ready_database()
-    require_store(db, store_id)
-    with db.write() as conn:
-        destination = stores.find_folder(conn, store_id, name=folder)
-        if destination is None:
-            fail(f"store {store_id} has no folder named {folder!r}")
-        results = folder_repo.move_orders(conn, store_id, order_ids, destination, surface=SURFACE)
+    store = require_store(db, store_id)
+    try:
+        results = moves.move_orders(db, store, order_ids, folder_name=folder, channel=CHANNEL)
+    except moves.UnknownFolder:
+        fail(f"store {store_id} has no folder named {folder!r}")
     for result in results:
         console.print(f"order {result.order_id}: {result.message}")
     if not all(r.moved for r in results):
         raise typer.Exit(2)
+
+
+def _date(value: str | None, option: str, *, end_of_day: bool = False) -> datetime | None:
+    return None if value is None else parse_datetime(value, option, end_of_day=end_of_day)

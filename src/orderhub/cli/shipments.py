@@ -7,12 +7,13 @@ from typing import Annotated
 import typer
 
 from orderhub.cli.common import console, fail, ready_database, require_store
-from orderhub.domain.errors import OrderhubError
+from orderhub.domain.channel import Channel
+from orderhub.domain.errors import DuplicateShipment, OrderhubError
 from orderhub.domain.fulfilment import Shipment
-from orderhub.storage import shipments as shipment_repo
+from orderhub.services import shipments
 
 app = typer.Typer(help="Shipments.", no_args_is_help=True)
-SURFACE = "cli"
+CHANNEL = Channel.cli()
 
 
 @app.command("add")
@@ -28,16 +29,17 @@ def shipment_add(
     Example: orderhub shipments add 1 1042 1Z999AA10123456784
     """
     db = ready_database()
-    require_store(db, store_id)
+    store = require_store(db, store_id)
     shipment = Shipment(
         tracking_number=tracking_number, carrier_code=carrier, shipment_method=method
     )
     try:
-        with db.write() as conn:
-            shipment_id = shipment_repo.create(conn, store_id, order_id, shipment, surface=SURFACE)
+        created = shipments.add_shipment(db, store, order_id, shipment, channel=CHANNEL)
+    except DuplicateShipment as exc:
+        fail(f"Shipment Not Added: {exc.message}")
     except OrderhubError as exc:
         fail(exc.message)
     console.print(
-        f"shipment {shipment_id} added to order {order_id}: "
-        f"{shipment.carrier_code or 'unknown carrier'} {tracking_number} {shipment.tracking_url}"
+        f"shipment {created.id} added to order {order_id}: "
+        f"{created.carrier_code or 'unknown carrier'} {tracking_number} {created.tracking_url}"
     )

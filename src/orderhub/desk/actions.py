@@ -1,6 +1,8 @@
-"""Every change the desk makes, in one place: the desk never writes SQL or calls storage
-writers from its routes. Each function opens its own transaction and names the desk user
-in the order's history."""
+"""Every change the desk makes, in one place. Order and inventory changes go through the
+service layer (`orderhub.services`), so history, stock, folder rules and outbound events are
+the same whichever door a change came through; the history names the desk user
+(`Channel.desk`). Store settings, keys and accounts have no service of their own yet and are
+written here, each in one transaction."""
 
 from __future__ import annotations
 
@@ -9,34 +11,23 @@ from decimal import Decimal
 from typing import Any
 
 from orderhub.domain import passwords
+from orderhub.domain.channel import Channel
 from orderhub.domain.errors import InvalidInput, NotFound
-from orderhub.domain.fulfilment import Shipment, ShipmentLine
-from orderhub.domain.inventory import StockPolicy
+from orderhub.domain.fulfilment import LineRequest, Shipment
 from orderhub.domain.orders import SHIPPING_ADDRESS_FIELDS, require_name
-from orderhub.storage import accounts, desk_sessions, inventory, notifications, stores
-from orderhub.storage import folders as folder_repo
-from orderhub.storage import orders as repo
-from orderhub.storage import shipments as shipment_repo
+from orderhub.services import inventory as inventory_service
+from orderhub.services import moves, orders, shipments
+from orderhub.services.moves import MoveResult
+from orderhub.storage import accounts, desk_sessions, inventory, stores
+from orderhub.storage import orders as order_reads
 from orderhub.storage.database import Database
-from orderhub.storage.folders import MoveResult
 from orderhub.storage.stores import Store
-
-SURFACE = "desk"
-
-
-def who(email: str) -> str:
-    """How the history names a change made on the desk."""
-    return f"Desk ({email})"
 
 
 def move_orders(
     db: Database, store: Store, order_ids: list[int], folder_id: int, user: str
 ) -> list[MoveResult]:
-    with db.write() as conn:
-        destination = stores.find_folder(conn, store.id, folder_id=folder_id)
-        if destination is None:
-            raise InvalidInput("folder_id: no such folder")
-        return folder_repo.move_orders(conn, store.id, order_ids, destination, surface=SURFACE)
+    return moves.move_orders(db, store, order_ids, folder_id=folder_id, channel=Channel.desk(user))
 
 
 def add_shipment(
@@ -48,53 +39,40 @@ def add_shipment(
     carrier_code: str,
     lines: list[tuple[int, int]],
     user: str,
-) -> int:
+) -> Shipment:
     """`lines` empty ships everything not shipped yet; else (order item id, quantity)."""
-    shipment = Shipment(
-        tracking_number=tracking_number,
-        carrier_code=carrier_code,
-        lines=[ShipmentLine(item_id, qty) for item_id, qty in lines],
+    shipment = Shipment(tracking_number=tracking_number, carrier_code=carrier_code)
+    requested = [LineRequest(quantity=qty, item_id=item_id) for item_id, qty in lines]
+    return shipments.add_shipment(
+        db, store, order_id, shipment, requested, channel=Channel.desk(user)
     )
-    with db.write() as conn:
-        return shipment_repo.create(conn, store.id, order_id, shipment, surface=SURFACE)
 
 
 def add_note(db: Database, store: Store, order_id: int, note: str, user: str) -> None:
-    with db.write() as conn:
-        repo.add_history_note(conn, store.id, order_id, note, who(user), surface=SURFACE)
+    orders.add_note(db, store, order_id, note, channel=Channel.desk(user))
 
 
 def edit_shipping_address(
     db: Database, store: Store, order_id: int, address: dict[str, str], user: str
 ) -> None:
-    with db.write() as conn:
-        order = repo.get_order(conn, store.id, order_id, with_history=False)
-        changed = replace(order, shipping={k: address.get(k, "") for k in SHIPPING_ADDRESS_FIELDS})
-        require_name(changed)
-        repo.replace_order(
-            conn, store.id, order_id, changed, surface=SURFACE,
-            stock=StockPolicy.from_settings(store.settings),
-        )  # fmt: skip
+    with db.read() as conn:
+        current = order_reads.get_order(conn, store.id, order_id, with_history=False)
+    changed = replace(current, shipping={k: address.get(k, "") for k in SHIPPING_ADDRESS_FIELDS})
+    require_name(changed)
+    orders.replace_order(db, store, order_id, changed, channel=Channel.desk(user), keep_items=True)
 
 
 def cancel_order(db: Database, store: Store, order_id: int, user: str) -> None:
-    with db.write() as conn:
-        order = repo.get_order(conn, store.id, order_id, with_history=False)
-        if order.deleted:
-            raise InvalidInput(f"Order {order_id} is already cancelled")
-        folder = stores.find_folder(conn, store.id, folder_id=order.folder_id)
-        status = folder.pod_status if folder and folder.pod_status else "received"
-        repo.cancel_order(conn, store.id, order_id, status, surface=SURFACE)
-        notifications.enqueue(conn, store.id, order_id, "updated")
+    orders.cancel_order(db, store, order_id, channel=Channel.desk(user))
 
 
 def update_inventory(
     db: Database, store: Store, item_id: int, *, stock: int, price: Decimal, user: str
 ) -> None:
-    with db.write() as conn:
+    with db.read() as conn:
         item = inventory.get_item(conn, store.id, item_id)
-        item.stock, item.price, item.update_source = stock, price, who(user)
-        inventory.replace_item(conn, store.id, item_id, item)
+    item.stock, item.price, item.update_source = stock, price, Channel.desk(user).source_name
+    inventory_service.replace_item(db, store, item_id, item)
 
 
 def save_settings(db: Database, store: Store, changes: dict[str, Any], remove: list[str]) -> None:

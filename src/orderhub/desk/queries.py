@@ -11,14 +11,14 @@ from orderhub.api.orderdesk.params import decode_cursor, encode_cursor
 from orderhub.domain.errors import NotFound
 from orderhub.domain.inventory import InventoryItem
 from orderhub.domain.orders import Order
-from orderhub.exporter import iter_orders
+from orderhub.domain.queries import OrderQuery
+from orderhub.orderfiles.export import iter_orders
+from orderhub.services import folders as folder_service
 from orderhub.storage import accounts, inventory, order_search, stores
 from orderhub.storage import orders as repo
 from orderhub.storage.accounts import Member
 from orderhub.storage.count_cache import CountCache
 from orderhub.storage.database import Database
-from orderhub.storage.folders import folders_with_counts
-from orderhub.storage.orders import OrderQuery
 from orderhub.storage.stores import Folder, Store
 
 PAGE_SIZE = 50
@@ -49,8 +49,7 @@ class OrderPage:
 
 
 def folders(db: Database, store: Store) -> list[tuple[Folder, int]]:
-    with db.read() as conn:
-        return folders_with_counts(conn, store.id)
+    return folder_service.with_counts(db, store)
 
 
 def folder(db: Database, store: Store, folder_id: int) -> Folder:
@@ -99,7 +98,7 @@ def order_page(
 
 
 def export(db: Database, store: Store, folder_id: int, filters: ListFilter) -> Iterator[Order]:
-    return iter_orders(db, store, _query(folder_id, filters))
+    return iter_orders(db, store.id, _query(folder_id, filters))
 
 
 def order(db: Database, store: Store, order_id: int) -> Order:

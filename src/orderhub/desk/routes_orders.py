@@ -20,7 +20,8 @@ from orderhub.desk.paths import number
 from orderhub.desk.render import page, redirect, safe_back
 from orderhub.domain.dates import parse_datetime, store_zone
 from orderhub.domain.errors import OrderhubError
-from orderhub.exporter import CSV_COLUMNS, csv_rows
+from orderhub.orderfiles import CSV_COLUMNS
+from orderhub.orderfiles.export import csv_rows
 
 router = APIRouter(include_in_schema=False)
 MAX_SEARCH = 200

@@ -29,3 +29,25 @@ class Conflict(OrderhubError):
     def __init__(self, message: str, existing_id: int | None = None) -> None:
         super().__init__(message)
         self.existing_id = existing_id
+
+
+class DuplicateOrder(Conflict):
+    """The store already has an order with this (source_name, source_id). Each door words
+    the refusal its own way; the facts are here."""
+
+    def __init__(self, existing_id: int, source_name: str, source_id: str) -> None:
+        super().__init__(
+            f"Duplicate order: order {existing_id} already has source_name {source_name!r} "
+            f"and source_id {source_id!r}",
+            existing_id=existing_id,
+        )
+        self.source_name = source_name
+        self.source_id = source_id
+
+
+class DuplicateShipment(Conflict):
+    """The order already has a shipment with this tracking number."""
+
+    def __init__(self, tracking_number: str) -> None:
+        super().__init__(f"the order already has a shipment with number {tracking_number!r}")
+        self.tracking_number = tracking_number

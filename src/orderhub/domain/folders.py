@@ -15,6 +15,10 @@ class FolderSpec(NamedTuple):
     pod_status: str | None
 
 
+CANCELED_FOLDER = "Canceled"
+SHIPPED_STATUS = "shipped"
+RECEIVED_STATUS = "received"
+
 DEFAULT_FOLDERS: tuple[FolderSpec, ...] = (
     FolderSpec("Received", "received"),
     FolderSpec("In Progress", "in progress"),
@@ -25,7 +29,7 @@ DEFAULT_FOLDERS: tuple[FolderSpec, ...] = (
     FolderSpec("Shipped", "shipped"),
     FolderSpec("Refunded", "refunded"),
     FolderSpec("Internal Order Query", "internal order query"),
-    FolderSpec("Canceled", None),
+    FolderSpec(CANCELED_FOLDER, None),
 )
 
 POD_STATUSES: tuple[str, ...] = tuple(

@@ -9,14 +9,25 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
-from orderhub.domain.errors import InvalidInput
+from orderhub.domain.carriers import canonical_carrier, guess_carrier, tracking_url
+from orderhub.domain.errors import DuplicateShipment, InvalidInput
 
 
 @dataclass
 class ShipmentLine:
     order_item_id: int
     quantity: int
+
+
+@dataclass
+class LineRequest:
+    """A line as a client names it: by order item id, or by item code."""
+
+    quantity: int
+    item_id: int | None = None
+    code: str = ""
 
 
 @dataclass
@@ -86,3 +97,39 @@ def check_lines(
                 f"{ordered[line.order_item_id]} ordered and {shipped[line.order_item_id]} "
                 f"shipped; cannot ship {wanted[line.order_item_id]} more"
             )
+
+
+def fill_shipment_defaults(shipment: Shipment, today: str) -> None:
+    """Carrier guessed from the number, tracking URL built from both, date today (UTC)."""
+    if not shipment.carrier_code:
+        shipment.carrier_code = guess_carrier(shipment.tracking_number)
+    else:
+        shipment.carrier_code = canonical_carrier(shipment.carrier_code)
+    if not shipment.tracking_url:
+        shipment.tracking_url = tracking_url(shipment.carrier_code, shipment.tracking_number)
+    if not shipment.date_shipped:
+        shipment.date_shipped = today
+
+
+def check_new_tracking_number(existing: Sequence[Shipment], tracking_number: str) -> None:
+    """The same number twice on one order is a mistake, except the placeholder `n/a`."""
+    number = tracking_number.strip()
+    if number.lower() != "n/a" and any(s.tracking_number == number for s in existing):
+        raise DuplicateShipment(number)
+
+
+def resolve_lines(requested: Sequence[LineRequest], items: Sequence[Any]) -> list[ShipmentLine]:
+    """Lines naming items by code become lines naming them by id (`items` are the order's)."""
+    by_code = {item.code: item.id for item in items if item.code}
+    lines = []
+    for position, line in enumerate(requested):
+        item_id = line.item_id
+        if item_id is None:
+            item_id = by_code.get(line.code)
+            if item_id is None:
+                raise InvalidInput(
+                    f"order_items[{position}]: no item on this order has "
+                    + (f"code {line.code!r}" if line.code else "an id or code given")
+                )
+        lines.append(ShipmentLine(item_id, line.quantity))
+    return lines

@@ -41,3 +41,14 @@ def wrap_description(text: str) -> str:
     if not text:
         return ""
     return f'\t<ul>\r\n\t\t<li data-note="instructions">Note: {text}</li>\r\n\t</ul>\r\n'
+
+
+def status_of(
+    folder_id: int | None, pod_data: dict[str, object], folder_status: dict[int, str | None]
+) -> str:
+    """An order's print-on-demand status: that of the folder it is in; a cancelled order
+    keeps the status it had; a folder that stands for no status shows `received`."""
+    status = folder_status.get(folder_id or 0)
+    if status:
+        return status
+    return str(pod_data.get("status_before_cancel") or "received")

@@ -17,10 +17,11 @@ from typing import Any
 from sqlalchemy import Connection, Dialect, String, Table, any_, bindparam, select, text
 from sqlalchemy.dialects.postgresql import ARRAY
 
+from orderhub.domain.channel import Channel
 from orderhub.domain.orders import Order, apply_totals
 from orderhub.storage import count_cache
 from orderhub.storage.database import Database
-from orderhub.storage.orders import SURFACE_SOURCE_NAMES, item_row_values, order_row_values
+from orderhub.storage.orders import item_row_values, order_row_values
 from orderhub.storage.stores import default_folder, list_folders, utcnow
 from orderhub.storage.tables import order_history, order_items, orders
 
@@ -70,7 +71,7 @@ def prepare(order: Order, dialect: Dialect) -> PreparedOrder:
 
 
 def import_batch(
-    conn: Connection, store_id: int, batch: Sequence[PreparedOrder], *, surface: str = "cli"
+    conn: Connection, store_id: int, batch: Sequence[PreparedOrder], *, channel: Channel
 ) -> BatchResult:
     result = BatchResult()
     if conn.dialect.name == "postgresql":
@@ -121,10 +122,9 @@ def import_batch(
         for row in order.item_rows
     ]
     _write_rows(conn, order_items, item_rows)
-    source_name = SURFACE_SOURCE_NAMES.get(surface, surface)
     history = converter(conn.dialect, order_history)({
-        "store_id": store_id, "source_name": source_name, "note": "Order imported",
-        "event": "created", "surface": surface, "date_added": utcnow(),
+        "store_id": store_id, "source_name": channel.source_name, "note": "Order imported",
+        "event": "created", "surface": channel.surface, "date_added": utcnow(),
     })  # fmt: skip
     _write_rows(conn, order_history, [{**history, "order_id": oid} for oid in new_ids])
     result.imported = new_ids

@@ -8,7 +8,9 @@ which wastes throughput and ruins tail latency when several workers write at onc
 hands the lock over the moment it is released.
 
 PostgreSQL: psycopg 3, READ COMMITTED; writers lock the rows they change in a fixed order
-(see the repositories), so lost updates are impossible without SERIALIZABLE.
+(see the repositories), so lost updates are impossible without SERIALIZABLE. Every session
+starts with `log_parameter_max_length_on_error=0`, so that the server's log of a failing
+statement never carries its parameters (customers' emails, names, addresses).
 """
 
 from __future__ import annotations
@@ -22,7 +24,14 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, event
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import URL, make_url
+
+# Startup options of every PostgreSQL session. A failing statement is logged with its bind
+# parameter values unless this is 0; the server's default is 0, but a server or database
+# may be configured otherwise. Any role may set it (pg_settings.context = 'user'), unlike
+# log_parameter_max_length (superuser only), which governs the statement logging an
+# operator turns on deliberately.
+POSTGRES_SESSION_OPTIONS = "-c log_parameter_max_length_on_error=0"
 
 
 class Database:
@@ -50,6 +59,7 @@ class Database:
                 pool_size=pool_size,
                 max_overflow=max_overflow,
                 pool_pre_ping=False,
+                connect_args={"options": _postgres_options(parsed)},
             )
 
     @contextmanager
@@ -95,6 +105,14 @@ class Database:
         if self._lock_file is not None:
             os.close(self._lock_file)
             self._lock_file = None
+
+
+def _postgres_options(url: URL) -> str:
+    """Our session options after any the URL already carries (`?options=...`), which
+    `connect_args` would otherwise replace."""
+    given = url.query.get("options", ())
+    parts = [given] if isinstance(given, str) else list(given)
+    return " ".join([*parts, POSTGRES_SESSION_OPTIONS])
 
 
 def _configure_sqlite(engine: Engine) -> None:

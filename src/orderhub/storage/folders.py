@@ -7,25 +7,13 @@ change. A folder that still holds orders cannot be deleted.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from sqlalchemy import Connection, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from orderhub.domain.errors import Conflict, InvalidInput, NotFound
 from orderhub.domain.folders import POD_STATUSES
-from orderhub.storage import notifications
-from orderhub.storage.orders import record_history
-from orderhub.storage.stores import Folder, find_folder, list_folders, utcnow
+from orderhub.storage.stores import Folder, find_folder, list_folders
 from orderhub.storage.tables import folders, orders
-
-
-@dataclass(frozen=True)
-class MoveResult:
-    order_id: int
-    moved: bool
-    message: str
-    original_folder_id: int | None = None
 
 
 def folders_with_counts(conn: Connection, store_id: int) -> list[tuple[Folder, int]]:
@@ -105,41 +93,13 @@ def delete_folder(conn: Connection, store_id: int, folder_id: int) -> None:
     conn.execute(delete(folders).where(folders.c.id == folder_id))
 
 
-def move_orders(
-    conn: Connection, store_id: int, order_ids: list[int], destination: Folder, *, surface: str
-) -> list[MoveResult]:
-    """Move each order on its own terms: an unknown id is reported, the others still move.
-    Rows are locked in id order, the same order every mover uses, so moves cannot deadlock."""
-    found = {
-        row.id: row.folder_id
-        for row in conn.execute(
-            select(orders.c.id, orders.c.folder_id)
-            .where(orders.c.store_id == store_id, orders.c.id.in_(order_ids))
-            .order_by(orders.c.id)
-            .with_for_update()
-        )
-    }
-    names = {f.id: f.name for f in list_folders(conn, store_id)}
-    now = utcnow()
-    results = []
-    for order_id in order_ids:
-        original = found.get(order_id)
-        if original is None:
-            results.append(MoveResult(order_id, False, f"Order {order_id} not found"))
-            continue
-        if original != destination.id:
-            conn.execute(
-                update(orders)
-                .where(orders.c.id == order_id)
-                .values(folder_id=destination.id, date_updated=now)
-            )
-            record_history(
-                conn, store_id, order_id,
-                f"Moved from {names.get(original, original)} to {destination.name}",
-                event="move", surface=surface, now=now,
-            )  # fmt: skip
-            notifications.enqueue(conn, store_id, order_id, "updated")
-        results.append(
-            MoveResult(order_id, True, f"Order Moved to {destination.name} Folder", original)
-        )
-    return results
+def lock_orders(conn: Connection, store_id: int, order_ids: list[int]) -> dict[int, int]:
+    """{order id: folder id} of the store's orders among `order_ids`, rows locked in id
+    order — the same order every mover uses, so concurrent moves cannot deadlock."""
+    rows = conn.execute(
+        select(orders.c.id, orders.c.folder_id)
+        .where(orders.c.store_id == store_id, orders.c.id.in_(order_ids))
+        .order_by(orders.c.id)
+        .with_for_update()
+    )
+    return {row.id: row.folder_id for row in rows}

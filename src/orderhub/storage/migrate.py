@@ -9,6 +9,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from sqlalchemy import Connection
 
 from orderhub.storage.database import Database
 
@@ -23,10 +24,40 @@ def alembic_config(db: Database) -> Config:
 
 
 def upgrade(db: Database, revision: str = "head") -> None:
+    """Apply the migrations up to `revision` in one transaction.
+
+    On SQLite, foreign keys are off while migrations run and checked before commit: a
+    migration that rebuilds a table drops the old one, and with foreign keys enforced that
+    DROP would cascade into every table that references it (SQLite can only change this
+    setting outside a transaction, hence on the driver's connection before BEGIN)."""
     cfg = alembic_config(db)
-    with db.engine.begin() as conn:
-        cfg.attributes["connection"] = conn
-        command.upgrade(cfg, revision)
+    with db.engine.connect() as conn:
+        driver = conn.connection.dbapi_connection if db.is_sqlite else None
+        if driver is not None:
+            driver.execute("PRAGMA foreign_keys=OFF")
+        try:
+            with conn.begin():
+                cfg.attributes["connection"] = conn
+                command.upgrade(cfg, revision)
+                if driver is not None:
+                    _check_foreign_keys(conn)
+        finally:
+            if driver is not None:
+                driver.execute("PRAGMA foreign_keys=ON")
+
+
+class UpgradeRefused(Exception):
+    """The migrations would leave the database inconsistent; they were rolled back."""
+
+
+def _check_foreign_keys(conn: Connection) -> None:
+    broken = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+    if broken:
+        tables = sorted({row[0] for row in broken})
+        raise UpgradeRefused(
+            f"the upgrade would leave rows of {', '.join(tables)} pointing at rows that do "
+            "not exist; nothing was changed"
+        )
 
 
 @dataclass(frozen=True)

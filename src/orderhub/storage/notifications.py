@@ -28,9 +28,12 @@ class Pending:
     attempts: int
 
 
-def enqueue(conn: Connection, store_id: int, order_id: int, event: str) -> None:
-    """Queue a notification when the store has a notification URL; else do nothing."""
-    url = get_store(conn, store_id).settings.get("pod_notification_url")
+def enqueue(
+    conn: Connection, store_id: int, order_id: int, event: str, url: str | None = None
+) -> None:
+    """Queue a notification to `url` (by default the store's notification URL, if any)."""
+    if url is None:
+        url = get_store(conn, store_id).settings.get("pod_notification_url")
     if not url:
         return
     now = utcnow()

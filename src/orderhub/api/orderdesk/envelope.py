@@ -21,7 +21,8 @@ def execution_time(scope: Scope) -> float:
     return time.perf_counter() - t0 if t0 is not None else 0.0
 
 
-def _headers(scope: Scope, extra: dict[str, str] | None = None) -> dict[str, str]:
+def rate_headers(scope: Scope, extra: dict[str, str] | None = None) -> dict[str, str]:
+    """`X-Tokens-Remaining` when the request was charged to a store's bucket, plus `extra`."""
     headers: dict[str, str] = {}
     remaining = scope.get("state", {}).get("tokens_remaining")
     if remaining is not None:
@@ -49,7 +50,7 @@ def success(
         body["message"] = message
     body["execution_time"] = f"{seconds:.4f} seconds"
     body.update(payload)
-    return Response(orjson.dumps(body), status_code, _headers(request.scope), media_type=JSON)
+    return Response(orjson.dumps(body), status_code, rate_headers(request.scope), media_type=JSON)
 
 
 def error(
@@ -60,4 +61,4 @@ def error(
         "message": message,
         "execution_time": f"{execution_time(scope):.4f} seconds",
     }
-    return Response(orjson.dumps(body), status_code, _headers(scope, headers), media_type=JSON)
+    return Response(orjson.dumps(body), status_code, rate_headers(scope, headers), media_type=JSON)

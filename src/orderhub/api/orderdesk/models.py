@@ -15,7 +15,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationEr
 
 from orderhub.domain.dates import parse_datetime
 from orderhub.domain.errors import InvalidInput, OrderhubError
-from orderhub.domain.fulfilment import Shipment, ShipmentLine
+from orderhub.domain.fulfilment import LineRequest, Shipment
 from orderhub.domain.inventory import InventoryItem
 from orderhub.domain.money import parse_decimal
 from orderhub.domain.orders import (
@@ -363,23 +363,15 @@ class ShipmentIn(_Lenient):
                 raise ValueError("must be a date, YYYY-MM-DD") from None
         return value
 
-    def to_domain(self, items: list[Item]) -> Shipment:
-        """Lines may name an order item by `id` or by `code`."""
-        by_code = {item.code: item.id for item in items if item.code}
-        lines = []
-        for position, line in enumerate(self.order_items or []):
-            item_id = line.id
-            if item_id is None:
-                item_id = by_code.get(line.code)
-                if item_id is None:
-                    raise InvalidInput(
-                        f"order_items[{position}]: no item on this order has "
-                        + (f"code {line.code!r}" if line.code else "an id or code given")
-                    )
-            lines.append(ShipmentLine(item_id, line.quantity))
+    def to_domain(self) -> tuple[Shipment, list[LineRequest]]:
+        """The shipment, and the lines it names (by item `id` or by `code`)."""
+        lines = [
+            LineRequest(quantity=line.quantity, item_id=line.id, code=line.code)
+            for line in self.order_items or []
+        ]
         fields = self.model_dump(exclude={"order_items"})
         fields["tracking_number"] = fields["tracking_number"].strip()
-        return Shipment(**fields, lines=lines)
+        return Shipment(**fields), lines
 
 
 class BatchShipmentIn(ShipmentIn):

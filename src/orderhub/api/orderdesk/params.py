@@ -10,13 +10,15 @@ from datetime import datetime
 from typing import Any
 
 import orjson
-from sqlalchemy import Connection
 
 from orderhub.domain.dates import parse_datetime, store_zone
 from orderhub.domain.errors import InvalidInput
-from orderhub.storage import stores
-from orderhub.storage.orders import SEARCHABLE_ADDRESS_COLUMNS, SORTABLE_COLUMNS, OrderQuery
-from orderhub.storage.stores import Store
+from orderhub.domain.queries import (
+    KEYSET_SORTS,
+    SEARCHABLE_ADDRESS_FIELDS,
+    SORTABLE_FIELDS,
+    OrderQuery,
+)
 
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 500
@@ -50,23 +52,18 @@ def parse_id_list(raw: str, name: str) -> list[int]:
     return [int(part) for part in parts]
 
 
-def parse_order_query(conn: Connection, store: Store, params: Mapping[str, str]) -> OrderQuery:
+def parse_order_query(params: Mapping[str, str], timezone: str) -> OrderQuery:
+    """The filters of GET /orders (§4.2); `timezone` is the store's, for the *_local dates.
+    An unknown `folder_name` is checked by the caller, which can read the folders."""
     query = OrderQuery()
     if params.get("folder_id"):
         query.folder_ids = parse_id_list(params["folder_id"], "folder_id")
     if params.get("folder_name"):
-        folder = stores.find_folder(conn, store.id, name=params["folder_name"])
-        if folder is None:
-            raise InvalidInput(f"folder_name: no folder named {params['folder_name']!r}")
-        query.folder_ids = (
-            [folder.id]
-            if query.folder_ids is None
-            else [fid for fid in query.folder_ids if fid == folder.id]
-        )
+        query.folder_name = params["folder_name"]
     for name in ("source_id", "source_name", "email", "customer_id"):
         if params.get(name):
             setattr(query, name, params[name])
-    zone = store_zone(store.timezone)
+    zone = store_zone(timezone)
     ranges = (
         ("search_start_date", "added_from", False, False),
         ("search_end_date", "added_to", True, False),
@@ -81,12 +78,12 @@ def parse_order_query(conn: Connection, store: Store, params: Mapping[str, str])
             setattr(
                 query, attr, parse_datetime(params[param], param, end_of_day=end_of_day, **kwargs)
             )
-    for column in SEARCHABLE_ADDRESS_COLUMNS:
+    for column in SEARCHABLE_ADDRESS_FIELDS:
         if params.get(column):
             query.address_contains[column] = params[column]
 
     order_by = params.get("order_by", "").strip() or "date_added"
-    if order_by not in SORTABLE_COLUMNS:
+    if order_by not in SORTABLE_FIELDS:
         raise InvalidInput(
             f"order_by: cannot sort by {order_by!r}; use an order field such as "
             "date_added, date_updated, id, order_total, email, source_id or shipping_last_name"
@@ -99,9 +96,6 @@ def parse_order_query(conn: Connection, store: Store, params: Mapping[str, str])
     if params.get("cursor"):
         query.after = decode_cursor(params["cursor"], query.sort)
     return query
-
-
-KEYSET_SORTS = ("date_added", "date_updated", "id")
 
 
 def encode_cursor(sort: str, value: Any, order_id: int) -> str:

@@ -38,30 +38,40 @@ class Notifier:
         self.max_attempts = max_attempts
         self.backoff_seconds = backoff_seconds
         self._task: asyncio.Task[None] | None = None
+        self._stopping = asyncio.Event()
 
     def start(self) -> None:
+        self._stopping = asyncio.Event()
         self._task = asyncio.get_running_loop().create_task(self._run())
 
-    async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            try:
-                await self._task
-            except asyncio.CancelledError:
-                pass
+    async def stop(self, grace_seconds: float = 15.0) -> None:
+        """Let the delivery in flight finish (so it is recorded as delivered and not sent
+        again after its lease), then stop; cancel only after `grace_seconds`."""
+        if self._task is None:
+            return
+        self._stopping.set()
+        try:
+            await asyncio.wait_for(self._task, grace_seconds)
+        except (TimeoutError, asyncio.CancelledError):
+            pass
 
     async def _run(self) -> None:
         async with httpx.AsyncClient(timeout=10) as client:
-            while True:
+            while not self._stopping.is_set():
                 try:
                     await self.deliver_due(client)
                 except Exception:  # keep the loop alive; the rows stay queued
                     log.exception("notification delivery pass failed")
-                await asyncio.sleep(self.poll_seconds)
+                try:
+                    await asyncio.wait_for(self._stopping.wait(), self.poll_seconds)
+                except TimeoutError:
+                    pass
 
     async def deliver_due(self, client: httpx.AsyncClient) -> int:
         claimed = await asyncio.to_thread(self._claim)
         for row in claimed:
+            if self._stopping.is_set():
+                break  # the rest are retried by the next process when their lease ends
             await self._deliver(client, row)
         return len(claimed)
 

@@ -172,15 +172,6 @@ def _item(entry: Any, where: str, allowed: tuple[str, ...]) -> Item:
     return Item(name=title or code, code=code, quantity=quantity, price=price, pod_data=item_data)
 
 
-def status_of(order: Order, folder_status: dict[int, str | None]) -> str:
-    """The status of the folder the order is in; a cancelled order keeps the status it had;
-    a folder that stands for no status shows `received`."""
-    status = folder_status.get(order.folder_id or 0)
-    if status:
-        return status
-    return str(order.pod_data.get("status_before_cancel") or "received")
-
-
 def _iso(value: Any, zone: ZoneInfo) -> str | None:
     if value is None:
         return None
@@ -206,7 +197,7 @@ def order_to_wire(
         "external_id": order.source_id if order.source_id not in (None, str(order.id)) else None,
         "created_at": _iso(order.date_added, zone),
         "type": "order",
-        "status": status_of(order, folder_status),
+        "status": pod.status_of(order.folder_id, order.pod_data, folder_status),
         "deleted": "true" if order.deleted else "false",
         "brand": pod_data.get("brand", ""),
         "billing_address": _address_out(order.customer, pod_data.get("billing_address", {})),

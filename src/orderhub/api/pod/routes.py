@@ -7,34 +7,37 @@ in the request's format (see render_error).
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
+from typing import Any, Literal
 from urllib.parse import parse_qsl
 from zoneinfo import ZoneInfo
 
 import orjson
 from fastapi import APIRouter, Request
 from sqlalchemy import Connection
-from sqlalchemy.exc import IntegrityError
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 from starlette.types import Scope
 
+from orderhub.api import db as reads
+from orderhub.api.deps import DatabaseDep, SettingsDep
 from orderhub.api.pod import codec
-from orderhub.api.pod.orders import order_from_request, order_to_wire, status_of
+from orderhub.api.pod.orders import order_from_request, order_to_wire
 from orderhub.domain import pod
+from orderhub.domain.channel import Channel
 from orderhub.domain.dates import parse_datetime, store_zone
-from orderhub.domain.errors import Conflict, InvalidInput, NotFound, OrderhubError
-from orderhub.domain.inventory import StockPolicy
+from orderhub.domain.errors import Conflict, DuplicateOrder, InvalidInput, NotFound, OrderhubError
+from orderhub.domain.folders import RECEIVED_STATUS
 from orderhub.domain.orders import Order
+from orderhub.domain.queries import OrderQuery
 from orderhub.protocol.pod import split_signature, verify
-from orderhub.storage import idempotency, notifications, stores
-from orderhub.storage import orders as repo
-from orderhub.storage.orders import OrderQuery
+from orderhub.services import orders as service
+from orderhub.storage import idempotency, stores
+from orderhub.storage import orders as storage
 from orderhub.storage.stores import Store
 
 router = APIRouter(prefix="/api", tags=["Print-on-demand (Inkthreadable)"])
 PATHS = ("/api/orders.php", "/api/order.php", "/api/orders/count.php")
-SURFACE = "pod"
+CHANNEL = Channel.pod()
 MAX_LIMIT = 250
 IDEMPOTENCY_SCOPE = "pod:create-order"
 
@@ -112,7 +115,7 @@ def _whole(params: dict[str, str], name: str, default: int, minimum: int) -> int
     return int(raw)
 
 
-def _filters(conn: Connection, store: Store, params: dict[str, str]) -> OrderQuery:
+def _filters(store: Store, params: dict[str, str]) -> OrderQuery:
     query = OrderQuery(sort="id", descending=False)
     if params.get("ids"):
         parts = [p.strip().lstrip("#") for p in params["ids"].split(",") if p.strip()]
@@ -132,9 +135,7 @@ def _filters(conn: Connection, store: Store, params: dict[str, str]) -> OrderQue
         status = params["status"].strip().lower()
         if status not in pod.STATUSES:
             raise InvalidInput(f"status must be one of {', '.join(pod.STATUSES)}")
-        query.folder_ids = [
-            fid for fid, s in _folder_statuses(conn, store.id).items() if s == status
-        ]
+        query.pod_status = status
     return query
 
 
@@ -142,133 +143,106 @@ def _filters(conn: Connection, store: Store, params: dict[str, str]) -> OrderQue
     "/orders.php",
     summary="List orders (ids, limit, page, since_id, created_at_min/max, status, format)",
 )
-async def list_orders(request: Request) -> Response:
+async def list_orders(request: Request, db: DatabaseDep) -> Response:
     store, _ = await _authenticate(request, None)
     params = _query(request.scope)
     limit = min(_whole(params, "limit", 50, 1), MAX_LIMIT)
     page = _whole(params, "page", 1, 1)
+    query = _filters(store, params)
 
     def work(conn: Connection) -> list[dict[str, Any]]:
-        query = _filters(conn, store, params)
-        ids = repo.search_order_ids(conn, store.id, query, limit=limit, offset=(page - 1) * limit)
-        return _wire(conn, store, repo.load_orders(conn, store.id, ids, with_history=False))
+        offset = (page - 1) * limit
+        ids = storage.search_order_ids(conn, store.id, query, limit=limit, offset=offset)
+        return _wire(conn, store, storage.load_orders(conn, store.id, ids, with_history=False))
 
-    orders = await run_in_threadpool(_read, request, work)
+    orders = await reads.read(db, work)
     return respond(request.scope, {"orders": [{"order": o} for o in orders]})
 
 
 @router.get("/order.php", summary="One order (id, format)")
-async def get_order(request: Request) -> Response:
+async def get_order(request: Request, db: DatabaseDep) -> Response:
     store, _ = await _authenticate(request, None)
-    raw = _query(request.scope).get("id", "").strip().lstrip("#")
-    if not raw.isdigit() or len(raw) > 18:
-        raise NotFound("Order not found")
+    order_id = _order_id(request)
 
     def work(conn: Connection) -> dict[str, Any]:
-        found = repo.load_orders(conn, store.id, [int(raw)], with_history=False)
+        found = storage.load_orders(conn, store.id, [order_id], with_history=False)
         if not found:
             raise NotFound("Order not found")
         return _wire(conn, store, found)[0]
 
-    return respond(request.scope, {"order": await run_in_threadpool(_read, request, work)})
+    return respond(request.scope, {"order": await reads.read(db, work)})
 
 
 @router.get("/orders/count.php", summary="Count orders (since_id, created_at_min/max, status)")
-async def count_orders(request: Request) -> Response:
+async def count_orders(request: Request, db: DatabaseDep) -> Response:
     store, _ = await _authenticate(request, None)
-    params = _query(request.scope)
-
-    def work(conn: Connection) -> int:
-        return repo.count_orders(conn, store.id, _filters(conn, store, params))
-
-    return respond(request.scope, {"count": await run_in_threadpool(_read, request, work)})
+    query = _filters(store, _query(request.scope))
+    count = await reads.read(db, lambda conn: storage.count_orders(conn, store.id, query))
+    return respond(request.scope, {"count": count})
 
 
 @router.post("/orders.php", summary="Create an order (JSON or XML body)")
-async def create_order(request: Request) -> Response:
+async def create_order(request: Request, db: DatabaseDep, settings: SettingsDep) -> Response:
     body = await request.body()
     content_type = request.headers.get("content-type", "")
     as_xml = codec.wants_xml_body(content_type, body)
     request.scope["state"]["pod_xml"] = as_xml
     store, _ = await _authenticate(request, body)
     order = order_from_request(codec.parse_body(body, as_xml), store.settings)
+    idempotent = None
     key = request.headers.get("idempotency-key")
-    document = await run_in_threadpool(_create, request, store, order, key, body)
-    return respond(request.scope, document)
+    if key is not None:
 
+        def render(conn: Connection, created: Order) -> tuple[int, bytes]:
+            return 200, orjson.dumps({"order": _wire(conn, store, [created])[0]})
 
-def _create(
-    request: Request, store: Store, order: Order, key: str | None, body: bytes
-) -> dict[str, Any]:
-    db = request.app.state.db
+        idempotent = service.IdempotentRequest(
+            scope=IDEMPOTENCY_SCOPE,
+            key=key,
+            fingerprint=idempotency.request_fingerprint("POST", "/api/orders.php", body),
+            ttl=timedelta(hours=settings.idempotency_ttl_hours),
+            render=render,
+        )
+    return_existing = store.settings.get("pod_duplicate_external_id") == "return_existing"
+    on_duplicate: Literal["reject", "return_existing"] = (
+        "return_existing" if return_existing else "reject"
+    )
     try:
-        with db.write() as conn:
-            if key is not None:
-                ttl = timedelta(hours=request.app.state.settings.idempotency_ttl_hours)
-                fingerprint = idempotency.request_fingerprint("POST", "/api/orders.php", body)
-                replay = idempotency.claim(
-                    conn, store.id, IDEMPOTENCY_SCOPE, key, fingerprint, ttl=ttl
-                )
-                if replay is not None:
-                    document: dict[str, Any] = orjson.loads(replay.body)
-                    return document
-            received = stores.find_folder_by_status(conn, store.id, "received")
-            order.folder_id = received.id if received else None
-            order_id = repo.create_order(
-                conn, store.id, order, surface=SURFACE, default_source_id=False,
-                stock=StockPolicy.from_settings(store.settings),
-            )  # fmt: skip
-            created = repo.load_orders(conn, store.id, [order_id], with_history=False)
-            document = {"order": _wire(conn, store, created)[0]}
-            if key is not None:
-                idempotency.record(
-                    conn, store.id, IDEMPOTENCY_SCOPE, key, 200, orjson.dumps(document)
-                )
-        return document
-    except IntegrityError:
-        if not order.source_id:
-            raise
-        with db.read() as conn:
-            existing = repo.find_by_source(conn, store.id, pod.SOURCE_NAME, order.source_id)
-            if existing is None:
-                raise
-            if store.settings.get("pod_duplicate_external_id") == "return_existing":
-                found = repo.load_orders(conn, store.id, [existing], with_history=False)
-                return {"order": _wire(conn, store, found)[0]}
+        taken = await run_in_threadpool(
+            service.take_order, db, store, order, channel=CHANNEL, default_source_id=False,
+            on_duplicate=on_duplicate, folder_status=RECEIVED_STATUS, idempotent=idempotent,
+        )  # fmt: skip
+    except DuplicateOrder as exc:
         raise Conflict(
-            f"Duplicate order: order {existing} already has external_id {order.source_id}"
+            f"Duplicate order: order {exc.existing_id} already has external_id {exc.source_id}"
         ) from None
+    if taken.replay is not None:
+        document: dict[str, Any] = orjson.loads(taken.replay.body)
+    elif taken.response is not None:
+        document = orjson.loads(taken.response[1])
+    else:
+        assert taken.order is not None
+        created = taken.order
+        document = {"order": (await reads.read(db, lambda conn: _wire(conn, store, [created])))[0]}
+    return respond(request.scope, document)
 
 
 @router.delete("/orders.php", summary="Cancel an unpaid order (id)")
-async def delete_order(request: Request) -> Response:
+async def delete_order(request: Request, db: DatabaseDep) -> Response:
     store, _ = await _authenticate(request, None)
+    order_id = _order_id(request)
+    try:
+        cancelled = await run_in_threadpool(
+            service.cancel_order, db, store, order_id, channel=CHANNEL
+        )
+    except NotFound:
+        raise NotFound("Order not found") from None
+    wire = await reads.read(db, lambda conn: _wire(conn, store, [cancelled]))
+    return respond(request.scope, {"order": wire[0]})
+
+
+def _order_id(request: Request) -> int:
     raw = _query(request.scope).get("id", "").strip().lstrip("#")
     if not raw.isdigit() or len(raw) > 18:
         raise NotFound("Order not found")
-    document = await run_in_threadpool(_cancel, request, store, int(raw))
-    return respond(request.scope, document)
-
-
-def _cancel(request: Request, store: Store, order_id: int) -> dict[str, Any]:
-    with request.app.state.db.write() as conn:
-        found = repo.load_orders(conn, store.id, [order_id], with_history=False)
-        if not found:
-            raise NotFound("Order not found")
-        order = found[0]
-        if not order.deleted:
-            status = status_of(order, _folder_statuses(conn, store.id))
-            if status not in pod.UNPAID_STATUSES:
-                raise InvalidInput(
-                    f"Order {order_id} cannot be deleted: it is {status}; only unpaid "
-                    "(received) orders can be"
-                )
-            repo.cancel_order(conn, store.id, order_id, status, surface=SURFACE)
-            notifications.enqueue(conn, store.id, order_id, "updated")
-            found = repo.load_orders(conn, store.id, [order_id], with_history=False)
-        return {"order": _wire(conn, store, found)[0]}
-
-
-def _read(request: Request, work: Any) -> Any:
-    with request.app.state.db.read() as conn:
-        return work(conn)
+    return int(raw)

@@ -4,16 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from starlette.responses import Response
 
+from orderhub.api.deps import DatabaseDep
 from orderhub.api.openapi import body_schema
-from orderhub.api.orderdesk.auth import current_store
-from orderhub.api.orderdesk.bodies import json_body, path_id
+from orderhub.api.orderdesk.bodies import path_id
+from orderhub.api.orderdesk.deps import JsonBody, StoreDep
 from orderhub.api.orderdesk.envelope import success
 from orderhub.api.orderdesk.models import FolderIn, parse_body
-from orderhub.storage import folders as repo
-from orderhub.storage.stores import Folder, Store
+from orderhub.services import folders as service
+from orderhub.storage.stores import Folder
 
 router = APIRouter(tags=["orderhub extensions"])
 
@@ -26,9 +27,8 @@ def _folder(folder: Folder, count: int | None = None) -> dict[str, Any]:
 
 
 @router.get("/folders", summary="List folders with their order counts (orderhub extension)")
-def list_folders(request: Request, store: Store = Depends(current_store)) -> Response:
-    with request.app.state.db.read() as conn:
-        found = repo.folders_with_counts(conn, store.id)
+def list_folders(request: Request, store: StoreDep, db: DatabaseDep) -> Response:
+    found = service.with_counts(db, store)
     return success(request, folders=[_folder(f, n) for f, n in found])
 
 
@@ -38,34 +38,28 @@ def list_folders(request: Request, store: Store = Depends(current_store)) -> Res
     description="`pod_status` (optional) makes the folder stand for a print-on-demand status.",
     openapi_extra=body_schema(FolderIn),
 )
-def create_folder(
-    request: Request, store: Store = Depends(current_store), data: Any = Depends(json_body)
-) -> Response:
+def create_folder(request: Request, store: StoreDep, db: DatabaseDep, data: JsonBody) -> Response:
     body = parse_body(FolderIn, data)
-    with request.app.state.db.write() as conn:
-        folder = repo.create_folder(conn, store.id, body.name, body.pod_status)
+    folder = service.create_folder(db, store, body.name, body.pod_status)
     return success(request, message="Folder Added", folder=_folder(folder))
 
 
-@router.put("/folders/{folder_id}", summary="Rename a folder (orderhub extension)")
+@router.put(
+    "/folders/{folder_id}",
+    summary="Rename a folder (orderhub extension)",
+    openapi_extra=body_schema(FolderIn),
+)
 def rename_folder(
-    folder_id: str,
-    request: Request,
-    store: Store = Depends(current_store),
-    data: Any = Depends(json_body),
+    folder_id: str, request: Request, store: StoreDep, db: DatabaseDep, data: JsonBody
 ) -> Response:
     fid = path_id(folder_id, "Folder")
     body = parse_body(FolderIn, data)
-    with request.app.state.db.write() as conn:
-        folder = repo.rename_folder(conn, store.id, fid, body.name)
+    folder = service.rename_folder(db, store, fid, body.name)
     return success(request, message="Folder Updated", folder=_folder(folder))
 
 
 @router.delete("/folders/{folder_id}", summary="Delete an empty folder (orderhub extension)")
-def delete_folder(
-    folder_id: str, request: Request, store: Store = Depends(current_store)
-) -> Response:
+def delete_folder(folder_id: str, request: Request, store: StoreDep, db: DatabaseDep) -> Response:
     fid = path_id(folder_id, "Folder")
-    with request.app.state.db.write() as conn:
-        repo.delete_folder(conn, store.id, fid)
+    service.delete_folder(db, store, fid)
     return success(request, message=f"Folder {fid} Deleted")

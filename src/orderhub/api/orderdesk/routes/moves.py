@@ -2,23 +2,20 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from starlette.responses import Response
 
+from orderhub.api.deps import DatabaseDep
 from orderhub.api.openapi import body_schema
-from orderhub.api.orderdesk.auth import current_store
-from orderhub.api.orderdesk.bodies import json_body
+from orderhub.api.orderdesk.deps import JsonBody, StoreDep
 from orderhub.api.orderdesk.envelope import success
 from orderhub.api.orderdesk.models import MoveOrdersIn, parse_body
+from orderhub.domain.channel import Channel
 from orderhub.domain.errors import InvalidInput
-from orderhub.storage import folders as folder_repo
-from orderhub.storage import stores
-from orderhub.storage.stores import Store
+from orderhub.services import moves as service
 
 router = APIRouter()
-SURFACE = "orderdesk"
+CHANNEL = Channel.orderdesk()
 
 
 @router.post(
@@ -28,31 +25,25 @@ SURFACE = "orderdesk"
     "Each order is reported in `results`; an unknown order does not stop the others.",
     openapi_extra=body_schema(MoveOrdersIn),
 )
-def move_orders(
-    request: Request, store: Store = Depends(current_store), data: Any = Depends(json_body)
-) -> Response:
+def move_orders(request: Request, store: StoreDep, db: DatabaseDep, data: JsonBody) -> Response:
     body = parse_body(MoveOrdersIn, data)
     if (body.destination_folder_id is None) == (not body.destination_folder_name):
         raise InvalidInput(
             "destination_folder_id: give exactly one of destination_folder_id and "
             "destination_folder_name"
         )
-    with request.app.state.db.write() as conn:
-        if body.destination_folder_id is not None:
-            folder = stores.find_folder(conn, store.id, folder_id=body.destination_folder_id)
-            if folder is None:
-                raise InvalidInput(
-                    f"destination_folder_id: folder {body.destination_folder_id} does not exist"
-                )
-        else:
-            folder = stores.find_folder(conn, store.id, name=body.destination_folder_name)
-            if folder is None:
-                raise InvalidInput(
-                    f"destination_folder_name: no folder named {body.destination_folder_name!r}"
-                )
-        results = folder_repo.move_orders(
-            conn, store.id, body.order_id_list, folder, surface=SURFACE
-        )
+    field = (
+        "destination_folder_id"
+        if body.destination_folder_id is not None
+        else ("destination_folder_name")
+    )
+    try:
+        results = service.move_orders(
+            db, store, body.order_id_list, folder_id=body.destination_folder_id,
+            folder_name=body.destination_folder_name or None, channel=CHANNEL,
+        )  # fmt: skip
+    except service.UnknownFolder as exc:
+        raise InvalidInput(f"{field}: {exc.message}") from None
     moved = sum(1 for r in results if r.moved)
     return success(
         request,

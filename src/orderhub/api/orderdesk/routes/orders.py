@@ -3,64 +3,55 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from sqlalchemy import Connection
-from sqlalchemy.exc import IntegrityError
 from starlette.responses import Response
 
-from orderhub.api import db
+from orderhub.api import db as reads
+from orderhub.api.deps import CountCacheDep, DatabaseDep, SettingsDep
 from orderhub.api.openapi import body_schema
-from orderhub.api.orderdesk.auth import current_store, stock_of
-from orderhub.api.orderdesk.bodies import json_body, path_id
-from orderhub.api.orderdesk.envelope import success
+from orderhub.api.orderdesk.bodies import path_id
+from orderhub.api.orderdesk.deps import JsonBody, StoreDep
+from orderhub.api.orderdesk.envelope import rate_headers, success
 from orderhub.api.orderdesk.models import HistoryNoteIn, OrderIn, parse_body
-from orderhub.api.orderdesk.params import (
-    KEYSET_SORTS,
-    Page,
-    encode_cursor,
-    parse_order_query,
-    parse_page,
-)
+from orderhub.api.orderdesk.params import encode_cursor, parse_order_query, parse_page
 from orderhub.api.orderdesk.wire import order_dict
-from orderhub.domain.errors import Conflict
+from orderhub.domain.channel import Channel
+from orderhub.domain.errors import InvalidInput
 from orderhub.domain.orders import Order, fill_create_defaults, normalise_addresses
-from orderhub.storage import idempotency
-from orderhub.storage import orders as repo
-from orderhub.storage.orders import OrderQuery
-from orderhub.storage.stores import Store
+from orderhub.domain.queries import KEYSET_SORTS
+from orderhub.services import orders as service
+from orderhub.storage import idempotency, stores
+from orderhub.storage import orders as storage
 
 router = APIRouter()
-_stock = stock_of
-SURFACE = "orderdesk"
+CHANNEL = Channel.orderdesk()
 IDEMPOTENCY_SCOPE = "orderdesk:create-order"
 
 
-def _duplicate(source_name: str, source_id: str, existing_id: int) -> Conflict:
-    return Conflict(
-        f"Duplicate order: order {existing_id} already has source_name {source_name!r} "
-        f"and source_id {source_id!r}",
-        existing_id=existing_id,
-    )
-
-
 @router.get("/orders", summary="List and search orders")
-async def list_orders(request: Request, store: Store = Depends(current_store)) -> Response:
+async def list_orders(
+    request: Request, store: StoreDep, db: DatabaseDep, counts: CountCacheDep
+) -> Response:
     params = request.query_params
+    query = parse_order_query(params, store.timezone)
+    page = parse_page(params)
+    with_history = params.get("get_order_history") == "1"
 
-    def work(conn: Connection) -> tuple[Page, int, list[Order], OrderQuery]:
-        query = parse_order_query(conn, store, params)
-        page = parse_page(params)
-        total = request.app.state.count_cache.get_or_count(
-            store.id, query.cache_key(), lambda: repo.count_orders(conn, store.id, query)
+    def work(conn: Connection) -> tuple[int, list[Order]]:
+        if (
+            query.folder_name is not None
+            and stores.find_folder(conn, store.id, name=query.folder_name) is None
+        ):
+            raise InvalidInput(f"folder_name: no folder named {query.folder_name!r}")
+        total = counts.get_or_count(
+            store.id, query.cache_key(), lambda: storage.count_orders(conn, store.id, query)
         )
-        ids = repo.search_order_ids(conn, store.id, query, limit=page.limit, offset=page.offset)
-        with_history = params.get("get_order_history") == "1"
-        found = repo.load_orders(conn, store.id, ids, with_history=with_history)
-        return page, total, found, query
+        ids = storage.search_order_ids(conn, store.id, query, limit=page.limit, offset=page.offset)
+        return total, storage.load_orders(conn, store.id, ids, with_history=with_history)
 
-    page, total, found, query = await db.read(request, work)
+    total, found = await reads.read(db, work)
     next_cursor = None
     if len(found) == page.limit and query.sort in KEYSET_SORTS:
         last = found[-1]
@@ -91,75 +82,45 @@ async def list_orders(request: Request, store: Store = Depends(current_store)) -
     openapi_extra=body_schema(OrderIn),
 )
 def create_order(
-    request: Request, store: Store = Depends(current_store), data: Any = Depends(json_body)
+    request: Request, store: StoreDep, db: DatabaseDep, settings: SettingsDep, data: JsonBody
 ) -> Response:
     order = parse_body(OrderIn, data).to_domain()
     fill_create_defaults(order)
     key = request.headers.get("idempotency-key")
-    state = request.app.state
-    try:
-        with state.db.write() as conn:
-            if key is not None:
-                fingerprint = idempotency.request_fingerprint(
-                    "POST", "/orders", request.scope["state"]["raw_body"]
-                )
-                ttl = timedelta(hours=state.settings.idempotency_ttl_hours)
-                replay = idempotency.claim(
-                    conn, store.id, IDEMPOTENCY_SCOPE, key, fingerprint, ttl=ttl
-                )
-                if replay is not None:
-                    return Response(
-                        replay.body,
-                        replay.status_code,
-                        {"Idempotent-Replayed": "true", **_rate_headers(request)},
-                        media_type="application/json",
-                    )
-            # A duplicate (source_name, source_id) is caught by the unique index below.
-            order_id = repo.create_order(
-                conn, store.id, order, surface=SURFACE, stock=_stock(store)
-            )
-            response = None
-            if key is not None:
-                # The stored response must be the one this transaction commits.
-                created = repo.get_order(conn, store.id, order_id, with_history=False)
-                response = success(request, message="Order Created", order=order_dict(created))
-                idempotency.record(
-                    conn,
-                    store.id,
-                    IDEMPOTENCY_SCOPE,
-                    key,
-                    response.status_code,
-                    bytes(response.body),
-                )
-        if response is None:
-            # Read back after commit, outside the write lock that other writers wait for.
-            with state.db.read() as conn:
-                created = repo.get_order(conn, store.id, order_id, with_history=False)
+    idempotent = None
+    if key is not None:
+
+        def render(_conn: Connection, created: Order) -> tuple[int, bytes]:
             response = success(request, message="Order Created", order=order_dict(created))
-        return response
-    except IntegrityError:
-        # The store already has this (source_name, source_id), or a concurrent create won.
-        if not order.source_id:
-            raise
-        with state.db.read() as conn:
-            existing = repo.find_by_source(conn, store.id, order.source_name, order.source_id)
-        if existing is None:
-            raise
-        raise _duplicate(order.source_name, order.source_id, existing) from None
+            return response.status_code, bytes(response.body)
 
-
-def _rate_headers(request: Request) -> dict[str, str]:
-    remaining = request.scope["state"].get("tokens_remaining")
-    return {} if remaining is None else {"X-Tokens-Remaining": str(remaining)}
+        idempotent = service.IdempotentRequest(
+            scope=IDEMPOTENCY_SCOPE,
+            key=key,
+            fingerprint=idempotency.request_fingerprint(
+                "POST", "/orders", request.scope["state"]["raw_body"]
+            ),
+            ttl=timedelta(hours=settings.idempotency_ttl_hours),
+            render=render,
+        )
+    taken = service.take_order(db, store, order, channel=CHANNEL, idempotent=idempotent)
+    if taken.replay is not None:
+        headers = {"Idempotent-Replayed": "true", **rate_headers(request.scope)}
+        return Response(
+            taken.replay.body, taken.replay.status_code, headers, media_type="application/json"
+        )
+    if taken.response is not None:
+        status, body = taken.response
+        return Response(body, status, rate_headers(request.scope), media_type="application/json")
+    assert taken.order is not None
+    return success(request, message="Order Created", order=order_dict(taken.order))
 
 
 @router.get("/orders/{order_id}", summary="Get one order")
-async def get_order(
-    order_id: str, request: Request, store: Store = Depends(current_store)
-) -> Response:
+async def get_order(order_id: str, request: Request, store: StoreDep, db: DatabaseDep) -> Response:
     oid = path_id(order_id, "Order")
-    order = await db.read(
-        request, lambda conn: repo.get_order(conn, store.id, oid, with_history=True)
+    order = await reads.read(
+        db, lambda conn: storage.get_order(conn, store.id, oid, with_history=True)
     )
     return success(request, took_message=True, order=order_dict(order))
 
@@ -174,40 +135,22 @@ async def get_order(
     openapi_extra=body_schema(OrderIn),
 )
 def replace_order(
-    order_id: str,
-    request: Request,
-    store: Store = Depends(current_store),
-    data: Any = Depends(json_body),
+    order_id: str, request: Request, store: StoreDep, db: DatabaseDep, data: JsonBody
 ) -> Response:
     oid = path_id(order_id, "Order")
     parsed = parse_body(OrderIn, data)
     order = parsed.to_domain()
     normalise_addresses(order)
-    state = request.app.state
-    try:
-        with state.db.write() as conn:
-            if parsed.order_items is None:
-                order.items = repo.get_items(conn, store.id, oid)
-            repo.replace_order(conn, store.id, oid, order, surface=SURFACE, stock=_stock(store))
-            updated = repo.get_order(conn, store.id, oid, with_history=False)
-    except IntegrityError:
-        raise _source_taken(state, store, order) from None
+    updated = service.replace_order(
+        db, store, oid, order, channel=CHANNEL, keep_items=parsed.order_items is None
+    )
     return success(request, message="Order Updated", order=order_dict(updated))
 
 
-def _source_taken(state: Any, store: Store, order: Order) -> Conflict:
-    with state.db.read() as conn:
-        existing = repo.find_by_source(conn, store.id, order.source_name, order.source_id or "")
-    return _duplicate(order.source_name, order.source_id or "", existing or 0)
-
-
 @router.delete("/orders/{order_id}", summary="Delete an order")
-def delete_order(
-    order_id: str, request: Request, store: Store = Depends(current_store)
-) -> Response:
+def delete_order(order_id: str, request: Request, store: StoreDep, db: DatabaseDep) -> Response:
     oid = path_id(order_id, "Order")
-    with request.app.state.db.write() as conn:
-        repo.delete_order(conn, store.id, oid, stock=_stock(store))
+    service.delete_order(db, store, oid)
     return success(request, message=f"Order {oid} Deleted")
 
 
@@ -217,16 +160,11 @@ def delete_order(
     openapi_extra=body_schema(HistoryNoteIn),
 )
 def add_history(
-    order_id: str,
-    request: Request,
-    store: Store = Depends(current_store),
-    data: Any = Depends(json_body),
+    order_id: str, request: Request, store: StoreDep, db: DatabaseDep, data: JsonBody
 ) -> Response:
     oid = path_id(order_id, "Order")
     note = parse_body(HistoryNoteIn, data)
-    with request.app.state.db.write() as conn:
-        repo.add_history_note(
-            conn, store.id, oid, note.note, note.source_name or "API", surface=SURFACE
-        )
-        order = repo.get_order(conn, store.id, oid, with_history=True)
+    order = service.add_note(
+        db, store, oid, note.note, channel=CHANNEL, source_name=note.source_name or "API"
+    )
     return success(request, total_records=1, order=order_dict(order))

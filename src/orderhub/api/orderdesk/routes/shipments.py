@@ -4,33 +4,36 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from pydantic import ValidationError
 from starlette.responses import Response
 
+from orderhub.api import db as reads
+from orderhub.api.deps import DatabaseDep
 from orderhub.api.openapi import body_schema
-from orderhub.api.orderdesk.auth import current_store
-from orderhub.api.orderdesk.bodies import json_body, path_id
+from orderhub.api.orderdesk.bodies import path_id
+from orderhub.api.orderdesk.deps import JsonBody, StoreDep
 from orderhub.api.orderdesk.envelope import success
 from orderhub.api.orderdesk.models import BatchShipmentIn, ShipmentIn, describe_errors, parse_body
 from orderhub.api.orderdesk.wire import shipment_dict
-from orderhub.domain.errors import InvalidInput, OrderhubError
-from orderhub.storage import orders as order_repo
-from orderhub.storage import shipments as repo
-from orderhub.storage.stores import Store
+from orderhub.domain.channel import Channel
+from orderhub.domain.errors import Conflict, DuplicateShipment, InvalidInput
+from orderhub.services import shipments as service
+from orderhub.storage import shipments as storage
 
 router = APIRouter()
-SURFACE = "orderdesk"
+CHANNEL = Channel.orderdesk()
 MAX_BATCH = 100
+# §6: the original's words for a tracking number the order already has.
+NOT_ADDED = "Shipment Not Added"
 
 
 @router.get("/orders/{order_id}/shipments", summary="List an order's shipments")
-def list_shipments(
-    order_id: str, request: Request, store: Store = Depends(current_store)
+async def list_shipments(
+    order_id: str, request: Request, store: StoreDep, db: DatabaseDep
 ) -> Response:
     oid = path_id(order_id, "Order")
-    with request.app.state.db.read() as conn:
-        found = repo.list_for_order(conn, store.id, oid)
+    found = await reads.read(db, lambda conn: storage.list_for_order(conn, store.id, oid))
     return success(request, total_records=len(found), shipments=[shipment_dict(s) for s in found])
 
 
@@ -44,27 +47,23 @@ def list_shipments(
     openapi_extra=body_schema(ShipmentIn),
 )
 def add_shipment(
-    order_id: str,
-    request: Request,
-    store: Store = Depends(current_store),
-    data: Any = Depends(json_body),
+    order_id: str, request: Request, store: StoreDep, db: DatabaseDep, data: JsonBody
 ) -> Response:
     oid = path_id(order_id, "Order")
-    body = parse_body(ShipmentIn, data)
-    with request.app.state.db.write() as conn:
-        items = order_repo.get_items(conn, store.id, oid)
-        shipment_id = repo.create(conn, store.id, oid, body.to_domain(items), surface=SURFACE)
-        created = repo.get(conn, store.id, oid, shipment_id)
+    shipment, lines = parse_body(ShipmentIn, data).to_domain()
+    try:
+        created = service.add_shipment(db, store, oid, shipment, lines, channel=CHANNEL)
+    except DuplicateShipment:
+        raise Conflict(NOT_ADDED) from None
     return success(request, message="Shipment Added", shipment=shipment_dict(created))
 
 
 @router.get("/orders/{order_id}/shipments/{shipment_id}", summary="Get one shipment")
-def get_shipment(
-    order_id: str, shipment_id: str, request: Request, store: Store = Depends(current_store)
+async def get_shipment(
+    order_id: str, shipment_id: str, request: Request, store: StoreDep, db: DatabaseDep
 ) -> Response:
     oid, sid = path_id(order_id, "Order"), path_id(shipment_id, "Shipment")
-    with request.app.state.db.read() as conn:
-        found = repo.get(conn, store.id, oid, sid)
+    found = await reads.read(db, lambda conn: storage.get(conn, store.id, oid, sid))
     return success(request, shipment=shipment_dict(found))
 
 
@@ -79,24 +78,22 @@ def update_shipment(
     order_id: str,
     shipment_id: str,
     request: Request,
-    store: Store = Depends(current_store),
-    data: Any = Depends(json_body),
+    store: StoreDep,
+    db: DatabaseDep,
+    data: JsonBody,
 ) -> Response:
     oid, sid = path_id(order_id, "Order"), path_id(shipment_id, "Shipment")
-    body = parse_body(ShipmentIn, data)
-    with request.app.state.db.write() as conn:
-        repo.replace(conn, store.id, oid, sid, body.to_domain([]), surface=SURFACE)
-        updated = repo.get(conn, store.id, oid, sid)
+    shipment, _ = parse_body(ShipmentIn, data).to_domain()
+    updated = service.replace_shipment(db, store, oid, sid, shipment, channel=CHANNEL)
     return success(request, message="Shipment Updated", shipment=shipment_dict(updated))
 
 
 @router.delete("/orders/{order_id}/shipments/{shipment_id}", summary="Delete a shipment")
 def delete_shipment(
-    order_id: str, shipment_id: str, request: Request, store: Store = Depends(current_store)
+    order_id: str, shipment_id: str, request: Request, store: StoreDep, db: DatabaseDep
 ) -> Response:
     oid, sid = path_id(order_id, "Order"), path_id(shipment_id, "Shipment")
-    with request.app.state.db.write() as conn:
-        repo.remove(conn, store.id, oid, sid, surface=SURFACE)
+    service.remove_shipment(db, store, oid, sid, channel=CHANNEL)
     return success(request, message=f"Shipment {sid} Deleted")
 
 
@@ -104,7 +101,7 @@ def delete_shipment(
     "/batch-shipments",
     summary="Add shipments to many orders",
     description=f"A JSON array of shipments, each with `order_id`; at most {MAX_BATCH}. Each "
-    "entry is committed on its own, and `results` says how each one went, in input order.",
+    "entry succeeds or fails on its own, and `results` says how each one went, in input order.",
     openapi_extra={
         "requestBody": {
             "required": True,
@@ -114,43 +111,51 @@ def delete_shipment(
         }
     },
 )
-def batch_shipments(
-    request: Request, store: Store = Depends(current_store), data: Any = Depends(json_body)
-) -> Response:
+def batch_shipments(request: Request, store: StoreDep, db: DatabaseDep, data: JsonBody) -> Response:
     if not isinstance(data, list):
         raise InvalidInput("request body: expected a JSON array of shipments")
     if not data:
         raise InvalidInput("request body: the array is empty")
     if len(data) > MAX_BATCH:
         raise InvalidInput(f"request body: at most {MAX_BATCH} shipments per call, got {len(data)}")
-    results = [_one(request, store, position, entry) for position, entry in enumerate(data)]
+    entries = [_entry(position, entry) for position, entry in enumerate(data)]
+    given = [_given_order_id(entry) for entry in data]
+    results = [
+        _result(r, given[r.position])
+        for r in service.add_shipments(db, store, entries, channel=CHANNEL)
+    ]
     good = sum(1 for r in results if r["status"] == "success")
     return success(request, message=f"{good} of {len(results)} Shipments Added", results=results)
 
 
-def _one(request: Request, store: Store, position: int, entry: Any) -> dict[str, Any]:
-    order_id = entry.get("order_id") if isinstance(entry, dict) else None
+def _entry(position: int, entry: Any) -> service.BatchEntry:
+    if not isinstance(entry, dict):
+        return service.BatchEntry(position, None, error="expected a shipment object")
     try:
-        if not isinstance(entry, dict):
-            raise InvalidInput("expected a shipment object")
-        try:
-            body = BatchShipmentIn.model_validate(entry)
-        except ValidationError as exc:
-            raise InvalidInput(describe_errors(exc)) from None
-        with request.app.state.db.write() as conn:
-            items = order_repo.get_items(conn, store.id, body.order_id)
-            shipment_id = repo.create(
-                conn, store.id, body.order_id, body.to_domain(items), surface=SURFACE
-            )
+        body = BatchShipmentIn.model_validate(entry)
+    except ValidationError as exc:
+        return service.BatchEntry(position, None, error=describe_errors(exc))
+    shipment, lines = body.to_domain()
+    return service.BatchEntry(position, body.order_id, shipment, lines)
+
+
+def _given_order_id(entry: Any) -> str:
+    order_id = entry.get("order_id") if isinstance(entry, dict) else None
+    return "" if order_id is None else str(order_id)
+
+
+def _result(result: service.BatchResult, given_order_id: str) -> dict[str, Any]:
+    if result.shipment_id is None:
+        duplicate = isinstance(result.failure, DuplicateShipment)
+        message = NOT_ADDED if duplicate else result.error
         return {
-            "order_id": str(body.order_id),
-            "status": "success",
-            "message": "Shipment Added",
-            "shipment_id": str(shipment_id),
-        }
-    except OrderhubError as exc:
-        return {
-            "order_id": "" if order_id is None else str(order_id),
+            "order_id": given_order_id,
             "status": "error",
-            "message": f"[{position}] {exc.message}",
+            "message": f"[{result.position}] {message}",
         }
+    return {
+        "order_id": str(result.order_id),
+        "status": "success",
+        "message": "Shipment Added",
+        "shipment_id": str(result.shipment_id),
+    }

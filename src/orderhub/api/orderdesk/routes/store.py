@@ -5,28 +5,28 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from starlette.responses import Response
 
-from orderhub.api.orderdesk.auth import current_store
+from orderhub.api.deps import DatabaseDep
+from orderhub.api.orderdesk.deps import StoreDep
 from orderhub.api.orderdesk.envelope import success
 from orderhub.domain.dates import WIRE_FORMAT
 from orderhub.domain.settings import PUBLIC_SETTINGS
 from orderhub.storage import stores
-from orderhub.storage.stores import Store
 
 router = APIRouter()
 
 
 @router.get("/test", summary="Test the connection and credentials")
-def test_connection(request: Request, store: Store = Depends(current_store)) -> Response:
+def test_connection(request: Request, store: StoreDep) -> Response:
     now = datetime.now(UTC).strftime(WIRE_FORMAT)
     return success(request, message="Connection Successful", current_date_time=now)
 
 
 @router.get("/store", summary="Store settings and the folders map")
-def store_settings(request: Request, store: Store = Depends(current_store)) -> Response:
-    with request.app.state.db.read() as conn:
+def store_settings(request: Request, store: StoreDep, db: DatabaseDep) -> Response:
+    with db.read() as conn:
         folder_list = stores.list_folders(conn, store.id)
     settings: dict[str, Any] = {
         "app_version": "2.0",

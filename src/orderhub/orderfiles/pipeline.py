@@ -28,11 +28,12 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn, TransferSpeedColumn
 from sqlalchemy import Dialect
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import IntegrityError
 
 from orderhub.api.orderdesk.models import OrderIn, describe_errors
+from orderhub.domain.channel import Channel
 from orderhub.domain.errors import OrderhubError
 from orderhub.domain.orders import fill_create_defaults
+from orderhub.services import imports
 from orderhub.storage import bulk, stores
 from orderhub.storage.database import Database
 
@@ -257,16 +258,9 @@ def _csv_units(
 # --- writing -------------------------------------------------------------------------------
 
 
-def _flush(db: Database, store_id: int, batch: list[Parsed], summary: ImportSummary) -> None:
+def _flush(db: Database, store: stores.Store, batch: list[Parsed], summary: ImportSummary) -> None:
     orders = [p.order for p in batch if p.order is not None]
-    for attempt in range(3):
-        try:
-            with db.write() as conn:
-                result = bulk.import_batch(conn, store_id, orders)
-            break
-        except IntegrityError:
-            if attempt == 2:
-                raise
+    result = imports.import_batch(db, store, orders, channel=Channel.importer())
     summary.imported += len(result.imported)
     summary.duplicates += len(result.duplicates)
     summary.rejected.extend((batch[pos].line, reason) for pos, reason in result.rejected)
@@ -287,6 +281,7 @@ def run_import(
     `jobs` is the number of worker processes (default: one per core for large files)."""
     summary = ImportSummary()
     with db.read() as conn:
+        store = stores.get_store(conn, store_id)
         folders = {f.name: f.id for f in stores.list_folders(conn, store_id)}
     size = path.stat().st_size
     jobs = default_jobs(size) if jobs is None else jobs
@@ -316,7 +311,7 @@ def run_import(
                     parsed.order.folder_id = folder.id
                 batch.append(parsed)
                 if len(batch) >= BATCH_SIZE:
-                    _flush(db, store_id, batch, summary)
+                    _flush(db, store, batch, summary)
                     if summary.imported >= next_analyze:
                         with db.write() as conn:
                             bulk.refresh_statistics(conn)
@@ -326,7 +321,7 @@ def run_import(
         except CsvHeaderError as exc:
             summary.rejected.append((1, str(exc)))
         if batch:
-            _flush(db, store_id, batch, summary)
+            _flush(db, store, batch, summary)
         if summary.imported:
             bulk.settle_after_import(db)
         progress.update(task, completed=size, done=summary.imported + summary.duplicates)

@@ -1,42 +1,44 @@
-"""Exporting orders: every order a query matches, a page at a time, and the CSV rows of
-one order. Shared by `orderhub orders export` and the desk's CSV download."""
+"""Exporting orders: every order a query matches, streamed a page at a time, as Order Desk
+JSON (one object per line) or CSV (one row per item, the columns the importer reads)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from typing import Any
 
+import orjson
+
 from orderhub.api.orderdesk.wire import order_dict
 from orderhub.domain.orders import Order
-from orderhub.importer import CSV_COLUMNS, CSV_ORDER_COLUMNS
-from orderhub.storage import orders as repo
-from orderhub.storage import stores
+from orderhub.domain.queries import OrderQuery
+from orderhub.orderfiles.pipeline import CSV_ORDER_COLUMNS
+from orderhub.storage import orders as storage
 from orderhub.storage.database import Database
-from orderhub.storage.orders import OrderQuery
 
-EXPORT_PAGE = 1000
-
-__all__ = ["CSV_COLUMNS", "csv_rows", "iter_orders"]
+PAGE = 1000
 
 
-def iter_orders(db: Database, store: stores.Store, query: OrderQuery) -> Iterator[Order]:
+def iter_orders(db: Database, store_id: int, query: OrderQuery) -> Iterator[Order]:
     """Every matching order, oldest id first, a page at a time (keyset on id), each page in
     its own short read so a long export never holds a snapshot open."""
-    query.sort, query.descending, query.after = "id", False, None
+    query.sort, query.descending = "id", False
     last_id = 0
     while True:
         query.since_id = last_id
         with db.read() as conn:
-            ids = repo.search_order_ids(conn, store.id, query, limit=EXPORT_PAGE, offset=0)
-            page = repo.load_orders(conn, store.id, ids, with_history=False)
+            ids = storage.search_order_ids(conn, store_id, query, limit=PAGE, offset=0)
+            page = storage.load_orders(conn, store_id, ids, with_history=False)
         yield from page
-        if len(ids) < EXPORT_PAGE:
+        if len(ids) < PAGE:
             return
         last_id = ids[-1]
 
 
+def json_line(order: Order) -> bytes:
+    return orjson.dumps(order_dict(order)) + b"\n"
+
+
 def csv_rows(order: Order, folder_names: dict[int, str]) -> Iterator[list[Any]]:
-    """One row per item, the order's columns repeated (the import format)."""
     wire = order_dict(order)
     wire["folder_name"] = folder_names.get(order.folder_id or 0, "")
     base = [wire["id"]]

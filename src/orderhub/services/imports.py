@@ -1,0 +1,42 @@
+"""Bulk import: a batch of prepared orders in one transaction (see storage/bulk.py), with
+an `order.created` event for each order imported unless the operator asks for none."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy.exc import IntegrityError
+
+from orderhub.domain.channel import Channel
+from orderhub.services import events
+from orderhub.services.events import OrderEvent
+from orderhub.storage import bulk
+from orderhub.storage.database import Database
+from orderhub.storage.stores import Store
+
+ATTEMPTS = 3
+
+
+def import_batch(
+    db: Database,
+    store: Store,
+    batch: Sequence[bulk.PreparedOrder],
+    *,
+    channel: Channel,
+    publish_events: bool = True,
+) -> bulk.BatchResult:
+    """Duplicates are skipped and reported. If a concurrent writer wins a race on a source
+    id, the unique index refuses the batch; it is retried and the pre-check then sees the
+    winner."""
+    for attempt in range(ATTEMPTS):
+        try:
+            with db.write() as conn:
+                result = bulk.import_batch(conn, store.id, batch, channel=channel)
+                if publish_events:
+                    for order_id in result.imported:
+                        events.publish(conn, store, OrderEvent(events.ORDER_CREATED, order_id))
+            return result
+        except IntegrityError:
+            if attempt == ATTEMPTS - 1:
+                raise
+    raise AssertionError("unreachable")

@@ -1,0 +1,87 @@
+"""Inventory items: one at a time, or a batch in one transaction with a savepoint per entry."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from orderhub.domain.errors import OrderhubError
+from orderhub.domain.inventory import InventoryItem
+from orderhub.storage import inventory as storage
+from orderhub.storage.database import Database
+from orderhub.storage.stores import Store
+
+log = logging.getLogger("orderhub.inventory")
+
+
+@dataclass(frozen=True)
+class BatchEntry:
+    position: int
+    code: str
+    item: InventoryItem | None = None
+    # Replace this item (else the one with the same code, else create).
+    item_id: int | None = None
+    error: str = ""
+
+
+@dataclass(frozen=True)
+class BatchResult:
+    position: int
+    code: str
+    item_id: int | None = None
+    created: bool = False
+    error: str = ""
+
+
+def create_item(db: Database, store: Store, item: InventoryItem) -> InventoryItem:
+    with db.write() as conn:
+        item_id = storage.create_item(conn, store.id, item)
+        return storage.get_item(conn, store.id, item_id)
+
+
+def replace_item(db: Database, store: Store, item_id: int, item: InventoryItem) -> InventoryItem:
+    with db.write() as conn:
+        storage.replace_item(conn, store.id, item_id, item)
+        return storage.get_item(conn, store.id, item_id)
+
+
+def delete_item(db: Database, store: Store, item_id: int) -> None:
+    with db.write() as conn:
+        storage.delete_item(conn, store.id, item_id)
+
+
+def save_items(db: Database, store: Store, entries: Sequence[BatchEntry]) -> list[BatchResult]:
+    """Create or replace each entry; a bad entry is reported and rolled back alone."""
+    results = []
+    with db.write() as conn:
+        for entry in entries:
+            if entry.error or entry.item is None:
+                results.append(BatchResult(entry.position, entry.code, error=entry.error))
+                continue
+            savepoint = conn.begin_nested()
+            try:
+                target = entry.item_id
+                if target is None:
+                    existing = storage.find_by_code(conn, store.id, entry.item.code)
+                    target = existing.id if existing else None
+                if target is None:
+                    target = storage.create_item(conn, store.id, entry.item)
+                    created = True
+                else:
+                    storage.replace_item(conn, store.id, target, entry.item)
+                    created = False
+            except OrderhubError as exc:
+                savepoint.rollback()
+                results.append(BatchResult(entry.position, entry.code, error=exc.message))
+                continue
+            except Exception:
+                savepoint.rollback()
+                log.exception("batch inventory entry %d failed", entry.position)
+                results.append(
+                    BatchResult(entry.position, entry.code, error="internal error; not saved")
+                )
+                continue
+            savepoint.commit()
+            results.append(BatchResult(entry.position, entry.code, target, created))
+    return results

@@ -1,0 +1,55 @@
+"""An order's items one at a time; the order's totals and stock follow each change."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from orderhub.domain.channel import Channel
+from orderhub.domain.orders import Item
+from orderhub.services import events
+from orderhub.services.events import OrderEvent
+from orderhub.services.orders import stock_policy
+from orderhub.storage import orders as storage
+from orderhub.storage.database import Database
+from orderhub.storage.stores import Store
+
+
+def add_item(db: Database, store: Store, order_id: int, item: Item, *, channel: Channel) -> Item:
+    item.id = None
+    with db.write() as conn:
+        item_id = storage.add_item(
+            conn, store.id, order_id, item, channel=channel, stock=stock_policy(store)
+        )
+        events.publish(conn, store, OrderEvent(events.ORDER_UPDATED, order_id))
+        return storage.get_item(conn, store.id, order_id, item_id)
+
+
+def update_item(
+    db: Database,
+    store: Store,
+    order_id: int,
+    item_id: int,
+    change: Callable[[Item], Item],
+    *,
+    channel: Channel,
+) -> Item:
+    """`change` gets the item as stored (under the order's lock) and returns it changed."""
+    with db.write() as conn:
+        storage.lock_order(conn, store.id, order_id)
+        updated = change(storage.get_item(conn, store.id, order_id, item_id))
+        updated.id = item_id
+        storage.update_item(
+            conn, store.id, order_id, updated, channel=channel, stock=stock_policy(store)
+        )
+        events.publish(conn, store, OrderEvent(events.ORDER_UPDATED, order_id))
+        return storage.get_item(conn, store.id, order_id, item_id)
+
+
+def remove_item(
+    db: Database, store: Store, order_id: int, item_id: int, *, channel: Channel
+) -> None:
+    with db.write() as conn:
+        storage.delete_item(
+            conn, store.id, order_id, item_id, channel=channel, stock=stock_policy(store)
+        )
+        events.publish(conn, store, OrderEvent(events.ORDER_UPDATED, order_id))

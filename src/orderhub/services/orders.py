@@ -1,0 +1,211 @@
+"""Taking, replacing, cancelling and deleting orders, and notes: one transaction each.
+
+Doors differ only by parameters: whether a blank source id becomes the new id, what a
+duplicate source id does, where a new order lands, which idempotency scope applies.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Literal
+
+from sqlalchemy import Connection
+from sqlalchemy.exc import IntegrityError
+
+from orderhub.domain import pod
+from orderhub.domain.channel import Channel
+from orderhub.domain.errors import DuplicateOrder, InvalidInput
+from orderhub.domain.folders import CANCELED_FOLDER
+from orderhub.domain.inventory import StockPolicy
+from orderhub.domain.orders import Order
+from orderhub.services import events
+from orderhub.services.events import OrderEvent
+from orderhub.storage import idempotency, stores
+from orderhub.storage import orders as storage
+from orderhub.storage.database import Database
+from orderhub.storage.idempotency import Replay
+from orderhub.storage.stores import Store, utcnow
+
+Render = Callable[[Connection, Order], tuple[int, bytes]]
+
+
+@dataclass(frozen=True)
+class IdempotentRequest:
+    """An `Idempotency-Key` and what the first response must be rendered as; the rendered
+    response is stored with the key in the same transaction, so a replay is byte for byte
+    what the first request answered."""
+
+    scope: str
+    key: str
+    fingerprint: bytes
+    ttl: timedelta
+    render: Render
+
+
+@dataclass(frozen=True)
+class TakenOrder:
+    order: Order | None = None
+    # A replay of an earlier request with the same key (order is None then).
+    replay: Replay | None = None
+    # What `IdempotentRequest.render` produced, when there was one.
+    response: tuple[int, bytes] | None = None
+    # The order already existed (on_duplicate="return_existing").
+    existing: bool = False
+
+
+def stock_policy(store: Store) -> StockPolicy:
+    """The store's stock rules, from the settings verified with its credentials."""
+    return StockPolicy.from_settings(store.settings)
+
+
+def take_order(
+    db: Database,
+    store: Store,
+    order: Order,
+    *,
+    channel: Channel,
+    default_source_id: bool = True,
+    on_duplicate: Literal["reject", "return_existing"] = "reject",
+    folder_status: str | None = None,
+    idempotent: IdempotentRequest | None = None,
+) -> TakenOrder:
+    """Create a validated order. A duplicate (source_name, source_id) is decided by the unique
+    index — a concurrent create that loses the race sees the winner — and either refused
+    (DuplicateOrder) or answered with the existing order. `folder_status` puts the order in
+    the folder that stands for that print-on-demand status."""
+    try:
+        with db.write() as conn:
+            if idempotent is not None:
+                replay = idempotency.claim(
+                    conn, store.id, idempotent.scope, idempotent.key, idempotent.fingerprint,
+                    ttl=idempotent.ttl,
+                )  # fmt: skip
+                if replay is not None:
+                    return TakenOrder(replay=replay)
+            if folder_status is not None:
+                folder = stores.find_folder_by_status(conn, store.id, folder_status)
+                order.folder_id = folder.id if folder else None
+            order_id = storage.insert_order(
+                conn, store.id, order, channel=channel, default_source_id=default_source_id,
+                stock=stock_policy(store),
+            )  # fmt: skip
+            events.publish(conn, store, OrderEvent(events.ORDER_CREATED, order_id))
+            if idempotent is not None:
+                created = storage.get_order(conn, store.id, order_id, with_history=False)
+                response = idempotent.render(conn, created)
+                idempotency.record(conn, store.id, idempotent.scope, idempotent.key, *response)
+                return TakenOrder(order=created, response=response)
+        # Read back after commit, outside the write lock that other writers wait for.
+        with db.read() as conn:
+            return TakenOrder(order=storage.get_order(conn, store.id, order_id, with_history=False))
+    except IntegrityError:
+        if not order.source_id:
+            raise
+        with db.read() as conn:
+            existing = storage.find_by_source(conn, store.id, order.source_name, order.source_id)
+            if existing is None:
+                raise
+            if on_duplicate == "return_existing":
+                found = storage.get_order(conn, store.id, existing, with_history=False)
+                return TakenOrder(order=found, existing=True)
+        raise DuplicateOrder(existing, order.source_name, order.source_id) from None
+
+
+def replace_order(
+    db: Database,
+    store: Store,
+    order_id: int,
+    order: Order,
+    *,
+    channel: Channel,
+    keep_items: bool = False,
+) -> Order:
+    """Full replacement (see storage.orders.replace_order); `keep_items` keeps the items as
+    they are (a replacement that did not mention them)."""
+    try:
+        with db.write() as conn:
+            current = storage.lock_order(conn, store.id, order_id)
+            if keep_items:
+                order.items = storage.get_items(conn, store.id, order_id)
+            folder_id = storage.replace_order(
+                conn, store.id, order_id, order, current, channel=channel,
+                stock=stock_policy(store),
+            )  # fmt: skip
+            events.publish(conn, store, OrderEvent(events.ORDER_UPDATED, order_id))
+            if folder_id != current.folder_id:
+                events.publish(conn, store, _moved(order_id, current.folder_id, folder_id))
+            return storage.get_order(conn, store.id, order_id, with_history=False)
+    except IntegrityError:
+        # The new (source_name, source_id) belongs to another order.
+        source_name = order.source_name
+        with db.read() as conn:
+            existing = storage.find_by_source(conn, store.id, source_name, order.source_id or "")
+        if existing is None:
+            raise
+        raise DuplicateOrder(existing, source_name, order.source_id or "") from None
+
+
+def _moved(order_id: int, from_id: int, to_id: int, cause: str = "") -> OrderEvent:
+    data: dict[str, object] = {"from_folder_id": from_id, "to_folder_id": to_id}
+    if cause:
+        data["cause"] = cause
+    return OrderEvent(events.ORDER_MOVED, order_id, data)
+
+
+def cancel_order(db: Database, store: Store, order_id: int, *, channel: Channel) -> Order:
+    """Cancel an unpaid order: it stays, flagged cancelled, in the Canceled folder,
+    remembering the print-on-demand status it had. Cancelling twice changes nothing."""
+    with db.write() as conn:
+        current = storage.lock_order(conn, store.id, order_id)
+        if not current.deleted:
+            folder_list = stores.list_folders(conn, store.id)
+            statuses = {f.id: f.pod_status for f in folder_list}
+            status = pod.status_of(current.folder_id, {}, statuses)
+            if status not in pod.UNPAID_STATUSES:
+                raise InvalidInput(
+                    f"Order {order_id} cannot be deleted: it is {status}; only unpaid "
+                    "(received) orders can be"
+                )
+            canceled = next(
+                (f for f in folder_list if f.name == CANCELED_FOLDER and f.pod_status is None),
+                None,
+            )
+            target = canceled.id if canceled is not None else None
+            storage.mark_cancelled(
+                conn, store.id, current, status_before=status, folder_id=target, channel=channel
+            )
+            data = {
+                "from_folder_id": current.folder_id,
+                "to_folder_id": target or current.folder_id,
+            }
+            events.publish(conn, store, OrderEvent(events.ORDER_CANCELED, order_id, data))
+        return storage.get_order(conn, store.id, order_id, with_history=False)
+
+
+def delete_order(db: Database, store: Store, order_id: int) -> None:
+    with db.write() as conn:
+        storage.delete_order(conn, store.id, order_id, stock=stock_policy(store))
+
+
+def add_note(
+    db: Database,
+    store: Store,
+    order_id: int,
+    note: str,
+    *,
+    channel: Channel,
+    source_name: str = "",
+) -> Order:
+    """A history note (`source_name` overrides the channel's name). Returns the order with
+    its history."""
+    with db.write() as conn:
+        storage.lock_order(conn, store.id, order_id)
+        now = utcnow()
+        storage.record_history(
+            conn, store.id, order_id, note, event="note", channel=channel, now=now,
+            source_name=source_name,
+        )  # fmt: skip
+        storage.touch(conn, order_id, now)
+        return storage.get_order(conn, store.id, order_id, with_history=True)

@@ -1,0 +1,48 @@
+"""Orders, items and history in SQL: rows (the field lists), search, load, write, items."""
+
+from orderhub.storage.orders.items import add_item, delete_item, update_item
+from orderhub.storage.orders.load import (
+    find_by_source,
+    get_item,
+    get_items,
+    get_order,
+    load_orders,
+    order_exists,
+)
+from orderhub.storage.orders.rows import item_row_values, order_row_values
+from orderhub.storage.orders.search import SORT_COLUMNS, count_orders, search_order_ids
+from orderhub.storage.orders.write import (
+    delete_order,
+    insert_order,
+    lock_order,
+    mark_cancelled,
+    record_history,
+    replace_order,
+    set_folder,
+    touch,
+)
+
+__all__ = [
+    "SORT_COLUMNS",
+    "add_item",
+    "count_orders",
+    "delete_item",
+    "delete_order",
+    "find_by_source",
+    "get_item",
+    "get_items",
+    "get_order",
+    "insert_order",
+    "item_row_values",
+    "load_orders",
+    "lock_order",
+    "mark_cancelled",
+    "order_exists",
+    "order_row_values",
+    "record_history",
+    "replace_order",
+    "search_order_ids",
+    "set_folder",
+    "touch",
+    "update_item",
+]

@@ -1,0 +1,273 @@
+"""Writing orders: insert, replace, delete, the cancelled flag, history entries.
+
+Every function takes the caller's connection, so one use case's writes are one transaction.
+A writer that changes an existing order locks its row first (`FOR UPDATE` on PostgreSQL;
+SQLite's write lock is already exclusive), so concurrent edits never compute totals from a
+stale item list.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from typing import Any
+
+import orjson
+from sqlalchemy import Connection, bindparam, delete, insert, select, update
+
+from orderhub.domain.channel import Channel
+from orderhub.domain.errors import InvalidInput, NotFound
+from orderhub.domain.inventory import StockPolicy, demand, difference
+from orderhub.domain.orders import Item, Order, apply_totals
+from orderhub.domain.values import loads_map
+from orderhub.storage import count_cache
+from orderhub.storage.inventory import apply_stock
+from orderhub.storage.orders.rows import item_row_values, order_row_values
+from orderhub.storage.stores import find_folder, utcnow
+from orderhub.storage.tables import folders, order_history, order_items, orders
+
+# Hot statements are built once with bind parameters: SQLAlchemy then compiles each a single
+# time, and a request pays only for its parameters.
+_INSERT_ORDER = insert(orders).returning(orders.c.id)
+_INSERT_ORDER_IN_FIRST_FOLDER = (
+    insert(orders)
+    .values(
+        folder_id=select(folders.c.id)
+        .where(folders.c.store_id == bindparam("p_folder_store_id"))
+        .order_by(folders.c.position, folders.c.id)
+        .limit(1)
+        .scalar_subquery()
+    )
+    .returning(orders.c.id)
+)
+_INSERT_HISTORY = insert(order_history)
+_UPDATE_ORDER = update(orders).where(orders.c.id == bindparam("p_order_id"))
+_LOCK_ORDER = (
+    select(
+        orders.c.id,
+        orders.c.folder_id,
+        orders.c.source_name,
+        orders.c.source_id,
+        orders.c.date_added,
+        orders.c.deleted,
+        orders.c.pod_data,
+    )
+    .where(orders.c.id == bindparam("p_order_id"), orders.c.store_id == bindparam("p_store_id"))
+    .with_for_update()
+)
+_DEMAND = select(order_items.c.code, order_items.c.quantity).where(
+    order_items.c.order_id == bindparam("p_order_id")
+)
+
+
+def record_history(
+    conn: Connection,
+    store_id: int,
+    order_id: int,
+    note: str,
+    *,
+    event: str,
+    channel: Channel,
+    now: datetime,
+    source_name: str = "",
+) -> None:
+    count_cache.bump(store_id)
+    conn.execute(
+        _INSERT_HISTORY,
+        {
+            "order_id": order_id,
+            "store_id": store_id,
+            "source_name": source_name or channel.source_name,
+            "note": note,
+            "event": event,
+            "surface": channel.surface,
+            "date_added": now,
+        },
+    )
+
+
+def touch(conn: Connection, order_id: int, now: datetime) -> None:
+    conn.execute(_UPDATE_ORDER, {"p_order_id": order_id, "date_updated": now})
+
+
+def lock_order(conn: Connection, store_id: int, order_id: int) -> Any:
+    """The order's identity row, locked for the rest of the transaction; NotFound when the
+    store has no such order."""
+    row = conn.execute(_LOCK_ORDER, {"p_order_id": order_id, "p_store_id": store_id}).first()
+    if row is None:
+        raise NotFound(f"Order {order_id} not found")
+    return row
+
+
+def demand_of(conn: Connection, order_id: int) -> dict[str, int]:
+    return demand(
+        (row.code, row.quantity) for row in conn.execute(_DEMAND, {"p_order_id": order_id})
+    )
+
+
+@contextmanager
+def stock_follows(
+    conn: Connection, store_id: int, order_id: int, policy: StockPolicy
+) -> Iterator[None]:
+    """Whatever the block does to the order's items, inventory stock follows (when the
+    store has it switched on): units taken for what was added, given back for what went."""
+    before = demand_of(conn, order_id) if policy.enabled else {}
+    yield
+    if policy.enabled:
+        apply_stock(conn, store_id, difference(before, demand_of(conn, order_id)), policy)
+
+
+def folder_in_store(conn: Connection, store_id: int, folder_id: int) -> int:
+    if find_folder(conn, store_id, folder_id=folder_id) is None:
+        raise InvalidInput(f"folder_id: folder {folder_id} does not exist in this store")
+    return folder_id
+
+
+def insert_order(
+    conn: Connection,
+    store_id: int,
+    order: Order,
+    *,
+    channel: Channel,
+    default_source_id: bool,
+    stock: StockPolicy,
+) -> int:
+    """Insert a validated order with its items, stock and first history entry. A blank
+    `source_id` becomes the new id (the Order Desk rule) when `default_source_id`."""
+    now = utcnow()
+    apply_totals(order)
+    values = order_row_values(order)
+    values.update(
+        store_id=store_id,
+        source_id=order.source_id or None,
+        date_added=order.date_added or now,
+        date_updated=now,
+    )
+    if order.folder_id is None:
+        statement = _INSERT_ORDER_IN_FIRST_FOLDER
+        values["p_folder_store_id"] = store_id
+    else:
+        statement = _INSERT_ORDER
+        values["folder_id"] = folder_in_store(conn, store_id, order.folder_id)
+    order_id = int(conn.execute(statement, values).scalar_one())
+    if not order.source_id and default_source_id:
+        conn.execute(_UPDATE_ORDER, {"p_order_id": order_id, "source_id": str(order_id)})
+    insert_items(conn, store_id, order_id, order.items, start=0)
+    if stock.enabled:
+        apply_stock(conn, store_id, demand((i.code, i.quantity) for i in order.items), stock)
+    record_history(
+        conn, store_id, order_id, "Order created", event="created", channel=channel, now=now
+    )
+    return order_id
+
+
+def insert_items(
+    conn: Connection, store_id: int, order_id: int, items: Iterable[Item], *, start: int
+) -> None:
+    rows = [
+        {**item_row_values(item), "order_id": order_id, "store_id": store_id, "position": start + i}
+        for i, item in enumerate(items)
+    ]
+    if rows:
+        conn.execute(insert(order_items), rows)
+
+
+def replace_order(
+    conn: Connection,
+    store_id: int,
+    order_id: int,
+    order: Order,
+    current: Any,
+    *,
+    channel: Channel,
+    stock: StockPolicy,
+) -> int:
+    """Full replacement of a locked order (`current` is its `lock_order` row). Identity
+    fields a client may leave out — folder, source name and id, date added — keep their
+    stored values; everything else omitted is blanked. Items with an `id` are updated, items
+    without are added, the rest removed. Returns the folder the order is now in."""
+    with stock_follows(conn, store_id, order_id, stock):
+        existing_ids = set(
+            conn.execute(
+                select(order_items.c.id).where(order_items.c.order_id == order_id)
+            ).scalars()
+        )
+        for item in order.items:
+            if item.id is not None and item.id not in existing_ids:
+                raise InvalidInput(
+                    f"order_items: item {item.id} does not belong to order {order_id}"
+                )
+        now = utcnow()
+        apply_totals(order)
+        values = order_row_values(order)
+        folder_id = (
+            current.folder_id
+            if order.folder_id is None
+            else folder_in_store(conn, store_id, order.folder_id)
+        )
+        values.update(
+            folder_id=folder_id,
+            source_id=order.source_id or current.source_id,
+            date_added=order.date_added or current.date_added,
+            date_updated=now,
+        )
+        if order.source_name == "":
+            values["source_name"] = current.source_name
+        conn.execute(_UPDATE_ORDER, {"p_order_id": order_id, **values})
+        kept = {item.id for item in order.items if item.id is not None}
+        removed = existing_ids - kept
+        if removed:
+            conn.execute(delete(order_items).where(order_items.c.id.in_(removed)))
+        for position, item in enumerate(order.items):
+            if item.id is not None:
+                conn.execute(
+                    update(order_items)
+                    .where(order_items.c.id == item.id)
+                    .values(**item_row_values(item), position=position)
+                )
+            else:
+                insert_items(conn, store_id, order_id, [item], start=position)
+    note = "Order updated"
+    if folder_id != current.folder_id:
+        note = f"Order updated and moved from folder {current.folder_id} to {folder_id}"
+    record_history(conn, store_id, order_id, note, event="updated", channel=channel, now=now)
+    return int(folder_id)
+
+
+def delete_order(conn: Connection, store_id: int, order_id: int, *, stock: StockPolicy) -> None:
+    lock_order(conn, store_id, order_id)
+    with stock_follows(conn, store_id, order_id, stock):
+        conn.execute(delete(order_history).where(order_history.c.order_id == order_id))
+        conn.execute(delete(order_items).where(order_items.c.order_id == order_id))
+    conn.execute(delete(orders).where(orders.c.id == order_id))
+    count_cache.bump(store_id)
+
+
+def mark_cancelled(
+    conn: Connection,
+    store_id: int,
+    current: Any,
+    *,
+    status_before: str,
+    folder_id: int | None,
+    channel: Channel,
+) -> None:
+    """Flag a locked order cancelled, remembering its status, and move it to `folder_id`
+    when given."""
+    pod_data = loads_map(current.pod_data)
+    pod_data["status_before_cancel"] = status_before
+    values: dict[str, Any] = {"deleted": True, "pod_data": orjson.dumps(pod_data).decode()}
+    if folder_id is not None:
+        values["folder_id"] = folder_id
+    now = utcnow()
+    conn.execute(_UPDATE_ORDER, {"p_order_id": current.id, **values, "date_updated": now})
+    record_history(
+        conn, store_id, current.id, "Order cancelled", event="cancel", channel=channel, now=now
+    )
+
+
+def set_folder(conn: Connection, order_id: int, folder_id: int, now: datetime) -> None:
+    conn.execute(
+        _UPDATE_ORDER, {"p_order_id": order_id, "folder_id": folder_id, "date_updated": now}
+    )

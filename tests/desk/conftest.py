@@ -214,3 +214,10 @@ def desk_app(database: Database) -> Any:
         make_settings(desk_login_attempts=10_000, desk_login_attempts_per_address=10_000),
         database=database,
     )
+
+
+@pytest.fixture(scope="module")
+def served_postgres(
+    tmp_path_factory: pytest.TempPathFactory, fresh_database_url: Callable[[str], str]
+) -> Iterator[Served]:
+    yield from serve(fresh_database_url("postgres"), tmp_path_factory.mktemp("desk-pg"))

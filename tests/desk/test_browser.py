@@ -151,8 +151,9 @@ def test_a_note_and_a_new_shipping_address_are_saved(page: Any, served: Served) 
     order = served.api("GET", f"/orders/{order_id}").json()["order"]
     assert order["shipping"]["address1"] == "221B Baker Street"
     assert order["shipping"]["city"] == "London"
-    notes = [h["note"] for h in order["order_history"]]
-    assert "Customer asked for gift wrap" in notes
+    notes = {h["note"]: h["source_name"] for h in order["order_history"]}
+    assert notes["Customer asked for gift wrap"] == f"Desk ({served.owner.email})"
+    assert f"Desk ({served.owner.email})" in page.locator(".history").inner_text()
 
 
 def test_stock_is_changed_and_the_orders_that_took_it_are_listed(
@@ -249,3 +250,24 @@ def test_keyboard_reaches_the_search_box(page: Any, served: Served, width: int) 
     sign_in(page, served)
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.textContent").strip() == "Skip to content"
+
+
+@pytest.mark.postgres
+def test_a_day_at_the_desk_on_postgresql(page: Any, served_postgres: Served) -> None:
+    """The smoke flow on PostgreSQL: sign in, search, open, note, ship, see it in Shipped."""
+    served = served_postgres
+    sign_in(page, served)
+    page.get_by_label("Search").fill("Khan")
+    page.get_by_role("button", name="Search").click()
+    assert page.locator("table.orders tbody tr").count() == 2
+    order_id = served.order_ids[1]
+    page.get_by_role("link", name=f"#{order_id}", exact=True).click()
+    page.get_by_label("Add a note").fill("Checked on PostgreSQL")
+    page.get_by_role("button", name="Add note").click()
+    assert page.get_by_role("status").inner_text() == "Note added"
+    page.get_by_label("Tracking number").fill("1Z999AA10123456784")
+    page.get_by_role("button", name="Add shipment").click()
+    assert "fulfilled" in page.locator("h1").inner_text().lower()
+    assert "Shipped" in page.locator(".crumbs").inner_text()
+    page.get_by_role("button", name="Sign out").click()
+    page.wait_for_url("**/login")

@@ -24,6 +24,7 @@ from orderhub.desk.auth import (
     checked_form,
     clear_cookie,
     client_address,
+    lifetimes,
     set_cookie,
     signed_in,
 )
@@ -124,6 +125,8 @@ def _sign_in(request: Request, email: str, password: str, next_url: str) -> Resp
         if old:
             desk_sessions.end(conn, desk_sessions.hash_id(old))
         raw_id, _ = desk_sessions.create(conn, user.id, memberships[0].store_id)
+        idle, max_age = lifetimes(request.app.state.settings)
+        desk_sessions.purge_expired(conn, idle=idle, max_age=max_age)
     response = redirect(safe_back(next_url, "/desk"), f"Signed in as {user.email}")
     set_cookie(response, request.app.state.settings, raw_id)
     response.delete_cookie(LOGIN_COOKIE, path="/login")

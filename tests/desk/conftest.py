@@ -178,9 +178,11 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     setattr(item, f"rep_{report.when}", report)
 
 
-@pytest.fixture
-def page(browser: Any, request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Any]:
-    context = browser.new_context(viewport={"width": 1280, "height": 860})
+def _tab(
+    browser: Any, request: pytest.FixtureRequest, tmp_path: Path, **options: Any
+) -> Iterator[Any]:
+    """A fresh browser context and tab; a screenshot of it is kept when the test fails."""
+    context = browser.new_context(**options)
     context.set_default_timeout(10_000)
     tab = context.new_page()
     yield tab
@@ -190,6 +192,18 @@ def page(browser: Any, request: pytest.FixtureRequest, tmp_path: Path) -> Iterat
         tab.screenshot(path=str(shot), full_page=True)
         print(f"screenshot of the failure: {shot}")
     context.close()
+
+
+@pytest.fixture
+def page(browser: Any, request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Any]:
+    yield from _tab(browser, request, tmp_path, viewport={"width": 1280, "height": 860})
+
+
+@pytest.fixture
+def phone(browser: Any, request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Any]:
+    yield from _tab(
+        browser, request, tmp_path, viewport={"width": 390, "height": 844}, is_mobile=True
+    )
 
 
 @pytest.fixture

@@ -80,3 +80,20 @@ def test_packing_slips_for_a_selection_skip_other_stores_orders(
     assert response.text.count('<article class="slip">') == 2
     assert f"Order #{theirs}<" not in response.text
     assert 'media="print"' in response.text
+
+
+def test_times_are_shown_in_the_stores_time_zone(
+    desk_app: Any, database: Database, make_store: Any
+) -> None:
+    from datetime import UTC, datetime
+    from zoneinfo import ZoneInfo
+
+    shop = make_store("New York Shop", timezone="America/New_York")
+    client = desk_client(desk_app)
+    sign_in(client, make_user(database, shop, "staff"))
+    od = OrderDesk(client, shop)
+    order = od.create_order()
+    added = datetime.strptime(order["date_added"], "%Y-%m-%d %H:%M:%S").replace(tzinfo=UTC)
+    local = added.astimezone(ZoneInfo("America/New_York")).strftime("%Y-%m-%d %H:%M")
+    page = client.get(f"/desk/orders/{order['id']}").text
+    assert f"added {local}" in page

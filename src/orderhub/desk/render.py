@@ -3,19 +3,22 @@ across a redirect in a short-lived cookie, and the HTML error page."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, unquote
 
 from fastapi import Request
-from jinja2 import Environment, FileSystemLoader, select_autoescape
+from jinja2 import Environment, FileSystemLoader, pass_context, select_autoescape
+from jinja2.runtime import Context
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.types import Scope
 
 from orderhub.desk import queries
 from orderhub.desk.auth import Desk
+from orderhub.domain.dates import store_zone
+from orderhub.domain.errors import OrderhubError
 
 TEMPLATES = Path(__file__).parent / "templates"
 FLASH_COOKIE = "orderhub_flash"
@@ -34,8 +37,18 @@ def _money(value: Any) -> str:
     return f"{Decimal(value):,.2f}"
 
 
-def _when(value: datetime | None) -> str:
-    return value.strftime("%Y-%m-%d %H:%M") if value else ""
+@pass_context
+def _when(context: Context, value: datetime | None) -> str:
+    """A stored (naive UTC) time in the store's time zone."""
+    if not value:
+        return ""
+    desk = context.get("desk")
+    zone = desk.store.timezone if desk is not None else "UTC"
+    try:
+        local = value.replace(tzinfo=UTC).astimezone(store_zone(zone))
+    except OrderhubError:
+        local = value
+    return local.strftime("%Y-%m-%d %H:%M")
 
 
 env.filters["money"] = _money

@@ -293,3 +293,35 @@ def test_csrf_token_is_per_session(browser: TestClient, owner: DeskUser, od: Ord
     response = other.post(f"/desk/orders/{order_id}/notes", data={"note": "x", "csrf_token": first})
     assert response.status_code == 403
     assert csrf_of(other) == second
+
+
+@pytest.mark.redis
+def test_sign_in_limits_are_shared_by_processes_through_redis(
+    database: Database, store: stores.NewStore
+) -> None:
+    import redis
+
+    from tests.conftest import REDIS_URL, service_missing
+
+    try:
+        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1).ping()
+    except redis.RedisError as exc:
+        service_missing(f"Redis not reachable at ORDERHUB_TEST_REDIS_URL: {exc}")
+    settings = make_settings(
+        redis_url=REDIS_URL, desk_login_attempts=2, desk_login_attempts_per_address=10_000
+    )
+    first = desk_client(create_app(settings, database=database))
+    second = desk_client(create_app(settings, database=database))
+    user = make_user(database, store, "owner")
+    for client in (first, second):
+        token = login_token(client)
+        response = client.post(
+            "/login", data={"email": user.email, "password": "guess", "login_token": token}
+        )
+        assert response.status_code == 401
+    token = login_token(first)
+    response = first.post(
+        "/login", data={"email": user.email, "password": user.password, "login_token": token}
+    )
+    assert response.status_code == 429
+    redis.Redis.from_url(REDIS_URL).delete(f"orderhub:rl:desk-login:account:{user.email}")

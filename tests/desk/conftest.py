@@ -94,8 +94,8 @@ def serve(url: str, tmp: Path) -> Iterator[Served]:
             store.store.id,
             InventoryItem(name="Enamel Mug", code="MUG-1", price=Decimal("9.50"), stock=12),
         )
-    owner = make_user(db, store, "owner", email=f"owner@{tmp.name[-6:].lower()}.test")
-    staff = make_user(db, store, "staff")
+    owner = make_user(db, store, "owner", email="jane@northwind.test")
+    staff = make_user(db, store, "staff", email="sam@northwind.test")
     make_user(db, other, "owner", email=owner.email)
     port = _free_port()
     env = {

@@ -179,6 +179,16 @@ def test_packing_slips_print_one_order_per_page(page: Any, served: Served, shoot
     first, second = served.order_ids[:2]
     sign_in(page, served)
     page.goto(f"{served.base_url}/desk/folders/{_folder_of(served, first)}")
+    page.get_by_label(f"Select order {first}", exact=True).check()
+    page.get_by_label(f"Select order {second}", exact=True).check()
+    with page.context.expect_page() as opened:
+        page.get_by_role("button", name="Packing slips").click()
+    slips = opened.value
+    slips.wait_for_load_state()
+    assert slips.locator("article.slip").count() == 2
+    numbers = set(re.findall(r"Order #(\d+)", slips.locator("body").inner_text()))
+    assert numbers == {str(first), str(second)}
+    slips.close()
     page.goto(f"{served.base_url}/desk/orders/{first}/slip")
     assert page.locator("article.slip").count() == 1
     assert "packing slip" in page.locator(".slip-head").inner_text().lower()

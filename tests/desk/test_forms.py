@@ -3,6 +3,7 @@ good input does what it says. Both databases."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -226,6 +227,7 @@ def test_the_pod_secret_is_shown_only_on_request(
     [
         ("not-an-email", "staff", "user_email", "is not an email address"),
         ("ok@shop.test", "boss", "user_role", "must be owner or staff"),
+        ("{me}", "staff", "user_email", "You cannot change your own role"),
     ],
 )
 def test_adding_a_user_checks_email_and_role(
@@ -233,6 +235,9 @@ def test_adding_a_user_checks_email_and_role(
     message: str,
 ) -> None:  # fmt: skip
     client, csrf = signed_in
+    me = re.search(r'<span class="who">(\S+) ', client.get("/desk/settings").text)
+    assert me
+    email = email.format(me=me.group(1))
     response = client.post(
         "/desk/settings/users", data={"email": email, "role": role, "csrf_token": csrf}
     )

@@ -110,6 +110,12 @@ def add_user(
             request, desk, status_code=400, errors={f"user_{name}": reason},
             user_values={"email": fields.raw("email")[:255], "role": role},
         )  # fmt: skip
+    if email == desk.user.email:
+        return settings_page(
+            request, desk, status_code=400,
+            errors={"user_email": "You cannot change your own role; ask another owner"},
+            user_values={"email": email, "role": role},
+        )  # fmt: skip
     password = actions.add_member(request.app.state.db, desk.store, email, role)
     if password is None:
         return redirect("/desk/settings#users", f"{email} now works here as {role}")

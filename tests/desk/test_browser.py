@@ -251,10 +251,20 @@ def test_the_desk_works_on_a_phone_sized_screen(phone: Any, served: Served, shoo
     assert phone.evaluate("document.documentElement.scrollWidth") <= 400
 
 
-def test_the_keyboard_first_reaches_skip_to_content(page: Any, served: Served) -> None:
+def test_the_desk_is_usable_from_the_keyboard(page: Any, served: Served) -> None:
     sign_in(page, served)
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.textContent").strip() == "Skip to content"
+    page.keyboard.press("Enter")
+    for _ in range(6):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.id") == "q":
+            break
+    assert page.evaluate("document.activeElement.id") == "q"
+    page.keyboard.type("Schmidt")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**q=Schmidt**")
+    assert page.locator("table.orders tbody tr").count() == 2
 
 
 @pytest.mark.postgres

@@ -10,6 +10,7 @@ from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
+from orderhub.desk import queries
 from orderhub.domain import passwords
 from orderhub.domain.channel import Channel
 from orderhub.domain.errors import InvalidInput, NotFound
@@ -18,8 +19,7 @@ from orderhub.domain.orders import SHIPPING_ADDRESS_FIELDS, require_name
 from orderhub.services import inventory as inventory_service
 from orderhub.services import moves, orders, shipments
 from orderhub.services.moves import MoveResult
-from orderhub.storage import accounts, desk_sessions, inventory, stores
-from orderhub.storage import orders as order_reads
+from orderhub.storage import accounts, desk_sessions, stores
 from orderhub.storage.database import Database
 from orderhub.storage.stores import Store
 
@@ -55,8 +55,7 @@ def add_note(db: Database, store: Store, order_id: int, note: str, user: str) ->
 def edit_shipping_address(
     db: Database, store: Store, order_id: int, address: dict[str, str], user: str
 ) -> None:
-    with db.read() as conn:
-        current = order_reads.get_order(conn, store.id, order_id, with_history=False)
+    current = queries.order(db, store, order_id)
     changed = replace(current, shipping={k: address.get(k, "") for k in SHIPPING_ADDRESS_FIELDS})
     require_name(changed)
     orders.replace_order(db, store, order_id, changed, channel=Channel.desk(user), keep_items=True)
@@ -69,8 +68,7 @@ def cancel_order(db: Database, store: Store, order_id: int, user: str) -> None:
 def update_inventory(
     db: Database, store: Store, item_id: int, *, stock: int, price: Decimal, user: str
 ) -> None:
-    with db.read() as conn:
-        item = inventory.get_item(conn, store.id, item_id)
+    item = queries.inventory_item(db, store, item_id)
     item.stock, item.price, item.update_source = stock, price, Channel.desk(user).source_name
     inventory_service.replace_item(db, store, item_id, item)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from urllib.parse import quote
 
 from fastapi import FastAPI, Request
 from fastapi.staticfiles import StaticFiles
@@ -41,7 +42,5 @@ def install(app: FastAPI) -> None:
         target = request.url.path
         if request.method == "GET" and target.startswith("/desk"):
             query = f"?{request.url.query}" if request.url.query else ""
-            from urllib.parse import quote
-
             return RedirectResponse(f"/login?next={quote(target + query)}", status_code=303)
         return RedirectResponse("/login", status_code=303)

@@ -7,7 +7,7 @@ BIN     = $(VENV)/bin
 export ORDERHUB_TEST_POSTGRES_URL ?= postgresql://postgres@127.0.0.1:5432/test
 export ORDERHUB_TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
 
-.PHONY: run install install-test test lint check bench bench-quick clean
+.PHONY: run install install-test test lint check docs bench bench-quick clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -42,6 +42,10 @@ lint: install-test
 	$(BIN)/mypy
 
 check: lint test
+
+## Regenerate docs/cli.md from the commands (tests fail when it drifts).
+docs: install
+	$(BIN)/python -m orderhub.cli.docs docs/cli.md
 
 ## Benchmarks on SQLite and PostgreSQL (results in bench/results/, see docs/performance.md).
 bench: install

@@ -15,7 +15,13 @@ from orderhub.storage import stores
 def make_settings(**overrides: Any) -> Settings:
     # No background notification delivery unless a test asks for it: the apps of one test run
     # share a database, and one app's worker must not deliver another test's rows.
-    values: dict[str, Any] = {"rate_limit_capacity": 0, "redis_url": None, "notify_poll_seconds": 0}
+    values: dict[str, Any] = {
+        "rate_limit_capacity": 0,
+        "redis_url": None,
+        "notify_poll_seconds": 0,
+        "forward_poll_seconds": 0,
+        "webhook_poll_seconds": 0,
+    }
     values.update(overrides)
     return Settings(_env_file=None, **values)  # type: ignore[call-arg]
 

@@ -24,6 +24,9 @@ from orderhub.api.pod.notifier import Notifier
 from orderhub.api.ratelimit import build_rate_limiter
 from orderhub.config import Settings
 from orderhub.domain.errors import OrderhubError
+from orderhub.outbound import notify_route
+from orderhub.outbound.forwarder import Forwarder
+from orderhub.outbound.worker import WebhookWorker
 from orderhub.storage.count_cache import CountCache
 from orderhub.storage.database import Database
 from orderhub.storage.migrate import schema_state
@@ -44,7 +47,9 @@ class SchemaMismatch(RuntimeError):
 
 
 def _renderer_for(scope: Scope) -> Renderer | None:
-    path = scope.get("path", "")
+    path, root = scope.get("path", ""), scope.get("root_path", "")
+    if root and path.startswith(root):  # behind a proxy (`serve --root-path`)
+        path = path[len(root) :]
     for prefix, renderer in _RENDERERS:
         if path == prefix or path.startswith(prefix + "/"):
             return renderer
@@ -85,12 +90,29 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
         backoff_seconds=settings.notify_backoff_seconds,
     )
 
+    forwarder = Forwarder(
+        db,
+        poll_seconds=settings.forward_poll_seconds,
+        tracking_seconds=settings.supplier_poll_seconds,
+        max_attempts=settings.forward_max_attempts,
+        backoff_seconds=settings.forward_backoff_seconds,
+        timeout_seconds=settings.forward_timeout_seconds,
+        outbound=settings,
+    )
+    webhook_worker = WebhookWorker(db, settings)
+
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         if settings.notify_poll_seconds > 0:
             notifier.start()
+        if settings.forward_poll_seconds > 0:
+            forwarder.start()
+        if settings.webhook_poll_seconds > 0:
+            webhook_worker.start()
         yield
+        await forwarder.stop()
         await notifier.stop()
+        await webhook_worker.stop()
         limiter.close()
         if database is None:
             db.dispose()
@@ -110,8 +132,11 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
     app.state.credential_cache = CredentialCache[Any](settings.auth_cache_seconds)
     app.state.count_cache = CountCache(settings.count_cache_seconds)
     app.state.notifier = notifier
+    app.state.forwarder = forwarder
+    app.state.webhook_worker = webhook_worker
     app.include_router(orderdesk.router)
     app.include_router(pod_routes.router)
+    app.include_router(notify_route.router)
     desk.install(app)
     openapi.install(app)
     app.add_middleware(

@@ -44,6 +44,33 @@ class Settings(BaseSettings):
     )
     notify_max_attempts: int = Field(default=8, ge=1)
     notify_backoff_seconds: float = Field(default=10.0, ge=0, description="first retry delay")
+    forward_poll_seconds: float = Field(
+        default=2.0, ge=0, description="how often due forwarding jobs are looked for; 0 = never"
+    )
+    forward_max_attempts: int = Field(default=8, ge=1)
+    forward_backoff_seconds: float = Field(default=10.0, ge=0, description="first retry delay")
+    forward_timeout_seconds: float = Field(default=30.0, gt=0)
+    supplier_poll_seconds: float = Field(
+        default=300.0, gt=0, description="how often a forwarded order is polled for tracking"
+    )
+    # Outbound requests (webhooks, forwarding): see docs/outbound.md.
+    outbound_allow_hosts: str = Field(
+        default="", description="comma-separated hosts (or .suffix) outbound requests may reach"
+    )
+    outbound_deny_hosts: str = Field(
+        default="", description="comma-separated hosts (or .suffix) never contacted"
+    )
+    outbound_allow_private: bool = Field(
+        default=False, description="allow private, loopback and link-local addresses"
+    )
+    webhook_poll_seconds: float = Field(
+        default=1.0, ge=0, description="how often due webhook deliveries are looked for; 0 = never"
+    )
+    webhook_timeout_seconds: float = Field(default=30.0, gt=0, le=300)
+    webhook_max_attempts: int = Field(default=5, ge=1, le=50)
+    webhook_backoff_seconds: float = Field(
+        default=480.0, ge=0, description="first retry delay; doubles each try (5 tries ~ 2 h)"
+    )
     count_cache_seconds: float = Field(
         default=2.0, ge=0, description="how long a list's total_records may be reused"
     )

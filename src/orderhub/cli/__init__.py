@@ -5,8 +5,11 @@ from __future__ import annotations
 import sys
 
 import typer
+from sqlalchemy.exc import DBAPIError
 
-from orderhub.cli import db, folders, orders, serve, shipments, stores, users
+from orderhub.cli import db, folders, orders, serve, shipments, stores, suppliers, users, webhooks
+from orderhub.cli.common import err, settings
+from orderhub.storage.database import display_url
 
 app = typer.Typer(
     help="orderhub: a self-hosted order desk (Order Desk v2 and print-on-demand APIs).",
@@ -20,6 +23,8 @@ app.add_typer(orders.app, name="orders")
 app.add_typer(folders.app, name="folder")
 app.add_typer(shipments.app, name="shipments")
 app.add_typer(users.app, name="user")
+app.add_typer(suppliers.app, name="supplier")
+app.add_typer(webhooks.app, name="webhook")
 app.command("serve")(serve.serve)
 app.command("quickstart")(serve.quickstart)
 
@@ -29,3 +34,7 @@ def main() -> None:
         app()
     except KeyboardInterrupt:
         sys.exit(130)
+    except DBAPIError as exc:  # the database failed mid-command: say which, not a traceback
+        where = display_url(settings().effective_database_url)
+        err.print(f"[bold red]error:[/] database {where}: {exc.orig}")
+        sys.exit(1)

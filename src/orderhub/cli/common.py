@@ -7,11 +7,12 @@ from typing import NoReturn
 
 import typer
 from rich.console import Console
+from sqlalchemy.exc import OperationalError
 
 from orderhub.config import Settings
 from orderhub.domain.errors import OrderhubError
 from orderhub.storage import migrate, stores
-from orderhub.storage.database import Database
+from orderhub.storage.database import Database, display_url, sqlite_file
 
 console = Console()
 err = Console(stderr=True)
@@ -27,18 +28,47 @@ def settings() -> Settings:
     return Settings()
 
 
-def open_database(config: Settings | None = None) -> Database:
-    """The configured database, as it is (for commands that create or inspect the schema)."""
-    return Database((config or settings()).effective_database_url)
+WHERE_TO_POINT = (
+    "set ORDERHUB_DATABASE_URL, or ORDERHUB_DATA_DIR (default ./data, relative to the "
+    "working directory; also read from a .env file there), to use another database"
+)
+
+
+def open_database(config: Settings | None = None, *, create: bool = False) -> Database:
+    """The configured database, as it is (for commands that create or inspect the schema).
+
+    A missing SQLite file is refused, naming the absolute path looked for, unless `create`
+    (only `db upgrade` and `quickstart` make a new database): run from the wrong directory,
+    a command must not silently make an empty database there."""
+    url = (config or settings()).effective_database_url
+    path = sqlite_file(url)
+    if path is not None and not create and not path.exists():
+        fail(
+            f"no orderhub database at {path.resolve()}: {WHERE_TO_POINT}, or run "
+            "`orderhub db upgrade` to create one there"
+        )
+    return Database(url)
+
+
+def database_problem(db: Database, problem: str) -> NoReturn:
+    """Fail with a message that names the database it concerns (never its password)."""
+    db.dispose()
+    fail(f"database {display_url(db.url)}: {problem}")
+
+
+def schema_state(db: Database) -> migrate.SchemaState:
+    try:
+        return migrate.schema_state(db)
+    except OperationalError as exc:
+        database_problem(db, f"cannot open it: {exc.orig}")
 
 
 def ready_database(config: Settings | None = None) -> Database:
     """The database, refusing to go on if its schema does not match the code."""
     db = open_database(config)
-    problem = migrate.schema_state(db).problem()
+    problem = schema_state(db).problem()
     if problem:
-        db.dispose()
-        fail(problem)
+        database_problem(db, problem)
     return db
 
 

@@ -16,7 +16,10 @@ app = typer.Typer(help="Folders of a store.", no_args_is_help=True)
 
 @app.command("list")
 def folder_list(store_id: Annotated[int, typer.Argument(help="the store")]) -> None:
-    """Folders with their order counts and print-on-demand statuses."""
+    """Folders with their order counts and print-on-demand statuses.
+
+    Example: orderhub folder list 1
+    """
     db = ready_database()
     store = require_store(db, store_id)
     found = service.with_counts(db, store)
@@ -34,7 +37,10 @@ def folder_create(
         str | None, typer.Option(help="print-on-demand status the folder stands for")
     ] = None,
 ) -> None:
-    """Create a folder. Example: orderhub folder create 1 "Rush orders\""""
+    """Create a folder.
+
+    Example: orderhub folder create 1 "Rush orders"
+    """
     db = ready_database()
     store = require_store(db, store_id)
     try:
@@ -50,7 +56,10 @@ def folder_rename(
     folder_id: Annotated[int, typer.Argument(help="folder id")],
     name: Annotated[str, typer.Argument(help="new name")],
 ) -> None:
-    """Rename a folder."""
+    """Rename a folder.
+
+    Example: orderhub folder rename 1 7 "Rush"
+    """
     db = ready_database()
     store = require_store(db, store_id)
     try:
@@ -65,7 +74,10 @@ def folder_delete(
     store_id: Annotated[int, typer.Argument(help="the store")],
     folder_id: Annotated[int, typer.Argument(help="folder id")],
 ) -> None:
-    """Delete an empty folder (one that holds orders is refused)."""
+    """Delete an empty folder (one that holds orders is refused).
+
+    Example: orderhub folder delete 1 7
+    """
     db = ready_database()
     store = require_store(db, store_id)
     try:

@@ -206,7 +206,10 @@ def show_order(
     store_id: Annotated[int, typer.Argument(help="the store")],
     order_id: Annotated[int, typer.Argument(help="the order id")],
 ) -> None:
-    """Print one order as JSON (the Order Desk wire format), with its history."""
+    """Print one order as JSON (the Order Desk wire format), with its history.
+
+    Example: orderhub orders show 1 1042
+    """
     db = ready_database()
     require_store(db, store_id)
     try:

@@ -1,19 +1,35 @@
-"""`orderhub serve` and `orderhub quickstart`: running the HTTP service."""
+"""`orderhub serve` and `orderhub quickstart`: running the HTTP service.
+
+The listening socket is bound before anything says "serving" and handed to uvicorn, so a
+taken port is reported at once and no other process can take it in between. SIGTERM (what
+systemd and container runtimes send) is uvicorn's graceful shutdown: stop accepting, let the
+requests in flight finish, stop the background workers, exit 0. For the whole run the
+process holds the database's serving lock (storage/serving.py), which `db restore` checks.
+"""
 
 from __future__ import annotations
 
-from typing import Annotated
+import signal
+import socket
+from types import FrameType
+from typing import Annotated, Any
 
 import typer
 
-from orderhub.cli.common import console, open_database, ready_database, settings
+from orderhub.cli.common import console, fail, open_database, ready_database, settings
 from orderhub.cli.stores import print_credentials
 from orderhub.cli.users import create_demo_user, print_demo_user
 from orderhub.config import Settings
-from orderhub.storage import migrate, stores
+from orderhub.storage import migrate, serving, stores
+from orderhub.storage.database import display_url
+
+Host = Annotated[
+    str | None, typer.Option(help="address to bind", show_default="ORDERHUB_HOST or 127.0.0.1")
+]
+Port = Annotated[int | None, typer.Option(help="port", show_default="ORDERHUB_PORT or 8000")]
 
 
-def run_server(settings: Settings, host: str, port: int, workers: int) -> None:
+def run_server(settings: Settings, host: str, port: int, workers: int, **options: Any) -> None:
     import uvicorn
 
     uvicorn.run(
@@ -24,37 +40,108 @@ def run_server(settings: Settings, host: str, port: int, workers: int) -> None:
         workers=workers,
         log_level="info",
         access_log=False,
-        proxy_headers=False,
+        **options,
     )
 
 
-def serve(
-    host: Annotated[str | None, typer.Option(help="address to bind")] = None,
-    port: Annotated[int | None, typer.Option(help="port")] = None,
-    workers: Annotated[int | None, typer.Option(help="worker processes")] = None,
+def bind(host: str, port: int) -> socket.socket:
+    """The listening socket, or a clear refusal naming how to choose another port."""
+    try:
+        family, kind, proto, _, address = socket.getaddrinfo(
+            host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE
+        )[0]
+        sock = socket.socket(family, kind, proto)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind(address)
+    except OSError as exc:
+        fail(
+            f"cannot listen on {host}:{port}: {exc.strerror or exc}. Choose another port with "
+            "--port or ORDERHUB_PORT (or another address with --host or ORDERHUB_HOST)"
+        )
+    sock.set_inheritable(True)
+    return sock
+
+
+def _exit_quietly(_sig: int, _frame: FrameType | None) -> None:
+    # uvicorn re-raises SIGTERM after its graceful shutdown; by then all went well.
+    raise SystemExit(0)
+
+
+def _serve(
+    config: Settings, sock: socket.socket, host: str, port: int, workers: int, **options: Any
 ) -> None:
-    """Run the HTTP service. Refuses to start on an unmigrated or newer database."""
+    url = config.effective_database_url
+    try:
+        with serving.serving(url):
+            console.print(f"Serving on http://{host}:{port} (database {display_url(url)})")
+            signal.signal(signal.SIGTERM, _exit_quietly)
+            run_server(config, host, port, workers, fd=sock.fileno(), **options)
+    except serving.DatabaseBusy:
+        fail(f"database {display_url(url)} is being restored (`orderhub db restore`); try later")
+    finally:
+        sock.close()
+
+
+def serve(
+    host: Host = None,
+    port: Port = None,
+    workers: Annotated[
+        int | None, typer.Option(help="worker processes", show_default="ORDERHUB_WORKERS or 1")
+    ] = None,
+    root_path: Annotated[
+        str, typer.Option(help="URL prefix a reverse proxy serves orderhub under, e.g. /orderhub")
+    ] = "",
+    proxy_headers: Annotated[
+        bool,
+        typer.Option(
+            help="trust X-Forwarded-For/-Proto from --forwarded-allow-ips (behind a proxy)"
+        ),
+    ] = False,
+    forwarded_allow_ips: Annotated[
+        str, typer.Option(help="comma list of proxy addresses whose X-Forwarded-* are trusted")
+    ] = "127.0.0.1",
+    graceful_timeout: Annotated[
+        int, typer.Option(help="seconds in-flight requests get to finish after SIGTERM")
+    ] = 30,
+) -> None:
+    """Run the HTTP service. Refuses to start on an unmigrated or newer database, or on a
+    port already taken.
+
+    Example: orderhub serve --workers 4 --proxy-headers --root-path /orderhub
+    """
     config = settings()
     ready_database(config).dispose()
-    run_server(config, host or config.host, port or config.port, workers or config.workers)
+    host, port = host or config.host, port or config.port
+    _serve(
+        config,
+        bind(host, port),
+        host,
+        port,
+        workers or config.workers,
+        root_path=root_path,
+        proxy_headers=proxy_headers,
+        forwarded_allow_ips=forwarded_allow_ips,
+        timeout_graceful_shutdown=graceful_timeout,
+    )
 
 
-def quickstart(
-    host: Annotated[str | None, typer.Option(help="address to bind")] = None,
-    port: Annotated[int | None, typer.Option(help="port")] = None,
-) -> None:
-    """Migrate the database, create a demo store on first run, print how to reach it, serve."""
+def quickstart(host: Host = None, port: Port = None) -> None:
+    """Migrate the database, create a demo store on first run, print how to reach it, serve.
+
+    Example: ORDERHUB_PORT=8080 orderhub quickstart
+    """
     config = settings()
     host = host or config.host
     port = port or config.port
-    db = open_database(config)
+    sock = bind(host, port)  # a taken port is reported before anything else happens
+    db = open_database(config, create=True)
     migrate.upgrade(db)
     base_url = f"http://{host}:{port}"
     with db.write() as conn:
         existing = stores.count_stores(conn)
         new = None if existing else stores.create_store(conn, "Demo Store")
     demo_user = create_demo_user(db, new.store.id) if new is not None else None
-    console.print(f"orderhub {db.dialect} database: {config.effective_database_url}")
+    console.print(f"orderhub {db.dialect} database: {display_url(db.url)}")
     if new is not None:
         print_credentials(new, f"{base_url}/api/v2")
         console.print(
@@ -69,6 +156,6 @@ def quickstart(
             f"{existing} store(s) already exist; their keys were shown when they were created. "
             "`orderhub store list` lists them and `orderhub key rotate ID` issues a new key."
         )
-    console.print(f"Serving on {base_url} (API docs at {base_url}/docs). Ctrl-C stops.")
+    console.print(f"API docs at {base_url}/docs. Ctrl-C stops.")
     db.dispose()
-    run_server(config, host, port, 1)
+    _serve(config, sock, host, port, 1)

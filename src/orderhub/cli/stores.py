@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import time
 from typing import Annotated
 
 import typer
 from rich.table import Table
 
-from orderhub.cli.common import console, fail, ready_database
+from orderhub.cli.common import console, err, fail, ready_database
+from orderhub.cli.common import settings as cli_settings
 from orderhub.domain.dates import store_zone
 from orderhub.domain.errors import OrderhubError
 from orderhub.domain.settings import STORE_SETTINGS, parse_setting, spec_of
@@ -66,7 +68,10 @@ def store_create(
 
 @store_app.command("list")
 def store_list() -> None:
-    """List stores (never their keys)."""
+    """List stores (never their keys).
+
+    Example: orderhub store list
+    """
     db = ready_database()
     with db.read() as conn:
         rows = stores.list_stores(conn)
@@ -85,7 +90,10 @@ def store_show(
         bool, typer.Option("--show-secret", help="also print the print-on-demand secret")
     ] = False,
 ) -> None:
-    """Show one store, its settings and folders."""
+    """Show one store, its settings and folders.
+
+    Example: orderhub store show 1 --show-secret
+    """
     db = ready_database()
     try:
         with db.read() as conn:
@@ -150,6 +158,47 @@ def store_unset(
     console.print(f"store {store_id}: {name} back to the default")
 
 
+@store_app.command("delete")
+def store_delete(
+    store_id: Annotated[int, typer.Argument(help="the store's numeric id")],
+    with_orders: Annotated[
+        bool, typer.Option("--with-orders", help="also delete a store that has orders")
+    ] = False,
+    yes: Annotated[bool, typer.Option("--yes", help="do not ask for confirmation")] = False,
+) -> None:
+    """Delete a store and everything it owns (keys, orders, items, shipments, history,
+    inventory, folders, idempotency keys, notifications, settings) in one transaction.
+
+    Example: orderhub store delete 3 --with-orders --yes
+    """
+    db = ready_database()
+    try:
+        with db.read() as conn:
+            store = stores.get_store(conn, store_id)
+            held = stores.count_orders(conn, store_id)
+    except OrderhubError as exc:
+        fail(exc.message)
+    if held and not with_orders:
+        fail(f"store {store_id} has {held} order(s); pass --with-orders to delete them too")
+    if not yes:
+        typer.confirm(
+            f"Delete store {store_id} ({store.name}) and its {held} order(s) for good?", abort=True
+        )
+    grace = cli_settings().auth_cache_seconds
+    with db.write() as conn:
+        stores.revoke_credentials(conn, store_id)
+    if grace:  # running servers may trust a credential they verified that long ago
+        err.print(f"credentials revoked; waiting {grace:g} s for running servers to drop them")
+        time.sleep(grace)
+    try:
+        with db.write() as conn:
+            removed = stores.delete_store(conn, store_id, with_orders=with_orders)
+    except OrderhubError as exc:
+        fail(exc.message)
+    counts = ", ".join(f"{n} {table}" for table, n in removed.items() if n and table != "stores")
+    console.print(f"store {store_id} ({store.name}) deleted" + (f": {counts}" if counts else ""))
+
+
 @store_app.command("settings")
 def store_settings_help() -> None:
     """List the settings a store can have, with their defaults.
@@ -164,7 +213,10 @@ def store_settings_help() -> None:
 
 @key_app.command("rotate")
 def key_rotate(store_id: Annotated[int, typer.Argument(help="the store's numeric id")]) -> None:
-    """Issue a new API key; the old one stops working (within the 5 s credential cache)."""
+    """Issue a new API key; the old one stops working (within the 5 s credential cache).
+
+    Example: orderhub key rotate 1
+    """
     db = ready_database()
     try:
         with db.write() as conn:

@@ -59,9 +59,12 @@ class _PodBase:
         fmt: str = "json",
         timeout: float = 30.0,
         retry: RetryPolicy | None = None,
+        transport: Any = None,
     ) -> None:
         """`base_url` is the site root (`http://127.0.0.1:8000`, or the original's
-        `https://www.inkthreadable.co.uk`); `fmt` is "json" or "xml"."""
+        `https://www.inkthreadable.co.uk`); `fmt` is "json" or "xml"; `transport` an httpx
+        transport of the caller's (e.g. one that refuses private addresses), which then
+        decides alone how to connect (no proxy is read from the environment)."""
         if fmt not in ("json", "xml"):
             raise ValueError("fmt must be json or xml")
         self.base_url = base_url.rstrip("/")
@@ -71,6 +74,7 @@ class _PodBase:
         self.timeout = timeout
         self.retry = retry or RetryPolicy()
         self.headers = {"User-Agent": f"orderhub-client/{__version__}"}
+        self.transport = transport
 
     def _get_url(self, path: str, params: dict[str, Any]) -> str:
         query = urlencode(
@@ -119,7 +123,10 @@ class _PodBase:
 class PrintOnDemandClient(_PodBase):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self._http = httpx.Client(headers=self.headers, timeout=self.timeout)
+        self._http = httpx.Client(
+            headers=self.headers, timeout=self.timeout, transport=self.transport,
+            trust_env=self.transport is None,
+        )  # fmt: skip
 
     def __enter__(self) -> PrintOnDemandClient:
         return self
@@ -183,7 +190,10 @@ class PrintOnDemandClient(_PodBase):
 class AsyncPrintOnDemandClient(_PodBase):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self._http = httpx.AsyncClient(headers=self.headers, timeout=self.timeout)
+        self._http = httpx.AsyncClient(
+            headers=self.headers, timeout=self.timeout, transport=self.transport,
+            trust_env=self.transport is None,
+        )  # fmt: skip
 
     async def __aenter__(self) -> AsyncPrintOnDemandClient:
         return self

@@ -14,7 +14,8 @@ from typing import Any
 
 from sqlalchemy import Connection
 
-from orderhub.storage import notifications
+from orderhub.outbound import webhooks
+from orderhub.storage import notifications, suppliers
 from orderhub.storage.stores import Store
 
 ORDER_CREATED = "order.created"
@@ -55,7 +56,19 @@ def _pod_notification(conn: Connection, store: Store, event: OrderEvent) -> None
         notifications.enqueue(conn, store.id, event.order_id, kind, str(url))
 
 
-SUBSCRIBERS: tuple[Subscriber, ...] = (_pod_notification,)
+def _forwarding_job(conn: Connection, store: Store, event: OrderEvent) -> None:
+    """An order arriving in a supplier's folder, moved or created there, is queued for it."""
+    if event.name == ORDER_MOVED and event.data.get("to_folder_id") is not None:
+        suppliers.queue_arrivals(conn, store.id, event.order_id, int(event.data["to_folder_id"]))
+    elif event.name == ORDER_CREATED:
+        suppliers.queue_arrivals(conn, store.id, event.order_id, event.data.get("folder_id"))
+
+
+SUBSCRIBERS: tuple[Subscriber, ...] = (
+    _pod_notification,
+    webhooks.on_order_event,
+    _forwarding_job,
+)
 
 
 def publish(conn: Connection, store: Store, event: OrderEvent) -> None:

@@ -107,6 +107,22 @@ class Database:
             self._lock_file = None
 
 
+def sqlite_file(url: str) -> Path | None:
+    """The file of an SQLite URL (None for other engines and in-memory databases)."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
+        return None
+    return Path(str(parsed.database))
+
+
+def display_url(url: str) -> str:
+    """The URL to show an operator: the file for SQLite, the URL without its password else."""
+    path = sqlite_file(url)
+    if path is not None:
+        return str(path.resolve())
+    return make_url(url).render_as_string(hide_password=True)
+
+
 def _postgres_options(url: URL) -> str:
     """Our session options after any the URL already carries (`?options=...`), which
     `connect_args` would otherwise replace."""

@@ -7,11 +7,12 @@ from datetime import UTC, datetime
 from typing import Any
 
 import orjson
-from sqlalchemy import Connection, bindparam, func, insert, select, update
+from sqlalchemy import Connection, Table, bindparam, delete, func, insert, select, update
 
 from orderhub.domain import credentials
-from orderhub.domain.errors import NotFound
+from orderhub.domain.errors import Conflict, NotFound
 from orderhub.domain.folders import DEFAULT_FOLDERS
+from orderhub.storage import tables
 from orderhub.storage.tables import folders, stores
 
 
@@ -231,3 +232,63 @@ def default_folder(conn: Connection, store_id: int) -> Folder:
     if row is None:
         raise NotFound(f"store {store_id} has no folders")
     return Folder(row.id, row.name, row.position, row.pod_status)
+
+
+# Children before parents, so that no foreign key (cascading or not) is relied upon: the
+# deletion is explicit and the same on both engines. Every table with a store_id is here
+# (tests/test_store_delete.py checks the list against the schema).
+STORE_TABLES: tuple[Table, ...] = (
+    tables.notifications,
+    tables.idempotency_keys,
+    tables.shipments,  # after their shipment_items, below
+    tables.order_history,
+    tables.order_items,
+    tables.orders,
+    tables.inventory_items,
+    tables.folders,
+)
+
+
+def revoke_credentials(conn: Connection, store_id: int) -> None:
+    """Replace the store's API key and print-on-demand secret with ones nobody knows: the
+    first step of deleting it, so that running servers stop accepting it (once their
+    credential caches expire) before its rows go."""
+    get_store(conn, store_id)
+    unknown = credentials.new_api_key()
+    conn.execute(
+        update(stores)
+        .where(stores.c.id == store_id)
+        .values(
+            api_key_hash=credentials.hash_api_key(unknown),
+            api_key_hint=credentials.api_key_hint(unknown),
+            pod_secret=credentials.new_pod_secret(),
+        )
+    )
+
+
+def count_orders(conn: Connection, store_id: int) -> int:
+    query = select(func.count()).select_from(tables.orders)
+    return int(conn.execute(query.where(tables.orders.c.store_id == store_id)).scalar_one())
+
+
+def delete_store(conn: Connection, store_id: int, *, with_orders: bool = False) -> dict[str, int]:
+    """Delete a store and everything it owns, in the caller's transaction; returns the number
+    of rows removed per table. A store that has orders is refused unless `with_orders`."""
+    get_store(conn, store_id)
+    orders_held = count_orders(conn, store_id)
+    if orders_held and not with_orders:
+        raise Conflict(
+            f"store {store_id} has {orders_held} order(s); pass --with-orders to delete them too"
+        )
+    removed: dict[str, int] = {}
+    shipment_ids = select(tables.shipments.c.id).where(tables.shipments.c.store_id == store_id)
+    items = tables.shipment_items
+    removed["shipment_items"] = conn.execute(
+        delete(items).where(items.c.shipment_id.in_(shipment_ids))
+    ).rowcount
+    for table in STORE_TABLES:
+        removed[table.name] = conn.execute(
+            delete(table).where(table.c.store_id == store_id)
+        ).rowcount
+    removed["stores"] = conn.execute(delete(stores).where(stores.c.id == store_id)).rowcount
+    return removed

@@ -297,6 +297,121 @@ notifications = Table(
     sqlite_autoincrement=True,
 )
 
+# --- webhooks (docs/outbound.md) --------------------------------------------------------
+
+# A store's endpoints; `events` is a comma-separated list of event names ("*" for all).
+# The secret signs each delivery (X-ORDER-DESK-HASH), so it is kept as given.
+webhook_endpoints = Table(
+    "webhook_endpoints",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("store_id", ForeignKey("stores.id", ondelete="CASCADE"), nullable=False),
+    Column("url", String(2000), nullable=False),
+    Column("events", String(500), nullable=False),
+    Column("format", String(8), nullable=False, default="form"),
+    Column("secret", String(200), nullable=False),
+    Column("active", Boolean, nullable=False, default=True),
+    Column("created_at", DateTime, nullable=False),
+    Index("ix_webhook_endpoints_store", "store_id", "active"),
+    sqlite_autoincrement=True,
+)
+
+# One row per (event, subscribed endpoint), written in the transaction of the change (an
+# outbox); status pending -> delivered | failed. `leased_until` marks a row a worker is
+# sending; `next_attempt_at` is when it may be tried again.
+webhook_deliveries = Table(
+    "webhook_deliveries",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("store_id", ForeignKey("stores.id", ondelete="CASCADE"), nullable=False),
+    Column("endpoint_id", ForeignKey("webhook_endpoints.id", ondelete="CASCADE"), nullable=False),
+    Column("event", String(40), nullable=False),
+    Column("order_id", BigInteger, nullable=False),
+    Column("data", Text, nullable=False, default="{}"),
+    Column("delivery_id", String(36), nullable=False, unique=True),
+    Column("status", String(12), nullable=False, default="pending"),
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("next_attempt_at", DateTime, nullable=False),
+    Column("leased_until", DateTime, nullable=True),
+    Column("last_status", Integer, nullable=True),
+    Column("last_error", Text, nullable=False, default=""),
+    Column("created_at", DateTime, nullable=False),
+    Column("delivered_at", DateTime, nullable=True),
+    Index("ix_webhook_deliveries_due", "status", "next_attempt_at"),
+    Index("ix_webhook_deliveries_sequence", "endpoint_id", "order_id", "id"),
+    Index("ix_webhook_deliveries_store", "store_id", "id"),
+    sqlite_autoincrement=True,
+)
+
+# Every attempt of a delivery, with what came back (an excerpt of at most 500 bytes).
+webhook_attempts = Table(
+    "webhook_attempts",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("delivery_id", ForeignKey("webhook_deliveries.id", ondelete="CASCADE"), nullable=False),
+    Column("attempted_at", DateTime, nullable=False),
+    Column("status", Integer, nullable=True),
+    Column("duration_ms", Integer, nullable=False),
+    Column("response_excerpt", Text, nullable=False, default=""),
+    Column("error", Text, nullable=False, default=""),
+    Index("ix_webhook_attempts_delivery", "delivery_id", "id"),
+    sqlite_autoincrement=True,
+)
+
+# --- forwarding to print providers (docs/outbound.md) ------------------------------------
+
+# A print provider a store forwards orders to over the print-on-demand protocol. The secret
+# is kept in clear: it is needed to sign every request.
+suppliers = Table(
+    "suppliers",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("store_id", ForeignKey("stores.id", ondelete="CASCADE"), nullable=False),
+    Column("name", String(100), nullable=False),
+    Column("base_url", String(2000), nullable=False),
+    Column("app_id", String(40), nullable=False),
+    Column("secret", String(200), nullable=False),
+    Column("folder_id", ForeignKey("folders.id"), nullable=False),
+    Column("code_patterns", Text, nullable=False, default="[]"),
+    Column("shipping_map", Text, nullable=False, default="{}"),
+    Column("at_supplier_folder_id", ForeignKey("folders.id"), nullable=True),
+    Column("failed_folder_id", ForeignKey("folders.id"), nullable=True),
+    Column("created_at", DateTime, nullable=False),
+    UniqueConstraint("store_id", "name", name="uq_suppliers_store_name"),
+    Index("ix_suppliers_store_folder", "store_id", "folder_id"),
+    sqlite_autoincrement=True,
+)
+
+# One order's way to one supplier: written in the transaction that put the order in the
+# supplier's folder, then sent, retried, and polled for tracking by the forwarder.
+forwarding_jobs = Table(
+    "forwarding_jobs",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("store_id", ForeignKey("stores.id", ondelete="CASCADE"), nullable=False),
+    Column("supplier_id", ForeignKey("suppliers.id", ondelete="CASCADE"), nullable=False),
+    Column("order_id", ForeignKey("orders.id", ondelete="CASCADE"), nullable=False),
+    # pending, sent, shipped, failed, skipped, canceled
+    Column("status", String(20), nullable=False),
+    Column("external_id", String(100), nullable=False),
+    Column("supplier_order_id", String(100), nullable=True),
+    # The order items sent, as a JSON list of [order_item_id, quantity].
+    Column("lines", Text, nullable=False, default="[]"),
+    Column("attempts", Integer, nullable=False, default=0),
+    # When the worker next sends (pending) or polls (sent) this job; also the claim lease.
+    Column("next_attempt_at", DateTime, nullable=False),
+    # The last try ended without knowing whether the supplier has the order.
+    Column("in_doubt", Boolean, nullable=False, default=False),
+    Column("last_error", Text, nullable=False, default=""),
+    Column("last_status", String(40), nullable=False, default=""),
+    Column("created_at", DateTime, nullable=False),
+    Column("updated_at", DateTime, nullable=False),
+    UniqueConstraint("supplier_id", "order_id", name="uq_forwarding_jobs_supplier_order"),
+    Index("ix_forwarding_jobs_due", "status", "next_attempt_at"),
+    Index("ix_forwarding_jobs_store_order", "store_id", "order_id"),
+    sqlite_autoincrement=True,
+)
+
 # --- the desk: staff accounts, store memberships and sessions --------------------------
 
 users = Table(

@@ -1,0 +1,242 @@
+"""The forwarder: sends queued orders to their suppliers over the print-on-demand protocol,
+and polls the ones a supplier has for tracking (docs/outbound.md).
+
+Exactly once at the supplier: the request carries an `external_id` derived from the hub
+order and an `Idempotency-Key`; a try that ended without knowing whether the supplier took
+the order (timeout, connection lost, 5xx, a crash mid-send) leaves the job *in doubt*, and
+the next try first lists the supplier's orders and adopts the one with that external_id
+before it would send again. An error the supplier answers is final: the order goes to the
+"forwarding failed" folder with the message in its history, as it does after the last try.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections import defaultdict
+from datetime import timedelta
+from typing import Any
+
+from orderhub.client.errors import (
+    ConflictError,
+    OrderhubClientError,
+    RateLimitError,
+    ServerError,
+    TransportError,
+)
+from orderhub.client.pod import AsyncPrintOnDemandClient
+from orderhub.client.retry import RetryPolicy
+from orderhub.domain.orders import Item, Order
+from orderhub.outbound import hub_changes, net, tracking
+from orderhub.outbound.guarded_transport import GuardedTransport
+from orderhub.outbound.pod_order import matching_items, order_request
+from orderhub.storage import orders as order_repo
+from orderhub.storage import suppliers as repo
+from orderhub.storage.database import Database
+from orderhub.storage.stores import utcnow
+from orderhub.storage.suppliers import Job, Supplier
+
+log = logging.getLogger("orderhub.forwarder")
+LEASE = timedelta(seconds=120)
+POLL_BATCH = 50  # ids per GET /api/orders.php?ids=...
+LOOKUP_PAGES = 40  # at most 40 pages of 250 orders are searched for an external_id
+UNCERTAIN = (TransportError, ServerError, RateLimitError)
+
+
+class Forwarder:
+    def __init__(
+        self,
+        db: Database,
+        *,
+        poll_seconds: float,
+        tracking_seconds: float,
+        max_attempts: int,
+        backoff_seconds: float,
+        outbound: net.OutboundSettings | net.OutboundPolicy,
+        timeout_seconds: float = 30.0,
+    ) -> None:
+        self.db = db
+        self.poll_seconds = poll_seconds
+        self.tracking_every = timedelta(seconds=tracking_seconds)
+        self.max_attempts = max_attempts
+        self.backoff_seconds = backoff_seconds
+        self.timeout_seconds = timeout_seconds
+        self.outbound = outbound
+        self._task: asyncio.Task[None] | None = None
+
+    def start(self) -> None:
+        self._task = asyncio.get_running_loop().create_task(self._run())
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            try:
+                await self._task
+            except asyncio.CancelledError:
+                pass
+
+    async def _run(self) -> None:
+        while True:
+            try:
+                await self.work_due()
+            except Exception:  # keep the loop alive; the jobs stay queued
+                log.exception("forwarding pass failed")
+            await asyncio.sleep(self.poll_seconds)
+
+    def client(self, supplier: Supplier) -> AsyncPrintOnDemandClient:
+        """One try per call: the job's own schedule does the retrying."""
+        return AsyncPrintOnDemandClient(
+            supplier.base_url, supplier.app_id, supplier.secret,
+            timeout=self.timeout_seconds, retry=RetryPolicy(attempts=1),
+            transport=GuardedTransport(self.outbound),
+        )  # fmt: skip
+
+    async def work_due(self) -> int:
+        claimed = await asyncio.to_thread(self._claim)
+        to_poll: dict[int, list[Job]] = defaultdict(list)
+        for job in claimed:
+            if job.status == repo.PENDING:
+                await self._forward(job)
+            else:
+                to_poll[job.supplier_id].append(job)
+        for supplier_id, jobs in to_poll.items():
+            await self._poll(supplier_id, jobs)
+        return len(claimed)
+
+    def _claim(self) -> list[Job]:
+        with self.db.write() as conn:
+            return repo.claim_due(conn, limit=50, lease=LEASE, poll_every=self.tracking_every)
+
+    # --- sending -------------------------------------------------------------------------
+
+    def _load(self, job: Job) -> tuple[Supplier, Order] | None:
+        with self.db.read() as conn:
+            supplier = repo.get_supplier(conn, job.store_id, job.supplier_id)
+            found = order_repo.load_orders(conn, job.store_id, [job.order_id], with_history=False)
+        return (supplier, found[0]) if found else None
+
+    async def _forward(self, job: Job) -> None:
+        loaded = await asyncio.to_thread(self._load, job)
+        if loaded is None:
+            await asyncio.to_thread(self._mark_final, job, repo.FAILED, "order no longer exists")
+            return
+        supplier, order = loaded
+        items = matching_items(order, supplier.code_patterns)
+        if not items:
+            await asyncio.to_thread(self._skip, job, supplier)
+            return
+        request = order_request(
+            order, items, external_id=job.external_id, shipping_map=supplier.shipping_map
+        )
+        async with self.client(supplier) as client:
+            try:
+                placed = await self._place(client, job, request)
+            except UNCERTAIN as exc:
+                await asyncio.to_thread(self._retry_or_fail, job, supplier, str(exc))
+                return
+            except net.OutboundRefused as exc:  # nothing was sent
+                await asyncio.to_thread(self._fail, job, supplier, exc.message, False)
+                return
+            except OrderhubClientError as exc:
+                await asyncio.to_thread(self._fail, job, supplier, exc.message, False)
+                return
+        await asyncio.to_thread(self._sent, job, supplier, placed, items)
+
+    async def _place(
+        self, client: AsyncPrintOnDemandClient, job: Job, request: dict[str, Any]
+    ) -> dict[str, Any]:
+        if job.in_doubt:
+            found = await self.find_at_supplier(client, job)
+            if found is not None:
+                log.info("job %s: adopted supplier order %s", job.id, found.get("id"))
+                return found
+        try:
+            return await client.create_order(request, idempotency_key=job.external_id)
+        except ConflictError:  # a supplier that refuses duplicate external_ids
+            found = await self.find_at_supplier(client, job)
+            if found is None:
+                raise
+            return found
+
+    async def find_at_supplier(
+        self, client: AsyncPrintOnDemandClient, job: Job
+    ) -> dict[str, Any] | None:
+        """The supplier's order with this job's external_id, if it has one. The protocol has
+        no external_id filter: orders created since the job was are listed and matched."""
+        since = (job.created_at - timedelta(days=1)).isoformat() + "+00:00"
+        seen = 0
+        async for order in client.iter_orders(page_size=250, created_at_min=since):
+            deleted = str(order.get("deleted", "false")).lower() == "true"
+            if order.get("external_id") == job.external_id and not deleted:
+                return order
+            seen += 1
+            if seen >= 250 * LOOKUP_PAGES:
+                break
+        return None
+
+    def _sent(
+        self, job: Job, supplier: Supplier, placed: dict[str, Any], items: list[Item]
+    ) -> None:
+        supplier_order_id = str(placed.get("id", ""))
+        lines = [(item.id, item.quantity) for item in items if item.id is not None]
+        with self.db.write() as conn:
+            repo.mark_sent(
+                conn, job.id, supplier_order_id=supplier_order_id, lines=lines,
+                last_status=str(placed.get("status") or "")[:40],
+                next_poll=utcnow() + self.tracking_every,
+            )  # fmt: skip
+        hub_changes.record_forwarded(
+            self.db, supplier, job.order_id, supplier_order_id, job.external_id
+        )
+
+    def _skip(self, job: Job, supplier: Supplier) -> None:
+        patterns = ", ".join(supplier.code_patterns)
+        self._mark_final(job, repo.SKIPPED, f"no item code matches {patterns}")
+        hub_changes.note(
+            self.db, supplier, job.order_id,
+            f"Not forwarded to {supplier.name}: no item code matches {patterns}",
+        )  # fmt: skip
+
+    def _retry_or_fail(self, job: Job, supplier: Supplier, error: str) -> None:
+        attempts = job.attempts + 1  # the claim counted this try
+        if attempts >= self.max_attempts:
+            self._fail(job, supplier, error, True)
+            return
+        delay = min(self.backoff_seconds * 2 ** (attempts - 1), 3600.0)
+        log.warning("job %s: try %s failed (%s); next in %.0f s", job.id, attempts, error, delay)
+        with self.db.write() as conn:
+            repo.mark_retry(
+                conn, job.id, error=error, retry_at=utcnow() + timedelta(seconds=delay),
+                in_doubt=True,
+            )  # fmt: skip
+
+    def _fail(self, job: Job, supplier: Supplier, error: str, in_doubt: bool) -> None:
+        self._mark_final(job, repo.FAILED, error, in_doubt=in_doubt)
+        hub_changes.record_failed(self.db, supplier, job.order_id, error)
+
+    def _mark_final(self, job: Job, status: str, error: str, *, in_doubt: bool = False) -> None:
+        with self.db.write() as conn:
+            repo.mark_final(conn, job.id, status, error=error, in_doubt=in_doubt)
+
+    # --- tracking --------------------------------------------------------------------------
+
+    def _supplier(self, store_id: int, supplier_id: int) -> Supplier:
+        with self.db.read() as conn:
+            return repo.get_supplier(conn, store_id, supplier_id)
+
+    async def _poll(self, supplier_id: int, jobs: list[Job]) -> None:
+        supplier = await asyncio.to_thread(self._supplier, jobs[0].store_id, supplier_id)
+        async with self.client(supplier) as client:
+            for start in range(0, len(jobs), POLL_BATCH):
+                batch = [j for j in jobs[start : start + POLL_BATCH] if j.supplier_order_id]
+                ids = ",".join(str(j.supplier_order_id) for j in batch)
+                try:
+                    orders = await client.list_orders(ids=ids, limit=POLL_BATCH)
+                except (OrderhubClientError, net.OutboundRefused) as exc:
+                    log.warning("polling %s failed: %s", supplier.name, exc)
+                    continue
+                by_id = {str(order.get("id")): order for order in orders}
+                for job in batch:
+                    order = by_id.get(str(job.supplier_order_id))
+                    if order is not None:
+                        await asyncio.to_thread(tracking.apply, self.db, supplier, job, order)

@@ -1,0 +1,136 @@
+"""Sends queued webhook deliveries (storage/webhooks.py); one worker runs in each process.
+
+Each pass claims due rows with a lease (twice the timeout plus a margin, so a live sender
+always finishes before anyone else may take the row), renders each from the order as it is
+now, and POSTs it through the outbound guards (outbound/net.py). 200 or 201 is success;
+any other status, a refused or unreachable host, or a timeout is retried after
+`backoff * 2**(attempt-1)` seconds until `max_attempts`, then the row is failed (an operator
+may re-send it). Every attempt is logged. A process that dies mid-send loses nothing: its
+rows become due again when their lease runs out.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from datetime import timedelta
+
+import httpx
+
+from orderhub.config import Settings
+from orderhub.domain.orders import Order
+from orderhub.outbound import net
+from orderhub.outbound.webhooks import render
+from orderhub.storage import orders as order_repo
+from orderhub.storage import webhooks
+from orderhub.storage.database import Database
+from orderhub.storage.stores import utcnow
+
+log = logging.getLogger("orderhub.webhooks")
+SUCCESS = (200, 201)
+BATCH = 20
+MAX_DELAY_SECONDS = 24 * 3600
+
+
+class WebhookWorker:
+    def __init__(self, db: Database, settings: Settings) -> None:
+        self.db = db
+        self.poll_seconds = settings.webhook_poll_seconds
+        self.timeout = settings.webhook_timeout_seconds
+        self.max_attempts = settings.webhook_max_attempts
+        self.backoff_seconds = settings.webhook_backoff_seconds
+        self.policy = net.OutboundPolicy.from_settings(settings)
+        self.lease = timedelta(seconds=2 * self.timeout + 5)
+        self._task: asyncio.Task[None] | None = None
+
+    def start(self) -> None:
+        self._task = asyncio.get_running_loop().create_task(self._run())
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            try:
+                await self._task
+            except asyncio.CancelledError:
+                pass
+
+    async def _run(self) -> None:
+        async with net.make_async_client(self.timeout) as client:
+            while True:
+                try:
+                    await self.deliver_due(client)
+                except Exception:  # keep the loop alive; the rows stay queued
+                    log.exception("webhook delivery pass failed")
+                await asyncio.sleep(self.poll_seconds)
+
+    async def deliver_due(self, client: httpx.AsyncClient) -> int:
+        """One pass: claim what is due and send it, concurrently. Returns how many were sent."""
+        claimed = await asyncio.to_thread(self._claim)
+        outcomes = await asyncio.gather(
+            *(self._deliver(client, row) for row in claimed), return_exceptions=True
+        )
+        for row, outcome in zip(claimed, outcomes, strict=True):
+            if isinstance(outcome, BaseException):  # the lease runs out; it is tried again
+                log.error("webhook delivery %s failed unexpectedly", row.delivery_id,
+                          exc_info=outcome)  # fmt: skip
+        return len(claimed)
+
+    def _claim(self) -> list[webhooks.Claimed]:
+        with self.db.write() as conn:
+            return webhooks.claim_due(conn, limit=BATCH, lease=self.lease)
+
+    def _load(self, row: webhooks.Claimed) -> Order | None:
+        with self.db.read() as conn:
+            found = order_repo.load_orders(conn, row.store_id, [row.order_id], with_history=True)
+        return found[0] if found else None
+
+    async def _deliver(self, client: httpx.AsyncClient, row: webhooks.Claimed) -> None:
+        attempted_at = utcnow()
+        started = time.monotonic()
+        status: int | None = None
+        excerpt = error = ""
+        try:
+            order = await asyncio.to_thread(self._load, row)
+            if order is None:
+                gone = webhooks.Attempt(attempted_at, None, 0, "", "order no longer exists")
+                await asyncio.to_thread(self._settle, row, gone, final=True)
+                return
+            request = render(row, order)
+            answer = await net.send(
+                client, "POST", row.url, self.policy, content=request.body,
+                headers=request.headers, timeout=self.timeout,
+            )  # fmt: skip
+            status, excerpt = answer.status_code, answer.excerpt()
+            if answer.is_redirect:
+                error = (
+                    f"HTTP {status}: redirect to {answer.headers.get('location', '?')} not followed"
+                )
+            elif status not in SUCCESS:
+                error = f"HTTP {status}"
+        except net.OutboundRefused as exc:
+            error = f"refused: {exc.message}"
+        except TimeoutError:
+            error = f"timed out after {self.timeout:g} s"
+        except (httpx.HTTPError, OSError) as exc:
+            error = f"{type(exc).__name__}: {exc}"
+        duration_ms = int((time.monotonic() - started) * 1000)
+        attempt = webhooks.Attempt(attempted_at, status, duration_ms, excerpt, error)
+        try:
+            await asyncio.to_thread(self._settle, row, attempt, final=False)
+        except Exception:  # the lease runs out and the row is tried again
+            log.exception("could not record webhook delivery %s", row.delivery_id)
+
+    def _settle(self, row: webhooks.Claimed, attempt: webhooks.Attempt, *, final: bool) -> None:
+        delivered = not final and attempt.status in SUCCESS and not attempt.error
+        retry_at = None
+        if not delivered and not final and row.attempts < self.max_attempts:
+            delay = min(self.backoff_seconds * 2 ** (row.attempts - 1), MAX_DELAY_SECONDS)
+            retry_at = utcnow() + timedelta(seconds=delay)
+        if not delivered:
+            log.warning(
+                "webhook delivery %s to endpoint %s failed (attempt %s): %s",
+                row.delivery_id, row.endpoint_id, row.attempts, attempt.error,
+            )  # fmt: skip
+        with self.db.write() as conn:
+            webhooks.record_attempt(conn, row.id, attempt, delivered=delivered, retry_at=retry_at)

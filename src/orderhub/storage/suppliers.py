@@ -1,0 +1,329 @@
+"""Suppliers (print providers a store forwards orders to) and their forwarding jobs.
+
+A job is written in the transaction that put an order into a supplier's folder (see
+`queue_arrivals`), so a committed arrival is always forwarded and a rolled-back one never.
+The forwarder claims due jobs with a lease (`FOR UPDATE SKIP LOCKED` on PostgreSQL), so a
+job is worked by one process at a time and retried when a process dies mid-send.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+import orjson
+from sqlalchemy import Connection, delete, insert, select, update
+from sqlalchemy.exc import IntegrityError
+
+from orderhub.domain.errors import Conflict, NotFound
+from orderhub.storage.stores import utcnow
+from orderhub.storage.tables import forwarding_jobs as jobs
+from orderhub.storage.tables import orders
+from orderhub.storage.tables import suppliers as table
+
+PENDING, SENT, SHIPPED, FAILED, SKIPPED, CANCELED = (
+    "pending", "sent", "shipped", "failed", "skipped", "canceled",
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Supplier:
+    id: int
+    store_id: int
+    name: str
+    base_url: str
+    app_id: str
+    secret: str
+    folder_id: int
+    code_patterns: tuple[str, ...]
+    shipping_map: dict[str, str]
+    at_supplier_folder_id: int | None
+    failed_folder_id: int | None
+    created_at: datetime
+
+    def __repr__(self) -> str:  # never the secret, in a log or a traceback
+        return f"Supplier(id={self.id}, store_id={self.store_id}, name={self.name!r})"
+
+
+@dataclass(frozen=True)
+class Job:
+    id: int
+    store_id: int
+    supplier_id: int
+    order_id: int
+    status: str
+    external_id: str
+    supplier_order_id: str | None
+    lines: list[tuple[int, int]]
+    attempts: int
+    in_doubt: bool
+    last_status: str
+    last_error: str
+    next_attempt_at: datetime
+    created_at: datetime
+
+
+def _supplier(row: Any) -> Supplier:
+    return Supplier(
+        id=row.id, store_id=row.store_id, name=row.name, base_url=row.base_url,
+        app_id=row.app_id, secret=row.secret, folder_id=row.folder_id,
+        code_patterns=tuple(orjson.loads(row.code_patterns)),
+        shipping_map=dict(orjson.loads(row.shipping_map)),
+        at_supplier_folder_id=row.at_supplier_folder_id, failed_folder_id=row.failed_folder_id,
+        created_at=row.created_at,
+    )  # fmt: skip
+
+
+def _job(row: Any) -> Job:
+    return Job(
+        id=row.id, store_id=row.store_id, supplier_id=row.supplier_id, order_id=row.order_id,
+        status=row.status, external_id=row.external_id, supplier_order_id=row.supplier_order_id,
+        lines=[(int(a), int(b)) for a, b in orjson.loads(row.lines)], attempts=row.attempts,
+        in_doubt=bool(row.in_doubt), last_status=row.last_status, last_error=row.last_error,
+        next_attempt_at=row.next_attempt_at, created_at=row.created_at,
+    )  # fmt: skip
+
+
+def external_id(store_id: int, order_id: int) -> str:
+    """The hub order's reference at the supplier: the same on every try, so a retry can
+    find what an earlier, uncertain try created."""
+    return f"hub-{store_id}-{order_id}"
+
+
+# --- suppliers ---------------------------------------------------------------------------
+
+
+def add_supplier(
+    conn: Connection,
+    store_id: int,
+    *,
+    name: str,
+    base_url: str,
+    app_id: str,
+    secret: str,
+    folder_id: int,
+    code_patterns: list[str],
+    shipping_map: dict[str, str],
+    at_supplier_folder_id: int | None,
+    failed_folder_id: int | None,
+) -> Supplier:
+    if find_supplier(conn, store_id, name) is not None:
+        raise Conflict(f"store {store_id} already has a supplier named {name!r}")
+    try:
+        supplier_id = conn.execute(
+            insert(table).values(
+                store_id=store_id, name=name, base_url=base_url, app_id=app_id, secret=secret,
+                folder_id=folder_id, code_patterns=orjson.dumps(code_patterns).decode(),
+                shipping_map=orjson.dumps(shipping_map).decode(),
+                at_supplier_folder_id=at_supplier_folder_id, failed_folder_id=failed_folder_id,
+                created_at=utcnow(),
+            ).returning(table.c.id)
+        ).scalar_one()  # fmt: skip
+    except IntegrityError:
+        raise Conflict(f"store {store_id} already has a supplier named {name!r}") from None
+    return get_supplier(conn, store_id, int(supplier_id))
+
+
+def list_suppliers(conn: Connection, store_id: int) -> list[Supplier]:
+    rows = conn.execute(select(table).where(table.c.store_id == store_id).order_by(table.c.id))
+    return [_supplier(row) for row in rows]
+
+
+def find_supplier(conn: Connection, store_id: int, name: str) -> Supplier | None:
+    row = conn.execute(
+        select(table).where(table.c.store_id == store_id, table.c.name == name)
+    ).first()
+    return _supplier(row) if row else None
+
+
+def get_supplier(conn: Connection, store_id: int, supplier_id: int) -> Supplier:
+    row = conn.execute(
+        select(table).where(table.c.store_id == store_id, table.c.id == supplier_id)
+    ).first()
+    if row is None:
+        raise NotFound(f"supplier {supplier_id} not found in store {store_id}")
+    return _supplier(row)
+
+
+def supplier_by_id(conn: Connection, supplier_id: int) -> Supplier | None:
+    """Any store's supplier: for the notification endpoint, which the signature authenticates."""
+    row = conn.execute(select(table).where(table.c.id == supplier_id)).first()
+    return _supplier(row) if row else None
+
+
+def remove_supplier(conn: Connection, store_id: int, supplier_id: int) -> None:
+    get_supplier(conn, store_id, supplier_id)
+    conn.execute(delete(jobs).where(jobs.c.supplier_id == supplier_id))
+    conn.execute(delete(table).where(table.c.id == supplier_id))
+
+
+# --- jobs --------------------------------------------------------------------------------
+
+
+def queue_arrivals(
+    conn: Connection, store_id: int, order_id: int, folder_id: int | None = None
+) -> int:
+    """An order arrived in `folder_id` (by default the folder it is in): queue it for every
+    supplier fed by that folder. A job that failed or was skipped is queued again (moving
+    an order back in is a retry); one that is queued or already at the supplier is left
+    alone. One indexed query when the folder feeds no supplier."""
+    query = select(table.c.id).where(table.c.store_id == store_id)
+    if folder_id is None:
+        query = query.join(orders, orders.c.folder_id == table.c.folder_id).where(
+            orders.c.id == order_id, orders.c.store_id == store_id
+        )
+    else:
+        query = query.where(table.c.folder_id == folder_id)
+    supplier_ids = list(conn.execute(query).scalars())
+    for supplier_id in supplier_ids:
+        existing = conn.execute(
+            select(jobs.c.id, jobs.c.status).where(
+                jobs.c.supplier_id == supplier_id, jobs.c.order_id == order_id
+            )
+        ).first()
+        if existing is None:
+            now = utcnow()
+            conn.execute(
+                insert(jobs).values(
+                    store_id=store_id, supplier_id=supplier_id, order_id=order_id,
+                    status=PENDING, external_id=external_id(store_id, order_id), lines="[]",
+                    attempts=0, next_attempt_at=now, in_doubt=False, last_error="",
+                    last_status="", created_at=now, updated_at=now,
+                )
+            )  # fmt: skip
+        elif existing.status in (FAILED, SKIPPED):
+            requeue(conn, existing.id)
+    return len(supplier_ids)
+
+
+def requeue(conn: Connection, job_id: int) -> None:
+    """Send again from the start. The job stays in doubt if it was: a resend looks the order
+    up at the supplier first."""
+    now = utcnow()
+    conn.execute(
+        update(jobs)
+        .where(jobs.c.id == job_id)
+        .values(status=PENDING, attempts=0, next_attempt_at=now, last_error="", updated_at=now)
+    )
+
+
+def claim_due(
+    conn: Connection, *, limit: int, lease: timedelta, poll_every: timedelta
+) -> list[Job]:
+    """Jobs due now: pending ones to send (leased, counted as an attempt, and in doubt from
+    now until the try ends with a known outcome) and sent ones to poll for tracking (next
+    poll scheduled). The returned jobs carry the values from before the claim."""
+    now = utcnow()
+    rows = conn.execute(
+        select(jobs)
+        .where(jobs.c.status.in_((PENDING, SENT)), jobs.c.next_attempt_at <= now)
+        .order_by(jobs.c.next_attempt_at, jobs.c.id)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    ).all()
+    pending = [r.id for r in rows if r.status == PENDING]
+    sent = [r.id for r in rows if r.status == SENT]
+    if pending:
+        conn.execute(
+            update(jobs)
+            .where(jobs.c.id.in_(pending))
+            .values(next_attempt_at=now + lease, attempts=jobs.c.attempts + 1, in_doubt=True)
+        )
+    if sent:
+        conn.execute(
+            update(jobs).where(jobs.c.id.in_(sent)).values(next_attempt_at=now + poll_every)
+        )
+    return [_job(row) for row in rows]
+
+
+def mark_sent(
+    conn: Connection,
+    job_id: int,
+    *,
+    supplier_order_id: str,
+    lines: list[tuple[int, int]],
+    last_status: str,
+    next_poll: datetime,
+) -> None:
+    conn.execute(
+        update(jobs)
+        .where(jobs.c.id == job_id)
+        .values(
+            status=SENT, supplier_order_id=supplier_order_id, in_doubt=False,
+            lines=orjson.dumps(lines).decode(), last_status=last_status, last_error="",
+            next_attempt_at=next_poll, updated_at=utcnow(),
+        )
+    )  # fmt: skip
+
+
+def mark_retry(
+    conn: Connection, job_id: int, *, error: str, retry_at: datetime, in_doubt: bool
+) -> None:
+    conn.execute(
+        update(jobs)
+        .where(jobs.c.id == job_id)
+        .values(
+            next_attempt_at=retry_at, in_doubt=in_doubt, last_error=error[:2000],
+            updated_at=utcnow(),
+        )
+    )  # fmt: skip
+
+
+def mark_final(
+    conn: Connection, job_id: int, status: str, *, error: str = "", in_doubt: bool = False
+) -> None:
+    """failed, skipped, shipped or canceled: the worker leaves the job alone from now on."""
+    conn.execute(
+        update(jobs)
+        .where(jobs.c.id == job_id)
+        .values(status=status, in_doubt=in_doubt, last_error=error[:2000], updated_at=utcnow())
+    )
+
+
+def set_last_status(conn: Connection, job_id: int, last_status: str) -> None:
+    conn.execute(
+        update(jobs)
+        .where(jobs.c.id == job_id)
+        .values(last_status=last_status[:40], updated_at=utcnow())
+    )
+
+
+def jobs_for_order(conn: Connection, store_id: int, order_id: int) -> list[Job]:
+    rows = conn.execute(
+        select(jobs).where(jobs.c.store_id == store_id, jobs.c.order_id == order_id)
+        .order_by(jobs.c.id)
+    )  # fmt: skip
+    return [_job(row) for row in rows]
+
+
+def jobs_of_supplier(conn: Connection, supplier_id: int) -> list[Job]:
+    rows = conn.execute(select(jobs).where(jobs.c.supplier_id == supplier_id).order_by(jobs.c.id))
+    return [_job(row) for row in rows]
+
+
+def get_job(conn: Connection, job_id: int) -> Job | None:
+    row = conn.execute(select(jobs).where(jobs.c.id == job_id)).first()
+    return _job(row) if row else None
+
+
+def lock_job(conn: Connection, job_id: int) -> Job | None:
+    """The job, its row locked until the transaction ends (serialises poll and notification)."""
+    row = conn.execute(select(jobs).where(jobs.c.id == job_id).with_for_update()).first()
+    return _job(row) if row else None
+
+
+def find_job_at_supplier(
+    conn: Connection, supplier_id: int, supplier_order_id: str, external: str | None
+) -> Job | None:
+    """The job a supplier's order belongs to: by its id there, else by our external_id."""
+    row = conn.execute(
+        select(jobs).where(
+            jobs.c.supplier_id == supplier_id, jobs.c.supplier_order_id == supplier_order_id
+        )
+    ).first()
+    if row is None and external:
+        row = conn.execute(
+            select(jobs).where(jobs.c.supplier_id == supplier_id, jobs.c.external_id == external)
+        ).first()
+    return _job(row) if row else None

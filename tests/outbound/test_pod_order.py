@@ -1,0 +1,63 @@
+"""The print-on-demand request built from a hub order: item selection, print fields from
+metadata, the shipping map."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from orderhub.domain.errors import InvalidInput
+from orderhub.domain.orders import Item, Order
+from orderhub.outbound.pod_order import (
+    format_shipping_map,
+    matching_items,
+    order_request,
+    parse_shipping_map,
+)
+
+
+def test_shipping_map_round_trip_and_refusals() -> None:
+    mapping = parse_shipping_map(" Ground=regular , Next Day Air=courier,")
+    assert mapping == {"Ground": "regular", "Next Day Air": "courier"}
+    assert parse_shipping_map(format_shipping_map(mapping)) == mapping
+    for bad in ("Ground", "=regular", "Ground="):
+        with pytest.raises(InvalidInput, match="ours=theirs"):
+            parse_shipping_map(bad)
+
+
+def test_request_from_metadata() -> None:
+    tee = Item(
+        name="Tee", code="JH001-BLK-L", quantity=3, price=Decimal("12.5"), id=7,
+        metadata={"design_front": "https://x/f.png", "mockup_back": "https://x/m.png",
+                  "label_name": "ink-label", "description": "large", "design_back": ""},
+    )  # fmt: skip
+    mug = Item(name="Mug", code="MUG-CER-WHI", id=8)
+    order = Order(
+        items=[tee, mug], shipping_method="Express", email="jane@example.com",
+        shipping={"first_name": "Jane", "last_name": "Doe", "state": "Lancs",
+                  "postal_code": "BB1 5QH", "country": "United Kingdom", "phone": "0123"},
+        order_metadata={"brand": "Brand X"},
+    )  # fmt: skip
+    assert matching_items(order, ()) == [tee, mug]
+    assert matching_items(order, ("JH*", "GD05-*")) == [tee]
+    assert matching_items(order, ("jh*",)) == []  # case sensitive
+    request = order_request(
+        order, [tee], external_id="hub-1-2", shipping_map={"Express": "courier"}
+    )
+    assert request["external_id"] == "hub-1-2" and request["brandName"] == "Brand X"
+    assert request["shipping"] == {"shippingMethod": "courier"}
+    address = request["shipping_address"]
+    assert (address["firstName"], address["county"], address["postcode"], address["phone1"]) == (
+        "Jane", "Lancs", "BB1 5QH", "0123",
+    )  # fmt: skip
+    [item] = request["items"]
+    assert item == {
+        "pn": "JH001-BLK-L", "quantity": 3, "retailPrice": "12.50", "title": "Tee",
+        "designs": {"front": "https://x/f.png"}, "mockups": {"back": "https://x/m.png"},
+        "description": "large", "label": {"type": "printed", "name": "ink-label"},
+    }  # fmt: skip
+    # An unmapped method goes as it is.
+    assert order_request(order, [tee], external_id="x", shipping_map={})["shipping"] == {
+        "shippingMethod": "Express"
+    }

@@ -12,7 +12,15 @@ from typer.testing import CliRunner
 
 from orderhub.cli import app as cli
 from orderhub.domain.errors import Conflict
-from orderhub.storage import notifications, stores, tables
+from orderhub.storage import (
+    accounts,
+    desk_sessions,
+    notifications,
+    stores,
+    suppliers,
+    tables,
+    webhooks,
+)
 from orderhub.storage.database import Database
 from tests.helpers import OrderDesk, sample_order
 
@@ -38,6 +46,18 @@ def populate(od: OrderDesk, database: Database) -> None:
     with database.write() as conn:
         stores.update_settings(conn, store_id, {"pod_notification_url": "http://127.0.0.1:9/"})
         notifications.enqueue(conn, store_id, order["id"], "shipped")
+        endpoint = webhooks.add_endpoint(conn, store_id, "http://127.0.0.1:9/", ["*"], "json", "s")
+        webhooks.enqueue(conn, store_id, [endpoint.id], "order.updated", int(order["id"]), {})
+        folder_id = int(od.get(f"/orders/{order['id']}").json()["order"]["folder_id"])
+        suppliers.add_supplier(
+            conn, store_id, name="Printer", base_url="http://127.0.0.1:9", app_id="APP-1",
+            secret="s", folder_id=folder_id, code_patterns=["*"], shipping_map={},
+            at_supplier_folder_id=None, failed_folder_id=None,
+        )  # fmt: skip
+        suppliers.queue_arrivals(conn, store_id, int(order["id"]))
+        user = accounts.create_user(conn, f"staff{store_id}@shop.test", "not-a-real-hash")
+        accounts.set_membership(conn, user.id, store_id, "staff")
+        desk_sessions.create(conn, user.id, store_id)
 
 
 def rows_of(database: Database, store_id: int) -> dict[str, int]:

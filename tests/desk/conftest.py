@@ -157,8 +157,10 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     yield from serve(f"sqlite:///{tmp / 'orderhub.db'}", tmp)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
+    """Module-scoped: Playwright's sync API keeps an event loop running in this thread while
+    it is open, which other tests' `asyncio.run` must not find."""
     if not Path(CHROMIUM).exists():
         service_missing(f"{CHROMIUM} is missing: `make install-test` installs Debian's chromium")
     try:

@@ -238,6 +238,12 @@ def default_folder(conn: Connection, store_id: int) -> Folder:
 # deletion is explicit and the same on both engines. Every table with a store_id is here
 # (tests/test_store_delete.py checks the list against the schema).
 STORE_TABLES: tuple[Table, ...] = (
+    tables.desk_sessions,
+    tables.store_members,
+    tables.webhook_deliveries,
+    tables.webhook_endpoints,
+    tables.forwarding_jobs,
+    tables.suppliers,  # before the folders it names
     tables.notifications,
     tables.idempotency_keys,
     tables.shipments,  # after their shipment_items, below

@@ -3,6 +3,7 @@ rate limits, roles, and per-store isolation."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
@@ -325,3 +326,35 @@ def test_sign_in_limits_are_shared_by_processes_through_redis(
     )
     assert response.status_code == 429
     redis.Redis.from_url(REDIS_URL).delete(f"orderhub:rl:desk-login:account:{user.email}")
+
+
+def test_the_desk_works_under_a_proxy_prefix(desk_app: Any, owner: DeskUser, od: OrderDesk) -> None:
+    """`orderhub serve --root-path /orderhub`: links, forms and redirects keep the prefix."""
+    order_id = od.create_order()["id"]
+    client = TestClient(desk_app, base_url="http://testserver", root_path="/orderhub")
+    assert client.get("/orderhub/", follow_redirects=False).headers["location"] == "/orderhub/login"
+    form = client.get("/orderhub/login")
+    assert (
+        'action="/orderhub/login"' in form.text
+        and 'href="/orderhub/desk/static/desk.css"' in form.text
+    )
+    token = re.search(r'name="login_token" value="([^"]+)"', form.text)
+    assert token
+    signed = client.post(
+        "/orderhub/login",
+        data={"email": owner.email, "password": owner.password, "login_token": token.group(1)},
+        follow_redirects=False,
+    )
+    assert signed.status_code == 303 and signed.headers["location"] == "/orderhub/desk"
+    page = client.get(f"/orderhub/desk/orders/{order_id}")
+    assert page.status_code == 200
+    assert f'action="/orderhub/desk/orders/{order_id}/notes"' in page.text
+    csrf = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
+    assert csrf
+    noted = client.post(
+        f"/orderhub/desk/orders/{order_id}/notes",
+        data={"note": "behind the proxy", "csrf_token": csrf.group(1)},
+        follow_redirects=False,
+    )
+    assert noted.headers["location"] == f"/orderhub/desk/orders/{order_id}"
+    assert client.get("/orderhub/desk/static/desk.css").status_code == 200

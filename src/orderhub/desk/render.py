@@ -81,6 +81,7 @@ def page(
         context["folders"] = queries.folders(request.app.state.db, desk.store)
     html = env.get_template(template).render(
         request=request,
+        root=request.scope.get("root_path", ""),
         desk=desk,
         flash=flash,
         errors=context.pop("errors", {}),
@@ -120,7 +121,7 @@ def render_error(
         status_code, "Something went wrong" if status_code >= 500 else "Cannot do that"
     )
     html = env.get_template("error.html").render(
-        title=title, message=message, status_code=status_code
+        title=title, message=message, status_code=status_code, root=scope.get("root_path", "")
     )
     response = _no_store(HTMLResponse(html, status_code))
     for name, value in (headers or {}).items():
@@ -128,8 +129,18 @@ def render_error(
     return response
 
 
-def safe_back(url: str, default: str) -> str:
+def local_path(request: Request) -> str:
+    """The request's path below the proxy's prefix (`serve --root-path`), with its query."""
+    path, root = request.url.path, request.scope.get("root_path", "")
+    if root and path.startswith(root):
+        path = path[len(root) :]
+    return path + (f"?{request.url.query}" if request.url.query else "")
+
+
+def safe_back(url: str, default: str, root: str = "") -> str:
     """A return address from a form, only if it stays on the desk (no open redirect)."""
+    if root and url.startswith(root + "/"):
+        url = url[len(root) :]
     if url.startswith("/desk") and "//" not in url and "\\" not in url and len(url) < 2000:
         return url
     return default

@@ -17,7 +17,7 @@ from orderhub.desk import actions, queries
 from orderhub.desk.auth import Desk, checked_form, signed_in
 from orderhub.desk.forms import Form, FormInvalid
 from orderhub.desk.paths import number
-from orderhub.desk.render import page, redirect, safe_back
+from orderhub.desk.render import local_path, page, redirect, safe_back
 from orderhub.domain.dates import parse_datetime, store_zone
 from orderhub.domain.errors import OrderhubError
 from orderhub.orderfiles import CSV_COLUMNS
@@ -78,7 +78,7 @@ def folder_page(folder_id: str, request: Request, desk: Desk = Depends(signed_in
     return page(
         request, "folder.html", desk, folder=folder, listing=listing, filters=filters,
         params=params, query=urlencode(params), errors=errors, sorts=queries.SORTS,
-        current_url=str(request.url.path) + ("?" + request.url.query if request.url.query else ""),
+        current_url=local_path(request),
         status_code=400 if errors and "cursor" not in errors else 200,
     )  # fmt: skip
 

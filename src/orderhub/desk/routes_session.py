@@ -55,8 +55,14 @@ def _login_page(
         request, "login.html", status_code=status_code, login_token=token, error=error,
         values={"email": email}, next=safe_back(request.query_params.get("next", ""), ""),
     )  # fmt: skip
-    response.set_cookie(LOGIN_COOKIE, token, httponly=True, samesite="lax", path="/login")
+    response.set_cookie(
+        LOGIN_COOKIE, token, httponly=True, samesite="lax", path=_login_path(request)
+    )
     return response
+
+
+def _login_path(request: Request) -> str:
+    return request.scope.get("root_path", "") + "/login"
 
 
 @router.get("/login")
@@ -129,7 +135,7 @@ def _sign_in(request: Request, email: str, password: str, next_url: str) -> Resp
         desk_sessions.purge_expired(conn, idle=idle, max_age=max_age)
     response = redirect(safe_back(next_url, "/desk"), f"Signed in as {user.email}")
     set_cookie(response, request.app.state.settings, raw_id)
-    response.delete_cookie(LOGIN_COOKIE, path="/login")
+    response.delete_cookie(LOGIN_COOKIE, path=_login_path(request))
     return response
 
 

@@ -3,11 +3,13 @@ another store's is touched (both engines)."""
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 from typer.testing import CliRunner
 
 from orderhub.cli import app as cli
@@ -17,9 +19,7 @@ from orderhub.storage import (
     desk_sessions,
     notifications,
     stores,
-    suppliers,
     tables,
-    webhooks,
 )
 from orderhub.storage.database import Database
 from tests.helpers import OrderDesk, sample_order
@@ -46,15 +46,57 @@ def populate(od: OrderDesk, database: Database) -> None:
     with database.write() as conn:
         stores.update_settings(conn, store_id, {"pod_notification_url": "http://127.0.0.1:9/"})
         notifications.enqueue(conn, store_id, order["id"], "shipped")
-        endpoint = webhooks.add_endpoint(conn, store_id, "http://127.0.0.1:9/", ["*"], "json", "s")
-        webhooks.enqueue(conn, store_id, [endpoint.id], "order.updated", int(order["id"]), {})
-        folder_id = int(od.get(f"/orders/{order['id']}").json()["order"]["folder_id"])
-        suppliers.add_supplier(
-            conn, store_id, name="Printer", base_url="http://127.0.0.1:9", app_id="APP-1",
-            secret="s", folder_id=folder_id, code_patterns=["*"], shipping_map={},
-            at_supplier_folder_id=None, failed_folder_id=None,
+        now = datetime(2026, 11, 25)
+        folder_id = stores.list_folders(conn, store_id)[0].id
+        endpoint = conn.execute(
+            insert(tables.webhook_endpoints)
+            .values(
+                store_id=store_id,
+                url="http://127.0.0.1:9/",
+                events="order.created",
+                secret="s",
+                created_at=now,
+            )
+            .returning(tables.webhook_endpoints.c.id)
+        ).scalar_one()
+        delivery = conn.execute(
+            insert(tables.webhook_deliveries)
+            .values(
+                store_id=store_id,
+                endpoint_id=endpoint,
+                event="order.created",
+                order_id=int(order["id"]),
+                delivery_id=str(uuid.uuid4()),
+                next_attempt_at=now,
+                created_at=now,
+            )
+            .returning(tables.webhook_deliveries.c.id)
+        ).scalar_one()
+        conn.execute(
+            insert(tables.webhook_attempts).values(
+                delivery_id=delivery, attempted_at=now, duration_ms=1
+            )
+        )
+        supplier = conn.execute(
+            insert(tables.suppliers)
+            .values(
+                store_id=store_id,
+                name="Printer",
+                base_url="http://127.0.0.1:9",
+                app_id="APP-1",
+                secret="s",
+                folder_id=folder_id,
+                created_at=now,
+            )
+            .returning(tables.suppliers.c.id)
+        ).scalar_one()
+        conn.execute(
+            insert(tables.forwarding_jobs).values(
+                store_id=store_id, supplier_id=supplier, order_id=int(order["id"]),
+                status="pending", external_id=f"hub-{order['id']}", next_attempt_at=now,
+                created_at=now, updated_at=now,
+            )
         )  # fmt: skip
-        suppliers.queue_arrivals(conn, store_id, int(order["id"]))
         user = accounts.create_user(conn, f"staff{store_id}@shop.test", "not-a-real-hash")
         accounts.set_membership(conn, user.id, store_id, "staff")
         desk_sessions.create(conn, user.id, store_id)
@@ -71,6 +113,13 @@ def rows_of(database: Database, store_id: int) -> dict[str, int]:
             select(func.count()).select_from(items).where(tables.shipments.c.store_id == store_id)
         )
         counts["shipment_items"] = conn.execute(query).scalar_one()
+        attempts = tables.webhook_attempts.join(tables.webhook_deliveries)
+        query = (
+            select(func.count())
+            .select_from(attempts)
+            .where(tables.webhook_deliveries.c.store_id == store_id)
+        )
+        counts["webhook_attempts"] = conn.execute(query).scalar_one()
         query = (
             select(func.count()).select_from(tables.stores).where(tables.stores.c.id == store_id)
         )

@@ -3,7 +3,6 @@ that answer in the shape of the protocol the request was addressed to."""
 
 from __future__ import annotations
 
-import logging
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from typing import Any
@@ -15,15 +14,17 @@ from starlette.responses import JSONResponse, Response
 from starlette.types import Scope
 
 from orderhub import __version__, desk
-from orderhub.api import openapi
-from orderhub.api.middleware import ProtocolMiddleware
+from orderhub.api import health, metrics, openapi
+from orderhub.api.middleware import OperationsMiddleware, ProtocolMiddleware
 from orderhub.api.orderdesk import router as orderdesk
 from orderhub.api.orderdesk.auth import RateLimited
 from orderhub.api.pod import routes as pod_routes
 from orderhub.api.pod.notifier import Notifier
 from orderhub.api.ratelimit import build_rate_limiter
+from orderhub.api.rendered import RenderedOrders
 from orderhub.config import Settings
 from orderhub.domain.errors import OrderhubError
+from orderhub.logs import AccessLog
 from orderhub.outbound import notify_route
 from orderhub.outbound.forwarder import Forwarder
 from orderhub.outbound.worker import WebhookWorker
@@ -32,13 +33,11 @@ from orderhub.storage.database import Database
 from orderhub.storage.migrate import schema_state
 from orderhub.storage.store_cache import CredentialCache
 
-log = logging.getLogger("orderhub")
-
 Renderer = Callable[..., Response]
-_RENDERERS: tuple[tuple[str, Renderer], ...] = (
-    (orderdesk.PREFIX, orderdesk.render_error),
-    *((path, pod_routes.render_error) for path in pod_routes.PATHS),
-    *((path, desk.render_error) for path in desk.PATHS),
+_PROTOCOLS: tuple[tuple[str, str, Renderer], ...] = (
+    (orderdesk.PREFIX, "orderdesk", orderdesk.render_error),
+    *((path, "pod", pod_routes.render_error) for path in pod_routes.PATHS),
+    *((path, "desk", desk.render_error) for path in desk.PATHS),
 )
 
 
@@ -46,20 +45,20 @@ class SchemaMismatch(RuntimeError):
     """The database is not at the code's migration head; the message says what to do."""
 
 
-def _renderer_for(scope: Scope) -> Renderer | None:
+def _protocol_of(scope: Scope) -> tuple[str, Renderer | None]:
     path, root = scope.get("path", ""), scope.get("root_path", "")
     if root and path.startswith(root):  # behind a proxy (`serve --root-path`)
         path = path[len(root) :]
-    for prefix, renderer in _RENDERERS:
+    for prefix, protocol, renderer in _PROTOCOLS:
         if path == prefix or path.startswith(prefix + "/"):
-            return renderer
-    return None
+            return protocol, renderer
+    return "other", None
 
 
 def render_error(
     scope: Scope, status_code: int, message: str, headers: dict[str, str] | None = None
 ) -> Response:
-    renderer = _renderer_for(scope)
+    renderer = _protocol_of(scope)[1]
     if renderer is None:
         return JSONResponse({"detail": message}, status_code, headers)
     return renderer(scope, status_code, message, headers)
@@ -100,6 +99,10 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
         outbound=settings,
     )
     webhook_worker = WebhookWorker(db, settings)
+    readiness = health.Readiness(db, settings.redis_url)
+    instruments = metrics.instruments() if settings.metrics == "on" else None
+    if instruments is not None:
+        instruments.watch_pool(db)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -114,8 +117,10 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
         await notifier.stop()
         await webhook_worker.stop()
         limiter.close()
+        readiness.close()
         if database is None:
             db.dispose()
+            metrics.mark_this_process_dead()
 
     app = FastAPI(
         title="orderhub",
@@ -131,16 +136,30 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
     app.state.rate_limiter = limiter
     app.state.credential_cache = CredentialCache[Any](settings.auth_cache_seconds)
     app.state.count_cache = CountCache(settings.count_cache_seconds)
+    app.state.rendered_orders = RenderedOrders(settings.rendered_cache_orders)
     app.state.notifier = notifier
     app.state.forwarder = forwarder
     app.state.webhook_worker = webhook_worker
+    app.state.readiness = readiness
+    app.state.metrics = instruments
     app.include_router(orderdesk.router)
     app.include_router(pod_routes.router)
     app.include_router(notify_route.router)
+    app.include_router(health.router)
+    if instruments is not None and settings.metrics_port is None:
+        scrape = metrics.endpoint(metrics.build_registry(db))
+        app.add_api_route("/metrics", scrape, methods=["GET"], include_in_schema=False)
     desk.install(app)
     openapi.install(app)
     app.add_middleware(
         ProtocolMiddleware, max_body_bytes=settings.max_body_bytes, render_error=render_error
+    )
+    app.add_middleware(  # outermost: sees every request and every answer
+        OperationsMiddleware,
+        render_error=render_error,
+        body_timeout=settings.body_timeout_seconds,
+        access_log=AccessLog() if settings.access_log != "off" else None,
+        metrics=instruments,
     )
     _install_error_handlers(app)
     return app
@@ -152,6 +171,8 @@ def _install_error_handlers(app: FastAPI) -> None:
         headers = None
         if isinstance(exc, RateLimited):
             headers = {"X-Retry-After": str(exc.retry_after), "Retry-After": str(exc.retry_after)}
+            if request.app.state.metrics is not None:
+                request.app.state.metrics.rate_limited.labels(_protocol_of(request.scope)[0]).inc()
         return render_error(request.scope, exc.status_code, exc.message, headers)
 
     @app.exception_handler(StarletteHTTPException)
@@ -169,7 +190,4 @@ def _install_error_handlers(app: FastAPI) -> None:
         where = ".".join(str(part) for part in first["loc"] if part not in ("body", "query"))
         return render_error(request.scope, 400, f"{where or 'request'}: {first['msg']}")
 
-    @app.exception_handler(Exception)
-    async def unexpected(request: Request, exc: Exception) -> Response:
-        log.exception("unhandled error on %s %s", request.method, request.url.path)
-        return render_error(request.scope, 500, "Internal error; the request changed nothing")
+    # Anything else is answered by OperationsMiddleware (500, logged, connection closed).

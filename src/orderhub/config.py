@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from functools import cached_property
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -74,6 +75,11 @@ class Settings(BaseSettings):
     count_cache_seconds: float = Field(
         default=2.0, ge=0, description="how long a list's total_records may be reused"
     )
+    rendered_cache_orders: int = Field(
+        default=10_000,
+        ge=0,
+        description="orders each server process keeps rendered (see docs/performance.md); 0 = off",
+    )
     auth_cache_seconds: float = Field(
         default=5.0, ge=0, description="how long a verified credential is trusted without a query"
     )
@@ -96,6 +102,21 @@ class Settings(BaseSettings):
     )
     desk_login_window_seconds: int = Field(
         default=300, ge=1, description="the window in which those attempts refill"
+    )
+
+    # Operations: logs, metrics, slow-client limits (README "Operating it").
+    access_log: Literal["text", "json", "off"] = Field(
+        default="text", description="one line per request; json also makes application logs JSON"
+    )
+    metrics: Literal["on", "off"] = Field(default="on", description="Prometheus /metrics")
+    metrics_port: int | None = Field(
+        default=None, ge=1, le=65535, description="serve /metrics on this port, not the app's"
+    )
+    header_timeout_seconds: float = Field(
+        default=10.0, gt=0, description="a request head must arrive within this"
+    )
+    body_timeout_seconds: float = Field(
+        default=30.0, gt=0, description="a request body must arrive within this (else 408)"
     )
 
     @cached_property

@@ -21,7 +21,9 @@ from orderhub.storage.orders.rows import (
 from orderhub.storage.tables import order_items, orders
 
 # Columns that are not one of the order's own fields.
-BOOKKEEPING = {"id", "store_id", "folder_id", "source_id", "date_added", "date_updated"}
+BOOKKEEPING = {
+    "id", "store_id", "folder_id", "source_id", "date_added", "date_updated", "revision",
+}  # fmt: skip
 
 
 def test_every_order_column_is_written_from_the_field_list() -> None:

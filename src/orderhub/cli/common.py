@@ -11,11 +11,21 @@ from sqlalchemy.exc import OperationalError
 
 from orderhub.config import Settings
 from orderhub.domain.errors import OrderhubError
+from orderhub.domain.values import MAX_ID, parse_id
 from orderhub.storage import migrate, stores
 from orderhub.storage.database import Database, display_url, sqlite_file
 
 console = Console()
 err = Console(stderr=True)
+
+
+def record_id(raw: str) -> int:
+    """A store, order or folder id on the command line: ASCII digits from 1 to 2**63 - 1
+    (click's int() would read `١` as 1 and pass 2**64 on to the database)."""
+    parsed = parse_id(raw)
+    if parsed is None:
+        raise typer.BadParameter(f"{raw!r} is not an id (a whole number from 1 to {MAX_ID})")
+    return parsed
 
 
 def fail(message: str, code: int = 1) -> NoReturn:

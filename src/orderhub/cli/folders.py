@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from orderhub.cli.common import console, fail, ready_database, require_store
+from orderhub.cli.common import console, fail, ready_database, record_id, require_store
 from orderhub.domain.errors import OrderhubError
 from orderhub.services import folders as service
 
@@ -15,7 +15,9 @@ app = typer.Typer(help="Folders of a store.", no_args_is_help=True)
 
 
 @app.command("list")
-def folder_list(store_id: Annotated[int, typer.Argument(help="the store")]) -> None:
+def folder_list(
+    store_id: Annotated[int, typer.Argument(help="the store", parser=record_id)],
+) -> None:
     """Folders with their order counts and print-on-demand statuses.
 
     Example: orderhub folder list 1
@@ -31,7 +33,7 @@ def folder_list(store_id: Annotated[int, typer.Argument(help="the store")]) -> N
 
 @app.command("create")
 def folder_create(
-    store_id: Annotated[int, typer.Argument(help="the store")],
+    store_id: Annotated[int, typer.Argument(help="the store", parser=record_id)],
     name: Annotated[str, typer.Argument(help="folder name")],
     pod_status: Annotated[
         str | None, typer.Option(help="print-on-demand status the folder stands for")
@@ -52,8 +54,8 @@ def folder_create(
 
 @app.command("rename")
 def folder_rename(
-    store_id: Annotated[int, typer.Argument(help="the store")],
-    folder_id: Annotated[int, typer.Argument(help="folder id")],
+    store_id: Annotated[int, typer.Argument(help="the store", parser=record_id)],
+    folder_id: Annotated[int, typer.Argument(help="folder id", parser=record_id)],
     name: Annotated[str, typer.Argument(help="new name")],
 ) -> None:
     """Rename a folder.
@@ -71,8 +73,8 @@ def folder_rename(
 
 @app.command("delete")
 def folder_delete(
-    store_id: Annotated[int, typer.Argument(help="the store")],
-    folder_id: Annotated[int, typer.Argument(help="folder id")],
+    store_id: Annotated[int, typer.Argument(help="the store", parser=record_id)],
+    folder_id: Annotated[int, typer.Argument(help="folder id", parser=record_id)],
 ) -> None:
     """Delete an empty folder (one that holds orders is refused).
 

@@ -21,7 +21,7 @@ from rich.table import Table
 
 from orderhub.api.orderdesk.params import parse_id_list
 from orderhub.api.orderdesk.wire import order_dict
-from orderhub.cli.common import console, err, fail, ready_database, require_store
+from orderhub.cli.common import console, err, fail, ready_database, record_id, require_store
 from orderhub.domain.channel import Channel
 from orderhub.domain.dates import parse_datetime
 from orderhub.domain.errors import OrderhubError
@@ -45,7 +45,7 @@ def _format_for(path: Path, given: str | None) -> str:
 
 @app.command("import")
 def import_orders(
-    store_id: Annotated[int, typer.Argument(help="the store to import into")],
+    store_id: Annotated[int, typer.Argument(help="the store to import into", parser=record_id)],
     file: Annotated[Path, typer.Argument(help="JSON Lines (.jsonl) or CSV (.csv) file")],
     fmt: Annotated[
         str | None, typer.Option("--format", help="jsonl or csv (default: by suffix)")
@@ -98,7 +98,7 @@ def import_orders(
 
 @app.command("export")
 def export_orders(
-    store_id: Annotated[int, typer.Argument(help="the store to export from")],
+    store_id: Annotated[int, typer.Argument(help="the store to export from", parser=record_id)],
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="file (default stdout)")
     ] = None,
@@ -167,7 +167,7 @@ def export_orders(
 
 @app.command("list")
 def list_orders(
-    store_id: Annotated[int, typer.Argument(help="the store")],
+    store_id: Annotated[int, typer.Argument(help="the store", parser=record_id)],
     limit: Annotated[int, typer.Option(help="how many (newest first)")] = 20,
     folder_name: Annotated[str | None, typer.Option(help="only this folder")] = None,
 ) -> None:
@@ -203,8 +203,8 @@ def list_orders(
 
 @app.command("show")
 def show_order(
-    store_id: Annotated[int, typer.Argument(help="the store")],
-    order_id: Annotated[int, typer.Argument(help="the order id")],
+    store_id: Annotated[int, typer.Argument(help="the store", parser=record_id)],
+    order_id: Annotated[int, typer.Argument(help="the order id", parser=record_id)],
 ) -> None:
     """Print one order as JSON (the Order Desk wire format), with its history.
 
@@ -222,7 +222,7 @@ def show_order(
 
 @app.command("move")
 def move(
-    store_id: Annotated[int, typer.Argument(help="the store")],
+    store_id: Annotated[int, typer.Argument(help="the store", parser=record_id)],
     folder: Annotated[str, typer.Argument(help="destination folder name")],
     order_ids: Annotated[list[int], typer.Argument(help="order ids")],
 ) -> None:

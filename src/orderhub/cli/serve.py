@@ -9,6 +9,7 @@ process holds the database's serving lock (storage/serving.py), which `db restor
 
 from __future__ import annotations
 
+import os
 import signal
 import socket
 from types import FrameType
@@ -20,6 +21,7 @@ from orderhub.cli.common import console, fail, open_database, ready_database, se
 from orderhub.cli.stores import print_credentials
 from orderhub.cli.users import create_demo_user, print_demo_user
 from orderhub.config import Settings
+from orderhub.logs import LogFormat
 from orderhub.storage import migrate, serving, stores
 from orderhub.storage.database import display_url
 
@@ -30,18 +32,29 @@ Port = Annotated[int | None, typer.Option(help="port", show_default="ORDERHUB_PO
 
 
 def run_server(settings: Settings, host: str, port: int, workers: int, **options: Any) -> None:
+    """uvicorn with orderhub's log format and access log (uvicorn's own is off), the
+    request-head timeout, and the metrics set-up (see api/metrics.py)."""
     import uvicorn
 
-    uvicorn.run(
-        "orderhub.app:create_app",
-        factory=True,
-        host=host,
-        port=port,
-        workers=workers,
-        log_level="info",
-        access_log=False,
-        **options,
-    )
+    from orderhub.api import metrics
+    from orderhub.api.timeouts import HeaderTimeoutProtocol
+    from orderhub.logs import logging_config
+
+    # Workers build their app from the environment: make it say what this command decided.
+    os.environ["ORDERHUB_ACCESS_LOG"] = settings.access_log
+    with metrics.serving(settings, host, workers):
+        uvicorn.run(
+            "orderhub.app:create_app",
+            factory=True,
+            host=host,
+            port=port,
+            workers=workers,
+            http=HeaderTimeoutProtocol,
+            log_config=logging_config(settings.access_log),
+            log_level="info",
+            access_log=False,
+            **options,
+        )
 
 
 def bind(host: str, port: int) -> socket.socket:
@@ -103,6 +116,10 @@ def serve(
     graceful_timeout: Annotated[
         int, typer.Option(help="seconds in-flight requests get to finish after SIGTERM")
     ] = 30,
+    access_log: Annotated[
+        str | None,
+        typer.Option(help="text, json or off", show_default="ORDERHUB_ACCESS_LOG or text"),
+    ] = None,
 ) -> None:
     """Run the HTTP service. Refuses to start on an unmigrated or newer database, or on a
     port already taken.
@@ -110,6 +127,8 @@ def serve(
     Example: orderhub serve --workers 4 --proxy-headers --root-path /orderhub
     """
     config = settings()
+    if access_log is not None:
+        config.access_log = _access_log_choice(access_log)
     ready_database(config).dispose()
     host, port = host or config.host, port or config.port
     _serve(
@@ -123,6 +142,13 @@ def serve(
         forwarded_allow_ips=forwarded_allow_ips,
         timeout_graceful_shutdown=graceful_timeout,
     )
+
+
+def _access_log_choice(value: str) -> LogFormat:
+    choice = value.strip().lower()
+    if choice not in ("text", "json", "off"):
+        fail(f"--access-log must be text, json or off, not {value!r}")
+    return choice  # type: ignore[return-value]
 
 
 def quickstart(host: Host = None, port: Port = None) -> None:

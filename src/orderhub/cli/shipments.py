@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from orderhub.cli.common import console, fail, ready_database, require_store
+from orderhub.cli.common import console, fail, ready_database, record_id, require_store
 from orderhub.domain.channel import Channel
 from orderhub.domain.errors import DuplicateShipment, OrderhubError
 from orderhub.domain.fulfilment import Shipment
@@ -18,8 +18,8 @@ CHANNEL = Channel.cli()
 
 @app.command("add")
 def shipment_add(
-    store_id: Annotated[int, typer.Argument(help="the store")],
-    order_id: Annotated[int, typer.Argument(help="the order")],
+    store_id: Annotated[int, typer.Argument(help="the store", parser=record_id)],
+    order_id: Annotated[int, typer.Argument(help="the order", parser=record_id)],
     tracking_number: Annotated[str, typer.Argument(help="tracking number, or n/a")],
     carrier: Annotated[str, typer.Option(help="carrier code (guessed when omitted)")] = "",
     method: Annotated[str, typer.Option(help="shipment method, e.g. Ground")] = "",

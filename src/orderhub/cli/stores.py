@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from orderhub.cli.common import console, err, fail, ready_database
+from orderhub.cli.common import console, err, fail, ready_database, record_id
 from orderhub.cli.common import settings as cli_settings
 from orderhub.domain.dates import store_zone
 from orderhub.domain.errors import OrderhubError
@@ -85,7 +85,7 @@ def store_list() -> None:
 
 @store_app.command("show")
 def store_show(
-    store_id: Annotated[int, typer.Argument(help="the store's numeric id")],
+    store_id: Annotated[int, typer.Argument(help="the store's numeric id", parser=record_id)],
     show_secret: Annotated[
         bool, typer.Option("--show-secret", help="also print the print-on-demand secret")
     ] = False,
@@ -121,7 +121,7 @@ def store_show(
 
 @store_app.command("set")
 def store_set(
-    store_id: Annotated[int, typer.Argument(help="the store's numeric id")],
+    store_id: Annotated[int, typer.Argument(help="the store's numeric id", parser=record_id)],
     name: Annotated[str, typer.Argument(help="setting name (see `orderhub store settings`)")],
     value: Annotated[str, typer.Argument(help="new value")],
 ) -> None:
@@ -141,7 +141,7 @@ def store_set(
 
 @store_app.command("unset")
 def store_unset(
-    store_id: Annotated[int, typer.Argument(help="the store's numeric id")],
+    store_id: Annotated[int, typer.Argument(help="the store's numeric id", parser=record_id)],
     name: Annotated[str, typer.Argument(help="setting name")],
 ) -> None:
     """Return one store setting to its default.
@@ -160,7 +160,7 @@ def store_unset(
 
 @store_app.command("delete")
 def store_delete(
-    store_id: Annotated[int, typer.Argument(help="the store's numeric id")],
+    store_id: Annotated[int, typer.Argument(help="the store's numeric id", parser=record_id)],
     with_orders: Annotated[
         bool, typer.Option("--with-orders", help="also delete a store that has orders")
     ] = False,
@@ -212,7 +212,9 @@ def store_settings_help() -> None:
 
 
 @key_app.command("rotate")
-def key_rotate(store_id: Annotated[int, typer.Argument(help="the store's numeric id")]) -> None:
+def key_rotate(
+    store_id: Annotated[int, typer.Argument(help="the store's numeric id", parser=record_id)],
+) -> None:
     """Issue a new API key; the old one stops working (within the 5 s credential cache).
 
     Example: orderhub key rotate 1

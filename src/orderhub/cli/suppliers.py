@@ -11,7 +11,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from orderhub.cli.common import console, fail, ready_database, require_store, settings
+from orderhub.cli.common import console, fail, ready_database, record_id, require_store, settings
 from orderhub.domain.errors import InvalidInput, NotFound, OrderhubError
 from orderhub.outbound import net
 from orderhub.outbound.pod_order import format_shipping_map, parse_shipping_map
@@ -23,7 +23,7 @@ from orderhub.storage.stores import Folder
 
 app = typer.Typer(help="Print providers orders are forwarded to.", no_args_is_help=True)
 
-Store = Annotated[int, typer.Argument(help="the store's numeric id")]
+Store = Annotated[int, typer.Argument(help="the store's numeric id", parser=record_id)]
 Name = Annotated[str, typer.Argument(help="the supplier's name in this store")]
 
 
@@ -192,7 +192,9 @@ def supplier_remove(store_id: Store, name: Name) -> None:
 @app.command("resend")
 def supplier_resend(
     store_id: Store,
-    order_id: Annotated[int, typer.Argument(help="the hub order to forward again")],
+    order_id: Annotated[
+        int, typer.Argument(help="the hub order to forward again", parser=record_id)
+    ],
     supplier: Annotated[
         str | None, typer.Option(help="only this supplier (default: every job of the order)")
     ] = None,

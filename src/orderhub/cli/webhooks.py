@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from orderhub.cli.common import console, fail, ready_database, require_store, settings
+from orderhub.cli.common import console, fail, ready_database, record_id, require_store, settings
 from orderhub.domain.dates import format_wire
 from orderhub.domain.errors import OrderhubError
 from orderhub.outbound.net import check_url
@@ -23,7 +23,7 @@ MAX_SECRET_LENGTH = 200
 
 @app.command("add")
 def webhook_add(
-    store_id: Annotated[int, typer.Argument(help="the store")],
+    store_id: Annotated[int, typer.Argument(help="the store", parser=record_id)],
     url: Annotated[str, typer.Argument(help="http(s) URL that receives the POSTs")],
     event: Annotated[
         list[str],
@@ -70,7 +70,9 @@ def webhook_add(
 
 
 @app.command("list")
-def webhook_list(store_id: Annotated[int, typer.Argument(help="the store")]) -> None:
+def webhook_list(
+    store_id: Annotated[int, typer.Argument(help="the store", parser=record_id)],
+) -> None:
     """The store's endpoints. Example: orderhub webhook list 1"""
     db = ready_database()
     require_store(db, store_id)
@@ -87,8 +89,10 @@ def webhook_list(store_id: Annotated[int, typer.Argument(help="the store")]) -> 
 
 @app.command("remove")
 def webhook_remove(
-    store_id: Annotated[int, typer.Argument(help="the store")],
-    endpoint_id: Annotated[int, typer.Argument(help="webhook id (from `webhook list`)")],
+    store_id: Annotated[int, typer.Argument(help="the store", parser=record_id)],
+    endpoint_id: Annotated[
+        int, typer.Argument(help="webhook id (from `webhook list`)", parser=record_id)
+    ],
 ) -> None:
     """Remove an endpoint with its queued deliveries and their log.
 
@@ -106,8 +110,10 @@ def webhook_remove(
 
 @app.command("disable")
 def webhook_disable(
-    store_id: Annotated[int, typer.Argument(help="the store")],
-    endpoint_id: Annotated[int, typer.Argument(help="webhook id (from `webhook list`)")],
+    store_id: Annotated[int, typer.Argument(help="the store", parser=record_id)],
+    endpoint_id: Annotated[
+        int, typer.Argument(help="webhook id (from `webhook list`)", parser=record_id)
+    ],
 ) -> None:
     """Pause an endpoint: no new deliveries, queued ones wait.
 
@@ -118,8 +124,10 @@ def webhook_disable(
 
 @app.command("enable")
 def webhook_enable(
-    store_id: Annotated[int, typer.Argument(help="the store")],
-    endpoint_id: Annotated[int, typer.Argument(help="webhook id (from `webhook list`)")],
+    store_id: Annotated[int, typer.Argument(help="the store", parser=record_id)],
+    endpoint_id: Annotated[
+        int, typer.Argument(help="webhook id (from `webhook list`)", parser=record_id)
+    ],
 ) -> None:
     """Resume a disabled endpoint; its queued deliveries go out.
 
@@ -141,7 +149,7 @@ def _set_active(store_id: int, endpoint_id: int, active: bool) -> None:
 
 @app.command("deliveries")
 def webhook_deliveries(
-    store_id: Annotated[int, typer.Argument(help="the store")],
+    store_id: Annotated[int, typer.Argument(help="the store", parser=record_id)],
     failed: Annotated[bool, typer.Option("--failed", help="only the failed ones")] = False,
     limit: Annotated[int, typer.Option(min=1, max=1000)] = 50,
 ) -> None:

@@ -8,6 +8,8 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
+from orderhub.domain.limits import MAX_STOCK
+
 
 @dataclass
 class InventoryItem:
@@ -54,3 +56,11 @@ def difference(before: dict[str, int], after: dict[str, int]) -> dict[str, int]:
     codes = set(before) | set(after)
     diff = {code: after.get(code, 0) - before.get(code, 0) for code in codes}
     return {code: units for code, units in diff.items() if units}
+
+
+def stock_out_of_range(code: str, have: int, units: int) -> str:
+    """Why an order's stock move for `code` is refused: stock is an INTEGER column."""
+    return (
+        f"order_items: stock for code {code} would be {have - units:,} "
+        f"(stock stays within ±{MAX_STOCK:,})"
+    )

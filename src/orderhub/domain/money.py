@@ -2,27 +2,41 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal, InvalidOperation
 
 from orderhub.domain.errors import InvalidInput
+from orderhub.domain.limits import MAX_MONEY
 
 FOUR_PLACES = Decimal("0.0001")
-MAX_ABS = Decimal("1e12")
+MAX_ABS = MAX_MONEY
+# ASCII only: Decimal() also reads `١٠` (Arabic-Indic) as 10.
+_NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
+# Digits of MAX_ABS before the decimal point: Decimal.adjusted() of anything in range is less.
+_MAX_ADJUSTED = MAX_ABS.adjusted()
 
 
 def parse_decimal(value: object, field: str) -> Decimal:
     """Accept numbers and numeric strings ("10", "1.70"); reject floats' binary noise by
-    going through str(), and anything finer than 1/10,000 or absurdly large."""
+    going through str(), and anything finer than 1/10,000 or absurdly large (|x| ≥ 1e12).
+    Range is checked on the exponent first, so `1E+999999999` is refused, not computed."""
     if isinstance(value, bool) or value is None:
         raise InvalidInput(f"{field}: must be a number")
     if isinstance(value, str) and value.strip() == "":
         return Decimal(0)
+    raw = str(value).strip()
+    if isinstance(value, float) and raw in ("inf", "-inf", "nan"):
+        raise InvalidInput(f"{field}: {value!r} is out of range")
+    if _NUMBER.fullmatch(raw) is None:
+        raise InvalidInput(f"{field}: {value!r} is not a number")
     try:
-        result = Decimal(str(value).strip())
+        result = Decimal(raw)
     except InvalidOperation:
         raise InvalidInput(f"{field}: {value!r} is not a number") from None
-    if not result.is_finite() or abs(result) >= MAX_ABS:
-        raise InvalidInput(f"{field}: {value!r} is out of range")
+    if not result:
+        return Decimal(0)
+    if result.adjusted() >= _MAX_ADJUSTED or abs(result) >= MAX_ABS:
+        raise InvalidInput(f"{field}: {value!r} is out of range (|x| < 1e12)")
     if result != result.quantize(FOUR_PLACES):
         raise InvalidInput(f"{field}: {value!r} has more than 4 decimal places")
     return result

@@ -14,6 +14,7 @@ from typing import Any
 
 from orderhub.domain.errors import InvalidInput
 from orderhub.domain.fulfilment import Shipment, fulfilment_status
+from orderhub.domain.limits import MAX_QUANTITY_TOTAL, MAX_TOTAL
 
 ADDRESS_FIELDS: tuple[str, ...] = (
     "first_name",
@@ -155,7 +156,29 @@ def compute_totals(
     products = sum((item.price * item.quantity for item in items), Decimal(0))
     discount = sum((d.amount for d in discounts), Decimal(0))
     total = products - discount + shipping_total + handling_total + tax_total
-    return Totals(quantity, weight, products, discount, total)
+    totals = Totals(quantity, weight, products, discount, total)
+    check_totals(totals)
+    return totals
+
+
+def check_totals(totals: Totals) -> None:
+    """Totals the storage can hold (see domain/limits.py); refused before any write."""
+    if totals.quantity_total > MAX_QUANTITY_TOTAL:
+        raise InvalidInput(
+            f"order_items: the quantity total {totals.quantity_total} is over the limit of "
+            f"{MAX_QUANTITY_TOTAL:,}"
+        )
+    for name, value in (
+        ("order total", totals.order_total),
+        ("product total", totals.product_total),
+        ("discount total", totals.discount_total),
+        ("weight total", totals.weight_total),
+    ):
+        if abs(value) >= MAX_TOTAL:
+            raise InvalidInput(
+                f"order_items: the {name} {value.normalize():f} is out of range "
+                f"(|total| < {MAX_TOTAL:.0E})"
+            )
 
 
 def apply_totals(order: Order) -> None:

@@ -3,9 +3,11 @@ and design placements, and the settings that change them."""
 
 from __future__ import annotations
 
+from orderhub.domain.errors import InvalidInput
 from orderhub.domain.folders import POD_STATUSES
 
 SOURCE_NAME = "Print-on-demand API"
+MAX_SHIPPING_METHOD_CHARS = 100
 UNPAID_STATUSES = ("received",)
 DEFAULT_SHIPPING_METHODS = (
     "regular",
@@ -26,9 +28,20 @@ PLACEMENT_REFUSED = "A specified position of design is not allowed."
 STATUSES = (*POD_STATUSES,)
 
 
-def shipping_methods(settings: dict[str, object]) -> tuple[str, ...]:
-    custom = settings.get("pod_shipping_methods")
-    return tuple(custom) if isinstance(custom, list) else DEFAULT_SHIPPING_METHODS
+def shipping_method(sent: str, settings: dict[str, object]) -> str:
+    """The method to store for what a client sent (already trimmed, at most
+    MAX_SHIPPING_METHOD_CHARS): any text unless the store set a strict list
+    (`pod_shipping_methods`), which is matched case-insensitively. The known short codes
+    are stored in their canonical lower-case form; anything else as sent."""
+    strict = settings.get("pod_shipping_methods")
+    if isinstance(strict, list):
+        if sent.lower() not in {str(method).lower() for method in strict}:
+            raise InvalidInput(
+                f"shipping.shippingMethod {sent!r} is not offered; "
+                f"use one of {', '.join(str(method) for method in strict)}"
+            )
+    known = {method.lower(): method for method in DEFAULT_SHIPPING_METHODS}
+    return known.get(sent.lower(), sent)
 
 
 def placements(settings: dict[str, object]) -> tuple[str, ...]:

@@ -7,19 +7,22 @@ reason instead of being stored and silently ignored.
 
 from __future__ import annotations
 
-import math
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
 from orderhub.domain.errors import InvalidInput
+from orderhub.domain.values import ascii_digits
 
 MAX_LIST_ENTRIES = 100
 MAX_LIST_ENTRY_CHARS = 100
 MAX_URL_CHARS = 2000
 MAX_RATE_LIMIT_CAPACITY = 1_000_000
 MAX_RATE_LIMIT_REFILL = 100_000.0
+# ASCII only: float() also reads `١` (Arabic-Indic one) and `1_0`.
+_DECIMAL = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)")
 
 
 @dataclass(frozen=True)
@@ -53,7 +56,7 @@ def choice(*options: str) -> Callable[[str], str]:
 def whole_between(low: int, high: int) -> Callable[[str], int]:
     def parse(raw: str) -> int:
         text = raw.strip()
-        if not (text.isascii() and text.isdigit()) or not low <= int(text) <= high:
+        if not ascii_digits(text) or len(text) > 18 or not low <= int(text) <= high:
             raise ValueError(f"must be a whole number from {low} to {high}")
         return int(text)
 
@@ -62,13 +65,10 @@ def whole_between(low: int, high: int) -> Callable[[str], int]:
 
 def number_between(low: float, high: float) -> Callable[[str], float]:
     def parse(raw: str) -> float:
-        try:
-            value = float(raw.strip())
-        except ValueError:
-            value = math.nan
-        if not low <= value <= high:  # NaN fails every comparison
+        text = raw.strip()
+        if _DECIMAL.fullmatch(text) is None or not low <= float(text) <= high:
             raise ValueError(f"must be a number from {low:g} to {high:g}")
-        return value
+        return float(text)
 
     return parse
 

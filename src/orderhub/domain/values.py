@@ -7,15 +7,21 @@ refuses or reads as another number.
 
 from __future__ import annotations
 
+import math
 import re
 from typing import Any
 
 import orjson
 
-# Ids are positive 63-bit integers on both databases.
-MAX_ID = 2**63 - 1
-# Metadata, checkout data and every other free-form value: deeper than this is refused.
-MAX_JSON_DEPTH = 32
+from orderhub.domain.limits import MAX_ID as MAX_ID
+from orderhub.domain.limits import MAX_JSON_DEPTH as MAX_JSON_DEPTH
+from orderhub.domain.limits import MAX_JSON_INT, MIN_JSON_INT
+
+NUL = "\x00"
+# Characters no XML 1.0 document can hold, not even as a reference: NUL (which PostgreSQL
+# text cannot hold either), the other C0 controls but tab, LF and CR, and U+FFFE/U+FFFF.
+# Any text may be shown in the print-on-demand XML, so none of them is accepted anywhere.
+_UNSHOWABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 _DIGITS = re.compile(r"[0-9]+")
 _SIGNED = re.compile(r"[+-]?[0-9]+")
@@ -49,6 +55,34 @@ def whole_number(value: Any) -> int | None:
             return None
         return int(text)
     return None
+
+
+def text_problem(text: str) -> str | None:
+    """Why `text` cannot be stored and shown in every format, or None."""
+    found = _UNSHOWABLE.search(text)
+    if found is None:
+        return None
+    if found.group() == NUL:
+        return "contains a NUL character"
+    return f"contains the control character U+{ord(found.group()):04X}"
+
+
+def whole_between(value: Any, low: int, high: int) -> int | None:
+    """`whole_number` within [low, high], else None."""
+    number = whole_number(value)
+    return number if number is not None and low <= number <= high else None
+
+
+def clamped_count(text: str, maximum: int) -> int | None:
+    """A count of at least 1 in ASCII digits, clamped to `maximum` however many digits it
+    has (a page size: asking for too many gets the most there is); None if not a count."""
+    text = text.strip()
+    if not ascii_digits(text):
+        return None
+    digits = text.lstrip("0")
+    if not digits:
+        return None
+    return maximum if len(digits) > 18 else min(int(digits), maximum)
 
 
 def text(value: Any) -> str:
@@ -85,6 +119,42 @@ def depth_of(value: Any) -> int:
 
 def check_depth(value: Any) -> bool:
     return depth_of(value) <= MAX_JSON_DEPTH
+
+
+def json_problem(value: Any) -> str | None:
+    """Why a free-form JSON value cannot be stored and shown again, or None: nested deeper
+    than MAX_JSON_DEPTH, a NUL or control character (see text_problem), a key that is not
+    text, an integer orjson cannot write, or a number that is not finite."""
+    if depth_of(value) > MAX_JSON_DEPTH:
+        return f"nested deeper than {MAX_JSON_DEPTH} levels"
+    stack = [value]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, dict):
+            for key in current:
+                if not isinstance(key, str):
+                    return "keys must be text"
+                problem = text_problem(key)
+                if problem:
+                    return problem
+            stack.extend(current.values())
+        elif isinstance(current, list):
+            stack.extend(current)
+        elif isinstance(current, str):
+            problem = text_problem(current)
+            if problem:
+                return problem
+        elif isinstance(current, bool) or current is None:
+            continue
+        elif isinstance(current, int):
+            if not MIN_JSON_INT <= current <= MAX_JSON_INT:
+                return "holds an integer beyond 64 bits"
+        elif isinstance(current, float):
+            if not math.isfinite(current):
+                return "holds a number that is not finite"
+        else:
+            return f"holds a {type(current).__name__}, which is not JSON"
+    return None
 
 
 def dumps_php(value: Any) -> str:

@@ -6,7 +6,8 @@ body for POST, and for GET and DELETE the raw query string as sent, with the `Si
 removed wherever it stands (nothing re-encoded, nothing re-ordered).
 
 XML mirrors the JSON shape: an object becomes child elements, a list becomes repeated
-elements named for one of its entries (`orders` → `order`, `items` → `item`, ...). Incoming
+elements named for one of its entries (`orders` → `order`, `items` → `item`, ...); null is
+`<name nil="true"/>`, so JSON and XML agree on absent values. Incoming
 XML goes through defusedxml with DTDs, entities and external references forbidden, and its
 nesting is bounded, so entity expansion, external-entity reads and stack exhaustion are all
 refused rather than processed.
@@ -24,6 +25,9 @@ from defusedxml import DefusedXmlException
 
 XML_DECLARATION = b'<?xml version="1.0" encoding="UTF-8"?>\n'
 MAX_XML_DEPTH = 32
+# An absent value (JSON null) is an empty element with this attribute, so that it reads
+# back as null rather than "" (an empty element without it is the empty string).
+NIL = "nil"
 # A list element and the name of each of its entries.
 _SINGULAR = {"orders": "order", "items": "item", "designs": "design", "mockups": "mockup"}
 # Always lists, whatever their children are called.
@@ -76,7 +80,7 @@ def _render(tag: str, value: Any) -> str:
             for v in value
         )
     elif value is None:
-        return f"<{tag}/>"
+        return f'<{tag} {NIL}="true"/>'
     elif isinstance(value, bool):
         inner = "true" if value else "false"
     else:
@@ -100,6 +104,8 @@ def _element(node: Any, depth: int) -> Any:
         raise XmlError(f"XML nested deeper than {MAX_XML_DEPTH} levels is not accepted")
     children = list(node)
     if not children:
+        if node.get(NIL) == "true":
+            return None
         return (node.text or "").strip()
     singular = _SINGULAR.get(node.tag)
     if node.tag in _ALWAYS_LISTS or (singular and all(c.tag == singular for c in children)):

@@ -10,6 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from orderhub.domain.channel import Channel
 from orderhub.services import events
 from orderhub.services.events import OrderEvent
+from orderhub.services.transaction import write
 from orderhub.storage import bulk
 from orderhub.storage.database import Database
 from orderhub.storage.stores import Store
@@ -30,7 +31,7 @@ def import_batch(
     winner."""
     for attempt in range(ATTEMPTS):
         try:
-            with db.write() as conn:
+            with write(db, store) as (conn, store):
                 result = bulk.import_batch(conn, store.id, batch, channel=channel)
                 if publish_events:
                     for order_id in result.imported:

@@ -9,6 +9,7 @@ from orderhub.domain.orders import Item
 from orderhub.services import events
 from orderhub.services.events import OrderEvent
 from orderhub.services.orders import stock_policy
+from orderhub.services.transaction import write
 from orderhub.storage import orders as storage
 from orderhub.storage.database import Database
 from orderhub.storage.stores import Store
@@ -16,7 +17,7 @@ from orderhub.storage.stores import Store
 
 def add_item(db: Database, store: Store, order_id: int, item: Item, *, channel: Channel) -> Item:
     item.id = None
-    with db.write() as conn:
+    with write(db, store) as (conn, store):
         item_id = storage.add_item(
             conn, store.id, order_id, item, channel=channel, stock=stock_policy(store)
         )
@@ -34,7 +35,7 @@ def update_item(
     channel: Channel,
 ) -> Item:
     """`change` gets the item as stored (under the order's lock) and returns it changed."""
-    with db.write() as conn:
+    with write(db, store) as (conn, store):
         storage.lock_order(conn, store.id, order_id)
         updated = change(storage.get_item(conn, store.id, order_id, item_id))
         updated.id = item_id
@@ -48,7 +49,7 @@ def update_item(
 def remove_item(
     db: Database, store: Store, order_id: int, item_id: int, *, channel: Channel
 ) -> None:
-    with db.write() as conn:
+    with write(db, store) as (conn, store):
         storage.delete_item(
             conn, store.id, order_id, item_id, channel=channel, stock=stock_policy(store)
         )

@@ -12,6 +12,7 @@ from orderhub.domain.channel import Channel
 from orderhub.domain.errors import InvalidInput
 from orderhub.services import events
 from orderhub.services.events import OrderEvent
+from orderhub.services.transaction import write
 from orderhub.storage import folders as folder_storage
 from orderhub.storage import orders as storage
 from orderhub.storage import stores
@@ -81,7 +82,7 @@ def move_orders(
     channel: Channel,
 ) -> list[MoveResult]:
     """Move each order on its own terms: an unknown id is reported, the others still move."""
-    with db.write() as conn:
+    with write(db, store) as (conn, store):
         destination = resolve_folder(conn, store.id, folder_id=folder_id, folder_name=folder_name)
         found = folder_storage.lock_orders(conn, store.id, order_ids)
         names = {f.id: f for f in stores.list_folders(conn, store.id)}

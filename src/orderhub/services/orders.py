@@ -22,6 +22,7 @@ from orderhub.domain.inventory import StockPolicy
 from orderhub.domain.orders import Order
 from orderhub.services import events
 from orderhub.services.events import OrderEvent
+from orderhub.services.transaction import write
 from orderhub.storage import idempotency, stores
 from orderhub.storage import orders as storage
 from orderhub.storage.database import Database
@@ -76,7 +77,7 @@ def take_order(
     (DuplicateOrder) or answered with the existing order. `folder_status` puts the order in
     the folder that stands for that print-on-demand status."""
     try:
-        with db.write() as conn:
+        with write(db, store) as (conn, store):
             if idempotent is not None:
                 replay = idempotency.claim(
                     conn, store.id, idempotent.scope, idempotent.key, idempotent.fingerprint,
@@ -125,7 +126,7 @@ def replace_order(
     """Full replacement (see storage.orders.replace_order); `keep_items` keeps the items as
     they are (a replacement that did not mention them)."""
     try:
-        with db.write() as conn:
+        with write(db, store) as (conn, store):
             current = storage.lock_order(conn, store.id, order_id)
             if keep_items:
                 order.items = storage.get_items(conn, store.id, order_id)
@@ -157,7 +158,7 @@ def _moved(order_id: int, from_id: int, to_id: int, cause: str = "") -> OrderEve
 def cancel_order(db: Database, store: Store, order_id: int, *, channel: Channel) -> Order:
     """Cancel an unpaid order: it stays, flagged cancelled, in the Canceled folder,
     remembering the print-on-demand status it had. Cancelling twice changes nothing."""
-    with db.write() as conn:
+    with write(db, store) as (conn, store):
         current = storage.lock_order(conn, store.id, order_id)
         if not current.deleted:
             folder_list = stores.list_folders(conn, store.id)
@@ -185,7 +186,7 @@ def cancel_order(db: Database, store: Store, order_id: int, *, channel: Channel)
 
 
 def delete_order(db: Database, store: Store, order_id: int) -> None:
-    with db.write() as conn:
+    with write(db, store) as (conn, store):
         storage.delete_order(conn, store.id, order_id, stock=stock_policy(store))
 
 
@@ -200,7 +201,7 @@ def add_note(
 ) -> Order:
     """A history note (`source_name` overrides the channel's name). Returns the order with
     its history."""
-    with db.write() as conn:
+    with write(db, store) as (conn, store):
         storage.lock_order(conn, store.id, order_id)
         now = utcnow()
         storage.record_history(

@@ -28,6 +28,7 @@ from orderhub.domain.fulfilment import (
 from orderhub.services import events
 from orderhub.services.events import OrderEvent
 from orderhub.services.moves import move_locked
+from orderhub.services.transaction import write
 from orderhub.storage import orders as order_storage
 from orderhub.storage import shipments as storage
 from orderhub.storage import stores
@@ -68,7 +69,7 @@ def add_shipment(
     channel: Channel,
 ) -> Shipment:
     """`lines` empty ships everything not shipped yet."""
-    with db.write() as conn:
+    with write(db, store) as (conn, store):
         shipment_id = _add(conn, store, order_id, shipment, lines, channel)
         return storage.get(conn, store.id, order_id, shipment_id)
 
@@ -79,7 +80,7 @@ def add_shipments(
     """A batch in one transaction, each entry in its own savepoint: a bad entry is reported
     and rolled back alone, and never affects a good one."""
     results = []
-    with db.write() as conn:
+    with write(db, store) as (conn, store):
         for entry in entries:
             if entry.error or entry.shipment is None or entry.order_id is None:
                 results.append(BatchResult(entry.position, entry.order_id, error=entry.error))
@@ -177,7 +178,7 @@ def replace_shipment(
     channel: Channel,
 ) -> Shipment:
     """Full replacement of the writable fields; the items it covers do not change."""
-    with db.write() as conn:
+    with write(db, store) as (conn, store):
         order_storage.lock_order(conn, store.id, order_id)
         now = utcnow()
         fill_shipment_defaults(shipment, now.date().isoformat())
@@ -193,7 +194,7 @@ def replace_shipment(
 def remove_shipment(
     db: Database, store: Store, order_id: int, shipment_id: int, *, channel: Channel
 ) -> None:
-    with db.write() as conn:
+    with write(db, store) as (conn, store):
         order_storage.lock_order(conn, store.id, order_id)
         storage.remove(conn, order_id, shipment_id)
         now = utcnow()

@@ -9,18 +9,33 @@ from __future__ import annotations
 
 from typing import Any
 
-import orjson
-from sqlalchemy import Connection, bindparam, delete, func, insert, or_, select, update
+from sqlalchemy import (
+    BigInteger,
+    Connection,
+    bindparam,
+    cast,
+    delete,
+    func,
+    insert,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.exc import IntegrityError
 
-from orderhub.domain.errors import Conflict, NotFound
-from orderhub.domain.inventory import InventoryItem, StockPolicy
+from orderhub.domain.errors import Conflict, InvalidInput, NotFound
+from orderhub.domain.inventory import InventoryItem, StockPolicy, stock_out_of_range
+from orderhub.domain.limits import MAX_STOCK
+from orderhub.domain.values import dumps_php, like_contains, loads_map
 from orderhub.storage.stores import get_store, utcnow
 from orderhub.storage.tables import inventory_items as inv
 
+# The new stock must stay within ±MAX_STOCK (computed as BIGINT: INTEGER would overflow).
+_NEW_STOCK = cast(inv.c.stock, BigInteger) - bindparam("p_units", type_=BigInteger)
 _TAKE = (
     update(inv)
     .where(inv.c.store_id == bindparam("p_store_id"), inv.c.code == bindparam("p_code"))
+    .where(_NEW_STOCK.between(-MAX_STOCK, MAX_STOCK))
     .values(stock=inv.c.stock - bindparam("p_units"), date_updated=bindparam("p_now"))
 )
 _TAKE_IF_AVAILABLE = _TAKE.where(inv.c.stock >= bindparam("p_units"))
@@ -46,10 +61,12 @@ def apply_stock(
         params = {"p_store_id": store_id, "p_code": code, "p_units": units, "p_now": now}
         guarded = policy.reject_negative and units > 0
         changed = conn.execute(_TAKE_IF_AVAILABLE if guarded else _TAKE, params).rowcount
-        if guarded and not changed:
+        if not changed:
             have = conn.execute(_STOCK_OF, params).scalar_one_or_none()
-            if have is not None:
+            if have is not None and guarded and have < units:
                 raise Conflict(f"insufficient stock for code {code} (have {have}, need {units})")
+            if have is not None:
+                raise InvalidInput(stock_out_of_range(code, have, units))
 
 
 def _row_to_item(row: Any) -> InventoryItem:
@@ -64,20 +81,11 @@ def _row_to_item(row: Any) -> InventoryItem:
         location=row.location,
         update_source=row.update_source,
         manufacturer_sku=row.manufacturer_sku,
-        metadata=_loads(row.metadata),
-        variation_list=_loads(row.variation_list),
+        metadata=loads_map(row.metadata),
+        variation_list=loads_map(row.variation_list),
         date_added=row.date_added,
         date_updated=row.date_updated,
     )
-
-
-def _loads(text: str) -> dict[str, Any]:
-    value = orjson.loads(text)
-    return value if isinstance(value, dict) else {}
-
-
-def _dumps(value: dict[str, Any]) -> str:
-    return orjson.dumps(value).decode() if value else "[]"
 
 
 def _values(item: InventoryItem) -> dict[str, Any]:
@@ -91,8 +99,8 @@ def _values(item: InventoryItem) -> dict[str, Any]:
         "location": item.location,
         "update_source": item.update_source,
         "manufacturer_sku": item.manufacturer_sku,
-        "metadata": _dumps(item.metadata),
-        "variation_list": _dumps(item.variation_list),
+        "metadata": dumps_php(item.metadata),
+        "variation_list": dumps_php(item.variation_list),
     }
 
 
@@ -167,9 +175,7 @@ def list_items(
     if codes:
         conds.append(inv.c.code.in_(codes))
     if search:
-        needle = (
-            "%" + search.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        )
+        needle = like_contains(search)
         conds.append(
             or_(
                 func.lower(inv.c.name).like(needle, escape="\\"),

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, func, insert, select, update
 
 from orderhub.storage.stores import get_store, utcnow
 from orderhub.storage.tables import notifications as outbox
@@ -92,3 +92,13 @@ def history(conn: Connection, store_id: int, order_id: int) -> list[dict[str, ob
         .order_by(outbox.c.id)
     )  # fmt: skip
     return [dict(row._mapping) for row in rows]
+
+
+def backlog(conn: Connection) -> tuple[int, datetime | None]:
+    """How many notifications wait for delivery (all stores) and when the oldest was
+    written: one query on the pending index, for the metrics."""
+    row = conn.execute(
+        select(func.count(), func.min(outbox.c.created_at))
+        .where(outbox.c.delivered_at.is_(None), outbox.c.failed_at.is_(None))
+    ).one()  # fmt: skip
+    return int(row[0]), row[1]

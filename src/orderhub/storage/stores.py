@@ -240,10 +240,10 @@ def default_folder(conn: Connection, store_id: int) -> Folder:
 STORE_TABLES: tuple[Table, ...] = (
     tables.desk_sessions,
     tables.store_members,
-    tables.webhook_deliveries,
-    tables.webhook_endpoints,
     tables.forwarding_jobs,
-    tables.suppliers,  # before the folders it names
+    tables.suppliers,
+    tables.webhook_deliveries,  # after their webhook_attempts, below
+    tables.webhook_endpoints,
     tables.notifications,
     tables.idempotency_keys,
     tables.shipments,  # after their shipment_items, below
@@ -291,6 +291,12 @@ def delete_store(conn: Connection, store_id: int, *, with_orders: bool = False) 
     items = tables.shipment_items
     removed["shipment_items"] = conn.execute(
         delete(items).where(items.c.shipment_id.in_(shipment_ids))
+    ).rowcount
+    deliveries = tables.webhook_deliveries
+    delivery_ids = select(deliveries.c.id).where(deliveries.c.store_id == store_id)
+    attempts = tables.webhook_attempts
+    removed["webhook_attempts"] = conn.execute(
+        delete(attempts).where(attempts.c.delivery_id.in_(delivery_ids))
     ).rowcount
     for table in STORE_TABLES:
         removed[table.name] = conn.execute(

@@ -2,7 +2,8 @@
 
 Money and weights are stored as integers in units of 1/10,000 (see `Fixed4`): exact on both
 SQLite and PostgreSQL, sortable, and cheap to read. JSON extras are stored as text so that
-key order and the `[]`-for-empty quirk survive a round trip byte for byte.
+key order and the `[]`-for-empty quirk survive a round trip byte for byte. Text widths come
+from `domain/limits.py`, which the validators read too: what is accepted always fits.
 """
 
 from __future__ import annotations
@@ -27,6 +28,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.sql.expression import false
 from sqlalchemy.types import TypeDecorator
+
+from orderhub.domain.limits import ADDRESS_FIELDS, ADDRESS_WIDTH, SHIPPING_ONLY_FIELDS, width
 
 SCALE = 10_000
 
@@ -65,12 +68,12 @@ stores = Table(
     "stores",
     metadata,
     Column("id", Id, primary_key=True, autoincrement=True),
-    Column("name", String(200), nullable=False),
+    Column("name", String(width("stores", "name")), nullable=False),
     Column("api_key_hash", LargeBinary(32), nullable=False),
-    Column("api_key_hint", String(8), nullable=False),
-    Column("pod_app_id", String(12), nullable=False, unique=True),
-    Column("pod_secret", String(64), nullable=False),
-    Column("timezone", String(64), nullable=False, default="UTC"),
+    Column("api_key_hint", String(width("stores", "api_key_hint")), nullable=False),
+    Column("pod_app_id", String(width("stores", "pod_app_id")), nullable=False, unique=True),
+    Column("pod_secret", String(width("stores", "pod_secret")), nullable=False),
+    Column("timezone", String(width("stores", "timezone")), nullable=False, default="UTC"),
     Column("settings", Text, nullable=False, default="{}"),
     Column("created_at", DateTime, nullable=False),
     sqlite_autoincrement=True,
@@ -81,31 +84,20 @@ folders = Table(
     metadata,
     Column("id", Id, primary_key=True, autoincrement=True),
     Column("store_id", ForeignKey("stores.id", ondelete="CASCADE"), nullable=False),
-    Column("name", String(100), nullable=False),
+    Column("name", String(width("folders", "name")), nullable=False),
     Column("position", Integer, nullable=False, default=0),
-    Column("pod_status", String(40), nullable=True),
+    Column("pod_status", String(width("folders", "pod_status")), nullable=True),
     UniqueConstraint("store_id", "name", name="uq_folders_store_name"),
     UniqueConstraint("store_id", "pod_status", name="uq_folders_store_pod_status"),
     sqlite_autoincrement=True,
 )
 
-ADDRESS_FIELDS = (
-    "first_name",
-    "last_name",
-    "company",
-    "address1",
-    "address2",
-    "city",
-    "state",
-    "postal_code",
-    "country",
-    "phone",
-)
-SHIPPING_ONLY_FIELDS = ("address3", "address4")
-
 
 def _address_columns(prefix: str, fields: tuple[str, ...]) -> list[Column[Any]]:
-    return [Column(f"{prefix}_{name}", String(255), nullable=False, default="") for name in fields]
+    return [
+        Column(f"{prefix}_{name}", String(ADDRESS_WIDTH), nullable=False, default="")
+        for name in fields
+    ]
 
 
 orders = Table(
@@ -114,10 +106,12 @@ orders = Table(
     Column("id", Id, primary_key=True, autoincrement=True),
     Column("store_id", ForeignKey("stores.id", ondelete="CASCADE"), nullable=False),
     Column("folder_id", ForeignKey("folders.id"), nullable=False),
-    Column("source_name", String(100), nullable=False),
-    Column("source_id", String(100), nullable=True),
-    Column("email", String(255), nullable=False, default=""),
-    Column("shipping_method", String(255), nullable=False, default=""),
+    Column("source_name", String(width("orders", "source_name")), nullable=False),
+    Column("source_id", String(width("orders", "source_id")), nullable=True),
+    Column("email", String(width("orders", "email")), nullable=False, default=""),
+    Column(
+        "shipping_method", String(width("orders", "shipping_method")), nullable=False, default=""
+    ),
     Column("quantity_total", Integer, nullable=False, default=0),
     Column("weight_total", Fixed4, nullable=False, default=0),
     Column("product_total", Fixed4, nullable=False, default=0),
@@ -128,17 +122,31 @@ orders = Table(
     Column("order_total", Fixed4, nullable=False, default=0),
     Column("processor_balance", Fixed4, nullable=False, default=0),
     Column("refund_total", Fixed4, nullable=False, default=0),
-    Column("cc_number_masked", String(32), nullable=False, default=""),
-    Column("cc_exp", String(16), nullable=False, default=""),
-    Column("processor_response", String(255), nullable=False, default=""),
-    Column("payment_type", String(64), nullable=False, default=""),
-    Column("payment_status", String(32), nullable=False, default="Captured"),
-    Column("customer_id", String(100), nullable=False, default=""),
-    Column("ip_address", String(64), nullable=False, default=""),
-    Column("tag_color", String(32), nullable=False, default=""),
-    Column("tag_name", String(100), nullable=False, default=""),
-    Column("fulfillment_name", String(100), nullable=False, default=""),
-    Column("fulfillment_id", String(100), nullable=False, default=""),
+    Column(
+        "cc_number_masked", String(width("orders", "cc_number_masked")), nullable=False, default=""
+    ),
+    Column("cc_exp", String(width("orders", "cc_exp")), nullable=False, default=""),
+    Column(
+        "processor_response",
+        String(width("orders", "processor_response")),
+        nullable=False,
+        default="",
+    ),
+    Column("payment_type", String(width("orders", "payment_type")), nullable=False, default=""),
+    Column(
+        "payment_status",
+        String(width("orders", "payment_status")),
+        nullable=False,
+        default="Captured",
+    ),
+    Column("customer_id", String(width("orders", "customer_id")), nullable=False, default=""),
+    Column("ip_address", String(width("orders", "ip_address")), nullable=False, default=""),
+    Column("tag_color", String(width("orders", "tag_color")), nullable=False, default=""),
+    Column("tag_name", String(width("orders", "tag_name")), nullable=False, default=""),
+    Column(
+        "fulfillment_name", String(width("orders", "fulfillment_name")), nullable=False, default=""
+    ),
+    Column("fulfillment_id", String(width("orders", "fulfillment_id")), nullable=False, default=""),
     *_address_columns("shipping", ADDRESS_FIELDS + SHIPPING_ONLY_FIELDS),
     *_address_columns("customer", ADDRESS_FIELDS),
     Column("return_address", Text, nullable=False, default="[]"),
@@ -152,6 +160,9 @@ orders = Table(
     Column("deleted", Boolean, nullable=False, default=False, server_default=false()),
     Column("date_added", DateTime, nullable=False),
     Column("date_updated", DateTime, nullable=False),
+    # Bumped by every write to the order, its items, shipments or history, in the same
+    # transaction: a rendered order is valid while its revision is unchanged.
+    Column("revision", Integer, nullable=False, default=0, server_default="0"),
     UniqueConstraint("store_id", "source_name", "source_id", name="uq_orders_store_source"),
     Index("ix_orders_store_date_added", "store_id", "date_added", "id"),
     Index("ix_orders_store_date_updated", "store_id", "date_updated", "id"),
@@ -168,14 +179,26 @@ order_items = Table(
     Column("order_id", ForeignKey("orders.id", ondelete="CASCADE"), nullable=False),
     Column("store_id", ForeignKey("stores.id", ondelete="CASCADE"), nullable=False),
     Column("position", Integer, nullable=False, default=0),
-    Column("name", String(255), nullable=False, default=""),
+    Column("name", String(width("order_items", "name")), nullable=False, default=""),
     Column("price", Fixed4, nullable=False, default=0),
     Column("quantity", Integer, nullable=False, default=1),
     Column("weight", Fixed4, nullable=False, default=0),
-    Column("code", String(100), nullable=False, default=""),
-    Column("delivery_type", String(16), nullable=False, default="ship"),
-    Column("category_code", String(100), nullable=False, default=""),
-    Column("fulfillment_method", String(100), nullable=False, default=""),
+    Column("code", String(width("order_items", "code")), nullable=False, default=""),
+    Column(
+        "delivery_type",
+        String(width("order_items", "delivery_type")),
+        nullable=False,
+        default="ship",
+    ),
+    Column(
+        "category_code", String(width("order_items", "category_code")), nullable=False, default=""
+    ),
+    Column(
+        "fulfillment_method",
+        String(width("order_items", "fulfillment_method")),
+        nullable=False,
+        default="",
+    ),
     Column("variation_list", Text, nullable=False, default="[]"),
     Column("metadata", Text, nullable=False, default="[]"),
     # Print-on-demand only: designs, mockups, label, description, brand.
@@ -191,10 +214,12 @@ order_history = Table(
     Column("id", Id, primary_key=True, autoincrement=True),
     Column("order_id", ForeignKey("orders.id", ondelete="CASCADE"), nullable=False),
     Column("store_id", ForeignKey("stores.id", ondelete="CASCADE"), nullable=False),
-    Column("source_name", String(100), nullable=False, default=""),
+    Column(
+        "source_name", String(width("order_history", "source_name")), nullable=False, default=""
+    ),
     Column("note", Text, nullable=False, default=""),
-    Column("event", String(40), nullable=False, default="note"),
-    Column("surface", String(20), nullable=False, default=""),
+    Column("event", String(width("order_history", "event")), nullable=False, default="note"),
+    Column("surface", String(width("order_history", "surface")), nullable=False, default=""),
     Column("date_added", DateTime, nullable=False),
     Index("ix_order_history_order", "order_id", "id"),
     sqlite_autoincrement=True,
@@ -204,8 +229,8 @@ idempotency_keys = Table(
     "idempotency_keys",
     metadata,
     Column("store_id", ForeignKey("stores.id", ondelete="CASCADE"), primary_key=True),
-    Column("scope", String(40), primary_key=True),
-    Column("key", String(255), primary_key=True),
+    Column("scope", String(width("idempotency_keys", "scope")), primary_key=True),
+    Column("key", String(width("idempotency_keys", "key")), primary_key=True),
     Column("request_hash", LargeBinary(32), nullable=False),
     Column("response_status", Integer, nullable=True),
     Column("response_body", LargeBinary, nullable=True),
@@ -221,19 +246,31 @@ shipments = Table(
     Column("id", Id, primary_key=True, autoincrement=True),
     Column("order_id", ForeignKey("orders.id", ondelete="CASCADE"), nullable=False),
     Column("store_id", ForeignKey("stores.id", ondelete="CASCADE"), nullable=False),
-    Column("tracking_number", String(100), nullable=False),
-    Column("carrier_code", String(50), nullable=False, default=""),
-    Column("shipment_method", String(100), nullable=False, default=""),
-    Column("weight", String(32), nullable=False, default=""),
-    Column("cost", String(32), nullable=False, default=""),
-    Column("status", String(100), nullable=False, default=""),
-    Column("tracking_url", String(500), nullable=False, default=""),
-    Column("label_format", String(20), nullable=False, default=""),
+    Column("tracking_number", String(width("shipments", "tracking_number")), nullable=False),
+    Column("carrier_code", String(width("shipments", "carrier_code")), nullable=False, default=""),
+    Column(
+        "shipment_method", String(width("shipments", "shipment_method")), nullable=False, default=""
+    ),
+    Column("weight", String(width("shipments", "weight")), nullable=False, default=""),
+    Column("cost", String(width("shipments", "cost")), nullable=False, default=""),
+    Column("status", String(width("shipments", "status")), nullable=False, default=""),
+    Column("tracking_url", String(width("shipments", "tracking_url")), nullable=False, default=""),
+    Column("label_format", String(width("shipments", "label_format")), nullable=False, default=""),
     Column("label_image", Text, nullable=False, default=""),
-    Column("print_status", String(8), nullable=False, default="0"),
-    Column("cart_shipment_id", String(100), nullable=False, default=""),
-    Column("label_shipment_id", String(100), nullable=False, default=""),
-    Column("date_shipped", String(10), nullable=False),
+    Column("print_status", String(width("shipments", "print_status")), nullable=False, default="0"),
+    Column(
+        "cart_shipment_id",
+        String(width("shipments", "cart_shipment_id")),
+        nullable=False,
+        default="",
+    ),
+    Column(
+        "label_shipment_id",
+        String(width("shipments", "label_shipment_id")),
+        nullable=False,
+        default="",
+    ),
+    Column("date_shipped", String(width("shipments", "date_shipped")), nullable=False),
     Column("date_added", DateTime, nullable=False),
     Index("ix_shipments_order", "order_id", "id"),
     Index("ix_shipments_store_tracking", "store_id", "tracking_number"),
@@ -254,15 +291,20 @@ inventory_items = Table(
     metadata,
     Column("id", Id, primary_key=True, autoincrement=True),
     Column("store_id", ForeignKey("stores.id", ondelete="CASCADE"), nullable=False),
-    Column("name", String(255), nullable=False),
-    Column("code", String(100), nullable=False),
+    Column("name", String(width("inventory_items", "name")), nullable=False),
+    Column("code", String(width("inventory_items", "code")), nullable=False),
     Column("price", Fixed4, nullable=False, default=0),
     Column("cost", Fixed4, nullable=False, default=0),
     Column("weight", Fixed4, nullable=False, default=0),
     Column("stock", Integer, nullable=False, default=0),
-    Column("location", String(255), nullable=False, default=""),
-    Column("update_source", String(100), nullable=False, default=""),
-    Column("manufacturer_sku", String(100), nullable=True),
+    Column("location", String(width("inventory_items", "location")), nullable=False, default=""),
+    Column(
+        "update_source",
+        String(width("inventory_items", "update_source")),
+        nullable=False,
+        default="",
+    ),
+    Column("manufacturer_sku", String(width("inventory_items", "manufacturer_sku")), nullable=True),
     Column("metadata", Text, nullable=False, default="[]"),
     Column("variation_list", Text, nullable=False, default="[]"),
     Column("date_added", DateTime, nullable=False),
@@ -282,8 +324,8 @@ notifications = Table(
     Column("id", Id, primary_key=True, autoincrement=True),
     Column("store_id", ForeignKey("stores.id", ondelete="CASCADE"), nullable=False),
     Column("order_id", BigInteger, nullable=False),
-    Column("event", String(40), nullable=False),
-    Column("url", String(2000), nullable=False),
+    Column("event", String(width("notifications", "event")), nullable=False),
+    Column("url", String(width("notifications", "url")), nullable=False),
     Column("body", LargeBinary, nullable=False),
     Column("attempts", Integer, nullable=False, default=0),
     Column("next_attempt_at", DateTime, nullable=False),

@@ -13,6 +13,7 @@ from starlette.concurrency import run_in_threadpool
 from orderhub.api.ratelimit import Decision
 from orderhub.domain.errors import OrderhubError
 from orderhub.domain.inventory import StockPolicy
+from orderhub.domain.values import parse_id
 from orderhub.storage import stores
 from orderhub.storage.stores import Store
 
@@ -35,16 +36,18 @@ async def current_store(request: Request) -> Store:
     api_key = request.headers.get("orderdesk-api-key", "").strip()
     if not store_id or not api_key:
         raise Unauthorized("Missing ORDERDESK-STORE-ID or ORDERDESK-API-KEY header")
-    if not store_id.isdigit() or len(store_id) > 18:
+    store_number = parse_id(store_id)
+    if store_number is None:
         raise Unauthorized("Invalid store id or API key")
     state = request.app.state
     cache = state.credential_cache
-    store = cache.get(("orderdesk", int(store_id)), api_key)
+    store = cache.get(("orderdesk", store_number), api_key)
     if store is None:
-        store = await run_in_threadpool(_lookup, state.db, int(store_id), api_key)
+        store = await run_in_threadpool(_lookup, state.db, store_number, api_key)
         if store is None:
             raise Unauthorized("Invalid store id or API key")
         cache.put(("orderdesk", store.id), api_key, store)
+    request.scope["state"]["store_id"] = store.id  # for the access log
     decision = await _charge(state.rate_limiter, store)
     if decision.remaining is not None:
         request.scope["state"]["tokens_remaining"] = decision.remaining

@@ -8,22 +8,30 @@ from typing import Any
 import orjson
 from fastapi import Request
 
+from orderhub.domain import values
 from orderhub.domain.errors import InvalidInput, NotFound
 
 
 async def json_body(request: Request) -> Any:
+    """The body as JSON that can be stored and shown again: no nesting deeper than
+    MAX_JSON_DEPTH, no NUL in any string (see values.json_problem)."""
     raw = await request.body()
     request.scope["state"]["raw_body"] = raw
     if not raw.strip():
         raise InvalidInput("request body: expected JSON, got an empty body")
     try:
-        return orjson.loads(raw)
+        data = orjson.loads(raw)
     except orjson.JSONDecodeError as exc:
         raise InvalidInput(f"request body: malformed JSON ({exc})") from None
+    problem = values.json_problem(data)
+    if problem:
+        raise InvalidInput(f"request body: {problem}")
+    return data
 
 
 def path_id(value: str, what: str) -> int:
     """Ids in paths are numbers; anything else cannot name a record, so it is not found."""
-    if not value.isdigit() or len(value) > 18:
+    record_id = values.parse_id(value)
+    if record_id is None:
         raise NotFound(f"{what} {value} not found")
-    return int(value)
+    return record_id

@@ -11,8 +11,10 @@ from typing import Any
 
 import orjson
 
-from orderhub.domain.dates import parse_datetime, store_zone
+from orderhub.domain import values
+from orderhub.domain.dates import in_range, parse_datetime, store_zone
 from orderhub.domain.errors import InvalidInput
+from orderhub.domain.limits import MAX_ID, MAX_OFFSET
 from orderhub.domain.queries import (
     KEYSET_SORTS,
     SEARCHABLE_ADDRESS_FIELDS,
@@ -30,26 +32,50 @@ class Page:
     offset: int
 
 
-def parse_int(params: Mapping[str, str], name: str, default: int, *, minimum: int = 0) -> int:
+def parse_int(
+    params: Mapping[str, str],
+    name: str,
+    default: int,
+    *,
+    minimum: int = 0,
+    maximum: int = MAX_OFFSET,
+) -> int:
+    """A whole number in ASCII digits within [minimum, maximum]; missing means `default`."""
     raw = params.get(name, "").strip()
     if raw == "":
         return default
-    if not raw.lstrip("-").isdigit() or int(raw) < minimum:
-        raise InvalidInput(f"{name}: must be a whole number of at least {minimum}")
-    return int(raw)
+    value = values.whole_between(raw, minimum, maximum)
+    if value is None:
+        raise InvalidInput(f"{name}: must be a whole number from {minimum} to {maximum:,}")
+    return value
 
 
 def parse_page(params: Mapping[str, str], *, max_limit: int = MAX_LIMIT) -> Page:
     """Over-large limits are clamped to the maximum (the response says what was used)."""
-    limit = min(parse_int(params, "limit", DEFAULT_LIMIT, minimum=1), max_limit)
+    limit = parse_clamped(params, "limit", DEFAULT_LIMIT, max_limit)
     return Page(limit=limit, offset=parse_int(params, "offset", 0))
 
 
+def parse_clamped(params: Mapping[str, str], name: str, default: int, maximum: int) -> int:
+    """At least 1; any larger whole number (however many digits) means `maximum`."""
+    raw = params.get(name, "").strip()
+    if raw == "":
+        return default
+    value = values.clamped_count(raw, maximum)
+    if value is None:
+        raise InvalidInput(f"{name}: must be a whole number of at least 1")
+    return value
+
+
 def parse_id_list(raw: str, name: str) -> list[int]:
+    """Comma-separated record ids (ASCII digits, 1 to 2**63 - 1)."""
     parts = [part.strip() for part in raw.split(",") if part.strip()]
-    if not parts or not all(part.isdigit() and len(part) <= 18 for part in parts):
-        raise InvalidInput(f"{name}: must be a number or a comma-separated list of numbers")
-    return [int(part) for part in parts]
+    ids = [values.parse_id(part) for part in parts]
+    if not ids or None in ids:
+        raise InvalidInput(
+            f"{name}: must be an id or a comma-separated list of ids (1 to {MAX_ID})"
+        )
+    return [value for value in ids if value is not None]
 
 
 def parse_order_query(params: Mapping[str, str], timezone: str) -> OrderQuery:
@@ -111,15 +137,31 @@ def decode_cursor(cursor: str, sort: str) -> tuple[Any, int]:
         raise InvalidInput(
             f"cursor: paging by cursor works with order_by {', '.join(KEYSET_SORTS)}"
         )
+    refused = InvalidInput("cursor: not a cursor from this list (use next_cursor as given)")
     try:
         padded = cursor + "=" * (-len(cursor) % 4)
-        made_for, value, order_id = orjson.loads(base64.urlsafe_b64decode(padded))
-        if made_for != sort or not isinstance(order_id, int):
-            raise ValueError
-        if sort != "id":
-            value = datetime.fromisoformat(value)
+        decoded = orjson.loads(base64.urlsafe_b64decode(padded))
+    except (ValueError, orjson.JSONDecodeError, binascii.Error):
+        raise refused from None
+    if not isinstance(decoded, list) or len(decoded) != 3:
+        raise refused
+    made_for, value, order_id = decoded
+    if made_for != sort or not _is_id(order_id):
+        raise refused
+    if sort == "id":
+        if not _is_id(value):
+            raise refused
         return value, order_id
-    except (ValueError, TypeError, orjson.JSONDecodeError, binascii.Error):
-        raise InvalidInput(
-            "cursor: not a cursor from this list (use next_cursor as given)"
-        ) from None
+    if not isinstance(value, str):
+        raise refused
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        raise refused from None
+    if moment.tzinfo is not None:  # cursors carry the stored (naive UTC) value
+        raise refused
+    return in_range(moment, "cursor"), order_id
+
+
+def _is_id(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and 0 < value <= MAX_ID

@@ -8,7 +8,7 @@ from typing import Any
 import orjson
 
 from orderhub.domain.errors import InvalidInput
-from orderhub.domain.values import MAX_JSON_DEPTH, check_depth
+from orderhub.domain.values import json_problem
 from orderhub.protocol.pod import XmlError, parse_xml, render_xml
 
 JSON_TYPE = "application/json; charset=utf-8"
@@ -26,19 +26,23 @@ def wants_xml_body(content_type: str, body: bytes) -> bool:
 
 
 def parse_body(body: bytes, as_xml: bool) -> Any:
+    """The request as the JSON shape, refused unless every value can be stored and shown
+    again (depth, NUL, numbers: see values.json_problem)."""
     if not body.strip():
         raise InvalidInput("request body is empty")
     if as_xml:
         try:
-            return parse_xml(body)[1]
+            data = parse_xml(body)[1]
         except XmlError as exc:
             raise InvalidInput(str(exc)) from None
-    try:
-        data = orjson.loads(body)
-    except orjson.JSONDecodeError as exc:
-        raise InvalidInput(f"malformed JSON: {exc}") from None
-    if not check_depth(data):
-        raise InvalidInput(f"JSON nested deeper than {MAX_JSON_DEPTH} levels is not accepted")
+    else:
+        try:
+            data = orjson.loads(body)
+        except orjson.JSONDecodeError as exc:
+            raise InvalidInput(f"malformed JSON: {exc}") from None
+    problem = json_problem(data)
+    if problem:
+        raise InvalidInput(f"request body: {problem}")
     return data
 
 

@@ -9,12 +9,13 @@ customer, shippingMethod ↔ shipping_method, and the print-only fields in `pod_
 
 from __future__ import annotations
 
+import re
 from datetime import UTC
 from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from orderhub.domain import pod
+from orderhub.domain import limits, pod, values
 from orderhub.domain.errors import InvalidInput, OrderhubError
 from orderhub.domain.money import parse_decimal
 from orderhub.domain.orders import Item, Order
@@ -28,6 +29,8 @@ ADDRESS_MAP = (
 EXTRA_ADDRESS_FIELDS = ("phone2", "phone3", "vatNumber")
 REQUIRED_ADDRESS = ("firstName", "lastName", "address1", "city", "postcode", "country")
 MAX_TEXT = 255
+# Label keys become XML element names: plain names only.
+LABEL_KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_.-]{0,63}")
 
 
 def _text(value: Any, where: str, *, limit: int = MAX_TEXT) -> str:
@@ -38,6 +41,9 @@ def _text(value: Any, where: str, *, limit: int = MAX_TEXT) -> str:
     text = str(value).strip()
     if len(text) > limit:
         raise InvalidInput(f"{where} is longer than {limit} characters")
+    problem = values.text_problem(text)
+    if problem:
+        raise InvalidInput(f"{where} {problem}")
     return text
 
 
@@ -55,7 +61,10 @@ def _address(
     address = _object(data.get(where), where)
     if required and not address:
         raise InvalidInput(f"{where} is required")
-    shared = {ours: _text(address.get(theirs), f"{where}.{theirs}") for theirs, ours in ADDRESS_MAP}
+    shared = {
+        ours: _text(address.get(theirs), f"{where}.{theirs}", limit=limits.ADDRESS_WIDTH)
+        for theirs, ours in ADDRESS_MAP
+    }
     extra = {
         k: _text(address.get(k), f"{where}.{k}") for k in EXTRA_ADDRESS_FIELDS if address.get(k)
     }
@@ -99,16 +108,13 @@ def order_from_request(data: Any, settings: dict[str, Any]) -> Order:
     shipping, shipping_extra = _address(data, "shipping_address", required=True)
     billing, billing_extra = _address(data, "billing_address", required=False)
     method = _text(
-        _object(data.get("shipping"), "shipping").get("shippingMethod"), "shipping.shippingMethod"
+        _object(data.get("shipping"), "shipping").get("shippingMethod"),
+        "shipping.shippingMethod",
+        limit=pod.MAX_SHIPPING_METHOD_CHARS,
     )
     if not method:
         raise InvalidInput("shipping.shippingMethod is required")
-    methods = {m.lower(): m for m in pod.shipping_methods(settings)}
-    if method.lower() not in methods:
-        raise InvalidInput(
-            f"shipping.shippingMethod {method!r} is not offered; "
-            f"use one of {', '.join(methods.values())}"
-        )
+    method = pod.shipping_method(method, settings)
     raw_items = data.get("items")
     if not isinstance(raw_items, list) or not raw_items:
         raise InvalidInput("items is required: a list of at least one item")
@@ -126,7 +132,9 @@ def order_from_request(data: Any, settings: dict[str, Any]) -> Order:
         }.items()
         if value
     }
-    external_id = _text(data.get("external_id"), "external_id", limit=100)
+    external_id = _text(
+        data.get("external_id"), "external_id", limit=limits.width("orders", "source_id")
+    )
     return Order(
         items=items,
         source_name=pod.SOURCE_NAME,
@@ -134,23 +142,21 @@ def order_from_request(data: Any, settings: dict[str, Any]) -> Order:
         shipping_method=method,
         shipping=shipping,
         customer=billing if any(billing.values()) else {k: v for k, v in shipping.items()},
-        email=_text(data.get("buyer_email"), "buyer_email"),
+        email=_text(data.get("buyer_email"), "buyer_email", limit=limits.width("orders", "email")),
         pod_data=pod_data,
     )
 
 
 def _item(entry: Any, where: str, allowed: tuple[str, ...]) -> Item:
     data = _object(entry, where)
-    code = _text(data.get("pn"), f"{where}.pn", limit=100)
+    code = _text(data.get("pn"), f"{where}.pn", limit=limits.width("order_items", "code"))
     if not code:
         raise InvalidInput(f"{where}.pn is required")
-    quantity = data.get("quantity")
-    if isinstance(quantity, str) and quantity.strip().isdigit():
-        quantity = int(quantity)
-    if isinstance(quantity, float) and quantity.is_integer():
-        quantity = int(quantity)
-    if not isinstance(quantity, int) or isinstance(quantity, bool) or quantity < 1:
-        raise InvalidInput(f"{where}.quantity is required: a whole number of at least 1")
+    quantity = values.whole_between(data.get("quantity"), 1, limits.MAX_QUANTITY)
+    if quantity is None:
+        raise InvalidInput(
+            f"{where}.quantity is required: a whole number from 1 to {limits.MAX_QUANTITY:,}"
+        )
     try:
         price = parse_decimal(data.get("retailPrice") or 0, f"{where}.retailPrice")
     except OrderhubError as exc:
@@ -166,10 +172,22 @@ def _item(entry: Any, where: str, allowed: tuple[str, ...]) -> Item:
         if data.get(key):
             item_data[key] = _text(data[key], f"{where}.{key}", limit=2000)
     if data.get("label"):
-        label = _object(data["label"], f"{where}.label")
-        item_data["label"] = {k: _text(v, f"{where}.label.{k}") for k, v in label.items()}
-    title = _text(data.get("title"), f"{where}.title")
+        item_data["label"] = _label(data["label"], f"{where}.label")
+    title = _text(data.get("title"), f"{where}.title", limit=limits.width("order_items", "name"))
     return Item(name=title or code, code=code, quantity=quantity, price=price, pod_data=item_data)
+
+
+def _label(value: Any, where: str) -> dict[str, str]:
+    """{"type": "printed", "name": "ink-label"}: text values under plain names (the keys
+    become XML element names)."""
+    label = _object(value, where)
+    for key in label:
+        if LABEL_KEY.fullmatch(key) is None:
+            raise InvalidInput(
+                f"{where}: {key!r} is not a plain name (a letter or _, then up to 63 letters, "
+                "digits, _ . or -)"
+            )
+    return {key: _text(text, f"{where}.{key}") for key, text in label.items()}
 
 
 def _iso(value: Any, zone: ZoneInfo) -> str | None:

@@ -19,8 +19,9 @@ from starlette.responses import Response
 from starlette.types import Scope
 
 from orderhub.api import db as reads
-from orderhub.api.deps import DatabaseDep, SettingsDep
-from orderhub.api.pod import codec
+from orderhub.api.deps import DatabaseDep, RenderedDep, SettingsDep
+from orderhub.api.pod import codec, rendered
+from orderhub.api.pod import params as pod_params
 from orderhub.api.pod.orders import order_from_request, order_to_wire
 from orderhub.domain import pod
 from orderhub.domain.channel import Channel
@@ -88,6 +89,7 @@ async def _authenticate(request: Request, body: bytes | None) -> tuple[Store, st
     payload = body if body is not None else unsigned
     if found is None or not verify(payload, found[1], signature):
         raise PodError("Invalid AppId or Signature")
+    request.scope["state"]["store_id"] = found[0].id  # for the access log
     return found
 
 
@@ -106,24 +108,12 @@ def _wire(conn: Connection, store: Store, found: list[Order]) -> list[dict[str, 
     return [order_to_wire(order, statuses, zone) for order in found]
 
 
-def _whole(params: dict[str, str], name: str, default: int, minimum: int) -> int:
-    raw = params.get(name, "").strip()
-    if raw == "":
-        return default
-    if not raw.isdigit() or int(raw) < minimum:
-        raise InvalidInput(f"{name} must be a whole number of at least {minimum}")
-    return int(raw)
-
-
 def _filters(store: Store, params: dict[str, str]) -> OrderQuery:
     query = OrderQuery(sort="id", descending=False)
     if params.get("ids"):
-        parts = [p.strip().lstrip("#") for p in params["ids"].split(",") if p.strip()]
-        if not all(p.isdigit() for p in parts):
-            raise InvalidInput("ids must be a comma-separated list of order ids")
-        query.ids = [int(p) for p in parts]
+        query.ids = pod_params.id_list(params["ids"])
     if params.get("since_id"):
-        query.since_id = _whole(params, "since_id", 0, 0)
+        query.since_id = pod_params.since_id(params)
     zone = ZoneInfo(store.timezone)
     if params.get("created_at_min"):
         query.added_from = parse_datetime(params["created_at_min"], "created_at_min", tz=zone)
@@ -143,32 +133,32 @@ def _filters(store: Store, params: dict[str, str]) -> OrderQuery:
     "/orders.php",
     summary="List orders (ids, limit, page, since_id, created_at_min/max, status, format)",
 )
-async def list_orders(request: Request, db: DatabaseDep) -> Response:
+async def list_orders(request: Request, db: DatabaseDep, cache: RenderedDep) -> Response:
     store, _ = await _authenticate(request, None)
     params = _query(request.scope)
-    limit = min(_whole(params, "limit", 50, 1), MAX_LIMIT)
-    page = _whole(params, "page", 1, 1)
+    limit = pod_params.limit(params, 50, MAX_LIMIT)
+    page = pod_params.page(params)
     query = _filters(store, params)
 
     def work(conn: Connection) -> list[dict[str, Any]]:
         offset = (page - 1) * limit
         ids = storage.search_order_ids(conn, store.id, query, limit=limit, offset=offset)
-        return _wire(conn, store, storage.load_orders(conn, store.id, ids, with_history=False))
+        return rendered.fetch(conn, cache, store, ids)
 
     orders = await reads.read(db, work)
     return respond(request.scope, {"orders": [{"order": o} for o in orders]})
 
 
 @router.get("/order.php", summary="One order (id, format)")
-async def get_order(request: Request, db: DatabaseDep) -> Response:
+async def get_order(request: Request, db: DatabaseDep, cache: RenderedDep) -> Response:
     store, _ = await _authenticate(request, None)
     order_id = _order_id(request)
 
     def work(conn: Connection) -> dict[str, Any]:
-        found = storage.load_orders(conn, store.id, [order_id], with_history=False)
+        found = rendered.fetch(conn, cache, store, [order_id])
         if not found:
             raise NotFound("Order not found")
-        return _wire(conn, store, found)[0]
+        return found[0]
 
     return respond(request.scope, {"order": await reads.read(db, work)})
 
@@ -242,7 +232,4 @@ async def delete_order(request: Request, db: DatabaseDep) -> Response:
 
 
 def _order_id(request: Request) -> int:
-    raw = _query(request.scope).get("id", "").strip().lstrip("#")
-    if not raw.isdigit() or len(raw) > 18:
-        raise NotFound("Order not found")
-    return int(raw)
+    return pod_params.order_id(_query(request.scope))

@@ -23,6 +23,7 @@ from orderhub.domain.orders import Item, Order, apply_totals
 from orderhub.domain.values import loads_map
 from orderhub.storage import count_cache
 from orderhub.storage.inventory import apply_stock
+from orderhub.storage.orders import revisions
 from orderhub.storage.orders.rows import item_row_values, order_row_values
 from orderhub.storage.stores import find_folder, utcnow
 from orderhub.storage.tables import folders, order_history, order_items, orders
@@ -72,7 +73,11 @@ def record_history(
     now: datetime,
     source_name: str = "",
 ) -> None:
+    """Every write to an existing order records an entry, so this is also where the order's
+    revision is bumped (in the same transaction); a new order starts at revision 0."""
     count_cache.bump(store_id)
+    if event != "created":
+        revisions.bump(conn, order_id)
     conn.execute(
         _INSERT_HISTORY,
         {

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
+import orjson
 from fastapi import APIRouter, Request
 from sqlalchemy import Connection
 from starlette.responses import Response
 
 from orderhub.api import db as reads
-from orderhub.api.deps import CountCacheDep, DatabaseDep, SettingsDep
+from orderhub.api.deps import CountCacheDep, DatabaseDep, RenderedDep, SettingsDep
 from orderhub.api.openapi import body_schema
+from orderhub.api.orderdesk import rendered
 from orderhub.api.orderdesk.bodies import path_id
 from orderhub.api.orderdesk.deps import JsonBody, StoreDep
 from orderhub.api.orderdesk.envelope import rate_headers, success
@@ -18,7 +21,7 @@ from orderhub.api.orderdesk.models import HistoryNoteIn, OrderIn, parse_body
 from orderhub.api.orderdesk.params import encode_cursor, parse_order_query, parse_page
 from orderhub.api.orderdesk.wire import order_dict
 from orderhub.domain.channel import Channel
-from orderhub.domain.errors import InvalidInput
+from orderhub.domain.errors import InvalidInput, NotFound
 from orderhub.domain.orders import Order, fill_create_defaults, normalise_addresses
 from orderhub.domain.queries import KEYSET_SORTS
 from orderhub.services import orders as service
@@ -32,14 +35,18 @@ IDEMPOTENCY_SCOPE = "orderdesk:create-order"
 
 @router.get("/orders", summary="List and search orders")
 async def list_orders(
-    request: Request, store: StoreDep, db: DatabaseDep, counts: CountCacheDep
+    request: Request,
+    store: StoreDep,
+    db: DatabaseDep,
+    counts: CountCacheDep,
+    cache: RenderedDep,
 ) -> Response:
     params = request.query_params
     query = parse_order_query(params, store.timezone)
     page = parse_page(params)
     with_history = params.get("get_order_history") == "1"
 
-    def work(conn: Connection) -> tuple[int, list[Order]]:
+    def work(conn: Connection) -> tuple[int, list[tuple[Any, orjson.Fragment]]]:
         if (
             query.folder_name is not None
             and stores.find_folder(conn, store.id, name=query.folder_name) is None
@@ -49,13 +56,13 @@ async def list_orders(
             store.id, query.cache_key(), lambda: storage.count_orders(conn, store.id, query)
         )
         ids = storage.search_order_ids(conn, store.id, query, limit=page.limit, offset=page.offset)
-        return total, storage.load_orders(conn, store.id, ids, with_history=with_history)
+        return total, rendered.fetch(conn, cache, store.id, ids, with_history=with_history)
 
     total, found = await reads.read(db, work)
     next_cursor = None
     if len(found) == page.limit and query.sort in KEYSET_SORTS:
-        last = found[-1]
-        next_cursor = encode_cursor(query.sort, getattr(last, query.sort), int(last.id or 0))
+        last = found[-1][0]
+        next_cursor = encode_cursor(query.sort, getattr(last, query.sort), int(last.id))
     response = success(
         request,
         took_message=True,
@@ -63,7 +70,7 @@ async def list_orders(
         records_returned=len(found),
         offset=page.offset,
         limit=page.limit,
-        orders=[order_dict(order) for order in found],
+        orders=[body for _, body in found],
         next_cursor=next_cursor,
     )
     if next_cursor is not None:
@@ -117,12 +124,16 @@ def create_order(
 
 
 @router.get("/orders/{order_id}", summary="Get one order")
-async def get_order(order_id: str, request: Request, store: StoreDep, db: DatabaseDep) -> Response:
+async def get_order(
+    order_id: str, request: Request, store: StoreDep, db: DatabaseDep, cache: RenderedDep
+) -> Response:
     oid = path_id(order_id, "Order")
-    order = await reads.read(
-        db, lambda conn: storage.get_order(conn, store.id, oid, with_history=True)
+    found = await reads.read(
+        db, lambda conn: rendered.fetch(conn, cache, store.id, [oid], with_history=True)
     )
-    return success(request, took_message=True, order=order_dict(order))
+    if not found:
+        raise NotFound(f"Order {oid} not found")
+    return success(request, took_message=True, order=found[0][1])
 
 
 @router.put(

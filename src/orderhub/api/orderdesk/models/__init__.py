@@ -1,0 +1,56 @@
+"""Request bodies of the Order Desk API: validation into values the storage can hold on
+both databases, and conversion to domain objects. One module per resource; the annotated
+field types and the error report are in `common`."""
+
+from orderhub.api.orderdesk.models.common import (
+    MAX_TEXT,
+    Lenient,
+    Map,
+    Money,
+    OptionalId,
+    Quantity,
+    RecordId,
+    Stock,
+    Text,
+    describe_errors,
+    parse_body,
+)
+from orderhub.api.orderdesk.models.folders import FolderIn, MoveOrdersIn
+from orderhub.api.orderdesk.models.inventory import InventoryItemIn
+from orderhub.api.orderdesk.models.orders import (
+    AddressIn,
+    DiscountIn,
+    HistoryNoteIn,
+    ItemIn,
+    ItemPatch,
+    NoteIn,
+    OrderIn,
+)
+from orderhub.api.orderdesk.models.shipments import BatchShipmentIn, ShipmentIn, ShipmentLineIn
+
+__all__ = [
+    "MAX_TEXT",
+    "AddressIn",
+    "BatchShipmentIn",
+    "DiscountIn",
+    "FolderIn",
+    "HistoryNoteIn",
+    "InventoryItemIn",
+    "ItemIn",
+    "ItemPatch",
+    "Lenient",
+    "Map",
+    "Money",
+    "MoveOrdersIn",
+    "NoteIn",
+    "OptionalId",
+    "OrderIn",
+    "Quantity",
+    "RecordId",
+    "ShipmentIn",
+    "ShipmentLineIn",
+    "Stock",
+    "Text",
+    "describe_errors",
+    "parse_body",
+]

@@ -1,0 +1,80 @@
+"""What the storage can hold, in one place: text column widths (read by `storage/tables.py`
+to build the schema and by every validator to refuse longer text), numeric ranges, the dates
+accepted, and how deep free-form JSON may nest.
+
+A value outside these limits is refused at the door with a 400 naming the field, the same
+on SQLite (which would store it) and PostgreSQL (which would fail the write). See the
+"Limits" sections of docs/orderdesk.md and docs/pod.md.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+# Ids are positive 63-bit integers on both databases.
+MAX_ID = 2**63 - 1
+# Metadata, checkout data and every other free-form value: deeper than this is refused.
+MAX_JSON_DEPTH = 32
+# Integers inside free-form JSON: what orjson can write back (signed 64-bit up to unsigned).
+MIN_JSON_INT = -(2**63)
+MAX_JSON_INT = 2**64 - 1
+
+# Item and shipment quantities (INTEGER columns).
+MAX_QUANTITY = 1_000_000
+# An order's quantity total (an INTEGER column: 2**31 - 1 is the hard ceiling).
+MAX_QUANTITY_TOTAL = 2_000_000_000
+# Inventory stock, either sign (an INTEGER column).
+MAX_STOCK = 2_000_000_000
+# Prices, amounts, weights: |x| < 1e12 with at most 4 decimals.
+MAX_MONEY = Decimal("1e12")
+# Order totals (products, weight, discounts, order total): |x| < 1e14. Stored as BIGINT counts
+# of 1/10,000, whose ceiling is about 9.2e14.
+MAX_TOTAL = Decimal("1e14")
+# How deep a list may page with `offset` (and `page × limit` for print-on-demand).
+MAX_OFFSET = 1_000_000_000
+
+# Dates stored or searched: from 1970-01-01 to the end of 9998 (UTC), so that no time zone
+# shift can leave the calendar.
+MIN_YEAR = 1970
+MAX_YEAR = 9998
+
+ADDRESS_WIDTH = 255
+ADDRESS_FIELDS = (
+    "first_name", "last_name", "company", "address1", "address2", "city", "state",
+    "postal_code", "country", "phone",
+)  # fmt: skip
+SHIPPING_ONLY_FIELDS = ("address3", "address4")
+
+TEXT_WIDTHS: dict[str, dict[str, int]] = {
+    "stores": {
+        "name": 200, "api_key_hint": 8, "pod_app_id": 12, "pod_secret": 64, "timezone": 64,
+    },
+    "folders": {"name": 100, "pod_status": 40},
+    "orders": {
+        "source_name": 100, "source_id": 100, "email": 255, "shipping_method": 255,
+        "cc_number_masked": 32, "cc_exp": 16, "processor_response": 255, "payment_type": 64,
+        "payment_status": 32, "customer_id": 100, "ip_address": 64, "tag_color": 32,
+        "tag_name": 100, "fulfillment_name": 100, "fulfillment_id": 100,
+        **{f"shipping_{name}": ADDRESS_WIDTH for name in ADDRESS_FIELDS + SHIPPING_ONLY_FIELDS},
+        **{f"customer_{name}": ADDRESS_WIDTH for name in ADDRESS_FIELDS},
+    },
+    "order_items": {
+        "name": 255, "code": 100, "delivery_type": 16, "category_code": 100,
+        "fulfillment_method": 100,
+    },
+    "order_history": {"source_name": 100, "event": 40, "surface": 20},
+    "idempotency_keys": {"scope": 40, "key": 255},
+    "shipments": {
+        "tracking_number": 100, "carrier_code": 50, "shipment_method": 100, "weight": 32,
+        "cost": 32, "status": 100, "tracking_url": 500, "label_format": 20, "print_status": 8,
+        "cart_shipment_id": 100, "label_shipment_id": 100, "date_shipped": 10,
+    },
+    "inventory_items": {
+        "name": 255, "code": 100, "location": 255, "update_source": 100, "manufacturer_sku": 100,
+    },
+    "notifications": {"event": 40, "url": 2000},
+}  # fmt: skip
+
+
+def width(table: str, column: str) -> int:
+    return TEXT_WIDTHS[table][column]

@@ -1,0 +1,52 @@
+"""Order revisions: the counter every write to an order bumps in its own transaction, and
+the cheap read that tells a server whether an order it rendered earlier is still current.
+
+The revision lives in the database, so the check is exact across server processes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import Connection, bindparam, literal_column, select, update
+
+from orderhub.storage.orders.load import EMAIL_COUNT
+from orderhub.storage.tables import orders
+
+_BUMP = (
+    update(orders)
+    .where(orders.c.id == bindparam("p_order_id"))
+    .values(revision=orders.c.revision + 1)
+)
+# What a rendered order cannot know by itself: its revision, the number of the store's
+# orders with its email (that changes with other orders), and its folder and sort keys.
+_STAMP_COLUMNS = (
+    orders.c.id,
+    orders.c.revision,
+    orders.c.folder_id,
+    orders.c.date_added,
+    orders.c.date_updated,
+)
+_OF_STORE = (
+    orders.c.id.in_(bindparam("p_ids", expanding=True)),
+    (orders.c.store_id + literal_column("0")) == bindparam("p_store_id"),
+)
+_STAMPS = select(*_STAMP_COLUMNS).where(*_OF_STORE)
+_STAMPS_WITH_EMAIL_COUNT = select(*_STAMP_COLUMNS, EMAIL_COUNT).where(*_OF_STORE)
+
+
+def bump(conn: Connection, order_id: int) -> None:
+    conn.execute(_BUMP, {"p_order_id": order_id})
+
+
+def stamps(
+    conn: Connection, store_id: int, ids: Sequence[int], *, email_count: bool
+) -> dict[int, Any]:
+    """{order id: row of (id, revision, folder_id, date_added, date_updated[, email_count])}
+    for the store's orders among `ids`."""
+    if not ids:
+        return {}
+    statement = _STAMPS_WITH_EMAIL_COUNT if email_count else _STAMPS
+    rows = conn.execute(statement, {"p_store_id": store_id, "p_ids": list(ids)})
+    return {row.id: row for row in rows}

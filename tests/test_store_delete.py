@@ -14,7 +14,13 @@ from typer.testing import CliRunner
 
 from orderhub.cli import app as cli
 from orderhub.domain.errors import Conflict
-from orderhub.storage import notifications, stores, tables
+from orderhub.storage import (
+    accounts,
+    desk_sessions,
+    notifications,
+    stores,
+    tables,
+)
 from orderhub.storage.database import Database
 from tests.helpers import OrderDesk, sample_order
 
@@ -91,6 +97,9 @@ def populate(od: OrderDesk, database: Database) -> None:
                 created_at=now, updated_at=now,
             )
         )  # fmt: skip
+        user = accounts.create_user(conn, f"staff{store_id}@shop.test", "not-a-real-hash")
+        accounts.set_membership(conn, user.id, store_id, "staff")
+        desk_sessions.create(conn, user.id, store_id)
 
 
 def rows_of(database: Database, store_id: int) -> dict[str, int]:

@@ -13,7 +13,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import JSONResponse, Response
 from starlette.types import Scope
 
-from orderhub import __version__
+from orderhub import __version__, desk
 from orderhub.api import docs, health, metrics, openapi
 from orderhub.api.middleware import OperationsMiddleware, ProtocolMiddleware
 from orderhub.api.orderdesk import openapi_spec as orderdesk_spec
@@ -40,6 +40,7 @@ Renderer = Callable[..., Response]
 _PROTOCOLS: tuple[tuple[str, str, Renderer], ...] = (
     (orderdesk.PREFIX, "orderdesk", orderdesk.render_error),
     *((path, "pod", pod_routes.render_error) for path in pod_routes.PATHS),
+    *((path, "desk", desk.render_error) for path in desk.PATHS),
 )
 
 
@@ -153,6 +154,7 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
     if instruments is not None and settings.metrics_port is None:
         scrape = metrics.endpoint(metrics.build_registry(db))
         app.add_api_route("/metrics", scrape, methods=["GET"], include_in_schema=False)
+    desk.install(app)
     openapi.install(app, (orderdesk_spec.SURFACE, pod_spec.SURFACE, supplier_spec.SURFACE))
     docs.install(app)
     app.add_middleware(

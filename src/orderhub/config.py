@@ -84,6 +84,26 @@ class Settings(BaseSettings):
         default=5.0, ge=0, description="how long a verified credential is trusted without a query"
     )
 
+    # The desk (back office at /).
+    session_idle_minutes: int = Field(
+        default=120, ge=1, description="a desk session ends after this long without a request"
+    )
+    session_max_hours: int = Field(
+        default=24, ge=1, description="a desk session ends this long after sign-in, whatever"
+    )
+    desk_secure_cookies: bool = Field(
+        default=False, description="mark the desk's cookie Secure (set when served over HTTPS)"
+    )
+    desk_login_attempts: int = Field(
+        default=5, ge=1, description="sign-in attempts per account per window"
+    )
+    desk_login_attempts_per_address: int = Field(
+        default=20, ge=1, description="sign-in attempts per client address per window"
+    )
+    desk_login_window_seconds: int = Field(
+        default=300, ge=1, description="the window in which those attempts refill"
+    )
+
     # Operations: logs, metrics, slow-client limits (README "Operating it").
     access_log: Literal["text", "json", "off"] = Field(
         default="text", description="one line per request; json also makes application logs JSON"

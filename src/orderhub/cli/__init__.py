@@ -7,7 +7,7 @@ import sys
 import typer
 from sqlalchemy.exc import DBAPIError
 
-from orderhub.cli import db, folders, orders, serve, shipments, stores, suppliers, webhooks
+from orderhub.cli import db, folders, orders, serve, shipments, stores, suppliers, users, webhooks
 from orderhub.cli.common import err, settings
 from orderhub.storage.database import display_url
 
@@ -22,6 +22,7 @@ app.add_typer(stores.key_app, name="key")
 app.add_typer(orders.app, name="orders")
 app.add_typer(folders.app, name="folder")
 app.add_typer(shipments.app, name="shipments")
+app.add_typer(users.app, name="user")
 app.add_typer(suppliers.app, name="supplier")
 app.add_typer(webhooks.app, name="webhook")
 app.command("serve")(serve.serve)

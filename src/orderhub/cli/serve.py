@@ -19,6 +19,7 @@ import typer
 
 from orderhub.cli.common import console, fail, open_database, ready_database, settings
 from orderhub.cli.stores import print_credentials
+from orderhub.cli.users import create_demo_user, print_demo_user
 from orderhub.config import Settings
 from orderhub.logs import LogFormat
 from orderhub.storage import migrate, serving, stores
@@ -165,6 +166,7 @@ def quickstart(host: Host = None, port: Port = None) -> None:
     with db.write() as conn:
         existing = stores.count_stores(conn)
         new = None if existing else stores.create_store(conn, "Demo Store")
+    demo_user = create_demo_user(db, new.store.id) if new is not None else None
     console.print(f"orderhub {db.dialect} database: {display_url(db.url)}")
     if new is not None:
         print_credentials(new, f"{base_url}/api/v2")
@@ -174,6 +176,7 @@ def quickstart(host: Host = None, port: Port = None) -> None:
             f"-H 'ORDERDESK-API-KEY: {new.api_key}' {base_url}/api/v2/test",
             soft_wrap=True,  # one line whatever the terminal's width, so it can be pasted
         )
+        print_demo_user(demo_user, base_url)
     else:
         console.print(
             f"{existing} store(s) already exist; their keys were shown when they were created. "

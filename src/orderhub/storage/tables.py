@@ -453,3 +453,41 @@ forwarding_jobs = Table(
     Index("ix_forwarding_jobs_store_order", "store_id", "order_id"),
     sqlite_autoincrement=True,
 )
+
+# --- the desk: staff accounts, store memberships and sessions --------------------------
+
+users = Table(
+    "users",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("email", String(255), nullable=False, unique=True),
+    Column("password_hash", String(255), nullable=False),
+    Column("created_at", DateTime, nullable=False),
+    sqlite_autoincrement=True,
+)
+
+# A user may work in several stores, with one role in each: owner or staff.
+store_members = Table(
+    "store_members",
+    metadata,
+    Column("user_id", ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    Column("store_id", ForeignKey("stores.id", ondelete="CASCADE"), primary_key=True),
+    Column("role", String(10), nullable=False),
+    Column("created_at", DateTime, nullable=False),
+    Index("ix_store_members_store", "store_id"),
+)
+
+# Sessions live in the database so that any process behind a load balancer can serve any
+# request. The cookie carries a random id; only its SHA-256 is stored.
+desk_sessions = Table(
+    "desk_sessions",
+    metadata,
+    Column("id_hash", LargeBinary(32), primary_key=True),
+    Column("user_id", ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    Column("store_id", ForeignKey("stores.id", ondelete="CASCADE"), nullable=False),
+    Column("csrf_secret", String(64), nullable=False),
+    Column("created_at", DateTime, nullable=False),
+    Column("last_seen_at", DateTime, nullable=False),
+    Index("ix_desk_sessions_user", "user_id"),
+    Index("ix_desk_sessions_last_seen", "last_seen_at"),
+)

@@ -1,0 +1,113 @@
+"""Every change the desk makes, in one place. Order and inventory changes go through the
+service layer (`orderhub.services`), so history, stock, folder rules and outbound events are
+the same whichever door a change came through; the history names the desk user
+(`Channel.desk`). Store settings, keys and accounts have no service of their own yet and are
+written here, each in one transaction."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from decimal import Decimal
+from typing import Any
+
+from orderhub.desk import queries
+from orderhub.domain import passwords
+from orderhub.domain.channel import Channel
+from orderhub.domain.errors import InvalidInput, NotFound
+from orderhub.domain.fulfilment import LineRequest, Shipment
+from orderhub.domain.orders import SHIPPING_ADDRESS_FIELDS, require_name
+from orderhub.services import inventory as inventory_service
+from orderhub.services import moves, orders, shipments
+from orderhub.services.moves import MoveResult
+from orderhub.storage import accounts, desk_sessions, stores
+from orderhub.storage.database import Database
+from orderhub.storage.stores import Store
+
+
+def move_orders(
+    db: Database, store: Store, order_ids: list[int], folder_id: int, user: str
+) -> list[MoveResult]:
+    return moves.move_orders(db, store, order_ids, folder_id=folder_id, channel=Channel.desk(user))
+
+
+def add_shipment(
+    db: Database,
+    store: Store,
+    order_id: int,
+    *,
+    tracking_number: str,
+    carrier_code: str,
+    lines: list[tuple[int, int]],
+    user: str,
+) -> Shipment:
+    """`lines` empty ships everything not shipped yet; else (order item id, quantity)."""
+    shipment = Shipment(tracking_number=tracking_number, carrier_code=carrier_code)
+    requested = [LineRequest(quantity=qty, item_id=item_id) for item_id, qty in lines]
+    return shipments.add_shipment(
+        db, store, order_id, shipment, requested, channel=Channel.desk(user)
+    )
+
+
+def add_note(db: Database, store: Store, order_id: int, note: str, user: str) -> None:
+    orders.add_note(db, store, order_id, note, channel=Channel.desk(user))
+
+
+def edit_shipping_address(
+    db: Database, store: Store, order_id: int, address: dict[str, str], user: str
+) -> None:
+    current = queries.order(db, store, order_id)
+    changed = replace(current, shipping={k: address.get(k, "") for k in SHIPPING_ADDRESS_FIELDS})
+    require_name(changed)
+    orders.replace_order(db, store, order_id, changed, channel=Channel.desk(user), keep_items=True)
+
+
+def cancel_order(db: Database, store: Store, order_id: int, user: str) -> None:
+    orders.cancel_order(db, store, order_id, channel=Channel.desk(user))
+
+
+def update_inventory(
+    db: Database, store: Store, item_id: int, *, stock: int, price: Decimal, user: str
+) -> None:
+    item = queries.inventory_item(db, store, item_id)
+    item.stock, item.price, item.update_source = stock, price, Channel.desk(user).source_name
+    inventory_service.replace_item(db, store, item_id, item)
+
+
+def save_settings(db: Database, store: Store, changes: dict[str, Any], remove: list[str]) -> None:
+    with db.write() as conn:
+        stores.update_settings(conn, store.id, changes, tuple(remove))
+
+
+def rotate_api_key(db: Database, store: Store) -> str:
+    with db.write() as conn:
+        return stores.rotate_api_key(conn, store.id)
+
+
+def switch_store(db: Database, session_hash: bytes, user_id: int, store_id: int) -> None:
+    with db.write() as conn:
+        if accounts.role_in(conn, user_id, store_id) is None:
+            raise NotFound("Store not found")
+        desk_sessions.switch_store(conn, session_hash, store_id)
+
+
+def add_member(db: Database, store: Store, email: str, role: str) -> str | None:
+    """Add a user to the store; a new user gets a generated password, returned once."""
+    password = None
+    with db.write() as conn:
+        found = accounts.find_user(conn, email)
+        if found is None:
+            password = passwords.new_password()
+            user = accounts.create_user(conn, email, passwords.hash_password(password))
+        else:
+            user = found[0]
+        accounts.set_membership(conn, user.id, store.id, role)
+    return password
+
+
+def remove_member(db: Database, store: Store, user_id: int, acting_user_id: int) -> None:
+    if user_id == acting_user_id:
+        raise InvalidInput("You cannot remove yourself from the store")
+    with db.write() as conn:
+        if not accounts.remove_membership(conn, user_id, store.id):
+            raise NotFound("User not found")
+        desk_sessions.end_all_for_user(conn, user_id, store.id)

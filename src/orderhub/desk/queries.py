@@ -1,0 +1,143 @@
+"""Every read the desk makes, in one place, so the desk can switch from storage to the
+service layer by changing this module alone. Each function is scoped to one store."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime
+
+from orderhub.api.orderdesk.params import decode_cursor, encode_cursor
+from orderhub.domain.errors import NotFound
+from orderhub.domain.inventory import InventoryItem
+from orderhub.domain.orders import Order
+from orderhub.domain.queries import OrderQuery
+from orderhub.orderfiles.export import iter_orders
+from orderhub.services import folders as folder_service
+from orderhub.storage import accounts, inventory, order_search, stores
+from orderhub.storage import orders as repo
+from orderhub.storage.accounts import Member
+from orderhub.storage.count_cache import CountCache
+from orderhub.storage.database import Database
+from orderhub.storage.stores import Folder, Store
+
+PAGE_SIZE = 50
+INVENTORY_PAGE = 50
+ORDERS_PER_CODE = 25
+
+# The list's sort choices: each a keyset order on (column, id).
+SORTS: dict[str, tuple[str, bool, str]] = {
+    "newest": ("date_added", True, "Newest first"),
+    "oldest": ("date_added", False, "Oldest first"),
+    "updated": ("date_updated", True, "Recently updated"),
+}
+
+
+@dataclass(frozen=True)
+class ListFilter:
+    text: str = ""
+    added_from: datetime | None = None
+    added_to: datetime | None = None
+    sort: str = "newest"
+
+
+@dataclass(frozen=True)
+class OrderPage:
+    orders: list[Order]
+    total: int
+    next_cursor: str | None
+
+
+def folders(db: Database, store: Store) -> list[tuple[Folder, int]]:
+    return folder_service.with_counts(db, store)
+
+
+def folder(db: Database, store: Store, folder_id: int) -> Folder:
+    with db.read() as conn:
+        found = stores.find_folder(conn, store.id, folder_id=folder_id)
+    if found is None:
+        raise NotFound("Folder not found")
+    return found
+
+
+def _query(folder_id: int | None, filters: ListFilter) -> OrderQuery:
+    sort, descending, _ = SORTS[filters.sort]
+    return OrderQuery(
+        folder_ids=[folder_id] if folder_id is not None else None,
+        text=filters.text or None,
+        added_from=filters.added_from,
+        added_to=filters.added_to,
+        sort=sort,
+        descending=descending,
+    )
+
+
+def order_page(
+    db: Database,
+    counts: CountCache,
+    store: Store,
+    folder_id: int,
+    filters: ListFilter,
+    cursor: str | None,
+) -> OrderPage:
+    """One page in keyset order: the millionth order costs what the first does."""
+    query = _query(folder_id, filters)
+    if cursor:
+        query.after = decode_cursor(cursor, query.sort)
+    with db.read() as conn:
+        total = counts.get_or_count(
+            store.id, query.cache_key(), lambda: repo.count_orders(conn, store.id, query)
+        )
+        ids = repo.search_order_ids(conn, store.id, query, limit=PAGE_SIZE + 1, offset=0)
+        found = repo.load_orders(conn, store.id, ids[:PAGE_SIZE], with_history=False)
+    next_cursor = None
+    if len(ids) > PAGE_SIZE and found:
+        last = found[-1]
+        next_cursor = encode_cursor(query.sort, getattr(last, query.sort), int(last.id or 0))
+    return OrderPage(found, total, next_cursor)
+
+
+def export(db: Database, store: Store, folder_id: int, filters: ListFilter) -> Iterator[Order]:
+    return iter_orders(db, store.id, _query(folder_id, filters))
+
+
+def order(db: Database, store: Store, order_id: int) -> Order:
+    with db.read() as conn:
+        return repo.get_order(conn, store.id, order_id, with_history=True)
+
+
+def orders(db: Database, store: Store, order_ids: list[int]) -> list[Order]:
+    """The orders of this store among these ids, in the order asked; others are left out."""
+    with db.read() as conn:
+        found = {o.id: o for o in repo.load_orders(conn, store.id, order_ids, with_history=False)}
+    return [found[i] for i in order_ids if i in found]
+
+
+def inventory_page(
+    db: Database, store: Store, search: str, offset: int
+) -> tuple[int, list[InventoryItem]]:
+    with db.read() as conn:
+        return inventory.list_items(
+            conn, store.id, codes=None, search=search or None, limit=INVENTORY_PAGE, offset=offset
+        )
+
+
+def inventory_item(db: Database, store: Store, item_id: int) -> InventoryItem:
+    with db.read() as conn:
+        return inventory.get_item(conn, store.id, item_id)
+
+
+def orders_with_code(db: Database, store: Store, code: str) -> list[Order]:
+    with db.read() as conn:
+        ids = order_search.order_ids_with_code(conn, store.id, code, limit=ORDERS_PER_CODE)
+        return repo.load_orders(conn, store.id, ids, with_history=False)
+
+
+def pod_secret(db: Database, store: Store) -> str:
+    with db.read() as conn:
+        return stores.pod_secret(conn, store.id)
+
+
+def members(db: Database, store: Store) -> list[Member]:
+    with db.read() as conn:
+        return accounts.members_of_store(conn, store.id)

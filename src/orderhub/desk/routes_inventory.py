@@ -1,0 +1,71 @@
+"""Inventory: search items, change stock and price, and see the orders that took stock."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, Request
+from starlette.datastructures import FormData
+from starlette.responses import Response
+
+from orderhub.desk import actions, queries
+from orderhub.desk.auth import Desk, checked_form, signed_in
+from orderhub.desk.forms import Form
+from orderhub.desk.paths import number
+from orderhub.desk.render import page, redirect
+
+router = APIRouter(include_in_schema=False)
+MAX_STOCK = 1_000_000_000
+
+
+@router.get("/desk/inventory")
+def inventory_list(request: Request, desk: Desk = Depends(signed_in)) -> Response:
+    search = request.query_params.get("q", "").strip()[:100]
+    raw_offset = request.query_params.get("offset", "0")
+    offset = int(raw_offset) if raw_offset.isdigit() and len(raw_offset) < 10 else 0
+    total, items = queries.inventory_page(request.app.state.db, desk.store, search, offset)
+    return page(
+        request, "inventory.html", desk, items=items, total=total, search=search,
+        offset=offset, page_size=queries.INVENTORY_PAGE,
+    )  # fmt: skip
+
+
+def _item_page(
+    request: Request,
+    desk: Desk,
+    item_id: int,
+    *,
+    errors: dict[str, str] | None = None,
+    values: dict[str, str] | None = None,
+    status_code: int = 200,
+) -> Response:
+    db = request.app.state.db
+    item = queries.inventory_item(db, desk.store, item_id)
+    return page(
+        request, "inventory_item.html", desk, item=item,
+        orders=queries.orders_with_code(db, desk.store, item.code),
+        stock_follows=bool(desk.store.settings.get("auto_update_stock_count")),
+        errors=errors or {}, values=values or {}, status_code=status_code,
+    )  # fmt: skip
+
+
+@router.get("/desk/inventory/{item_id}")
+def inventory_item(item_id: str, request: Request, desk: Desk = Depends(signed_in)) -> Response:
+    return _item_page(request, desk, number(item_id, "Inventory item"))
+
+
+@router.post("/desk/inventory/{item_id}")
+def update_item(
+    item_id: str, request: Request, desk: Desk = Depends(signed_in),
+    form: FormData = Depends(checked_form),
+) -> Response:  # fmt: skip
+    iid = number(item_id, "Inventory item")
+    queries.inventory_item(request.app.state.db, desk.store, iid)
+    fields = Form(form)
+    stock = fields.whole("stock", "Stock", minimum=-MAX_STOCK, maximum=MAX_STOCK)
+    price = fields.money("price", "Price")
+    if fields.errors or stock is None or price is None:
+        values = {"stock": fields.raw("stock"), "price": fields.raw("price")}
+        return _item_page(request, desk, iid, errors=fields.errors, values=values, status_code=400)
+    actions.update_inventory(
+        request.app.state.db, desk.store, iid, stock=stock, price=price, user=desk.user.email
+    )
+    return redirect(f"/desk/inventory/{iid}", "Stock and price saved")

@@ -1,0 +1,210 @@
+"""One order: everything about it on one page, and the actions staff take on it (move,
+ship all or part, note, edit the shipping address, cancel). A failed action shows the page
+again with the message beside the field and writes nothing."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from fastapi import APIRouter, Depends, Request
+from starlette.datastructures import FormData
+from starlette.responses import Response
+
+from orderhub.desk import actions, queries
+from orderhub.desk.auth import Desk, checked_form, signed_in
+from orderhub.desk.forms import Form, FormInvalid, errors_of
+from orderhub.desk.paths import number
+from orderhub.desk.render import page, redirect
+from orderhub.domain.errors import InvalidInput, NotFound, OrderhubError
+from orderhub.domain.fulfilment import shipped_quantities
+from orderhub.domain.orders import NOTE_MAX_CHARS, SHIPPING_ADDRESS_FIELDS
+
+router = APIRouter(include_in_schema=False)
+
+ADDRESS_LABELS = {
+    "first_name": "First name", "last_name": "Last name", "company": "Company",
+    "address1": "Address line 1", "address2": "Address line 2", "address3": "Address line 3",
+    "address4": "Address line 4", "city": "City", "state": "State / county",
+    "postal_code": "Postal code", "country": "Country", "phone": "Phone",
+}  # fmt: skip
+
+
+def order_page(
+    request: Request,
+    desk: Desk,
+    order_id: int,
+    *,
+    errors: dict[str, str] | None = None,
+    values: dict[str, str] | None = None,
+    status_code: int = 200,
+) -> Response:
+    db = request.app.state.db
+    order = queries.order(db, desk.store, order_id)
+    folders = queries.folders(db, desk.store)
+    ordered = {item.id: item.quantity for item in order.items if item.id is not None}
+    shipped = shipped_quantities(ordered, order.shipments)
+    return page(
+        request, "order.html", desk, order=order, folders=folders,
+        folder_names={f.id: f.name for f, _ in folders}, shipped=shipped,
+        address_fields=SHIPPING_ADDRESS_FIELDS, address_labels=ADDRESS_LABELS,
+        note_max=NOTE_MAX_CHARS, errors=errors or {}, values=values or {},
+        address_open=any(k.startswith("shipping_") or k == "_address" for k in errors or {}),
+        status_code=status_code,
+    )  # fmt: skip
+
+
+@router.get("/desk/orders/{order_id}")
+def show_order(order_id: str, request: Request, desk: Desk = Depends(signed_in)) -> Response:
+    return order_page(request, desk, number(order_id, "Order"))
+
+
+def _act(
+    request: Request,
+    desk: Desk,
+    order_id: int,
+    form: FormData,
+    section: str,
+    fields: tuple[str, ...],
+    work: Callable[[Form], str],
+) -> Response:
+    """Run one action; on bad input show the order again with the messages."""
+    checked = Form(form)
+    try:
+        message = work(checked)
+    except FormInvalid as exc:
+        errors = exc.errors
+    except NotFound:
+        raise
+    except OrderhubError as exc:
+        errors = errors_of(exc, fields)
+    else:
+        return redirect(f"/desk/orders/{order_id}", message)
+    if "_form" in errors:
+        errors[f"_{section}"] = errors.pop("_form")
+    values = {k: v for k, v in form.items() if isinstance(v, str) and k != "csrf_token"}
+    return order_page(request, desk, order_id, errors=errors, values=values, status_code=400)
+
+
+@router.post("/desk/orders/{order_id}/move")
+def move_order(
+    order_id: str, request: Request, desk: Desk = Depends(signed_in),
+    form: FormData = Depends(checked_form),
+) -> Response:  # fmt: skip
+    oid = number(order_id, "Order")
+    queries.order(request.app.state.db, desk.store, oid)
+
+    def work(fields: Form) -> str:
+        folder_id = fields.whole("folder_id", "Folder", minimum=1, maximum=10**18)
+        fields.check()
+        assert folder_id is not None
+        result = actions.move_orders(
+            request.app.state.db, desk.store, [oid], folder_id, desk.user.email
+        )[0]
+        return result.message
+
+    return _act(request, desk, oid, form, "move", ("folder_id",), work)
+
+
+@router.post("/desk/orders/{order_id}/shipments")
+def add_shipment(
+    order_id: str, request: Request, desk: Desk = Depends(signed_in),
+    form: FormData = Depends(checked_form),
+) -> Response:  # fmt: skip
+    oid = number(order_id, "Order")
+    order = queries.order(request.app.state.db, desk.store, oid)
+
+    def work(fields: Form) -> str:
+        tracking = fields.text("tracking_number", "Tracking number", max_chars=100, required=True)
+        carrier = fields.text("carrier_code", "Carrier", max_chars=50)
+        lines: list[tuple[int, int]] = []
+        if fields.raw("what") == "items":
+            ordered = {item.id: item.quantity for item in order.items if item.id is not None}
+            shipped = shipped_quantities(ordered, order.shipments)
+            for item in order.items:
+                name = f"qty_{item.id}"
+                if fields.raw(name) in ("", "0"):
+                    continue
+                left = item.quantity - shipped.get(item.id or 0, 0)
+                qty = fields.whole(name, "Quantity", minimum=0, maximum=1_000_000)
+                if qty is not None and qty > left:
+                    fields.errors[name] = f"Only {left} left to ship"
+                if qty:
+                    lines.append((int(item.id or 0), qty))
+            if not lines and not fields.errors:
+                fields.errors["_shipment"] = "Enter a quantity for at least one item"
+        fields.check()
+        actions.add_shipment(
+            request.app.state.db, desk.store, oid, tracking_number=tracking,
+            carrier_code=carrier, lines=lines, user=desk.user.email,
+        )  # fmt: skip
+        return "Shipment added" + (" for the chosen items" if lines else "")
+
+    return _act(request, desk, oid, form, "shipment", ("tracking_number", "carrier_code"), work)
+
+
+@router.post("/desk/orders/{order_id}/notes")
+def add_note(
+    order_id: str, request: Request, desk: Desk = Depends(signed_in),
+    form: FormData = Depends(checked_form),
+) -> Response:  # fmt: skip
+    oid = number(order_id, "Order")
+    queries.order(request.app.state.db, desk.store, oid)
+
+    def work(fields: Form) -> str:
+        note = fields.text("note", "Note", max_chars=NOTE_MAX_CHARS, required=True)
+        fields.check()
+        actions.add_note(request.app.state.db, desk.store, oid, note, desk.user.email)
+        return "Note added"
+
+    return _act(request, desk, oid, form, "note", ("note",), work)
+
+
+@router.post("/desk/orders/{order_id}/address")
+def edit_address(
+    order_id: str, request: Request, desk: Desk = Depends(signed_in),
+    form: FormData = Depends(checked_form),
+) -> Response:  # fmt: skip
+    oid = number(order_id, "Order")
+    queries.order(request.app.state.db, desk.store, oid)
+    names = tuple(f"shipping_{f}" for f in SHIPPING_ADDRESS_FIELDS)
+
+    def work(fields: Form) -> str:
+        address = {
+            f: fields.text(f"shipping_{f}", ADDRESS_LABELS[f], max_chars=255)
+            for f in SHIPPING_ADDRESS_FIELDS
+        }
+        if not address["company"] and not (address["first_name"] and address["last_name"]):
+            fields.errors.setdefault(
+                "shipping_last_name", "Give a first and last name, or a company"
+            )
+        fields.check()
+        try:
+            actions.edit_shipping_address(
+                request.app.state.db, desk.store, oid, address, desk.user.email
+            )
+        except InvalidInput as exc:
+            if exc.message.startswith("shipping:"):
+                raise FormInvalid(
+                    {"shipping_last_name": "Give a first and last name, or a company"}
+                ) from None
+            raise
+        return "Shipping address saved"
+
+    return _act(request, desk, oid, form, "address", names, work)
+
+
+@router.post("/desk/orders/{order_id}/cancel")
+def cancel(
+    order_id: str, request: Request, desk: Desk = Depends(signed_in),
+    form: FormData = Depends(checked_form),
+) -> Response:  # fmt: skip
+    oid = number(order_id, "Order")
+    queries.order(request.app.state.db, desk.store, oid)
+
+    def work(fields: Form) -> str:
+        if fields.raw("confirm") != "yes":
+            raise FormInvalid({"confirm": "Tick the box to confirm the cancellation"})
+        actions.cancel_order(request.app.state.db, desk.store, oid, desk.user.email)
+        return "Order cancelled"
+
+    return _act(request, desk, oid, form, "cancel", ("confirm",), work)

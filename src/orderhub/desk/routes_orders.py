@@ -1,0 +1,157 @@
+"""A folder's orders: search, date range, sort, keyset paging, moving a selection, packing
+slips and the CSV export of the current view."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+from datetime import datetime
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Depends, Request
+from starlette.datastructures import FormData
+from starlette.responses import Response, StreamingResponse
+
+from orderhub.desk import actions, queries
+from orderhub.desk.auth import Desk, checked_form, signed_in
+from orderhub.desk.forms import Form, FormInvalid
+from orderhub.desk.paths import number
+from orderhub.desk.render import local_path, page, redirect, safe_back
+from orderhub.domain.dates import parse_datetime, store_zone
+from orderhub.domain.errors import OrderhubError
+from orderhub.orderfiles import CSV_COLUMNS
+from orderhub.orderfiles.export import csv_rows
+
+router = APIRouter(include_in_schema=False)
+MAX_SEARCH = 200
+
+
+@router.get("/desk")
+def desk_home(request: Request, desk: Desk = Depends(signed_in)) -> Response:
+    folders = queries.folders(request.app.state.db, desk.store)
+    return redirect(f"/desk/folders/{folders[0][0].id}" if folders else "/desk/inventory")
+
+
+def _filters(request: Request, desk: Desk) -> tuple[queries.ListFilter, dict[str, str]]:
+    """The list's filters from the query string, and a message per bad one."""
+    params = request.query_params
+    errors: dict[str, str] = {}
+    text = params.get("q", "").strip()
+    if len(text) > MAX_SEARCH:
+        errors["q"] = f"Search must be at most {MAX_SEARCH} characters"
+        text = ""
+    sort = params.get("sort", "newest")
+    if sort not in queries.SORTS:
+        errors["sort"] = "Choose a sort from the list"
+        sort = "newest"
+    zone = store_zone(desk.store.timezone)
+    dates: dict[str, datetime | None] = {"from": None, "to": None}
+    for name in dates:
+        raw = params.get(name, "").strip()
+        if raw:
+            try:
+                dates[name] = parse_datetime(raw[:40], name, tz=zone, end_of_day=name == "to")
+            except OrderhubError:
+                errors[name] = "Use a date such as 2026-11-25"
+    return queries.ListFilter(text, dates["from"], dates["to"], sort), errors
+
+
+@router.get("/desk/folders/{folder_id}")
+def folder_page(folder_id: str, request: Request, desk: Desk = Depends(signed_in)) -> Response:
+    db = request.app.state.db
+    folder = queries.folder(db, desk.store, number(folder_id, "Folder"))
+    filters, errors = _filters(request, desk)
+    cursor = request.query_params.get("cursor") or None
+    listing = queries.OrderPage([], 0, None)
+    if not errors:
+        try:
+            listing = queries.order_page(
+                db, request.app.state.count_cache, desk.store, folder.id, filters, cursor
+            )
+        except OrderhubError:
+            errors["cursor"] = "That page link is out of date; showing the first page"
+            listing = queries.order_page(
+                db, request.app.state.count_cache, desk.store, folder.id, filters, None
+            )
+    params = {k: v for k, v in request.query_params.items() if k in ("q", "from", "to", "sort")}
+    return page(
+        request, "folder.html", desk, folder=folder, listing=listing, filters=filters,
+        params=params, query=urlencode(params), errors=errors, sorts=queries.SORTS,
+        current_url=local_path(request),
+        status_code=400 if errors and "cursor" not in errors else 200,
+    )  # fmt: skip
+
+
+@router.get("/desk/folders/{folder_id}/export.csv")
+def export_csv(folder_id: str, request: Request, desk: Desk = Depends(signed_in)) -> Response:
+    db = request.app.state.db
+    folder = queries.folder(db, desk.store, number(folder_id, "Folder"))
+    filters, errors = _filters(request, desk)
+    if errors:
+        return redirect(f"/desk/folders/{folder.id}", next(iter(errors.values())), "error")
+    names = {f.id: f.name for f, _ in queries.folders(db, desk.store)}
+
+    def rows() -> Iterator[str]:
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        writer.writerow(CSV_COLUMNS)
+        for order in queries.export(db, desk.store, folder.id, filters):
+            writer.writerows(csv_rows(order, names))
+            if buffer.tell() > 65536:
+                yield buffer.getvalue()
+                buffer.seek(0)
+                buffer.truncate()
+        yield buffer.getvalue()
+
+    filename = f"orders-{folder.name.lower().replace(' ', '-')}.csv"
+    return StreamingResponse(
+        rows(),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+@router.post("/desk/orders/move")
+def move_selected(
+    request: Request, desk: Desk = Depends(signed_in), form: FormData = Depends(checked_form)
+) -> Response:
+    fields = Form(form)
+    back = safe_back(fields.raw("back"), "/desk")
+    ids = fields.ids("order_id", "order")
+    folder_id = fields.whole("folder_id", "Folder", minimum=1, maximum=10**18)
+    try:
+        fields.check()
+    except FormInvalid as exc:
+        return redirect(back, next(iter(exc.errors.values())), "error")
+    assert folder_id is not None
+    try:
+        results = actions.move_orders(
+            request.app.state.db, desk.store, ids, folder_id, desk.user.email
+        )
+    except OrderhubError:
+        return redirect(back, "Choose a folder of this store from the list", "error")
+    moved = [r for r in results if r.moved]
+    missing = [str(r.order_id) for r in results if not r.moved]
+    message = f"Moved {len(moved)} order{'s' * (len(moved) != 1)}"
+    if missing:
+        return redirect(back, f"{message}; not found: {', '.join(missing)}", "error")
+    return redirect(back, message)
+
+
+@router.post("/desk/slips")
+def packing_slips(
+    request: Request, desk: Desk = Depends(signed_in), form: FormData = Depends(checked_form)
+) -> Response:
+    fields = Form(form)
+    ids = fields.ids("order_id", "order")
+    if fields.errors:
+        return redirect(safe_back(fields.raw("back"), "/desk"), fields.errors["order_id"], "error")
+    found = queries.orders(request.app.state.db, desk.store, ids)
+    return page(request, "slips.html", desk, orders=found, folders=[])
+
+
+@router.get("/desk/orders/{order_id}/slip")
+def packing_slip(order_id: str, request: Request, desk: Desk = Depends(signed_in)) -> Response:
+    order = queries.order(request.app.state.db, desk.store, number(order_id, "Order"))
+    return page(request, "slips.html", desk, orders=[order], folders=[])

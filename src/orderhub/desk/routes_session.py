@@ -1,0 +1,161 @@
+"""Signing in and out, and switching stores.
+
+Sign-in attempts are limited per account and per client address with the API's token
+buckets (memory or Redis): past the limit the password is not even checked. A successful
+sign-in always starts a new session (the old one, if any, ends), so a session id planted
+before sign-in is worthless.
+"""
+
+from __future__ import annotations
+
+import hmac
+import secrets
+
+from fastapi import APIRouter, Depends, Request
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import FormData
+from starlette.responses import RedirectResponse, Response
+
+from orderhub.desk import actions
+from orderhub.desk.auth import (
+    COOKIE,
+    Desk,
+    SignInRequired,
+    checked_form,
+    clear_cookie,
+    client_address,
+    lifetimes,
+    set_cookie,
+    signed_in,
+)
+from orderhub.desk.forms import Form
+from orderhub.desk.render import page, redirect, safe_back
+from orderhub.domain import passwords
+from orderhub.domain.errors import OrderhubError
+from orderhub.storage import accounts, desk_sessions
+
+router = APIRouter(include_in_schema=False)
+LOGIN_COOKIE = "orderhub_login"
+
+
+@router.get("/")
+def home(request: Request) -> Response:
+    try:
+        signed_in(request)
+    except SignInRequired:
+        return RedirectResponse("/login", status_code=303)
+    return RedirectResponse("/desk", status_code=303)
+
+
+def _login_page(
+    request: Request, *, status_code: int = 200, error: str = "", email: str = ""
+) -> Response:
+    token = request.cookies.get(LOGIN_COOKIE) or secrets.token_urlsafe(24)
+    response = page(
+        request, "login.html", status_code=status_code, login_token=token, error=error,
+        values={"email": email}, next=safe_back(request.query_params.get("next", ""), ""),
+    )  # fmt: skip
+    response.set_cookie(
+        LOGIN_COOKIE, token, httponly=True, samesite="lax", path=_login_path(request)
+    )
+    return response
+
+
+def _login_path(request: Request) -> str:
+    return request.scope.get("root_path", "") + "/login"
+
+
+@router.get("/login")
+def login_form(request: Request) -> Response:
+    return _login_page(request)
+
+
+def _limited(request: Request, email: str) -> int:
+    """Seconds to wait when either bucket is empty, else 0 (a token is taken from each)."""
+    settings = request.app.state.settings
+    limiter = request.app.state.rate_limiter
+    window = settings.desk_login_window_seconds
+    wait = 0
+    for key, capacity in (
+        (f"desk-login:address:{client_address(request)}", settings.desk_login_attempts_per_address),
+        (f"desk-login:account:{email}", settings.desk_login_attempts),
+    ):
+        decision = limiter.take(key, capacity, capacity / window)
+        if not decision.allowed:
+            wait = max(wait, decision.retry_after)
+    return wait
+
+
+@router.post("/login")
+async def login(request: Request) -> Response:
+    form = Form(await request.form(max_files=0, max_fields=20))
+    expected = request.cookies.get(LOGIN_COOKIE, "")
+    if not expected or not hmac.compare_digest(
+        form.raw("login_token").encode("utf-8", "replace"), expected.encode()
+    ):
+        return _login_page(
+            request, status_code=403, error="The sign-in form expired; please try again."
+        )
+    email_raw = form.text("email", "Email", max_chars=255)
+    password = form.raw("password")
+    try:
+        email = passwords.normalise_email(email_raw)
+    except OrderhubError:
+        email = email_raw.lower()
+    return await run_in_threadpool(_sign_in, request, email, password, form.raw("next"))
+
+
+def _sign_in(request: Request, email: str, password: str, next_url: str) -> Response:
+    wait = _limited(request, email)
+    if wait:
+        minutes = max(1, round(wait / 60))
+        return _login_page(
+            request, status_code=429, email=email,
+            error=f"Too many sign-in attempts. Wait {minutes} minute{'s' * (minutes > 1)} "
+            "and try again.",
+        )  # fmt: skip
+    db = request.app.state.db
+    with db.read() as conn:
+        found = accounts.find_user(conn, email)
+    if not passwords.verify_password(password, found[1] if found else None) or found is None:
+        return _login_page(request, status_code=401, email=email, error="Wrong email or password.")
+    user = found[0]
+    with db.write() as conn:
+        memberships = accounts.memberships_of(conn, user.id)
+        if not memberships:
+            return _login_page(
+                request, status_code=403, email=email,
+                error="Your account does not belong to any store yet; ask an owner.",
+            )  # fmt: skip
+        old = request.cookies.get(COOKIE)
+        if old:
+            desk_sessions.end(conn, desk_sessions.hash_id(old))
+        raw_id, _ = desk_sessions.create(conn, user.id, memberships[0].store_id)
+        idle, max_age = lifetimes(request.app.state.settings)
+        desk_sessions.purge_expired(conn, idle=idle, max_age=max_age)
+    response = redirect(safe_back(next_url, "/desk"), f"Signed in as {user.email}")
+    set_cookie(response, request.app.state.settings, raw_id)
+    response.delete_cookie(LOGIN_COOKIE, path=_login_path(request))
+    return response
+
+
+@router.post("/logout")
+def logout(
+    request: Request, desk: Desk = Depends(signed_in), form: FormData = Depends(checked_form)
+) -> Response:
+    with request.app.state.db.write() as conn:
+        desk_sessions.end(conn, desk.session.id_hash)
+    response = RedirectResponse("/login", status_code=303)
+    clear_cookie(response, request.app.state.settings)
+    return response
+
+
+@router.post("/desk/store")
+def switch_store(
+    request: Request, desk: Desk = Depends(signed_in), form: FormData = Depends(checked_form)
+) -> Response:
+    raw = Form(form).raw("store_id")
+    if not raw.isdigit() or len(raw) > 18:
+        return redirect("/desk", "Choose a store from the list", "error")
+    actions.switch_store(request.app.state.db, desk.session.id_hash, desk.user.id, int(raw))
+    return redirect("/desk", "Switched store")

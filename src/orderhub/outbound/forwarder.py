@@ -28,6 +28,7 @@ from orderhub.client.pod import AsyncPrintOnDemandClient
 from orderhub.client.retry import RetryPolicy
 from orderhub.domain.orders import Item, Order
 from orderhub.outbound import hub_changes, net, tracking
+from orderhub.outbound.background import BackgroundLoop
 from orderhub.outbound.guarded_transport import GuardedTransport
 from orderhub.outbound.pod_order import matching_items, order_request
 from orderhub.storage import orders as order_repo
@@ -62,26 +63,13 @@ class Forwarder:
         self.backoff_seconds = backoff_seconds
         self.timeout_seconds = timeout_seconds
         self.outbound = outbound
-        self._task: asyncio.Task[None] | None = None
+        self._loop = BackgroundLoop("forwarding", poll_seconds, log)
 
     def start(self) -> None:
-        self._task = asyncio.get_running_loop().create_task(self._run())
+        self._loop.start(lambda _: self.work_due())
 
     async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            try:
-                await self._task
-            except asyncio.CancelledError:
-                pass
-
-    async def _run(self) -> None:
-        while True:
-            try:
-                await self.work_due()
-            except Exception:  # keep the loop alive; the jobs stay queued
-                log.exception("forwarding pass failed")
-            await asyncio.sleep(self.poll_seconds)
+        await self._loop.stop()
 
     def client(self, supplier: Supplier) -> AsyncPrintOnDemandClient:
         """One try per call: the job's own schedule does the retrying."""

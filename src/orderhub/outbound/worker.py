@@ -21,6 +21,7 @@ import httpx
 from orderhub.config import Settings
 from orderhub.domain.orders import Order
 from orderhub.outbound import net
+from orderhub.outbound.background import BackgroundLoop
 from orderhub.outbound.webhooks import render
 from orderhub.storage import orders as order_repo
 from orderhub.storage import webhooks
@@ -42,27 +43,13 @@ class WebhookWorker:
         self.backoff_seconds = settings.webhook_backoff_seconds
         self.policy = net.OutboundPolicy.from_settings(settings)
         self.lease = timedelta(seconds=2 * self.timeout + 5)
-        self._task: asyncio.Task[None] | None = None
+        self._loop = BackgroundLoop("webhook delivery", self.poll_seconds, log)
 
     def start(self) -> None:
-        self._task = asyncio.get_running_loop().create_task(self._run())
+        self._loop.start(self.deliver_due, net.make_async_client(self.timeout))
 
     async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            try:
-                await self._task
-            except asyncio.CancelledError:
-                pass
-
-    async def _run(self) -> None:
-        async with net.make_async_client(self.timeout) as client:
-            while True:
-                try:
-                    await self.deliver_due(client)
-                except Exception:  # keep the loop alive; the rows stay queued
-                    log.exception("webhook delivery pass failed")
-                await asyncio.sleep(self.poll_seconds)
+        await self._loop.stop()
 
     async def deliver_due(self, client: httpx.AsyncClient) -> int:
         """One pass: claim what is due and send it, concurrently. Returns how many were sent."""

@@ -19,6 +19,7 @@ import httpx
 from orderhub.api.pod import codec
 from orderhub.api.pod.orders import order_to_wire
 from orderhub.domain.dates import store_zone
+from orderhub.outbound.background import BackgroundLoop
 from orderhub.protocol.pod import sign
 from orderhub.storage import notifications, stores
 from orderhub.storage import orders as repo
@@ -37,40 +38,18 @@ class Notifier:
         self.poll_seconds = poll_seconds
         self.max_attempts = max_attempts
         self.backoff_seconds = backoff_seconds
-        self._task: asyncio.Task[None] | None = None
-        self._stopping = asyncio.Event()
+        self._loop = BackgroundLoop("notification delivery", poll_seconds, log)
 
     def start(self) -> None:
-        self._stopping = asyncio.Event()
-        self._task = asyncio.get_running_loop().create_task(self._run())
+        self._loop.start(self.deliver_due, httpx.AsyncClient(timeout=10))
 
-    async def stop(self, grace_seconds: float = 15.0) -> None:
-        """Let the delivery in flight finish (so it is recorded as delivered and not sent
-        again after its lease), then stop; cancel only after `grace_seconds`."""
-        if self._task is None:
-            return
-        self._stopping.set()
-        try:
-            await asyncio.wait_for(self._task, grace_seconds)
-        except (TimeoutError, asyncio.CancelledError):
-            pass
-
-    async def _run(self) -> None:
-        async with httpx.AsyncClient(timeout=10) as client:
-            while not self._stopping.is_set():
-                try:
-                    await self.deliver_due(client)
-                except Exception:  # keep the loop alive; the rows stay queued
-                    log.exception("notification delivery pass failed")
-                try:
-                    await asyncio.wait_for(self._stopping.wait(), self.poll_seconds)
-                except TimeoutError:
-                    pass
+    async def stop(self) -> None:
+        await self._loop.stop()
 
     async def deliver_due(self, client: httpx.AsyncClient) -> int:
         claimed = await asyncio.to_thread(self._claim)
         for row in claimed:
-            if self._stopping.is_set():
+            if self._loop.stopping:
                 break  # the rest are retried by the next process when their lease ends
             await self._deliver(client, row)
         return len(claimed)

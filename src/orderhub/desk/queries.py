@@ -48,8 +48,13 @@ class OrderPage:
     next_cursor: str | None
 
 
-def folders(db: Database, store: Store) -> list[tuple[Folder, int]]:
-    return folder_service.with_counts(db, store)
+def folders(db: Database, store: Store, counts: CountCache) -> list[tuple[Folder, int]]:
+    """The side bar: every folder with its order count. Counting a large store takes a
+    scan per page view, so it is reused like a list's total (exact for this process's own
+    writes, other processes' within ORDERHUB_COUNT_CACHE_SECONDS)."""
+    return counts.get_or_count(
+        store.id, ("folders",), lambda: folder_service.with_counts(db, store)
+    )
 
 
 def folder(db: Database, store: Store, folder_id: int) -> Folder:

@@ -78,7 +78,9 @@ def page(
     """A full page. Reading the flash message also clears it."""
     flash = _read_flash(request)
     if desk is not None and "folders" not in context:
-        context["folders"] = queries.folders(request.app.state.db, desk.store)
+        context["folders"] = queries.folders(
+            request.app.state.db, desk.store, request.app.state.count_cache
+        )
     html = env.get_template(template).render(
         request=request,
         root=request.scope.get("root_path", ""),

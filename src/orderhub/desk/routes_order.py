@@ -40,7 +40,7 @@ def order_page(
 ) -> Response:
     db = request.app.state.db
     order = queries.order(db, desk.store, order_id)
-    folders = queries.folders(db, desk.store)
+    folders = queries.folders(db, desk.store, request.app.state.count_cache)
     ordered = {item.id: item.quantity for item in order.items if item.id is not None}
     shipped = shipped_quantities(ordered, order.shipments)
     return page(

@@ -29,7 +29,7 @@ MAX_SEARCH = 200
 
 @router.get("/desk")
 def desk_home(request: Request, desk: Desk = Depends(signed_in)) -> Response:
-    folders = queries.folders(request.app.state.db, desk.store)
+    folders = queries.folders(request.app.state.db, desk.store, request.app.state.count_cache)
     return redirect(f"/desk/folders/{folders[0][0].id}" if folders else "/desk/inventory")
 
 
@@ -90,7 +90,9 @@ def export_csv(folder_id: str, request: Request, desk: Desk = Depends(signed_in)
     filters, errors = _filters(request, desk)
     if errors:
         return redirect(f"/desk/folders/{folder.id}", next(iter(errors.values())), "error")
-    names = {f.id: f.name for f, _ in queries.folders(db, desk.store)}
+    names = {
+        f.id: f.name for f, _ in queries.folders(db, desk.store, request.app.state.count_cache)
+    }
 
     def rows() -> Iterator[str]:
         buffer = io.StringIO()

@@ -10,6 +10,9 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Hashable
+from typing import Any, TypeVar
+
+T = TypeVar("T")
 
 _generations: dict[int, int] = {}
 
@@ -24,16 +27,19 @@ class CountCache:
 
     def __init__(self, ttl: float) -> None:
         self.ttl = ttl
-        self._entries: dict[tuple[int, int, Hashable], tuple[float, int]] = {}
+        self._entries: dict[tuple[int, int, Hashable], tuple[float, Any]] = {}
 
-    def get_or_count(self, store_id: int, key: Hashable, count: Callable[[], int]) -> int:
+    def get_or_count(self, store_id: int, key: Hashable, count: Callable[[], T]) -> T:
+        """`count()`'s value, reused under the store's generation for `ttl` seconds (a
+        number, or anything derived from counts, such as the folders with their counts)."""
         if self.ttl <= 0:
             return count()
         slot = (store_id, _generations.get(store_id, 0), key)
         entry = self._entries.get(slot)
         now = time.monotonic()
         if entry is not None and entry[0] > now:
-            return entry[1]
+            found: T = entry[1]
+            return found
         value = count()
         if len(self._entries) >= self.MAX_ENTRIES:
             self._entries.clear()

@@ -12,6 +12,7 @@ from sqlalchemy.exc import IntegrityError
 
 from orderhub.domain.errors import Conflict, InvalidInput, NotFound
 from orderhub.domain.folders import POD_STATUSES
+from orderhub.storage import count_cache
 from orderhub.storage.stores import Folder, find_folder, list_folders
 from orderhub.storage.tables import folders, orders
 
@@ -48,6 +49,7 @@ def create_folder(conn: Connection, store_id: int, name: str, pod_status: str | 
         ).scalar_one()
     except IntegrityError:
         raise Conflict(f"name: a folder named {name!r} already exists") from None
+    count_cache.bump(store_id)
     return Folder(int(folder_id), name, position, pod_status)
 
 
@@ -76,6 +78,7 @@ def rename_folder(conn: Connection, store_id: int, folder_id: int, name: str) ->
         raise NotFound(f"Folder {folder_id} not found")
     _ensure_free(conn, store_id, name=name, pod_status=None, other_than=folder_id)
     conn.execute(update(folders).where(folders.c.id == folder_id).values(name=name))
+    count_cache.bump(store_id)
     return Folder(folder.id, name, folder.position, folder.pod_status)
 
 
@@ -91,6 +94,7 @@ def delete_folder(conn: Connection, store_id: int, folder_id: int) -> None:
     if len(list_folders(conn, store_id)) == 1:
         raise Conflict("a store keeps at least one folder")
     conn.execute(delete(folders).where(folders.c.id == folder_id))
+    count_cache.bump(store_id)
 
 
 def lock_orders(conn: Connection, store_id: int, order_ids: list[int]) -> dict[int, int]:

@@ -436,6 +436,53 @@ def batched_writes(
     return n / (time.perf_counter() - started)
 
 
+def desk_user(db: Database, store_id: int) -> tuple[str, str]:
+    """A desk owner of the store, to time the desk's folder page."""
+    from orderhub.domain import passwords
+    from orderhub.storage import accounts
+
+    email, password = "bench@orderhub.invalid", secrets.token_urlsafe(16)
+    with db.write() as conn:
+        user = accounts.create_user(conn, email, passwords.hash_password(password))
+        accounts.set_membership(conn, user.id, store_id, "owner")
+    return email, password
+
+
+def desk_page_times(
+    base: str, login: tuple[str, str], folder_id: int, n: int = 20
+) -> tuple[list[float], list[float]]:
+    """Milliseconds for the desk's page of a folder (50 orders), and for the page reached
+    by following its "older" link ten times (keyset paging), signed in as a desk user."""
+    import re
+
+    with httpx.Client(base_url=base, timeout=60, follow_redirects=True) as client:
+        form = client.get("/login").text
+        token = re.search(r'name="login_token" value="([^"]+)"', form)
+        assert token is not None, "no sign-in token on /login"
+        email, password = login
+        signed = client.post(
+            "/login", data={"email": email, "password": password, "login_token": token[1]}
+        )
+        assert signed.status_code == 200, signed.status_code
+        path = f"/desk/folders/{folder_id}"
+        deep = path
+        for _ in range(10):
+            found = re.search(r'href="([^"]*cursor=[^"]+)"', client.get(deep).text)
+            if found is None:
+                break
+            deep = found[1].replace("&amp;", "&")
+
+        def timed(target: str) -> list[float]:
+            times = []
+            for _ in range(n):
+                start = time.perf_counter()
+                assert client.get(target).status_code == 200
+                times.append((time.perf_counter() - start) * 1000)
+            return times
+
+        return timed(path), timed(deep)
+
+
 def first_id(base: str, headers: dict[str, str]) -> int:
     with httpx.Client(base_url=base, headers=headers) as client:
         page = client.get("/api/v2/orders", params={"limit": 1, "order_by": "id", "order": "asc"})
@@ -498,6 +545,9 @@ def run_backend(
             )
         )
         print(f"[{backend}] bulk import {rate:.0f} orders/s", flush=True)
+        desk_login = desk_user(db, large.store.id)
+        with db.read() as conn:
+            received = stores.list_folders(conn, large.store.id)[0].id
         db.dispose()
 
         def creds(s: stores.NewStore) -> dict[str, str]:
@@ -587,6 +637,20 @@ def run_backend(
                     backend,
                     exec_ms_median=round(statistics.median(counted), 2),
                     extra={"orders": args.large, "filter": "one month of date_added"},
+                )
+            )
+            desk_first, desk_deep = desk_page_times(base, desk_login, received)
+            results.append(
+                Result(
+                    "desk_folder_page",
+                    backend,
+                    exec_ms_median=round(statistics.median(desk_first), 2),
+                    extra={
+                        "orders": args.large,
+                        "page": "first 50 of the Received folder, then 10 pages on by cursor",
+                        "deep_ms": round(statistics.median(desk_deep), 2),
+                        "measured": "wall time of sequential requests on loopback",
+                    },
                 )
             )
             print(

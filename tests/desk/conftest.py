@@ -209,12 +209,16 @@ def phone(browser: Any, request: pytest.FixtureRequest, tmp_path: Path) -> Itera
 
 
 @pytest.fixture
-def shoot() -> Callable[[Any, str], None]:
-    """Saves a page's screenshot for the docs (docs/desk/NAME.png)."""
+def shoot(tmp_path_factory: pytest.TempPathFactory) -> Callable[[Any, str], None]:
+    """Saves a page's screenshot: into docs/desk/NAME.png when ORDERHUB_DESK_SCREENSHOTS=docs
+    (to refresh the docs), else under pytest's temporary directory, so that a test run leaves
+    the checkout as it was."""
+    to_docs = os.environ.get("ORDERHUB_DESK_SCREENSHOTS") == "docs"
+    folder = DOCS_SHOTS if to_docs else tmp_path_factory.mktemp("desk-screenshots")
 
     def take(tab: Any, name: str, *, full_page: bool = False) -> None:
-        DOCS_SHOTS.mkdir(parents=True, exist_ok=True)
-        tab.screenshot(path=str(DOCS_SHOTS / f"{name}.png"), full_page=full_page)
+        folder.mkdir(parents=True, exist_ok=True)
+        tab.screenshot(path=str(folder / f"{name}.png"), full_page=full_page)
 
     return take
 

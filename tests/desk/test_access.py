@@ -358,3 +358,18 @@ def test_the_desk_works_under_a_proxy_prefix(desk_app: Any, owner: DeskUser, od:
     )
     assert noted.headers["location"] == f"/orderhub/desk/orders/{order_id}"
     assert client.get("/orderhub/desk/static/desk.css").status_code == 200
+
+
+@pytest.mark.parametrize("digits", ["²", "١", "１", "99999999999999999999999"])
+def test_ids_in_desk_urls_and_forms_are_ascii_numbers_in_range(
+    browser: TestClient, owner: DeskUser, digits: str
+) -> None:
+    csrf = sign_in(browser, owner)
+    for path in (f"/desk/folders/{digits}", f"/desk/orders/{digits}", f"/desk/inventory/{digits}"):
+        assert browser.get(path).status_code == 404, path
+    switched = browser.post(
+        "/desk/store", data={"store_id": digits, "csrf_token": csrf}, follow_redirects=True
+    )
+    assert switched.status_code == 200 and "Choose a store from the list" in switched.text
+    inventory = browser.get("/desk/inventory", params={"offset": digits})
+    assert inventory.status_code == 200

@@ -13,6 +13,7 @@ from rich.table import Table
 
 from orderhub.cli.common import console, fail, ready_database, record_id, require_store, settings
 from orderhub.domain.errors import InvalidInput, NotFound, OrderhubError
+from orderhub.domain.values import parse_id
 from orderhub.outbound import net
 from orderhub.outbound.pod_order import format_shipping_map, parse_shipping_map
 from orderhub.storage import orders as order_repo
@@ -30,8 +31,9 @@ Name = Annotated[str, typer.Argument(help="the supplier's name in this store")]
 def _folder(db: Database, store_id: int, given: str, option: str) -> Folder:
     with db.read() as conn:
         folder = stores.find_folder(conn, store_id, name=given)
-        if folder is None and given.isdigit():
-            folder = stores.find_folder(conn, store_id, folder_id=int(given))
+        folder_id = parse_id(given)
+        if folder is None and folder_id is not None:
+            folder = stores.find_folder(conn, store_id, folder_id=folder_id)
     if folder is None:
         fail(f"{option}: store {store_id} has no folder {given!r} (see `orderhub folder list`)")
     return folder

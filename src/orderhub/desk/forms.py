@@ -8,6 +8,7 @@ from decimal import Decimal, InvalidOperation
 from starlette.datastructures import FormData
 
 from orderhub.domain.errors import OrderhubError
+from orderhub.domain.values import ascii_digits, parse_id
 
 MAX_IDS = 500
 
@@ -51,7 +52,7 @@ class Form:
             self.errors[name] = f"{label} is required"
             return None
         digits = value[1:] if value.startswith("-") else value
-        if not (digits.isascii() and digits.isdigit()) or not minimum <= int(value) <= maximum:
+        if not ascii_digits(digits) or len(digits) > 12 or not minimum <= int(value) <= maximum:
             self.errors[name] = f"{label} must be a whole number from {minimum} to {maximum}"
             return None
         return int(value)
@@ -72,10 +73,11 @@ class Form:
         if not raw:
             self.errors[name] = f"Select at least one {label}"
             return []
-        if len(raw) > MAX_IDS or not all(v.isascii() and v.isdigit() and len(v) <= 18 for v in raw):
+        found = [parse_id(v) for v in raw]
+        if len(raw) > MAX_IDS or any(i is None for i in found):
             self.errors[name] = f"At most {MAX_IDS} {label}s, by number"
             return []
-        return list(dict.fromkeys(int(v) for v in raw))
+        return list(dict.fromkeys(i for i in found if i is not None))
 
     def check(self) -> None:
         if self.errors:

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from orderhub.domain.errors import NotFound
+from orderhub.domain.values import parse_id
 
 
 def number(raw: str, what: str) -> int:
     """An id from the URL; anything else is simply not found."""
-    if not (raw.isascii() and raw.isdigit()) or len(raw) > 18:
+    found = parse_id(raw)
+    if found is None:
         raise NotFound(f"{what} not found")
-    return int(raw)
+    return found

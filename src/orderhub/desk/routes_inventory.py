@@ -11,6 +11,7 @@ from orderhub.desk.auth import Desk, checked_form, signed_in
 from orderhub.desk.forms import Form
 from orderhub.desk.paths import number
 from orderhub.desk.render import page, redirect
+from orderhub.domain.values import ascii_digits
 
 router = APIRouter(include_in_schema=False)
 MAX_STOCK = 1_000_000_000
@@ -20,7 +21,7 @@ MAX_STOCK = 1_000_000_000
 def inventory_list(request: Request, desk: Desk = Depends(signed_in)) -> Response:
     search = request.query_params.get("q", "").strip()[:100]
     raw_offset = request.query_params.get("offset", "0")
-    offset = int(raw_offset) if raw_offset.isdigit() and len(raw_offset) < 10 else 0
+    offset = int(raw_offset) if ascii_digits(raw_offset) and len(raw_offset) < 10 else 0
     total, items = queries.inventory_page(request.app.state.db, desk.store, search, offset)
     return page(
         request, "inventory.html", desk, items=items, total=total, search=search,

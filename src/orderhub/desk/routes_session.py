@@ -32,6 +32,7 @@ from orderhub.desk.forms import Form
 from orderhub.desk.render import page, redirect, safe_back
 from orderhub.domain import passwords
 from orderhub.domain.errors import OrderhubError
+from orderhub.domain.values import parse_id
 from orderhub.storage import accounts, desk_sessions
 
 router = APIRouter(include_in_schema=False)
@@ -154,8 +155,8 @@ def logout(
 def switch_store(
     request: Request, desk: Desk = Depends(signed_in), form: FormData = Depends(checked_form)
 ) -> Response:
-    raw = Form(form).raw("store_id")
-    if not raw.isdigit() or len(raw) > 18:
+    store_id = parse_id(Form(form).raw("store_id"))
+    if store_id is None:
         return redirect("/desk", "Choose a store from the list", "error")
-    actions.switch_store(request.app.state.db, desk.session.id_hash, desk.user.id, int(raw))
+    actions.switch_store(request.app.state.db, desk.session.id_hash, desk.user.id, store_id)
     return redirect("/desk", "Switched store")

@@ -120,3 +120,19 @@ def test_help_shows_defaults() -> None:
     assert "default: 30" in out  # --graceful-timeout
     out = CliRunner().invoke(cli, ["quickstart", "--help"], env={"COLUMNS": "200"}).output
     assert "ORDERHUB_HOST or 127.0.0.1" in out
+
+
+def test_keep_alive_requests_are_not_held_back_by_nagle(
+    served: tuple[str, stores.NewStore],
+) -> None:
+    """Every request after the first on a kept-alive connection used to wait ~40 ms for a
+    delayed ACK: the listening socket handed to uvicorn is taken for a Unix socket, so Nagle's
+    algorithm stayed on. The median of 15 requests is far below that now."""
+    with running_server(served[0]) as server, httpx.Client(base_url=server.url) as client:
+        client.get("/healthz")
+        times = []
+        for _ in range(15):
+            start = time.perf_counter()
+            assert client.get("/healthz").status_code == 200
+            times.append(time.perf_counter() - start)
+    assert sorted(times)[7] < 0.025, times

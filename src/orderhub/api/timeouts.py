@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import socket
 from asyncio import TimerHandle
 from collections.abc import Awaitable, Callable
 from functools import cache
@@ -67,7 +68,13 @@ def header_timeout_seconds() -> float:
 
 
 class HeaderTimeoutProtocol(HttpToolsProtocol):
-    """uvicorn's httptools protocol, closing connections whose request head is too slow."""
+    """uvicorn's httptools protocol, closing connections whose request head is too slow,
+    and with Nagle's algorithm off on every TCP connection.
+
+    `orderhub serve` binds its listening socket itself and hands uvicorn the descriptor;
+    uvicorn then takes it for a Unix socket, so the event loop does not switch Nagle off as it
+    does for TCP. With it on, a keep-alive client's every request after the first waited
+    ~40 ms for the delayed ACK of the response's first segment."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -90,6 +97,12 @@ class HeaderTimeoutProtocol(HttpToolsProtocol):
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         super().connection_made(transport)
+        sock = transport.get_extra_info("socket")
+        if sock is not None:
+            try:  # the socket object may claim AF_UNIX (see above) while being TCP
+                sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+            except OSError:
+                pass  # a real Unix socket: no Nagle to switch off
         self._arm_head_timer()
 
     def on_message_begin(self) -> None:

@@ -6,7 +6,7 @@ means "everything not shipped yet" (the whole order, or the rest of it).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -111,10 +111,12 @@ def fill_shipment_defaults(shipment: Shipment, today: str) -> None:
         shipment.date_shipped = today
 
 
-def check_new_tracking_number(existing: Sequence[Shipment], tracking_number: str) -> None:
-    """The same number twice on one order is a mistake, except the placeholder `n/a`."""
+def check_new_tracking_number(numbers_in_use: Collection[str], tracking_number: str) -> None:
+    """The same number twice on one order is a mistake, except the placeholder `n/a`.
+    `numbers_in_use`: the tracking numbers the order's shipments carry (or those of them
+    that could match)."""
     number = tracking_number.strip()
-    if number.lower() != "n/a" and any(s.tracking_number == number for s in existing):
+    if number.lower() != "n/a" and number in numbers_in_use:
         raise DuplicateShipment(number)
 
 

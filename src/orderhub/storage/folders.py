@@ -7,7 +7,9 @@ change. A folder that still holds orders cannot be deleted.
 
 from __future__ import annotations
 
-from sqlalchemy import Connection, delete, func, insert, select, update
+from collections.abc import Sequence
+
+from sqlalchemy import Connection, bindparam, delete, func, insert, literal_column, select, update
 from sqlalchemy.exc import IntegrityError
 
 from orderhub.domain.errors import Conflict, InvalidInput, NotFound
@@ -97,13 +99,23 @@ def delete_folder(conn: Connection, store_id: int, folder_id: int) -> None:
     count_cache.bump(store_id)
 
 
-def lock_orders(conn: Connection, store_id: int, order_ids: list[int]) -> dict[int, int]:
+# `store_id + 0`: fetched by primary key, never by walking a (store_id, ...) index over the
+# whole store (see storage/orders/load.py).
+_LOCK_ORDERS = (
+    select(orders.c.id, orders.c.folder_id)
+    .where(
+        orders.c.id.in_(bindparam("p_ids", expanding=True)),
+        (orders.c.store_id + literal_column("0")) == bindparam("p_store_id"),
+    )
+    .order_by(orders.c.id)
+    .with_for_update()
+)
+
+
+def lock_orders(conn: Connection, store_id: int, order_ids: Sequence[int]) -> dict[int, int]:
     """{order id: folder id} of the store's orders among `order_ids`, rows locked in id
     order — the same order every mover uses, so concurrent moves cannot deadlock."""
-    rows = conn.execute(
-        select(orders.c.id, orders.c.folder_id)
-        .where(orders.c.store_id == store_id, orders.c.id.in_(order_ids))
-        .order_by(orders.c.id)
-        .with_for_update()
-    )
+    if not order_ids:
+        return {}
+    rows = conn.execute(_LOCK_ORDERS, {"p_ids": list(order_ids), "p_store_id": store_id})
     return {row.id: row.folder_id for row in rows}

@@ -12,11 +12,13 @@ from orderhub.storage.orders.load import (
 from orderhub.storage.orders.rows import item_row_values, order_row_values
 from orderhub.storage.orders.search import SORT_COLUMNS, count_orders, search_order_ids
 from orderhub.storage.orders.write import (
+    HistoryNote,
     delete_order,
     insert_order,
     lock_order,
     mark_cancelled,
     record_history,
+    record_notes,
     replace_order,
     set_folder,
     touch,
@@ -24,6 +26,7 @@ from orderhub.storage.orders.write import (
 
 __all__ = [
     "SORT_COLUMNS",
+    "HistoryNote",
     "add_item",
     "count_orders",
     "delete_item",
@@ -40,6 +43,7 @@ __all__ = [
     "order_exists",
     "order_row_values",
     "record_history",
+    "record_notes",
     "replace_order",
     "search_order_ids",
     "set_folder",

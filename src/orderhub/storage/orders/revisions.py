@@ -6,7 +6,7 @@ The revision lives in the database, so the check is exact across server processe
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from typing import Any
 
 from sqlalchemy import Connection, bindparam, literal_column, select, update
@@ -36,8 +36,11 @@ _STAMPS = select(*_STAMP_COLUMNS).where(*_OF_STORE)
 _STAMPS_WITH_EMAIL_COUNT = select(*_STAMP_COLUMNS, EMAIL_COUNT).where(*_OF_STORE)
 
 
-def bump(conn: Connection, order_id: int) -> None:
-    conn.execute(_BUMP, {"p_order_id": order_id})
+def bump(conn: Connection, order_ids: int | Collection[int]) -> None:
+    ids = [order_ids] if isinstance(order_ids, int) else sorted(order_ids)
+    if ids:
+        params = [{"p_order_id": i} for i in ids]
+        conn.execute(_BUMP, params if len(params) > 1 else params[0])
 
 
 def stamps(

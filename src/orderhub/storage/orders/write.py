@@ -8,8 +8,9 @@ stale item list.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -62,6 +63,16 @@ _DEMAND = select(order_items.c.code, order_items.c.quantity).where(
 )
 
 
+@dataclass(frozen=True)
+class HistoryNote:
+    """A history entry to record on an order; `event` names the kind of change."""
+
+    order_id: int
+    note: str
+    event: str
+    source_name: str = ""  # default: the channel's
+
+
 def record_history(
     conn: Connection,
     store_id: int,
@@ -73,27 +84,47 @@ def record_history(
     now: datetime,
     source_name: str = "",
 ) -> None:
-    """Every write to an existing order records an entry, so this is also where the order's
-    revision is bumped (in the same transaction); a new order starts at revision 0."""
-    count_cache.bump(store_id)
-    if event != "created":
-        revisions.bump(conn, order_id)
-    conn.execute(
-        _INSERT_HISTORY,
-        {
-            "order_id": order_id,
-            "store_id": store_id,
-            "source_name": source_name or channel.source_name,
-            "note": note,
-            "event": event,
-            "surface": channel.surface,
-            "date_added": now,
-        },
+    record_notes(
+        conn, store_id, [HistoryNote(order_id, note, event, source_name)], channel=channel, now=now
     )
 
 
-def touch(conn: Connection, order_id: int, now: datetime) -> None:
-    conn.execute(_UPDATE_ORDER, {"p_order_id": order_id, "date_updated": now})
+def record_notes(
+    conn: Connection,
+    store_id: int,
+    notes: Sequence[HistoryNote],
+    *,
+    channel: Channel,
+    now: datetime,
+) -> None:
+    """Every write to an existing order records an entry, so this is also where the order's
+    revision is bumped (in the same transaction); a new order starts at revision 0. Many
+    entries take one statement, and each order's revision is bumped once."""
+    if not notes:
+        return
+    count_cache.bump(store_id)
+    revisions.bump(conn, {n.order_id for n in notes if n.event != "created"})
+    rows = [
+        {
+            "order_id": n.order_id,
+            "store_id": store_id,
+            "source_name": n.source_name or channel.source_name,
+            "note": n.note,
+            "event": n.event,
+            "surface": channel.surface,
+            "date_added": now,
+        }
+        for n in notes
+    ]
+    conn.execute(_INSERT_HISTORY, rows if len(rows) > 1 else rows[0])
+
+
+def touch(conn: Connection, order_ids: int | Collection[int], now: datetime) -> None:
+    """The orders' `date_updated`."""
+    ids = [order_ids] if isinstance(order_ids, int) else sorted(order_ids)
+    if ids:
+        params = [{"p_order_id": i, "date_updated": now} for i in ids]
+        conn.execute(_UPDATE_ORDER, params if len(params) > 1 else params[0])
 
 
 def lock_order(conn: Connection, store_id: int, order_id: int) -> Any:

@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlalchemy import Connection, bindparam, literal_column, select, update
 
+from orderhub.storage.driver import DriverQuery
 from orderhub.storage.orders.load import EMAIL_COUNT
 from orderhub.storage.tables import orders
 
@@ -32,8 +33,9 @@ _OF_STORE = (
     orders.c.id.in_(bindparam("p_ids", expanding=True)),
     (orders.c.store_id + literal_column("0")) == bindparam("p_store_id"),
 )
-_STAMPS = select(*_STAMP_COLUMNS).where(*_OF_STORE)
-_STAMPS_WITH_EMAIL_COUNT = select(*_STAMP_COLUMNS, EMAIL_COUNT).where(*_OF_STORE)
+# Run on the driver (storage/driver.py): this is the one query of a cached read.
+_STAMPS = DriverQuery(select(*_STAMP_COLUMNS).where(*_OF_STORE))
+_STAMPS_WITH_EMAIL_COUNT = DriverQuery(select(*_STAMP_COLUMNS, EMAIL_COUNT).where(*_OF_STORE))
 
 
 def bump(conn: Connection, order_ids: int | Collection[int]) -> None:
@@ -50,6 +52,5 @@ def stamps(
     for the store's orders among `ids`."""
     if not ids:
         return {}
-    statement = _STAMPS_WITH_EMAIL_COUNT if email_count else _STAMPS
-    rows = conn.execute(statement, {"p_store_id": store_id, "p_ids": list(ids)})
-    return {row.id: row for row in rows}
+    query = _STAMPS_WITH_EMAIL_COUNT if email_count else _STAMPS
+    return {row.id: row for row in query.rows(conn, {"p_store_id": store_id, "p_ids": list(ids)})}

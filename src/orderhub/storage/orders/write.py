@@ -24,13 +24,20 @@ from orderhub.domain.values import loads_map
 from orderhub.storage import count_cache
 from orderhub.storage.inventory import apply_stock
 from orderhub.storage.orders import revisions
-from orderhub.storage.orders.rows import item_row_values, order_row_values
+from orderhub.storage.orders.rows import (
+    item_row_values,
+    order_row_values,
+    row_to_item,
+    row_to_order,
+)
 from orderhub.storage.stores import find_folder, utcnow
 from orderhub.storage.tables import folders, order_history, order_items, orders
 
 # Hot statements are built once with bind parameters: SQLAlchemy then compiles each a single
 # time, and a request pays only for its parameters.
-_INSERT_ORDER = insert(orders).returning(orders.c.id)
+# A create gets the rows back as stored (RETURNING every column, through the same types a
+# SELECT uses), so the new order is built without reading it again.
+_INSERT_ORDER = insert(orders).returning(*orders.c)
 _INSERT_ORDER_IN_FIRST_FOLDER = (
     insert(orders)
     .values(
@@ -40,8 +47,13 @@ _INSERT_ORDER_IN_FIRST_FOLDER = (
         .limit(1)
         .scalar_subquery()
     )
-    .returning(orders.c.id)
+    .returning(*orders.c)
 )
+_SET_SOURCE_ID = (
+    update(orders).where(orders.c.id == bindparam("p_order_id")).returning(orders.c.source_id)
+)
+# One multi-row INSERT for a new order's items, rows back in the order they were given.
+_INSERT_ITEMS = insert(order_items).returning(*order_items.c, sort_by_parameter_order=True)
 _INSERT_HISTORY = insert(order_history)
 _UPDATE_ORDER = update(orders).where(orders.c.id == bindparam("p_order_id"))
 _LOCK_ORDER = (
@@ -137,9 +149,12 @@ def insert_order(
     channel: Channel,
     default_source_id: bool,
     stock: StockPolicy,
-) -> int:
-    """Insert a validated order with its items, stock and first history entry. A blank
-    `source_id` becomes the new id (the Order Desk rule) when `default_source_id`."""
+) -> Order:
+    """Insert a validated order with its items, stock and first history entry, and return it
+    as stored, built from the inserted rows: what `get_order` would load without history,
+    but for `email_count` (it counts other orders too, so the caller reads it when it
+    answers; see `load.email_count`). A blank `source_id` becomes the new id (the Order
+    Desk rule) when `default_source_id`."""
     now = utcnow()
     apply_totals(order)
     values = order_row_values(order)
@@ -155,16 +170,23 @@ def insert_order(
     else:
         statement = _INSERT_ORDER
         values["folder_id"] = folder_in_store(conn, store_id, order.folder_id)
-    order_id = int(conn.execute(statement, values).scalar_one())
+    created = row_to_order(conn.execute(statement, values).one())
+    order_id = int(created.id or 0)
     if not order.source_id and default_source_id:
-        conn.execute(_UPDATE_ORDER, {"p_order_id": order_id, "source_id": str(order_id)})
-    insert_items(conn, store_id, order_id, order.items, start=0)
+        params = {"p_order_id": order_id, "source_id": str(order_id)}
+        created.source_id = conn.execute(_SET_SOURCE_ID, params).scalar_one()
+    if order.items:
+        rows = [
+            {**item_row_values(item), "order_id": order_id, "store_id": store_id, "position": i}
+            for i, item in enumerate(order.items)
+        ]
+        created.items = [row_to_item(row) for row in conn.execute(_INSERT_ITEMS, rows)]
     if stock.enabled:
         apply_stock(conn, store_id, demand((i.code, i.quantity) for i in order.items), stock)
     record_history(
         conn, store_id, order_id, "Order created", event="created", channel=channel, now=now
     )
-    return order_id
+    return created
 
 
 def insert_items(

@@ -14,6 +14,7 @@ from orderhub.domain.folders import RECEIVED_STATUS
 from orderhub.domain.fulfilment import LineRequest, Shipment
 from orderhub.domain.orders import Discount, Item, Order
 from orderhub.services import events, moves, orders, shipments
+from orderhub.storage import folders as folder_storage
 from orderhub.storage import notifications, stores
 from orderhub.storage import orders as storage
 
@@ -202,3 +203,20 @@ def test_an_idempotent_take_renders_the_order_as_stored(database: Any, store: An
     with database.read() as conn:
         loaded = storage.get_order(conn, store.store.id, taken.order.id, with_history=False)
     assert seen == [repr(loaded)]
+
+
+def test_a_new_order_lands_in_the_folder_of_its_status_else_the_first(
+    database: Any, store: Any
+) -> None:
+    """The insert picks the folder: the one that stands for the door's status wherever it is
+    in the list, and the store's first folder when no folder stands for it."""
+    with database.read() as conn:
+        by_name = {f.name: f.id for f in stores.list_folders(conn, store.store.id)}
+    paid = orders.take_order(database, store.store, _order(), channel=DESK, folder_status="paid")
+    assert paid.order is not None and paid.order.folder_id == by_name["Paid"]
+    with database.write() as conn:
+        folder_storage.delete_folder(conn, store.store.id, by_name["Received"])
+    received = orders.take_order(
+        database, store.store, _order(), channel=DESK, folder_status="received"
+    )
+    assert received.order is not None and received.order.folder_id == by_name["In Progress"]

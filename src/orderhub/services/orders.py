@@ -86,11 +86,10 @@ def take_order(
                 if replay is not None:
                     return TakenOrder(replay=replay)
             if folder_status is not None:
-                folder = stores.find_folder_by_status(conn, store.id, folder_status)
-                order.folder_id = folder.id if folder else None
+                order.folder_id = None  # the insert picks the folder of that status
             created = storage.insert_order(
                 conn, store.id, order, channel=channel, default_source_id=default_source_id,
-                stock=stock_policy(store),
+                stock=stock_policy(store), folder_status=folder_status,
             )  # fmt: skip
             assert created.id is not None
             events.publish(conn, store, OrderEvent(events.ORDER_CREATED, created.id))

@@ -14,7 +14,7 @@ from datetime import datetime
 from typing import Any
 
 import orjson
-from sqlalchemy import Connection, bindparam, delete, insert, select, update
+from sqlalchemy import Connection, bindparam, delete, func, insert, select, update
 
 from orderhub.domain.channel import Channel
 from orderhub.domain.errors import InvalidInput, NotFound
@@ -35,17 +35,33 @@ from orderhub.storage.tables import folders, order_history, order_items, orders
 
 # Hot statements are built once with bind parameters: SQLAlchemy then compiles each a single
 # time, and a request pays only for its parameters.
-# A create gets the rows back as stored (RETURNING every column, through the same types a
-# SELECT uses), so the new order is built without reading it again.
-_INSERT_ORDER = insert(orders).returning(*orders.c)
-_INSERT_ORDER_IN_FIRST_FOLDER = (
-    insert(orders)
-    .values(
-        folder_id=select(folders.c.id)
-        .where(folders.c.store_id == bindparam("p_folder_store_id"))
+
+
+def _store_folder(*conditions: Any) -> Any:
+    """The store's first folder (by position) that meets `conditions`, as a subquery."""
+    return (
+        select(folders.c.id)
+        .where(folders.c.store_id == bindparam("p_folder_store_id"), *conditions)
         .order_by(folders.c.position, folders.c.id)
         .limit(1)
         .scalar_subquery()
+    )
+
+
+# A create gets the rows back as stored (RETURNING every column, through the same types a
+# SELECT uses), so the new order is built without reading it again. Where a new order lands
+# is decided by the INSERT itself: the folder given, else the folder that stands for the
+# door's print-on-demand status, else the store's first folder.
+_INSERT_ORDER = insert(orders).returning(*orders.c)
+_INSERT_ORDER_IN_FIRST_FOLDER = (
+    insert(orders).values(folder_id=_store_folder()).returning(*orders.c)
+)
+_INSERT_ORDER_IN_STATUS_FOLDER = (
+    insert(orders)
+    .values(
+        folder_id=func.coalesce(
+            _store_folder(folders.c.pod_status == bindparam("p_folder_status")), _store_folder()
+        )
     )
     .returning(*orders.c)
 )
@@ -151,12 +167,14 @@ def insert_order(
     channel: Channel,
     default_source_id: bool,
     stock: StockPolicy,
+    folder_status: str | None = None,
 ) -> Order:
     """Insert a validated order with its items, stock and first history entry, and return it
     as stored, built from the inserted rows: what `get_order` would load without history,
     but for `email_count` (it counts other orders too, so the caller reads it when it
     answers; see `load.email_count`). A blank `source_id` becomes the new id (the Order
-    Desk rule) when `default_source_id`."""
+    Desk rule) when `default_source_id`. Without a folder, the order lands in the folder
+    that stands for `folder_status` when given and the store has one, else in the first."""
     now = utcnow()
     apply_totals(order)
     values = order_row_values(order)
@@ -166,7 +184,10 @@ def insert_order(
         date_added=order.date_added or now,
         date_updated=now,
     )
-    if order.folder_id is None:
+    if order.folder_id is None and folder_status is not None:
+        statement = _INSERT_ORDER_IN_STATUS_FOLDER
+        values.update(p_folder_store_id=store_id, p_folder_status=folder_status)
+    elif order.folder_id is None:
         statement = _INSERT_ORDER_IN_FIRST_FOLDER
         values["p_folder_store_id"] = store_id
     else:

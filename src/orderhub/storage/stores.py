@@ -210,13 +210,6 @@ def find_folder(
     return Folder(row.id, row.name, row.position, row.pod_status) if row else None
 
 
-def find_folder_by_status(conn: Connection, store_id: int, pod_status: str) -> Folder | None:
-    for folder in list_folders(conn, store_id):
-        if folder.pod_status == pod_status:
-            return folder
-    return None
-
-
 def find_by_app_id(conn: Connection, app_id: str) -> tuple[Store, str] | None:
     """The store with this print-on-demand AppId, and its secret."""
     row = conn.execute(

@@ -33,9 +33,6 @@ from orderhub.storage.orders.rows import (
 from orderhub.storage.stores import find_folder, utcnow
 from orderhub.storage.tables import folders, order_history, order_items, orders
 
-# Hot statements are built once with bind parameters: SQLAlchemy then compiles each a single
-# time, and a request pays only for its parameters.
-
 
 def _store_folder(*conditions: Any) -> Any:
     """The store's first folder (by position) that meets `conditions`, as a subquery."""
@@ -48,6 +45,9 @@ def _store_folder(*conditions: Any) -> Any:
     )
 
 
+# Hot statements are built once with bind parameters: SQLAlchemy then compiles each a single
+# time, and a request pays only for its parameters.
+#
 # A create gets the rows back as stored (RETURNING every column, through the same types a
 # SELECT uses), so the new order is built without reading it again. Where a new order lands
 # is decided by the INSERT itself: the folder given, else the folder that stands for the

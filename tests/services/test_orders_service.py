@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
+from decimal import Decimal
 from typing import Any
 
 import pytest
 
 from orderhub.domain.channel import Channel
 from orderhub.domain.errors import DuplicateOrder, InvalidInput
+from orderhub.domain.folders import RECEIVED_STATUS
 from orderhub.domain.fulfilment import LineRequest, Shipment
-from orderhub.domain.orders import Item, Order
+from orderhub.domain.orders import Discount, Item, Order
 from orderhub.services import events, moves, orders, shipments
+from orderhub.storage import folders as folder_storage
 from orderhub.storage import notifications, stores
 from orderhub.storage import orders as storage
 
@@ -116,3 +119,104 @@ def test_events_are_written_in_the_changes_transaction(database: Any, make_store
     with pytest.raises(InvalidInput):
         orders.cancel_order(database, store.store, taken.order.id, channel=DESK)  # paid
     assert events.ORDER_MOVED in events.EVENTS
+
+
+def _rich_order(source_id: str = "", **fields: Any) -> Order:
+    """Every kind of stored field: JSON columns, discounts, money with many places."""
+    return Order(
+        items=[
+            Item(
+                name="Tee",
+                code="T-1",
+                quantity=2,
+                price=Decimal("19.99"),
+                weight=Decimal("0.5"),
+                variation_list={"Size": "L", "Colour": "Ünïcode"},
+                metadata={"b": 1, "a": [1, 2]},
+                pod_data={"designs": [{"title": "front"}]},
+            ),
+            Item(name="Mug", code="M-1", price=Decimal("7.2549"), weight=Decimal("1.25")),
+            Item(name="Free", code="F-1", quantity=4),
+        ],  # fmt: skip
+        shipping={"first_name": "Ann", "last_name": "Lee", "city": "Leeds"},
+        customer={"first_name": "Bob", "country": "GB"},
+        email="same@shop.example",
+        shipping_total=Decimal("4.5"),
+        tax_total=Decimal("1.2345"),
+        return_address={"name": "Returns", "zip": "00123"},
+        checkout_data={"z": "last", "a": "first"},
+        order_metadata={"nested": {"k": [1.5, "x", None]}},
+        order_notes=[{"note": "leave at door"}],
+        discount_list=[Discount(name="Spring", code="SPR", amount=Decimal("2.50"))],
+        pod_data={"brand": "Ink"},
+        source_id=source_id or None,
+        **fields,
+    )
+
+
+@pytest.mark.parametrize(
+    "case",
+    ["default_source_id", "source_id", "date_added", "folder_id", "pod_status", "stock", "bare"],
+)
+def test_a_taken_order_is_exactly_what_a_read_loads(
+    database: Any, make_store: Any, case: str
+) -> None:
+    """A create answers with the order built from its own inserted rows (no read-back): it
+    must be the very order a read loads afterwards, to the last Decimal exponent."""
+    store = make_store(settings={"auto_update_stock_count": case == "stock"})
+    kwargs: dict[str, Any] = {}
+    order = _rich_order("" if case == "default_source_id" else f"X-{case}")
+    if case == "date_added":
+        order.date_added = datetime(2024, 2, 29, 23, 59, 58)
+    if case == "folder_id":
+        with database.read() as conn:
+            order.folder_id = stores.list_folders(conn, store.store.id)[2].id
+    if case == "pod_status":
+        kwargs = {"folder_status": RECEIVED_STATUS, "default_source_id": False}
+    if case == "bare":
+        order = Order(source_id="X-bare")
+    orders.take_order(database, store.store, _rich_order("X-earlier"), channel=DESK)
+    taken = orders.take_order(database, store.store, order, channel=DESK, **kwargs)
+    assert taken.order is not None and taken.order.id is not None
+    with database.read() as conn:
+        loaded = storage.get_order(conn, store.store.id, taken.order.id, with_history=False)
+    assert repr(taken.order) == repr(loaded)
+    assert taken.order.email_count == (2 if case != "bare" else 0)
+
+
+def test_an_idempotent_take_renders_the_order_as_stored(database: Any, store: Any) -> None:
+    """The response stored with an idempotency key is rendered in the transaction, from the
+    inserted rows: the same order a read loads after commit."""
+    seen: list[str] = []
+
+    def render(_conn: Any, order: Order) -> tuple[int, bytes]:
+        seen.append(repr(order))
+        return 200, b"{}"
+
+    request = orders.IdempotentRequest(
+        scope="test", key="k-exact", fingerprint=b"e" * 32, ttl=timedelta(hours=1), render=render
+    )
+    taken = orders.take_order(
+        database, store.store, _rich_order(), channel=DESK, idempotent=request
+    )
+    assert taken.order is not None and taken.order.id is not None
+    with database.read() as conn:
+        loaded = storage.get_order(conn, store.store.id, taken.order.id, with_history=False)
+    assert seen == [repr(loaded)]
+
+
+def test_a_new_order_lands_in_the_folder_of_its_status_else_the_first(
+    database: Any, store: Any
+) -> None:
+    """The insert picks the folder: the one that stands for the door's status wherever it is
+    in the list, and the store's first folder when no folder stands for it."""
+    with database.read() as conn:
+        by_name = {f.name: f.id for f in stores.list_folders(conn, store.store.id)}
+    paid = orders.take_order(database, store.store, _order(), channel=DESK, folder_status="paid")
+    assert paid.order is not None and paid.order.folder_id == by_name["Paid"]
+    with database.write() as conn:
+        folder_storage.delete_folder(conn, store.store.id, by_name["Received"])
+    received = orders.take_order(
+        database, store.store, _order(), channel=DESK, folder_status="received"
+    )
+    assert received.order is not None and received.order.folder_id == by_name["In Progress"]

@@ -86,21 +86,23 @@ def take_order(
                 if replay is not None:
                     return TakenOrder(replay=replay)
             if folder_status is not None:
-                folder = stores.find_folder_by_status(conn, store.id, folder_status)
-                order.folder_id = folder.id if folder else None
-            order_id = storage.insert_order(
+                order.folder_id = None  # the insert picks the folder of that status
+            created = storage.insert_order(
                 conn, store.id, order, channel=channel, default_source_id=default_source_id,
-                stock=stock_policy(store),
+                stock=stock_policy(store), folder_status=folder_status,
             )  # fmt: skip
-            events.publish(conn, store, OrderEvent(events.ORDER_CREATED, order_id))
+            assert created.id is not None
+            events.publish(conn, store, OrderEvent(events.ORDER_CREATED, created.id))
             if idempotent is not None:
-                created = storage.get_order(conn, store.id, order_id, with_history=False)
+                created.email_count = storage.email_count(conn, store.id, created.id)
                 response = idempotent.render(conn, created)
                 idempotency.record(conn, store.id, idempotent.scope, idempotent.key, *response)
                 return TakenOrder(order=created, response=response)
-        # Read back after commit, outside the write lock that other writers wait for.
+        # The order as stored comes from the insert's own rows; only its email count, which
+        # depends on other orders, is read after commit, outside the lock other writers wait for.
         with db.read() as conn:
-            return TakenOrder(order=storage.get_order(conn, store.id, order_id, with_history=False))
+            created.email_count = storage.email_count(conn, store.id, created.id)
+        return TakenOrder(order=created)
     except IntegrityError:
         if not order.source_id:
             raise

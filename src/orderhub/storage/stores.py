@@ -114,8 +114,12 @@ def _unused_app_id(conn: Connection) -> str:
             return candidate
 
 
+# Every write transaction starts by reading its store: built once, so it compiles once.
+_GET_STORE = select(*_STORE_COLUMNS).where(stores.c.id == bindparam("p_store_id"))
+
+
 def get_store(conn: Connection, store_id: int) -> Store:
-    row = conn.execute(select(*_STORE_COLUMNS).where(stores.c.id == store_id)).first()
+    row = conn.execute(_GET_STORE, {"p_store_id": store_id}).first()
     if row is None:
         raise NotFound(f"store {store_id} not found")
     return _row_to_store(row)
@@ -180,12 +184,15 @@ def pod_secret(conn: Connection, store_id: int) -> str:
     )
 
 
+_LIST_FOLDERS = (
+    select(folders.c.id, folders.c.name, folders.c.position, folders.c.pod_status)
+    .where(folders.c.store_id == bindparam("p_store_id"))
+    .order_by(folders.c.position, folders.c.id)
+)
+
+
 def list_folders(conn: Connection, store_id: int) -> list[Folder]:
-    rows = conn.execute(
-        select(folders.c.id, folders.c.name, folders.c.position, folders.c.pod_status)
-        .where(folders.c.store_id == store_id)
-        .order_by(folders.c.position, folders.c.id)
-    ).all()
+    rows = conn.execute(_LIST_FOLDERS, {"p_store_id": store_id}).all()
     return [Folder(row.id, row.name, row.position, row.pod_status) for row in rows]
 
 
@@ -201,13 +208,6 @@ def find_folder(
         query = query.where(folders.c.name == name)
     row = conn.execute(query.limit(1)).first()
     return Folder(row.id, row.name, row.position, row.pod_status) if row else None
-
-
-def find_folder_by_status(conn: Connection, store_id: int, pod_status: str) -> Folder | None:
-    for folder in list_folders(conn, store_id):
-        if folder.pod_status == pod_status:
-            return folder
-    return None
 
 
 def find_by_app_id(conn: Connection, app_id: str) -> tuple[Store, str] | None:

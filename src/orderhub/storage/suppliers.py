@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import orjson
-from sqlalchemy import Connection, delete, insert, select, update
+from sqlalchemy import Connection, bindparam, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from orderhub.domain.errors import Conflict, NotFound
@@ -161,6 +161,18 @@ def remove_supplier(conn: Connection, store_id: int, supplier_id: int) -> None:
 # --- jobs --------------------------------------------------------------------------------
 
 
+# Asked for every new or moved order: built once, so each compiles once.
+_SUPPLIERS_OF_FOLDER = select(table.c.id).where(
+    table.c.store_id == bindparam("p_store_id"), table.c.folder_id == bindparam("p_folder_id")
+)
+_SUPPLIERS_OF_ORDER_FOLDER = (
+    select(table.c.id)
+    .where(table.c.store_id == bindparam("p_store_id"))
+    .join(orders, orders.c.folder_id == table.c.folder_id)
+    .where(orders.c.id == bindparam("p_order_id"), orders.c.store_id == bindparam("p_store_id"))
+)
+
+
 def queue_arrivals(
     conn: Connection, store_id: int, order_id: int, folder_id: int | None = None
 ) -> int:
@@ -168,14 +180,12 @@ def queue_arrivals(
     supplier fed by that folder. A job that failed or was skipped is queued again (moving
     an order back in is a retry); one that is queued or already at the supplier is left
     alone. One indexed query when the folder feeds no supplier."""
-    query = select(table.c.id).where(table.c.store_id == store_id)
     if folder_id is None:
-        query = query.join(orders, orders.c.folder_id == table.c.folder_id).where(
-            orders.c.id == order_id, orders.c.store_id == store_id
-        )
+        params = {"p_store_id": store_id, "p_order_id": order_id}
+        supplier_ids = list(conn.execute(_SUPPLIERS_OF_ORDER_FOLDER, params).scalars())
     else:
-        query = query.where(table.c.folder_id == folder_id)
-    supplier_ids = list(conn.execute(query).scalars())
+        params = {"p_store_id": store_id, "p_folder_id": folder_id}
+        supplier_ids = list(conn.execute(_SUPPLIERS_OF_FOLDER, params).scalars())
     for supplier_id in supplier_ids:
         existing = conn.execute(
             select(jobs.c.id, jobs.c.status).where(

@@ -2,6 +2,7 @@
 
 from orderhub.storage.orders.items import add_item, delete_item, update_item
 from orderhub.storage.orders.load import (
+    email_count,
     find_by_source,
     get_item,
     get_items,
@@ -31,6 +32,7 @@ __all__ = [
     "count_orders",
     "delete_item",
     "delete_order",
+    "email_count",
     "find_by_source",
     "get_item",
     "get_items",

@@ -41,6 +41,9 @@ _HISTORY_BY_ORDER_IDS = (
     .where(order_history.c.order_id.in_(bindparam("p_ids", expanding=True)))
     .order_by(order_history.c.order_id, order_history.c.id)
 )
+_EMAIL_COUNT_OF = select(EMAIL_COUNT).where(
+    orders.c.id == bindparam("p_order_id"), orders.c.store_id == bindparam("p_store_id")
+)
 _FIND_BY_SOURCE = select(orders.c.id).where(
     orders.c.store_id == bindparam("p_store_id"),
     orders.c.source_name == bindparam("p_source_name"),
@@ -102,6 +105,12 @@ def get_item(conn: Connection, store_id: int, order_id: int, item_id: int) -> It
         if item.id == item_id:
             return item
     raise NotFound(f"Order Item {item_id} not found")
+
+
+def email_count(conn: Connection, store_id: int, order_id: int) -> int:
+    """The order's `email_count` as `load_orders` computes it (the same expression)."""
+    params = {"p_order_id": order_id, "p_store_id": store_id}
+    return int(conn.execute(_EMAIL_COUNT_OF, params).scalar_one() or 0)
 
 
 def find_by_source(conn: Connection, store_id: int, source_name: str, source_id: str) -> int | None:

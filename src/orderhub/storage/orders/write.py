@@ -15,7 +15,7 @@ from datetime import datetime
 from typing import Any
 
 import orjson
-from sqlalchemy import Connection, bindparam, delete, insert, select, update
+from sqlalchemy import Connection, bindparam, delete, func, insert, select, update
 
 from orderhub.domain.channel import Channel
 from orderhub.domain.errors import InvalidInput, NotFound
@@ -25,24 +25,54 @@ from orderhub.domain.values import loads_map
 from orderhub.storage import count_cache
 from orderhub.storage.inventory import apply_stock
 from orderhub.storage.orders import revisions
-from orderhub.storage.orders.rows import item_row_values, order_row_values
+from orderhub.storage.orders.rows import (
+    item_row_values,
+    order_row_values,
+    row_to_item,
+    row_to_order,
+)
 from orderhub.storage.stores import find_folder, utcnow
 from orderhub.storage.tables import folders, order_history, order_items, orders
 
-# Hot statements are built once with bind parameters: SQLAlchemy then compiles each a single
-# time, and a request pays only for its parameters.
-_INSERT_ORDER = insert(orders).returning(orders.c.id)
-_INSERT_ORDER_IN_FIRST_FOLDER = (
-    insert(orders)
-    .values(
-        folder_id=select(folders.c.id)
-        .where(folders.c.store_id == bindparam("p_folder_store_id"))
+
+def _store_folder(*conditions: Any) -> Any:
+    """The store's first folder (by position) that meets `conditions`, as a subquery."""
+    return (
+        select(folders.c.id)
+        .where(folders.c.store_id == bindparam("p_folder_store_id"), *conditions)
         .order_by(folders.c.position, folders.c.id)
         .limit(1)
         .scalar_subquery()
     )
-    .returning(orders.c.id)
+
+
+# Hot statements are built once with bind parameters: SQLAlchemy then compiles each a single
+# time, and a request pays only for its parameters.
+#
+# A create gets the rows back as stored (RETURNING every column, through the same types a
+# SELECT uses), so the new order is built without reading it again. Where a new order lands
+# is decided by the INSERT itself: the folder given, else the folder that stands for the
+# door's print-on-demand status, else the store's first folder.
+_INSERT_ORDER = insert(orders).returning(*orders.c)
+_INSERT_ORDER_IN_FIRST_FOLDER = (
+    insert(orders).values(folder_id=_store_folder()).returning(*orders.c)
 )
+_INSERT_ORDER_IN_STATUS_FOLDER = (
+    insert(orders)
+    .values(
+        folder_id=func.coalesce(
+            _store_folder(folders.c.pod_status == bindparam("p_folder_status")), _store_folder()
+        )
+    )
+    .returning(*orders.c)
+)
+_SET_SOURCE_ID = (
+    update(orders).where(orders.c.id == bindparam("p_order_id")).returning(orders.c.source_id)
+)
+# One multi-row INSERT for a new order's items. RETURNING need not keep the rows' order
+# (asking SQLAlchemy to keep it costs one statement per row on SQLite): they are put back in
+# order by their position.
+_INSERT_ITEMS = insert(order_items).returning(*order_items.c)
 _INSERT_HISTORY = insert(order_history)
 _UPDATE_ORDER = update(orders).where(orders.c.id == bindparam("p_order_id"))
 _LOCK_ORDER = (
@@ -168,9 +198,14 @@ def insert_order(
     channel: Channel,
     default_source_id: bool,
     stock: StockPolicy,
-) -> int:
-    """Insert a validated order with its items, stock and first history entry. A blank
-    `source_id` becomes the new id (the Order Desk rule) when `default_source_id`."""
+    folder_status: str | None = None,
+) -> Order:
+    """Insert a validated order with its items, stock and first history entry, and return it
+    as stored, built from the inserted rows: what `get_order` would load without history,
+    but for `email_count` (it counts other orders too, so the caller reads it when it
+    answers; see `load.email_count`). A blank `source_id` becomes the new id (the Order
+    Desk rule) when `default_source_id`. Without a folder, the order lands in the folder
+    that stands for `folder_status` when given and the store has one, else in the first."""
     now = utcnow()
     apply_totals(order)
     values = order_row_values(order)
@@ -180,22 +215,33 @@ def insert_order(
         date_added=order.date_added or now,
         date_updated=now,
     )
-    if order.folder_id is None:
+    if order.folder_id is None and folder_status is not None:
+        statement = _INSERT_ORDER_IN_STATUS_FOLDER
+        values.update(p_folder_store_id=store_id, p_folder_status=folder_status)
+    elif order.folder_id is None:
         statement = _INSERT_ORDER_IN_FIRST_FOLDER
         values["p_folder_store_id"] = store_id
     else:
         statement = _INSERT_ORDER
         values["folder_id"] = folder_in_store(conn, store_id, order.folder_id)
-    order_id = int(conn.execute(statement, values).scalar_one())
+    created = row_to_order(conn.execute(statement, values).one())
+    order_id = int(created.id or 0)
     if not order.source_id and default_source_id:
-        conn.execute(_UPDATE_ORDER, {"p_order_id": order_id, "source_id": str(order_id)})
-    insert_items(conn, store_id, order_id, order.items, start=0)
+        params = {"p_order_id": order_id, "source_id": str(order_id)}
+        created.source_id = conn.execute(_SET_SOURCE_ID, params).scalar_one()
+    if order.items:
+        rows = [
+            {**item_row_values(item), "order_id": order_id, "store_id": store_id, "position": i}
+            for i, item in enumerate(order.items)
+        ]
+        stored = sorted(conn.execute(_INSERT_ITEMS, rows), key=lambda row: int(row.position))
+        created.items = [row_to_item(row) for row in stored]
     if stock.enabled:
         apply_stock(conn, store_id, demand((i.code, i.quantity) for i in order.items), stock)
     record_history(
         conn, store_id, order_id, "Order created", event="created", channel=channel, now=now
     )
-    return order_id
+    return created
 
 
 def insert_items(

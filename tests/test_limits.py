@@ -56,6 +56,18 @@ def test_json_problem_depth_and_fine_values() -> None:
     assert values.json_problem({"a": [2**64 - 1, -(2**63), 1.5, None, True, "é"]}) is None
 
 
+def test_json_problem_too_deep_wins_else_the_first_problem_met() -> None:
+    deep: Any = "\x07"
+    for _ in range(limits.MAX_JSON_DEPTH - 1):  # {"b": deep} is as deep as allowed
+        deep = {"n": deep}
+    # A problem met before the deep branch does not hide the depth.
+    assert "nested deeper" in str(values.json_problem({"a": "\x00", "b": [deep], "c": 2**64}))
+    assert values.json_problem({"b": deep}) == "contains the control character U+0007"
+    # Depth first from the end: the last value is looked at first.
+    assert values.json_problem(["\x07", {"k": float("inf")}, "\x00"]) == "contains a NUL character"
+    assert values.json_problem([{"k": 2**64}, {1: "x"}]) == "keys must be text"
+
+
 @pytest.mark.parametrize(
     "text",
     ["0001-01-01T00:00:00+01:00", "9999-12-31T23:59:59-01:00", "0001-01-01", "9999-12-31",

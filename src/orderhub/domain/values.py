@@ -124,37 +124,50 @@ def check_depth(value: Any) -> bool:
 def json_problem(value: Any) -> str | None:
     """Why a free-form JSON value cannot be stored and shown again, or None: nested deeper
     than MAX_JSON_DEPTH, a NUL or control character (see text_problem), a key that is not
-    text, an integer orjson cannot write, or a number that is not finite."""
-    if depth_of(value) > MAX_JSON_DEPTH:
-        return f"nested deeper than {MAX_JSON_DEPTH} levels"
-    stack = [value]
+    text, an integer orjson cannot write, or a number that is not finite. Too deep wins
+    over any other problem; else the first one met, depth first from the end.
+
+    One walk, not a depth pass and a value pass: every API body and every imported line
+    goes through here."""
+    found: str | None = None
+    stack: list[tuple[Any, int]] = [(value, 0)]
+    pop, push, unshowable = stack.pop, stack.append, _UNSHOWABLE.search
     while stack:
-        current = stack.pop()
-        if isinstance(current, dict):
-            for key in current:
-                if not isinstance(key, str):
-                    return "keys must be text"
-                problem = text_problem(key)
-                if problem:
-                    return problem
-            stack.extend(current.values())
+        current, level = pop()
+        if isinstance(current, str):
+            if found is None and unshowable(current) is not None:
+                found = text_problem(current)
+        elif isinstance(current, dict):
+            level += 1
+            if level > MAX_JSON_DEPTH:
+                return f"nested deeper than {MAX_JSON_DEPTH} levels"
+            if found is None:
+                for key in current:
+                    if not isinstance(key, str):
+                        found = "keys must be text"
+                        break
+                    if unshowable(key) is not None:
+                        found = text_problem(key)
+                        break
+            for child in current.values():
+                push((child, level))
         elif isinstance(current, list):
-            stack.extend(current)
-        elif isinstance(current, str):
-            problem = text_problem(current)
-            if problem:
-                return problem
-        elif isinstance(current, bool) or current is None:
+            level += 1
+            if level > MAX_JSON_DEPTH:
+                return f"nested deeper than {MAX_JSON_DEPTH} levels"
+            for child in current:
+                push((child, level))
+        elif found is not None or isinstance(current, bool) or current is None:
             continue
         elif isinstance(current, int):
             if not MIN_JSON_INT <= current <= MAX_JSON_INT:
-                return "holds an integer beyond 64 bits"
+                found = "holds an integer beyond 64 bits"
         elif isinstance(current, float):
             if not math.isfinite(current):
-                return "holds a number that is not finite"
+                found = "holds a number that is not finite"
         else:
-            return f"holds a {type(current).__name__}, which is not JSON"
-    return None
+            found = f"holds a {type(current).__name__}, which is not JSON"
+    return found
 
 
 def dumps_php(value: Any) -> str:

@@ -30,6 +30,7 @@ from sqlalchemy import Dialect
 from sqlalchemy.engine import make_url
 
 from orderhub.api.orderdesk.models import OrderIn, describe_errors
+from orderhub.domain import values
 from orderhub.domain.channel import Channel
 from orderhub.domain.errors import OrderhubError
 from orderhub.domain.orders import fill_create_defaults
@@ -112,19 +113,26 @@ def prepare_unit(dialect: Dialect, line: int, payload: bytes | dict[str, Any]) -
         data, raw = payload, orjson.dumps(payload)
     if not isinstance(data, dict):
         return Parsed(line, error="expected a JSON object")
+    # What the API asks of every request body before its fields, with the API's message.
+    problem = values.json_problem(data)
+    if problem:
+        return Parsed(line, error=f"request body: {problem}")
     try:
         order = OrderIn.model_validate(data).to_domain()
         fill_create_defaults(order)
+        if not order.source_id:
+            # A deterministic key, so that a re-run of the same file recognises the order.
+            digest = hashlib.sha1(raw, usedforsecurity=False).hexdigest()
+            order.source_id = "import-" + digest[:20]
+        # Totals out of range are refused here, as the API refuses them.
+        prepared = bulk.prepare(order, dialect)
     except OrderhubError as exc:
         return Parsed(line, error=exc.message)
     except Exception as exc:  # pydantic.ValidationError
         if hasattr(exc, "errors"):
             return Parsed(line, error=describe_errors(exc))  # type: ignore[arg-type]
         raise
-    if not order.source_id:
-        # A deterministic key, so that a re-run of the same file recognises the order.
-        order.source_id = "import-" + hashlib.sha1(raw, usedforsecurity=False).hexdigest()[:20]
-    return Parsed(line, order=bulk.prepare(order, dialect))
+    return Parsed(line, order=prepared)
 
 
 def _dialect(drivername: str) -> Dialect:

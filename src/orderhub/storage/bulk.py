@@ -18,26 +18,35 @@ from sqlalchemy import Connection, Dialect, String, Table, any_, bindparam, sele
 from sqlalchemy.dialects.postgresql import ARRAY
 
 from orderhub.domain.channel import Channel
-from orderhub.domain.orders import Order, apply_totals
+from orderhub.domain.orders import Item, Order, apply_totals
 from orderhub.storage import count_cache
 from orderhub.storage.database import Database
 from orderhub.storage.orders import item_row_values, order_row_values
 from orderhub.storage.stores import default_folder, list_folders, utcnow
 from orderhub.storage.tables import order_history, order_items, orders
 
+# The columns of a prepared order's values, in order: the row builders' own keys (a fixed
+# set), then what only the writer decides.
+ORDER_COLUMNS: tuple[str, ...] = (*order_row_values(Order()),)
+ITEM_COLUMNS: tuple[str, ...] = (*item_row_values(Item()), "position")
+WRITER_ORDER_COLUMNS = ("id", "store_id", "folder_id", "source_id", "date_added", "date_updated")
+WRITER_ITEM_COLUMNS = ("order_id", "store_id")
+HISTORY_COLUMNS = ("store_id", "source_name", "note", "event", "surface", "date_added")
+
 
 @dataclass(slots=True)
 class PreparedOrder:
     """One validated order as row values already converted for the database, without what
-    only the writer decides (id, store, default folder, dates). Plain values, so that it is
-    cheap to send from a worker process to the writer."""
+    only the writer decides (id, store, default folder, dates). Tuples in the column order
+    above, so that it is cheap to send from a worker process and the writer only appends
+    its own values."""
 
     source_name: str
     source_id: str
     folder_id: int | None
     date_added: Any  # converted; None means "now"
-    order_row: dict[str, Any]
-    item_rows: list[dict[str, Any]]
+    order_values: tuple[Any, ...]  # ORDER_COLUMNS
+    item_values: list[tuple[Any, ...]]  # ITEM_COLUMNS, one per item
 
 
 @dataclass
@@ -62,12 +71,16 @@ def prepare(order: Order, dialect: Dialect) -> PreparedOrder:
             if order.date_added is None
             else to_order_row({"date_added": order.date_added})["date_added"]
         ),
-        order_row=to_order_row(order_row_values(order)),
-        item_rows=[
-            to_item_row({**item_row_values(item), "position": i})
+        order_values=_order_values(to_order_row(order_row_values(order))),
+        item_values=[
+            _item_values(to_item_row({**item_row_values(item), "position": i}))
             for i, item in enumerate(order.items)
         ],
     )
+
+
+_order_values = itemgetter(*ORDER_COLUMNS)
+_item_values = itemgetter(*ITEM_COLUMNS)
 
 
 def import_batch(
@@ -103,30 +116,36 @@ def import_batch(
     new_ids = _allocate_ids(conn, len(accepted))
     now = converter(conn.dialect, orders)({"date_updated": utcnow()})["date_updated"]
     order_rows = [
-        {
-            **order.order_row,
-            "id": oid,
-            "store_id": store_id,
-            "folder_id": order.folder_id or fallback_folder,
-            "source_id": order.source_id or str(oid),
-            "date_added": now if order.date_added is None else order.date_added,
-            "date_updated": now,
-        }
+        order.order_values
+        + (
+            oid,
+            store_id,
+            order.folder_id or fallback_folder,
+            order.source_id or str(oid),
+            now if order.date_added is None else order.date_added,
+            now,
+        )
         for oid, order in zip(new_ids, accepted, strict=True)
     ]
-    _write_rows(conn, orders, order_rows)
+    _write_rows(conn, orders, (*ORDER_COLUMNS, *WRITER_ORDER_COLUMNS), order_rows)
     count_cache.bump(store_id)
     item_rows = [
-        {**row, "order_id": oid, "store_id": store_id}
+        values + (oid, store_id)
         for oid, order in zip(new_ids, accepted, strict=True)
-        for row in order.item_rows
+        for values in order.item_values
     ]
-    _write_rows(conn, order_items, item_rows)
+    _write_rows(conn, order_items, (*ITEM_COLUMNS, *WRITER_ITEM_COLUMNS), item_rows)
     history = converter(conn.dialect, order_history)({
         "store_id": store_id, "source_name": channel.source_name, "note": "Order imported",
         "event": "created", "surface": channel.surface, "date_added": utcnow(),
     })  # fmt: skip
-    _write_rows(conn, order_history, [{**history, "order_id": oid} for oid in new_ids])
+    history_values = itemgetter(*HISTORY_COLUMNS)(history)
+    _write_rows(
+        conn,
+        order_history,
+        (*HISTORY_COLUMNS, "order_id"),
+        [history_values + (oid,) for oid in new_ids],
+    )
     result.imported = new_ids
     return result
 
@@ -195,21 +214,20 @@ def _allocate_ids(conn: Connection, count: int) -> list[int]:
     return list(range(int(highest) + 1, int(highest) + 1 + count))
 
 
-def _write_rows(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
-    """Converted rows (all with the same keys, in the same order) through the driver's
-    fastest path: COPY on PostgreSQL, one executemany of a prepared INSERT on SQLite."""
+def _write_rows(
+    conn: Connection, table: Table, columns: tuple[str, ...], rows: list[tuple[Any, ...]]
+) -> None:
+    """Converted rows (tuples in the order of `columns`) through the driver's fastest path:
+    COPY on PostgreSQL, one executemany of a prepared INSERT on SQLite."""
     if not rows:
         return
-    columns = tuple(rows[0])
-    take = itemgetter(*columns) if len(columns) > 1 else (lambda row: (row[columns[0]],))
-    data = [take(row) for row in rows]
     raw: Any = conn.connection.dbapi_connection
     if conn.dialect.name == "postgresql":
         with (
             raw.cursor() as cursor,
             cursor.copy(f"COPY {table.name} ({', '.join(columns)}) FROM STDIN") as copy,
         ):
-            for values in data:
+            for values in rows:
                 copy.write_row(values)
         return
     placeholders = ", ".join("?" for _ in columns)
@@ -217,7 +235,7 @@ def _write_rows(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> N
     statement = f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES ({placeholders})"  # noqa: S608
     cursor = raw.cursor()
     try:
-        cursor.executemany(statement, data)
+        cursor.executemany(statement, rows)
     finally:
         cursor.close()
 

@@ -102,7 +102,9 @@ class ItemIn(Lenient):
         return value
 
     def to_domain(self) -> Item:
-        return Item(**self.model_dump())
+        # The validated fields themselves: model_dump() would serialise a copy of each (a
+        # third of the cost of turning an imported order into a domain order).
+        return Item(**self.__dict__)
 
 
 class ItemPatch(Lenient):

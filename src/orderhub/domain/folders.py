@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
+from orderhub.domain.errors import InvalidInput
+
 
 class FolderSpec(NamedTuple):
     name: str
@@ -35,3 +37,8 @@ DEFAULT_FOLDERS: tuple[FolderSpec, ...] = (
 POD_STATUSES: tuple[str, ...] = tuple(
     spec.pod_status for spec in DEFAULT_FOLDERS if spec.pod_status is not None
 )
+
+
+def unknown_folder(folder_id: int) -> InvalidInput:
+    """The refusal of an order sent to a folder its store does not have (API and import)."""
+    return InvalidInput(f"folder_id: folder {folder_id} does not exist in this store")

@@ -18,6 +18,7 @@ from sqlalchemy import Connection, Dialect, String, Table, any_, bindparam, sele
 from sqlalchemy.dialects.postgresql import ARRAY
 
 from orderhub.domain.channel import Channel
+from orderhub.domain.folders import unknown_folder
 from orderhub.domain.orders import Item, Order, apply_totals
 from orderhub.storage import count_cache
 from orderhub.storage.database import Database
@@ -104,9 +105,7 @@ def import_batch(
                 continue
             seen.add(key)
         if order.folder_id is not None and order.folder_id not in folder_ids:
-            result.rejected.append(
-                (position, f"folder_id: folder {order.folder_id} does not exist in this store")
-            )
+            result.rejected.append((position, unknown_folder(order.folder_id).message))
             continue
         accepted.append(order)
     if not accepted:

@@ -19,6 +19,7 @@ from sqlalchemy import Connection, bindparam, delete, func, insert, select, upda
 
 from orderhub.domain.channel import Channel
 from orderhub.domain.errors import InvalidInput, NotFound
+from orderhub.domain.folders import unknown_folder
 from orderhub.domain.inventory import StockPolicy, demand, difference
 from orderhub.domain.orders import Item, Order, apply_totals
 from orderhub.domain.values import loads_map
@@ -186,7 +187,7 @@ def stock_follows(
 
 def folder_in_store(conn: Connection, store_id: int, folder_id: int) -> int:
     if find_folder(conn, store_id, folder_id=folder_id) is None:
-        raise InvalidInput(f"folder_id: folder {folder_id} does not exist in this store")
+        raise unknown_folder(folder_id)
     return folder_id
 
 

@@ -42,7 +42,7 @@ def bump(conn: Connection, order_ids: int | Collection[int]) -> None:
     ids = [order_ids] if isinstance(order_ids, int) else sorted(order_ids)
     if ids:
         params = [{"p_order_id": i} for i in ids]
-        conn.execute(_BUMP, params if len(params) > 1 else params[0])
+        conn.execute(_BUMP, params)
 
 
 def stamps(

@@ -147,7 +147,7 @@ def record_notes(
         }
         for n in notes
     ]
-    conn.execute(_INSERT_HISTORY, rows if len(rows) > 1 else rows[0])
+    conn.execute(_INSERT_HISTORY, rows)
 
 
 def touch(conn: Connection, order_ids: int | Collection[int], now: datetime) -> None:
@@ -155,7 +155,7 @@ def touch(conn: Connection, order_ids: int | Collection[int], now: datetime) -> 
     ids = [order_ids] if isinstance(order_ids, int) else sorted(order_ids)
     if ids:
         params = [{"p_order_id": i, "date_updated": now} for i in ids]
-        conn.execute(_UPDATE_ORDER, params if len(params) > 1 else params[0])
+        conn.execute(_UPDATE_ORDER, params)
 
 
 def lock_order(conn: Connection, store_id: int, order_id: int) -> Any:

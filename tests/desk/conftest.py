@@ -218,6 +218,9 @@ def shoot(tmp_path_factory: pytest.TempPathFactory) -> Callable[[Any, str], None
 
     def take(tab: Any, name: str, *, full_page: bool = False) -> None:
         folder.mkdir(parents=True, exist_ok=True)
+        # A capture taken while a navigation is swapping documents fails in Chromium
+        # ("Unable to capture screenshot"): shoot the page once it has loaded.
+        tab.wait_for_load_state("load")
         tab.screenshot(path=str(folder / f"{name}.png"), full_page=full_page)
 
     return take

@@ -163,6 +163,7 @@ def test_stock_is_changed_and_the_orders_that_took_it_are_listed(
     page.get_by_role("link", name="Inventory").click()
     page.get_by_label("Search").fill("mug")
     page.get_by_role("button", name="Search").click()
+    page.wait_for_url("**/desk/inventory?q=mug")
     shoot(page, "inventory")
     page.get_by_role("link", name="Enamel Mug").click()
     assert page.locator("main table tbody tr").count() >= 10
@@ -246,6 +247,7 @@ def test_the_desk_works_on_a_phone_sized_screen(phone: Any, served: Served, shoo
     assert width <= 400, width
     shoot(phone, "phone-folder")
     phone.get_by_role("link", name=f"#{served.order_ids[0]}", exact=True).click()
+    phone.wait_for_url(f"**/desk/orders/{served.order_ids[0]}")
     shoot(phone, "phone-order")
     assert "Ship to" in phone.locator("main").inner_text()
     assert phone.evaluate("document.documentElement.scrollWidth") <= 400

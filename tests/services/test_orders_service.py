@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from sqlalchemy import event
 
 from orderhub.domain.channel import Channel
 from orderhub.domain.errors import DuplicateOrder, InvalidInput
@@ -17,6 +18,8 @@ from orderhub.services import events, moves, orders, shipments
 from orderhub.storage import folders as folder_storage
 from orderhub.storage import notifications, stores
 from orderhub.storage import orders as storage
+from orderhub.storage import suppliers as supplier_storage
+from orderhub.storage import webhooks as webhook_storage
 
 DESK = Channel.desk("ann@shop.example")
 
@@ -119,6 +122,55 @@ def test_events_are_written_in_the_changes_transaction(database: Any, make_store
     with pytest.raises(InvalidInput):
         orders.cancel_order(database, store.store, taken.order.id, channel=DESK)  # paid
     assert events.ORDER_MOVED in events.EVENTS
+
+
+def _statements_of(database: Any, work: Any) -> list[str]:
+    seen: list[str] = []
+
+    def record(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        seen.append(statement)
+
+    event.listen(database.engine, "before_cursor_execute", record)
+    try:
+        work()
+    finally:
+        event.remove(database.engine, "before_cursor_execute", record)
+    return seen
+
+
+def test_subscribers_look_up_only_what_the_store_has(database: Any, store: Any) -> None:
+    """A store without webhooks or suppliers pays no lookup for them in a write; once it
+    has one, its subscriber acts on the very next write."""
+    take = lambda source_id: orders.take_order(  # noqa: E731
+        database, store.store, _order(source_id), channel=DESK
+    )
+    quiet = _statements_of(database, lambda: take("Q-1"))
+    assert [s for s in quiet if "webhook" in s or "supplier" in s or "forwarding" in s] == []
+    with database.write() as conn:
+        read = stores.get_store_for_write(conn, store.store.id)
+    assert (read.has_webhooks, read.has_suppliers) == (False, False)
+    with database.write() as conn:
+        paid = stores.find_folder(conn, store.store.id, name="Paid")
+        received = stores.default_folder(conn, store.store.id)
+        assert paid is not None
+        webhook_storage.add_endpoint(
+            conn, store.store.id, "http://127.0.0.1:9/h", ["order.created"], "json", "s" * 32
+        )
+        supplier_storage.add_supplier(
+            conn, store.store.id, name="Printer", base_url="http://127.0.0.1:9", app_id="A",
+            secret="S", folder_id=received.id, code_patterns=[], shipping_map={},
+            at_supplier_folder_id=paid.id, failed_folder_id=None,
+        )  # fmt: skip
+    with database.write() as conn:
+        read = stores.get_store_for_write(conn, store.store.id)
+    assert (read.has_webhooks, read.has_suppliers) == (True, True)
+    taken = take("Q-2")
+    assert taken.order is not None
+    with database.read() as conn:
+        queued = [d.event for d in webhook_storage.list_deliveries(conn, store.store.id)]
+        jobs = supplier_storage.jobs_for_order(conn, store.store.id, taken.order.id)
+    assert queued == ["order.created"]
+    assert len(jobs) == 1
 
 
 def _rich_order(source_id: str = "", **fields: Any) -> Order:

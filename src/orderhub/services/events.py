@@ -86,9 +86,23 @@ _INTEREST: dict[Subscriber, Interest] = {
 }
 
 
+# Subscribers that deliver to something a store may not have, and where the store read of a
+# write transaction says whether it has any (None: not known, so the subscriber looks).
+_HAS_TARGETS: dict[Subscriber, Callable[[Store], bool | None]] = {
+    webhooks.on_order_event: lambda store: store.has_webhooks,
+    _forwarding_job: lambda store: store.has_suppliers,
+}
+
+
+def _has_nothing_to_deliver_to(subscriber: Subscriber, store: Store) -> bool:
+    has_targets = _HAS_TARGETS.get(subscriber)
+    return has_targets is not None and has_targets(store) is False
+
+
 def publish(conn: Connection, store: Store, event: OrderEvent) -> None:
     for subscriber in SUBSCRIBERS:
-        subscriber(conn, store, event)
+        if not _has_nothing_to_deliver_to(subscriber, store):
+            subscriber(conn, store, event)
 
 
 def publish_all(conn: Connection, store: Store, batch: Sequence[OrderEvent]) -> None:
@@ -96,6 +110,8 @@ def publish_all(conn: Connection, store: Store, batch: Sequence[OrderEvent]) -> 
     after one question, so a bulk import pays per batch, not per order."""
     names = {event.name for event in batch}
     for subscriber in SUBSCRIBERS:
+        if _has_nothing_to_deliver_to(subscriber, store):
+            continue
         interested = _INTEREST.get(subscriber)
         if interested is not None and not any(interested(conn, store, n) for n in names):
             continue

@@ -16,6 +16,7 @@ from orderhub.storage.stores import Store
 def write(db: Database, store: Store) -> Iterator[tuple[Connection, Store]]:
     """A write transaction and the store as committed now: the settings a change obeys
     (stock rules, notification URL) are the current ones, not the copy cached for a few
-    seconds with the credentials that authenticated the request."""
+    seconds with the credentials that authenticated the request — and whether it has
+    webhooks or suppliers, so an event's subscribers skip their lookups when it has none."""
     with db.write() as conn:
-        yield conn, stores.get_store(conn, store.id)
+        yield conn, stores.get_store_for_write(conn, store.id)

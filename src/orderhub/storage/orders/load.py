@@ -9,6 +9,7 @@ from sqlalchemy import Connection, bindparam, func, literal_column, select
 
 from orderhub.domain.errors import NotFound
 from orderhub.domain.orders import HistoryEntry, Item, Order
+from orderhub.storage.driver import DriverQuery
 from orderhub.storage.orders.rows import row_to_item, row_to_order
 from orderhub.storage.shipment_rows import load_for_orders as load_shipments
 from orderhub.storage.tables import order_history, order_items, orders
@@ -41,8 +42,11 @@ _HISTORY_BY_ORDER_IDS = (
     .where(order_history.c.order_id.in_(bindparam("p_ids", expanding=True)))
     .order_by(order_history.c.order_id, order_history.c.id)
 )
-_EMAIL_COUNT_OF = select(EMAIL_COUNT).where(
-    orders.c.id == bindparam("p_order_id"), orders.c.store_id == bindparam("p_store_id")
+# On the driver (storage/driver.py): every create reads it once more after its commit.
+_EMAIL_COUNT_OF = DriverQuery(
+    select(EMAIL_COUNT).where(
+        orders.c.id == bindparam("p_order_id"), orders.c.store_id == bindparam("p_store_id")
+    )
 )
 _FIND_BY_SOURCE = select(orders.c.id).where(
     orders.c.store_id == bindparam("p_store_id"),
@@ -109,8 +113,10 @@ def get_item(conn: Connection, store_id: int, order_id: int, item_id: int) -> It
 
 def email_count(conn: Connection, store_id: int, order_id: int) -> int:
     """The order's `email_count` as `load_orders` computes it (the same expression)."""
-    params = {"p_order_id": order_id, "p_store_id": store_id}
-    return int(conn.execute(_EMAIL_COUNT_OF, params).scalar_one() or 0)
+    found = _EMAIL_COUNT_OF.rows(conn, {"p_order_id": order_id, "p_store_id": store_id})
+    if not found:
+        raise NotFound(f"Order {order_id} not found")
+    return int(found[0].email_count or 0)
 
 
 def find_by_source(conn: Connection, store_id: int, source_name: str, source_id: str) -> int | None:

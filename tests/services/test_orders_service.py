@@ -57,11 +57,13 @@ def test_duplicates_are_refused_or_returned_per_door(database: Any, store: Any) 
 
 def test_idempotent_take_stores_the_rendered_response(database: Any, store: Any) -> None:
     request = orders.IdempotentRequest(
-        scope="test", key="k-1", fingerprint=b"f" * 32, ttl=timedelta(hours=1),
+        scope="test", key="k-1", fingerprint=b"f" * 32, ttl=timedelta(hours=1)
+    )  # fmt: skip
+    take = lambda: orders.take_order(  # noqa: E731
+        database, store.store, _order(), channel=DESK, idempotent=request,
         render=lambda _conn, order: (200, f"order {order.id}".encode()),
     )  # fmt: skip
-    first = orders.take_order(database, store.store, _order(), channel=DESK, idempotent=request)
-    replay = orders.take_order(database, store.store, _order(), channel=DESK, idempotent=request)
+    first, replay = take(), take()
     assert first.response is not None and replay.replay is not None
     assert replay.replay.body == first.response[1]
     with database.read() as conn:
@@ -246,15 +248,49 @@ def test_an_idempotent_take_renders_the_order_as_stored(database: Any, store: An
         return 200, b"{}"
 
     request = orders.IdempotentRequest(
-        scope="test", key="k-exact", fingerprint=b"e" * 32, ttl=timedelta(hours=1), render=render
+        scope="test", key="k-exact", fingerprint=b"e" * 32, ttl=timedelta(hours=1)
     )
     taken = orders.take_order(
-        database, store.store, _rich_order(), channel=DESK, idempotent=request
+        database, store.store, _rich_order(), channel=DESK, idempotent=request, render=render
     )
     assert taken.order is not None and taken.order.id is not None
     with database.read() as conn:
         loaded = storage.get_order(conn, store.store.id, taken.order.id, with_history=False)
     assert seen == [repr(loaded)]
+
+
+def test_a_take_without_a_key_renders_its_answer_after_commit(database: Any, store: Any) -> None:
+    """Without an idempotency key the answer is rendered after commit, in the read that
+    fetches `email_count`: the connection it gets already sees the committed order; a
+    duplicate returned as the existing order is rendered the same way."""
+    seen: list[tuple[int | None, int, bool]] = []
+
+    def render(conn: Any, order: Order) -> tuple[int, bytes]:
+        assert order.id is not None
+        visible = storage.find_by_source(conn, store.store.id, order.source_name, "R-1")
+        seen.append((order.id, order.email_count, visible == order.id))
+        return 200, f"{order.id}".encode()
+
+    first = orders.take_order(
+        database, store.store, _order("R-1", email="r@example.com"), channel=DESK, render=render
+    )
+    again = orders.take_order(
+        database, store.store, _order("R-1", email="r@example.com"), channel=DESK,
+        render=render, on_duplicate="return_existing",
+    )  # fmt: skip
+    assert first.order is not None and again.existing
+    assert first.response == again.response == (200, f"{first.order.id}".encode())
+    assert seen == [(first.order.id, 1, True), (first.order.id, 1, True)]
+
+
+def test_an_idempotent_take_must_say_how_to_render(database: Any, store: Any) -> None:
+    request = orders.IdempotentRequest(
+        scope="test", key="k-none", fingerprint=b"n" * 32, ttl=timedelta(hours=1)
+    )
+    with pytest.raises(ValueError, match="rendered"):
+        orders.take_order(database, store.store, _order(), channel=DESK, idempotent=request)
+    with database.read() as conn:
+        assert storage.count_orders(conn, store.store.id, _all()) == 0
 
 
 def test_a_new_order_lands_in_the_folder_of_its_status_else_the_first(

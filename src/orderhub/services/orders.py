@@ -34,15 +34,13 @@ Render = Callable[[Connection, Order], tuple[int, bytes]]
 
 @dataclass(frozen=True)
 class IdempotentRequest:
-    """An `Idempotency-Key` and what the first response must be rendered as; the rendered
-    response is stored with the key in the same transaction, so a replay is byte for byte
-    what the first request answered."""
+    """An `Idempotency-Key`: the rendered response is stored with the key in the same
+    transaction, so a replay is byte for byte what the first request answered."""
 
     scope: str
     key: str
     fingerprint: bytes
     ttl: timedelta
-    render: Render
 
 
 @dataclass(frozen=True)
@@ -50,7 +48,7 @@ class TakenOrder:
     order: Order | None = None
     # A replay of an earlier request with the same key (order is None then).
     replay: Replay | None = None
-    # What `IdempotentRequest.render` produced, when there was one.
+    # What `render` produced for the new order, when the caller passed it.
     response: tuple[int, bytes] | None = None
     # The order already existed (on_duplicate="return_existing").
     existing: bool = False
@@ -71,11 +69,18 @@ def take_order(
     on_duplicate: Literal["reject", "return_existing"] = "reject",
     folder_status: str | None = None,
     idempotent: IdempotentRequest | None = None,
+    render: Render | None = None,
 ) -> TakenOrder:
     """Create a validated order. A duplicate (source_name, source_id) is decided by the unique
     index — a concurrent create that loses the race sees the winner — and either refused
     (DuplicateOrder) or answered with the existing order. `folder_status` puts the order in
-    the folder that stands for that print-on-demand status."""
+    the folder that stands for that print-on-demand status.
+
+    `render` makes the answer (required with `idempotent`): inside the transaction when it
+    is stored with an idempotency key, else after commit, in the read that fetches
+    `email_count` (or the existing order), so a door needs no read of its own to answer."""
+    if idempotent is not None and render is None:
+        raise ValueError("an idempotent create must say how its answer is rendered")
     try:
         with write(db, store) as (conn, store):
             if idempotent is not None:
@@ -93,16 +98,17 @@ def take_order(
             )  # fmt: skip
             assert created.id is not None
             events.publish(conn, store, OrderEvent(events.ORDER_CREATED, created.id))
-            if idempotent is not None:
+            if idempotent is not None and render is not None:
                 created.email_count = storage.email_count(conn, store.id, created.id)
-                response = idempotent.render(conn, created)
+                response = render(conn, created)
                 idempotency.record(conn, store.id, idempotent.scope, idempotent.key, *response)
                 return TakenOrder(order=created, response=response)
         # The order as stored comes from the insert's own rows; only its email count, which
         # depends on other orders, is read after commit, outside the lock other writers wait for.
         with db.read() as conn:
             created.email_count = storage.email_count(conn, store.id, created.id)
-        return TakenOrder(order=created)
+            answer = render(conn, created) if render is not None else None
+        return TakenOrder(order=created, response=answer)
     except IntegrityError:
         if not order.source_id:
             raise
@@ -112,7 +118,8 @@ def take_order(
                 raise
             if on_duplicate == "return_existing":
                 found = storage.get_order(conn, store.id, existing, with_history=False)
-                return TakenOrder(order=found, existing=True)
+                answer = render(conn, found) if render is not None else None
+                return TakenOrder(order=found, existing=True, response=answer)
         raise DuplicateOrder(existing, order.source_name, order.source_id) from None
 
 

@@ -179,19 +179,18 @@ async def create_order(request: Request, db: DatabaseDep, settings: SettingsDep)
     request.scope["state"]["pod_xml"] = as_xml
     store, _ = await _authenticate(request, body)
     order = order_from_request(codec.parse_body(body, as_xml), store.settings)
+
+    def render(conn: Connection, created: Order) -> tuple[int, bytes]:
+        return 200, orjson.dumps({"order": _wire(conn, store, [created])[0]})
+
     idempotent = None
     key = request.headers.get("idempotency-key")
     if key is not None:
-
-        def render(conn: Connection, created: Order) -> tuple[int, bytes]:
-            return 200, orjson.dumps({"order": _wire(conn, store, [created])[0]})
-
         idempotent = service.IdempotentRequest(
             scope=IDEMPOTENCY_SCOPE,
             key=key,
             fingerprint=idempotency.request_fingerprint("POST", "/api/orders.php", body),
             ttl=timedelta(hours=settings.idempotency_ttl_hours),
-            render=render,
         )
     return_existing = store.settings.get("pod_duplicate_external_id") == "return_existing"
     on_duplicate: Literal["reject", "return_existing"] = (
@@ -201,20 +200,18 @@ async def create_order(request: Request, db: DatabaseDep, settings: SettingsDep)
         taken = await run_in_threadpool(
             service.take_order, db, store, order, channel=CHANNEL, default_source_id=False,
             on_duplicate=on_duplicate, folder_status=RECEIVED_STATUS, idempotent=idempotent,
+            render=render,
         )  # fmt: skip
     except DuplicateOrder as exc:
         raise Conflict(
             f"Duplicate order: order {exc.existing_id} already has external_id {exc.source_id}"
         ) from None
     if taken.replay is not None:
-        document: dict[str, Any] = orjson.loads(taken.replay.body)
-    elif taken.response is not None:
-        document = orjson.loads(taken.response[1])
+        answer = taken.replay.body
     else:
-        assert taken.order is not None
-        created = taken.order
-        document = {"order": (await reads.read(db, lambda conn: _wire(conn, store, [created])))[0]}
-    return respond(request.scope, document)
+        assert taken.response is not None
+        answer = taken.response[1]
+    return respond(request.scope, orjson.loads(answer))
 
 
 @router.delete("/orders.php", summary="Cancel an unpaid order (id)")

@@ -93,14 +93,14 @@ def create_order(
 ) -> Response:
     order = parse_body(OrderIn, data).to_domain()
     fill_create_defaults(order)
+
+    def render(_conn: Connection, created: Order) -> tuple[int, bytes]:
+        response = success(request, message="Order Created", order=order_dict(created))
+        return response.status_code, bytes(response.body)
+
     key = request.headers.get("idempotency-key")
     idempotent = None
     if key is not None:
-
-        def render(_conn: Connection, created: Order) -> tuple[int, bytes]:
-            response = success(request, message="Order Created", order=order_dict(created))
-            return response.status_code, bytes(response.body)
-
         idempotent = service.IdempotentRequest(
             scope=IDEMPOTENCY_SCOPE,
             key=key,
@@ -108,19 +108,18 @@ def create_order(
                 "POST", "/orders", request.scope["state"]["raw_body"]
             ),
             ttl=timedelta(hours=settings.idempotency_ttl_hours),
-            render=render,
         )
-    taken = service.take_order(db, store, order, channel=CHANNEL, idempotent=idempotent)
+    taken = service.take_order(
+        db, store, order, channel=CHANNEL, idempotent=idempotent, render=render
+    )
     if taken.replay is not None:
         headers = {"Idempotent-Replayed": "true", **rate_headers(request.scope)}
         return Response(
             taken.replay.body, taken.replay.status_code, headers, media_type="application/json"
         )
-    if taken.response is not None:
-        status, body = taken.response
-        return Response(body, status, rate_headers(request.scope), media_type="application/json")
-    assert taken.order is not None
-    return success(request, message="Order Created", order=order_dict(taken.order))
+    assert taken.response is not None
+    status, body = taken.response
+    return Response(body, status, rate_headers(request.scope), media_type="application/json")
 
 
 @router.get("/orders/{order_id}", summary="Get one order")

@@ -221,7 +221,8 @@ def pod_secret(conn: Connection, store_id: int) -> str:
     )
 
 
-_LIST_FOLDERS = (
+# On the driver (storage/driver.py): every print-on-demand answer maps folders to statuses.
+_LIST_FOLDERS = DriverQuery(
     select(folders.c.id, folders.c.name, folders.c.position, folders.c.pod_status)
     .where(folders.c.store_id == bindparam("p_store_id"))
     .order_by(folders.c.position, folders.c.id)
@@ -229,7 +230,7 @@ _LIST_FOLDERS = (
 
 
 def list_folders(conn: Connection, store_id: int) -> list[Folder]:
-    rows = conn.execute(_LIST_FOLDERS, {"p_store_id": store_id}).all()
+    rows = _LIST_FOLDERS.rows(conn, {"p_store_id": store_id})
     return [Folder(row.id, row.name, row.position, row.pod_status) for row in rows]
 
 

@@ -187,12 +187,15 @@ def new_store(db: Database, name: str) -> stores.NewStore:
 
 
 @contextmanager
-def server(url: str, workers: int, log_path: Path) -> Iterator[tuple[str, int]]:
+def server(
+    url: str, workers: int, log_path: Path, *, environ: dict[str, str] | None = None
+) -> Iterator[tuple[str, int]]:
     """`orderhub serve` with its access log as JSON lines in `log_path` (the server's own
-    time per request, for the scenarios timed one request at a time)."""
+    time per request, for the scenarios timed one request at a time). `environ` replaces
+    this process's environment as the base (bench/ab.py points PYTHONPATH elsewhere)."""
     port = free_port()
     env = {
-        **os.environ,
+        **(os.environ if environ is None else environ),
         "ORDERHUB_DATABASE_URL": url,
         "ORDERHUB_RATE_LIMIT_CAPACITY": "0",
         "ORDERHUB_DB_POOL_SIZE": "16",

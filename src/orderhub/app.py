@@ -3,6 +3,7 @@ that answer in the shape of the protocol the request was addressed to."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from typing import Any
@@ -32,9 +33,11 @@ from orderhub.outbound import openapi_spec as supplier_spec
 from orderhub.outbound.forwarder import Forwarder
 from orderhub.outbound.worker import WebhookWorker
 from orderhub.storage.count_cache import CountCache
-from orderhub.storage.database import Database
+from orderhub.storage.database import Database, autovacuum_is_off
 from orderhub.storage.migrate import schema_state
 from orderhub.storage.store_cache import CredentialCache
+
+log = logging.getLogger("orderhub.app")
 
 Renderer = Callable[..., Response]
 _PROTOCOLS: tuple[tuple[str, str, Renderer], ...] = (
@@ -81,6 +84,11 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
     problem = schema_state(db).problem()
     if problem:
         raise SchemaMismatch(problem)
+    if autovacuum_is_off(db):
+        log.warning(
+            "PostgreSQL's autovacuum is off: the planner's statistics will go stale as the "
+            "tables grow and reads will slow down; turn it on, or run ANALYZE regularly"
+        )
     limiter = build_rate_limiter(
         settings.rate_limit_capacity, settings.rate_limit_refill_per_second, settings.redis_url
     )

@@ -112,6 +112,17 @@ class Database:
             self._lock_file = None
 
 
+def autovacuum_is_off(db: Database) -> bool:
+    """Whether PostgreSQL's autovacuum is off. Then nothing refreshes the planner's
+    statistics as tables grow, and a table that was never analyzed gets plans that walk a
+    whole store's index for a one-order read (measured: 6 ms per cached GET at 12,000
+    orders, growing with the table)."""
+    if db.is_sqlite:
+        return False
+    with db.read() as conn:
+        return conn.exec_driver_sql("SHOW autovacuum").scalar() == "off"
+
+
 def sqlite_file(url: str) -> Path | None:
     """The file of an SQLite URL (None for other engines and in-memory databases)."""
     parsed = make_url(url)

@@ -162,8 +162,8 @@ def summary(results: dict[str, dict[str, dict[str, list[float]]]]) -> list[dict[
             ahead = sum(a > b for a, b in zip(after, before, strict=True))
             rows.append({
                 "backend": backend, "scenario": scenario, "before": before, "after": after,
-                "before_median": statistics.median(before),
-                "after_median": statistics.median(after),
+                "before_median": round(statistics.median(before), 1),
+                "after_median": round(statistics.median(after), 1),
                 "ratio": round(statistics.median(after) / statistics.median(before), 2),
                 "after_ahead": f"{ahead}/{len(after)}",
             })  # fmt: skip
@@ -175,8 +175,8 @@ def markdown(facts: dict[str, Any], args: argparse.Namespace, rows: list[dict[st
         f"# orderhub A/B — {facts['date']}",
         "",
         f"Machine: {facts['cores']} cores, {facts['cpu']}, Python {facts['python']}; "
-        f"after = commit {facts['commit']}, before = {args.before} "
-        f"(commit {_commit(args.before)}); {args.workers} server workers each, wrk 2 threads / "
+        f"after = commit {facts['commit']}, before = commit {_commit(Path(args.before))}; "
+        f"{args.workers} server workers each, wrk 2 threads / "
         f"{args.connections} connections, {args.rounds} rounds of {args.seconds} s per "
         "scenario and side, alternating.",
         "",

@@ -402,6 +402,7 @@ def test_client_leaving_mid_body_logs_one_quiet_line(
     database: Database, store: stores.NewStore, caplog: pytest.LogCaptureFixture
 ) -> None:
     app = create_app(make_settings(), database=database)
+    caplog.clear()  # what starting the app said is not the request's (tests/test_startup_checks.py)
     headers = {**creds(store), "Content-Length": "500", "Content-Type": "application/json"}
     partial = {"type": "http.request", "body": b'{"source_id": "x", ', "more_body": True}
     caplog.set_level(logging.INFO)

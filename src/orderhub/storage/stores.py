@@ -121,7 +121,8 @@ def _unused_app_id(conn: Connection) -> str:
             return candidate
 
 
-# Every write transaction starts by reading its store: built once, so it compiles once.
+# Built once, so it compiles once (desk sessions, notifications and the CLI read stores too;
+# write transactions read theirs with `get_store_for_write`).
 _GET_STORE = select(*_STORE_COLUMNS).where(stores.c.id == bindparam("p_store_id"))
 
 

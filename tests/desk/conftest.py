@@ -180,6 +180,23 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     setattr(item, f"rep_{report.when}", report)
 
 
+def capture(tab: Any, path: Path, *, full_page: bool) -> None:
+    """A screenshot of a loaded page. Chromium sometimes answers a capture with "Unable to
+    capture screenshot" while its compositor has no frame ready (seen during navigations and
+    on a loaded machine); the same capture a moment later succeeds, so it is retried a few
+    times before the error stands."""
+    from playwright.sync_api import Error
+
+    for attempt in range(5):
+        try:
+            tab.screenshot(path=str(path), full_page=full_page)
+            return
+        except Error as error:
+            if "Unable to capture screenshot" not in str(error) or attempt == 4:
+                raise
+            tab.wait_for_timeout(250 * (attempt + 1))
+
+
 def _tab(
     browser: Any, request: pytest.FixtureRequest, tmp_path: Path, **options: Any
 ) -> Iterator[Any]:
@@ -191,7 +208,7 @@ def _tab(
     report = getattr(request.node, "rep_call", None)
     if report is not None and report.failed:
         shot = tmp_path / f"{request.node.name}.png"
-        tab.screenshot(path=str(shot), full_page=True)
+        capture(tab, shot, full_page=True)
         print(f"screenshot of the failure: {shot}")
     context.close()
 
@@ -218,10 +235,8 @@ def shoot(tmp_path_factory: pytest.TempPathFactory) -> Callable[[Any, str], None
 
     def take(tab: Any, name: str, *, full_page: bool = False) -> None:
         folder.mkdir(parents=True, exist_ok=True)
-        # A capture taken while a navigation is swapping documents fails in Chromium
-        # ("Unable to capture screenshot"): shoot the page once it has loaded.
         tab.wait_for_load_state("load")
-        tab.screenshot(path=str(folder / f"{name}.png"), full_page=full_page)
+        capture(tab, folder / f"{name}.png", full_page=full_page)
 
     return take
 

@@ -25,6 +25,7 @@ from orderhub.api.pod import routes as pod_routes
 from orderhub.api.pod.notifier import Notifier
 from orderhub.api.ratelimit import build_rate_limiter
 from orderhub.api.rendered import RenderedOrders
+from orderhub.api.routing import add_routes
 from orderhub.config import Settings
 from orderhub.domain.errors import OrderhubError
 from orderhub.logs import AccessLog
@@ -155,10 +156,8 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
     app.state.webhook_worker = webhook_worker
     app.state.readiness = readiness
     app.state.metrics = instruments
-    app.include_router(orderdesk.router)
-    app.include_router(pod_routes.router)
-    app.include_router(notify_route.router)
-    app.include_router(health.router)
+    for router in (orderdesk.router, pod_routes.router, notify_route.router, health.router):
+        add_routes(app.router, router)
     if instruments is not None and settings.metrics_port is None:
         scrape = metrics.endpoint(metrics.build_registry(db))
         app.add_api_route("/metrics", scrape, methods=["GET"], include_in_schema=False)

@@ -11,6 +11,7 @@ from starlette.datastructures import MutableHeaders
 from starlette.responses import RedirectResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from orderhub.api.routing import add_routes
 from orderhub.desk import (
     routes_inventory,
     routes_order,
@@ -36,7 +37,7 @@ def install(app: FastAPI) -> None:
         routes_inventory,
         routes_settings,
     ):
-        app.include_router(module.router)
+        add_routes(app.router, module.router)
     app.mount("/desk/static", StaticFiles(directory=STATIC), name="desk-static")
 
     app.add_middleware(UnderRootPath)

@@ -16,12 +16,13 @@ from orderhub.api.orderdesk.routes import (
     shipments,
     store,
 )
+from orderhub.api.routing import add_routes
 
 PREFIX = "/api/v2"
 
 router = APIRouter(prefix=PREFIX, tags=["Order Desk v2"])
 for module in (store, orders, items, shipments, inventory, moves, folders):
-    router.include_router(module.router)
+    add_routes(router, module.router)
 
 
 def render_error(

@@ -16,6 +16,7 @@ from starlette.types import Scope
 
 from orderhub import __version__, desk
 from orderhub.api import docs, health, metrics, openapi
+from orderhub.api.deps import Resources
 from orderhub.api.middleware import OperationsMiddleware, ProtocolMiddleware
 from orderhub.api.orderdesk import openapi_spec as orderdesk_spec
 from orderhub.api.orderdesk import router as orderdesk
@@ -151,6 +152,7 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
     app.state.credential_cache = CredentialCache[Any](settings.auth_cache_seconds)
     app.state.count_cache = CountCache(settings.count_cache_seconds)
     app.state.rendered_orders = RenderedOrders(settings.rendered_cache_orders)
+    app.state.resources = Resources(db, settings, app.state.count_cache, app.state.rendered_orders)
     app.state.notifier = notifier
     app.state.forwarder = forwarder
     app.state.webhook_worker = webhook_worker

@@ -1,12 +1,17 @@
 """Typed FastAPI dependencies shared by every door: a handler's signature says what it needs
 instead of reaching into `app.state`.
 
-They are `async def` on purpose: FastAPI runs a plain `def` dependency in the thread pool,
-and a hop to a worker thread and back per dependency cost more than the whole cached GET.
+One dependency per request, not one per resource: FastAPI's resolution of each dependency
+costs about as much as a cached order GET's own work, so the app's database, settings and
+caches travel together (`Resources`), and the Order Desk door adds its authenticated store
+to them in one dependency of its own (`orderdesk.deps.Call`). They are `async def` on
+purpose: FastAPI runs a plain `def` dependency in the thread pool, a hop to a worker thread
+and back per request.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, Request
@@ -17,27 +22,19 @@ from orderhub.storage.count_cache import CountCache
 from orderhub.storage.database import Database
 
 
-async def _database(request: Request) -> Database:
-    db: Database = request.app.state.db
-    return db
+@dataclass(frozen=True, slots=True)
+class Resources:
+    """What the doors' handlers are served with, made once per app (`app.state.resources`)."""
+
+    db: Database
+    settings: Settings
+    counts: CountCache
+    rendered: RenderedOrders
 
 
-async def _settings(request: Request) -> Settings:
-    settings: Settings = request.app.state.settings
-    return settings
+async def resources(request: Request) -> Resources:
+    found: Resources = request.app.state.resources
+    return found
 
 
-async def _count_cache(request: Request) -> CountCache:
-    cache: CountCache = request.app.state.count_cache
-    return cache
-
-
-async def _rendered(request: Request) -> RenderedOrders:
-    cache: RenderedOrders = request.app.state.rendered_orders
-    return cache
-
-
-DatabaseDep = Annotated[Database, Depends(_database)]
-SettingsDep = Annotated[Settings, Depends(_settings)]
-CountCacheDep = Annotated[CountCache, Depends(_count_cache)]
-RenderedDep = Annotated[RenderedOrders, Depends(_rendered)]
+ResourcesDep = Annotated[Resources, Depends(resources)]

@@ -19,7 +19,7 @@ from starlette.responses import Response
 from starlette.types import Scope
 
 from orderhub.api import db as reads
-from orderhub.api.deps import DatabaseDep, RenderedDep, SettingsDep
+from orderhub.api.deps import ResourcesDep
 from orderhub.api.pod import codec, rendered
 from orderhub.api.pod import params as pod_params
 from orderhub.api.pod.orders import order_from_request, order_to_wire
@@ -133,7 +133,7 @@ def _filters(store: Store, params: dict[str, str]) -> OrderQuery:
     "/orders.php",
     summary="List orders (ids, limit, page, since_id, created_at_min/max, status, format)",
 )
-async def list_orders(request: Request, db: DatabaseDep, cache: RenderedDep) -> Response:
+async def list_orders(request: Request, resources: ResourcesDep) -> Response:
     store, _ = await _authenticate(request, None)
     params = _query(request.scope)
     limit = pod_params.limit(params, 50, MAX_LIMIT)
@@ -143,36 +143,36 @@ async def list_orders(request: Request, db: DatabaseDep, cache: RenderedDep) -> 
     def work(conn: Connection) -> list[dict[str, Any]]:
         offset = (page - 1) * limit
         ids = storage.search_order_ids(conn, store.id, query, limit=limit, offset=offset)
-        return rendered.fetch(conn, cache, store, ids)
+        return rendered.fetch(conn, resources.rendered, store, ids)
 
-    orders = await reads.read(db, work)
+    orders = await reads.read(resources.db, work)
     return respond(request.scope, {"orders": [{"order": o} for o in orders]})
 
 
 @router.get("/order.php", summary="One order (id, format)")
-async def get_order(request: Request, db: DatabaseDep, cache: RenderedDep) -> Response:
+async def get_order(request: Request, resources: ResourcesDep) -> Response:
     store, _ = await _authenticate(request, None)
     order_id = _order_id(request)
 
     def work(conn: Connection) -> dict[str, Any]:
-        found = rendered.fetch(conn, cache, store, [order_id])
+        found = rendered.fetch(conn, resources.rendered, store, [order_id])
         if not found:
             raise NotFound("Order not found")
         return found[0]
 
-    return respond(request.scope, {"order": await reads.read(db, work)})
+    return respond(request.scope, {"order": await reads.read(resources.db, work)})
 
 
 @router.get("/orders/count.php", summary="Count orders (since_id, created_at_min/max, status)")
-async def count_orders(request: Request, db: DatabaseDep) -> Response:
+async def count_orders(request: Request, resources: ResourcesDep) -> Response:
     store, _ = await _authenticate(request, None)
     query = _filters(store, _query(request.scope))
-    count = await reads.read(db, lambda conn: storage.count_orders(conn, store.id, query))
+    count = await reads.read(resources.db, lambda conn: storage.count_orders(conn, store.id, query))
     return respond(request.scope, {"count": count})
 
 
 @router.post("/orders.php", summary="Create an order (JSON or XML body)")
-async def create_order(request: Request, db: DatabaseDep, settings: SettingsDep) -> Response:
+async def create_order(request: Request, resources: ResourcesDep) -> Response:
     body = await request.body()
     content_type = request.headers.get("content-type", "")
     as_xml = codec.wants_xml_body(content_type, body)
@@ -190,7 +190,7 @@ async def create_order(request: Request, db: DatabaseDep, settings: SettingsDep)
             scope=IDEMPOTENCY_SCOPE,
             key=key,
             fingerprint=idempotency.request_fingerprint("POST", "/api/orders.php", body),
-            ttl=timedelta(hours=settings.idempotency_ttl_hours),
+            ttl=timedelta(hours=resources.settings.idempotency_ttl_hours),
         )
     return_existing = store.settings.get("pod_duplicate_external_id") == "return_existing"
     on_duplicate: Literal["reject", "return_existing"] = (
@@ -198,9 +198,9 @@ async def create_order(request: Request, db: DatabaseDep, settings: SettingsDep)
     )
     try:
         taken = await run_in_threadpool(
-            service.take_order, db, store, order, channel=CHANNEL, default_source_id=False,
-            on_duplicate=on_duplicate, folder_status=RECEIVED_STATUS, idempotent=idempotent,
-            render=render,
+            service.take_order, resources.db, store, order, channel=CHANNEL,
+            default_source_id=False, on_duplicate=on_duplicate, folder_status=RECEIVED_STATUS,
+            idempotent=idempotent, render=render,
         )  # fmt: skip
     except DuplicateOrder as exc:
         raise Conflict(
@@ -215,16 +215,16 @@ async def create_order(request: Request, db: DatabaseDep, settings: SettingsDep)
 
 
 @router.delete("/orders.php", summary="Cancel an unpaid order (id)")
-async def delete_order(request: Request, db: DatabaseDep) -> Response:
+async def delete_order(request: Request, resources: ResourcesDep) -> Response:
     store, _ = await _authenticate(request, None)
     order_id = _order_id(request)
     try:
         cancelled = await run_in_threadpool(
-            service.cancel_order, db, store, order_id, channel=CHANNEL
+            service.cancel_order, resources.db, store, order_id, channel=CHANNEL
         )
     except NotFound:
         raise NotFound("Order not found") from None
-    wire = await reads.read(db, lambda conn: _wire(conn, store, [cancelled]))
+    wire = await reads.read(resources.db, lambda conn: _wire(conn, store, [cancelled]))
     return respond(request.scope, {"order": wire[0]})
 
 

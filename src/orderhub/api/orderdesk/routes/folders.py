@@ -7,10 +7,9 @@ from typing import Any
 from fastapi import APIRouter, Request
 from starlette.responses import Response
 
-from orderhub.api.deps import DatabaseDep
 from orderhub.api.openapi import body_schema
 from orderhub.api.orderdesk.bodies import path_id
-from orderhub.api.orderdesk.deps import JsonBody, StoreDep
+from orderhub.api.orderdesk.deps import CallDep, JsonBody
 from orderhub.api.orderdesk.envelope import success
 from orderhub.api.orderdesk.models import FolderIn, parse_body
 from orderhub.services import folders as service
@@ -27,8 +26,8 @@ def _folder(folder: Folder, count: int | None = None) -> dict[str, Any]:
 
 
 @router.get("/folders", summary="List folders with their order counts (orderhub extension)")
-def list_folders(request: Request, store: StoreDep, db: DatabaseDep) -> Response:
-    found = service.with_counts(db, store)
+def list_folders(request: Request, call: CallDep) -> Response:
+    found = service.with_counts(call.db, call.store)
     return success(request, folders=[_folder(f, n) for f, n in found])
 
 
@@ -38,9 +37,9 @@ def list_folders(request: Request, store: StoreDep, db: DatabaseDep) -> Response
     description="`pod_status` (optional) makes the folder stand for a print-on-demand status.",
     openapi_extra=body_schema(FolderIn),
 )
-def create_folder(request: Request, store: StoreDep, db: DatabaseDep, data: JsonBody) -> Response:
+def create_folder(request: Request, call: CallDep, data: JsonBody) -> Response:
     body = parse_body(FolderIn, data)
-    folder = service.create_folder(db, store, body.name, body.pod_status)
+    folder = service.create_folder(call.db, call.store, body.name, body.pod_status)
     return success(request, message="Folder Added", folder=_folder(folder))
 
 
@@ -49,17 +48,15 @@ def create_folder(request: Request, store: StoreDep, db: DatabaseDep, data: Json
     summary="Rename a folder (orderhub extension)",
     openapi_extra=body_schema(FolderIn),
 )
-def rename_folder(
-    folder_id: str, request: Request, store: StoreDep, db: DatabaseDep, data: JsonBody
-) -> Response:
+def rename_folder(folder_id: str, request: Request, call: CallDep, data: JsonBody) -> Response:
     fid = path_id(folder_id, "Folder")
     body = parse_body(FolderIn, data)
-    folder = service.rename_folder(db, store, fid, body.name)
+    folder = service.rename_folder(call.db, call.store, fid, body.name)
     return success(request, message="Folder Updated", folder=_folder(folder))
 
 
 @router.delete("/folders/{folder_id}", summary="Delete an empty folder (orderhub extension)")
-def delete_folder(folder_id: str, request: Request, store: StoreDep, db: DatabaseDep) -> Response:
+def delete_folder(folder_id: str, request: Request, call: CallDep) -> Response:
     fid = path_id(folder_id, "Folder")
-    service.delete_folder(db, store, fid)
+    service.delete_folder(call.db, call.store, fid)
     return success(request, message=f"Folder {fid} Deleted")

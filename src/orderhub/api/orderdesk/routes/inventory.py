@@ -9,10 +9,9 @@ from pydantic import ValidationError
 from starlette.responses import Response
 
 from orderhub.api import db as reads
-from orderhub.api.deps import DatabaseDep
 from orderhub.api.openapi import body_schema
 from orderhub.api.orderdesk.bodies import path_id
-from orderhub.api.orderdesk.deps import JsonBody, StoreDep
+from orderhub.api.orderdesk.deps import CallDep, JsonBody
 from orderhub.api.orderdesk.envelope import success
 from orderhub.api.orderdesk.models import InventoryItemIn, describe_errors, parse_body
 from orderhub.api.orderdesk.params import parse_page
@@ -26,14 +25,14 @@ MAX_BATCH = 100
 
 
 @router.get("/inventory-items", summary="List inventory items")
-async def list_items(request: Request, store: StoreDep, db: DatabaseDep) -> Response:
+async def list_items(request: Request, call: CallDep) -> Response:
     params = request.query_params
     page = parse_page(params)
     codes = [c.strip() for c in params.get("code", "").split(",") if c.strip()] or None
     total, found = await reads.read(
-        db,
+        call.db,
         lambda conn: storage.list_items(
-            conn, store.id, codes=codes, search=params.get("search") or None,
+            conn, call.store.id, codes=codes, search=params.get("search") or None,
             limit=page.limit, offset=page.offset,
         ),
     )  # fmt: skip
@@ -48,9 +47,9 @@ async def list_items(request: Request, store: StoreDep, db: DatabaseDep) -> Resp
 
 
 @router.get("/inventory-items/{item_id}", summary="Get one inventory item")
-async def get_item(item_id: str, request: Request, store: StoreDep, db: DatabaseDep) -> Response:
+async def get_item(item_id: str, request: Request, call: CallDep) -> Response:
     iid = path_id(item_id, "Inventory Item")
-    item = await reads.read(db, lambda conn: storage.get_item(conn, store.id, iid))
+    item = await reads.read(call.db, lambda conn: storage.get_item(conn, call.store.id, iid))
     return success(request, records_returned=1, inventory_item=inventory_dict(item))
 
 
@@ -60,9 +59,9 @@ async def get_item(item_id: str, request: Request, store: StoreDep, db: Database
     description="`name` and `code` are required; `code` is unique per store (409 otherwise).",
     openapi_extra=body_schema(InventoryItemIn),
 )
-def create_item(request: Request, store: StoreDep, db: DatabaseDep, data: JsonBody) -> Response:
+def create_item(request: Request, call: CallDep, data: JsonBody) -> Response:
     item = parse_body(InventoryItemIn, data).to_domain()
-    created = service.create_item(db, store, item)
+    created = service.create_item(call.db, call.store, item)
     return success(request, message="Inventory Item Added", inventory_item=inventory_dict(created))
 
 
@@ -72,21 +71,19 @@ def create_item(request: Request, store: StoreDep, db: DatabaseDep, data: JsonBo
     description="Full replacement: pass every field; omitted ones are blanked.",
     openapi_extra=body_schema(InventoryItemIn),
 )
-def replace_item(
-    item_id: str, request: Request, store: StoreDep, db: DatabaseDep, data: JsonBody
-) -> Response:
+def replace_item(item_id: str, request: Request, call: CallDep, data: JsonBody) -> Response:
     iid = path_id(item_id, "Inventory Item")
     item = parse_body(InventoryItemIn, data).to_domain()
-    updated = service.replace_item(db, store, iid, item)
+    updated = service.replace_item(call.db, call.store, iid, item)
     return success(
         request, message="Inventory Item Updated", inventory_item=inventory_dict(updated)
     )
 
 
 @router.delete("/inventory-items/{item_id}", summary="Delete an inventory item")
-def delete_item(item_id: str, request: Request, store: StoreDep, db: DatabaseDep) -> Response:
+def delete_item(item_id: str, request: Request, call: CallDep) -> Response:
     iid = path_id(item_id, "Inventory Item")
-    service.delete_item(db, store, iid)
+    service.delete_item(call.db, call.store, iid)
     return success(request, message=f"Inventory Item {iid} Deleted")
 
 
@@ -105,13 +102,13 @@ def delete_item(item_id: str, request: Request, store: StoreDep, db: DatabaseDep
         }
     },
 )
-def batch_items(request: Request, store: StoreDep, db: DatabaseDep, data: JsonBody) -> Response:
+def batch_items(request: Request, call: CallDep, data: JsonBody) -> Response:
     if not isinstance(data, list) or not data:
         raise InvalidInput("request body: expected a non-empty JSON array of inventory items")
     if len(data) > MAX_BATCH:
         raise InvalidInput(f"request body: at most {MAX_BATCH} items per call, got {len(data)}")
     entries = [_entry(position, entry) for position, entry in enumerate(data)]
-    results = [_result(r) for r in service.save_items(db, store, entries)]
+    results = [_result(r) for r in service.save_items(call.db, call.store, entries)]
     good = sum(1 for r in results if r["status"] == "success")
     return success(
         request, message=f"{good} of {len(results)} Inventory Items Saved", results=results

@@ -5,9 +5,8 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from starlette.responses import Response
 
-from orderhub.api.deps import DatabaseDep
 from orderhub.api.openapi import body_schema
-from orderhub.api.orderdesk.deps import JsonBody, StoreDep
+from orderhub.api.orderdesk.deps import CallDep, JsonBody
 from orderhub.api.orderdesk.envelope import success
 from orderhub.api.orderdesk.models import MoveOrdersIn, parse_body
 from orderhub.domain.channel import Channel
@@ -25,7 +24,7 @@ CHANNEL = Channel.orderdesk()
     "Each order is reported in `results`; an unknown order does not stop the others.",
     openapi_extra=body_schema(MoveOrdersIn),
 )
-def move_orders(request: Request, store: StoreDep, db: DatabaseDep, data: JsonBody) -> Response:
+def move_orders(request: Request, call: CallDep, data: JsonBody) -> Response:
     body = parse_body(MoveOrdersIn, data)
     if (body.destination_folder_id is None) == (not body.destination_folder_name):
         raise InvalidInput(
@@ -39,7 +38,7 @@ def move_orders(request: Request, store: StoreDep, db: DatabaseDep, data: JsonBo
     )
     try:
         results = service.move_orders(
-            db, store, body.order_id_list, folder_id=body.destination_folder_id,
+            call.db, call.store, body.order_id_list, folder_id=body.destination_folder_id,
             folder_name=body.destination_folder_name or None, channel=CHANNEL,
         )  # fmt: skip
     except service.UnknownFolder as exc:

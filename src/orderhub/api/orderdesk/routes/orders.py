@@ -11,11 +11,10 @@ from sqlalchemy import Connection
 from starlette.responses import Response
 
 from orderhub.api import db as reads
-from orderhub.api.deps import CountCacheDep, DatabaseDep, RenderedDep, SettingsDep
 from orderhub.api.openapi import body_schema
 from orderhub.api.orderdesk import rendered
 from orderhub.api.orderdesk.bodies import path_id
-from orderhub.api.orderdesk.deps import JsonBody, StoreDep
+from orderhub.api.orderdesk.deps import CallDep, JsonBody
 from orderhub.api.orderdesk.envelope import rate_headers, success
 from orderhub.api.orderdesk.models import HistoryNoteIn, OrderIn, parse_body
 from orderhub.api.orderdesk.params import encode_cursor, parse_order_query, parse_page
@@ -34,13 +33,8 @@ IDEMPOTENCY_SCOPE = "orderdesk:create-order"
 
 
 @router.get("/orders", summary="List and search orders")
-async def list_orders(
-    request: Request,
-    store: StoreDep,
-    db: DatabaseDep,
-    counts: CountCacheDep,
-    cache: RenderedDep,
-) -> Response:
+async def list_orders(request: Request, call: CallDep) -> Response:
+    store = call.store
     params = request.query_params
     query = parse_order_query(params, store.timezone)
     page = parse_page(params)
@@ -52,13 +46,15 @@ async def list_orders(
             and stores.find_folder(conn, store.id, name=query.folder_name) is None
         ):
             raise InvalidInput(f"folder_name: no folder named {query.folder_name!r}")
-        total = counts.get_or_count(
-            store.id, query.cache_key(), lambda: storage.count_orders(conn, store.id, query)
+        total = call.counts.get_or_count(
+            store.id,
+            query.cache_key(),
+            lambda: storage.count_orders(conn, store.id, query),
         )
         ids = storage.search_order_ids(conn, store.id, query, limit=page.limit, offset=page.offset)
-        return total, rendered.fetch(conn, cache, store.id, ids, with_history=with_history)
+        return total, rendered.fetch(conn, call.rendered, store.id, ids, with_history=with_history)
 
-    total, found = await reads.read(db, work)
+    total, found = await reads.read(call.db, work)
     next_cursor = None
     if len(found) == page.limit and query.sort in KEYSET_SORTS:
         last = found[-1][0]
@@ -88,9 +84,7 @@ async def list_orders(
     "body replays the first response; the same key with another body is a 409.",
     openapi_extra=body_schema(OrderIn),
 )
-def create_order(
-    request: Request, store: StoreDep, db: DatabaseDep, settings: SettingsDep, data: JsonBody
-) -> Response:
+def create_order(request: Request, call: CallDep, data: JsonBody) -> Response:
     order = parse_body(OrderIn, data).to_domain()
     fill_create_defaults(order)
 
@@ -107,10 +101,10 @@ def create_order(
             fingerprint=idempotency.request_fingerprint(
                 "POST", "/orders", request.scope["state"]["raw_body"]
             ),
-            ttl=timedelta(hours=settings.idempotency_ttl_hours),
+            ttl=timedelta(hours=call.settings.idempotency_ttl_hours),
         )
     taken = service.take_order(
-        db, store, order, channel=CHANNEL, idempotent=idempotent, render=render
+        call.db, call.store, order, channel=CHANNEL, idempotent=idempotent, render=render
     )
     if taken.replay is not None:
         headers = {"Idempotent-Replayed": "true", **rate_headers(request.scope)}
@@ -123,12 +117,11 @@ def create_order(
 
 
 @router.get("/orders/{order_id}", summary="Get one order")
-async def get_order(
-    order_id: str, request: Request, store: StoreDep, db: DatabaseDep, cache: RenderedDep
-) -> Response:
+async def get_order(order_id: str, request: Request, call: CallDep) -> Response:
     oid = path_id(order_id, "Order")
     found = await reads.read(
-        db, lambda conn: rendered.fetch(conn, cache, store.id, [oid], with_history=True)
+        call.db,
+        lambda conn: rendered.fetch(conn, call.rendered, call.store.id, [oid], with_history=True),
     )
     if not found:
         raise NotFound(f"Order {oid} not found")
@@ -144,23 +137,21 @@ async def get_order(
     "`order_items` out entirely to keep the items as they are.",
     openapi_extra=body_schema(OrderIn),
 )
-def replace_order(
-    order_id: str, request: Request, store: StoreDep, db: DatabaseDep, data: JsonBody
-) -> Response:
+def replace_order(order_id: str, request: Request, call: CallDep, data: JsonBody) -> Response:
     oid = path_id(order_id, "Order")
     parsed = parse_body(OrderIn, data)
     order = parsed.to_domain()
     normalise_addresses(order)
     updated = service.replace_order(
-        db, store, oid, order, channel=CHANNEL, keep_items=parsed.order_items is None
+        call.db, call.store, oid, order, channel=CHANNEL, keep_items=parsed.order_items is None
     )
     return success(request, message="Order Updated", order=order_dict(updated))
 
 
 @router.delete("/orders/{order_id}", summary="Delete an order")
-def delete_order(order_id: str, request: Request, store: StoreDep, db: DatabaseDep) -> Response:
+def delete_order(order_id: str, request: Request, call: CallDep) -> Response:
     oid = path_id(order_id, "Order")
-    service.delete_order(db, store, oid)
+    service.delete_order(call.db, call.store, oid)
     return success(request, message=f"Order {oid} Deleted")
 
 
@@ -169,12 +160,10 @@ def delete_order(order_id: str, request: Request, store: StoreDep, db: DatabaseD
     summary="Add a note to an order's history",
     openapi_extra=body_schema(HistoryNoteIn),
 )
-def add_history(
-    order_id: str, request: Request, store: StoreDep, db: DatabaseDep, data: JsonBody
-) -> Response:
+def add_history(order_id: str, request: Request, call: CallDep, data: JsonBody) -> Response:
     oid = path_id(order_id, "Order")
     note = parse_body(HistoryNoteIn, data)
     order = service.add_note(
-        db, store, oid, note.note, channel=CHANNEL, source_name=note.source_name or "API"
+        call.db, call.store, oid, note.note, channel=CHANNEL, source_name=note.source_name or "API"
     )
     return success(request, total_records=1, order=order_dict(order))

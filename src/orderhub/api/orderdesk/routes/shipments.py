@@ -9,10 +9,9 @@ from pydantic import ValidationError
 from starlette.responses import Response
 
 from orderhub.api import db as reads
-from orderhub.api.deps import DatabaseDep
 from orderhub.api.openapi import body_schema
 from orderhub.api.orderdesk.bodies import path_id
-from orderhub.api.orderdesk.deps import JsonBody, StoreDep
+from orderhub.api.orderdesk.deps import CallDep, JsonBody
 from orderhub.api.orderdesk.envelope import success
 from orderhub.api.orderdesk.models import BatchShipmentIn, ShipmentIn, describe_errors, parse_body
 from orderhub.api.orderdesk.wire import shipment_dict
@@ -29,11 +28,9 @@ NOT_ADDED = "Shipment Not Added"
 
 
 @router.get("/orders/{order_id}/shipments", summary="List an order's shipments")
-async def list_shipments(
-    order_id: str, request: Request, store: StoreDep, db: DatabaseDep
-) -> Response:
+async def list_shipments(order_id: str, request: Request, call: CallDep) -> Response:
     oid = path_id(order_id, "Order")
-    found = await reads.read(db, lambda conn: storage.list_for_order(conn, store.id, oid))
+    found = await reads.read(call.db, lambda conn: storage.list_for_order(conn, call.store.id, oid))
     return success(request, total_records=len(found), shipments=[shipment_dict(s) for s in found])
 
 
@@ -46,13 +43,11 @@ async def list_shipments(
     '`{"status":"error","message":"Shipment Not Added"}` (409).',
     openapi_extra=body_schema(ShipmentIn),
 )
-def add_shipment(
-    order_id: str, request: Request, store: StoreDep, db: DatabaseDep, data: JsonBody
-) -> Response:
+def add_shipment(order_id: str, request: Request, call: CallDep, data: JsonBody) -> Response:
     oid = path_id(order_id, "Order")
     shipment, lines = parse_body(ShipmentIn, data).to_domain()
     try:
-        created = service.add_shipment(db, store, oid, shipment, lines, channel=CHANNEL)
+        created = service.add_shipment(call.db, call.store, oid, shipment, lines, channel=CHANNEL)
     except DuplicateShipment:
         raise Conflict(NOT_ADDED) from None
     return success(request, message="Shipment Added", shipment=shipment_dict(created))
@@ -60,10 +55,10 @@ def add_shipment(
 
 @router.get("/orders/{order_id}/shipments/{shipment_id}", summary="Get one shipment")
 async def get_shipment(
-    order_id: str, shipment_id: str, request: Request, store: StoreDep, db: DatabaseDep
+    order_id: str, shipment_id: str, request: Request, call: CallDep
 ) -> Response:
     oid, sid = path_id(order_id, "Order"), path_id(shipment_id, "Shipment")
-    found = await reads.read(db, lambda conn: storage.get(conn, store.id, oid, sid))
+    found = await reads.read(call.db, lambda conn: storage.get(conn, call.store.id, oid, sid))
     return success(request, shipment=shipment_dict(found))
 
 
@@ -78,22 +73,19 @@ def update_shipment(
     order_id: str,
     shipment_id: str,
     request: Request,
-    store: StoreDep,
-    db: DatabaseDep,
+    call: CallDep,
     data: JsonBody,
 ) -> Response:
     oid, sid = path_id(order_id, "Order"), path_id(shipment_id, "Shipment")
     shipment, _ = parse_body(ShipmentIn, data).to_domain()
-    updated = service.replace_shipment(db, store, oid, sid, shipment, channel=CHANNEL)
+    updated = service.replace_shipment(call.db, call.store, oid, sid, shipment, channel=CHANNEL)
     return success(request, message="Shipment Updated", shipment=shipment_dict(updated))
 
 
 @router.delete("/orders/{order_id}/shipments/{shipment_id}", summary="Delete a shipment")
-def delete_shipment(
-    order_id: str, shipment_id: str, request: Request, store: StoreDep, db: DatabaseDep
-) -> Response:
+def delete_shipment(order_id: str, shipment_id: str, request: Request, call: CallDep) -> Response:
     oid, sid = path_id(order_id, "Order"), path_id(shipment_id, "Shipment")
-    service.remove_shipment(db, store, oid, sid, channel=CHANNEL)
+    service.remove_shipment(call.db, call.store, oid, sid, channel=CHANNEL)
     return success(request, message=f"Shipment {sid} Deleted")
 
 
@@ -111,7 +103,7 @@ def delete_shipment(
         }
     },
 )
-def batch_shipments(request: Request, store: StoreDep, db: DatabaseDep, data: JsonBody) -> Response:
+def batch_shipments(request: Request, call: CallDep, data: JsonBody) -> Response:
     if not isinstance(data, list):
         raise InvalidInput("request body: expected a JSON array of shipments")
     if not data:
@@ -122,7 +114,7 @@ def batch_shipments(request: Request, store: StoreDep, db: DatabaseDep, data: Js
     given = [_given_order_id(entry) for entry in data]
     results = [
         _result(r, given[r.position])
-        for r in service.add_shipments(db, store, entries, channel=CHANNEL)
+        for r in service.add_shipments(call.db, call.store, entries, channel=CHANNEL)
     ]
     good = sum(1 for r in results if r["status"] == "success")
     return success(request, message=f"{good} of {len(results)} Shipments Added", results=results)

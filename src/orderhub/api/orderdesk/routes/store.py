@@ -8,8 +8,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from starlette.responses import Response
 
-from orderhub.api.deps import DatabaseDep
-from orderhub.api.orderdesk.deps import StoreDep
+from orderhub.api.orderdesk.deps import CallDep
 from orderhub.api.orderdesk.envelope import success
 from orderhub.domain.dates import WIRE_FORMAT
 from orderhub.domain.settings import PUBLIC_SETTINGS
@@ -19,14 +18,15 @@ router = APIRouter()
 
 
 @router.get("/test", summary="Test the connection and credentials")
-def test_connection(request: Request, store: StoreDep) -> Response:
+def test_connection(request: Request, call: CallDep) -> Response:
     now = datetime.now(UTC).strftime(WIRE_FORMAT)
     return success(request, message="Connection Successful", current_date_time=now)
 
 
 @router.get("/store", summary="Store settings and the folders map")
-def store_settings(request: Request, store: StoreDep, db: DatabaseDep) -> Response:
-    with db.read() as conn:
+def store_settings(request: Request, call: CallDep) -> Response:
+    store = call.store
+    with call.db.read() as conn:
         folder_list = stores.list_folders(conn, store.id)
     settings: dict[str, Any] = {
         "app_version": "2.0",

@@ -2,8 +2,8 @@
 instead of reaching into `app.state`.
 
 One dependency per request, not one per resource: FastAPI resolves each dependency at a
-cost near that of a cached order GET's own work (two fewer took a cached GET from 456 to
-371 Python calls), so the app's database, settings and caches travel together
+cost near that of a cached order GET's own work (two fewer took a cached GET from 455 to
+370 Python calls), so the app's database, settings and caches travel together
 (`Resources`), and the Order Desk door adds its authenticated store to them in one
 dependency of its own (`orderdesk.deps.Call`). They are `async def` on purpose: FastAPI
 runs a plain `def` dependency in the thread pool, a hop to a worker thread and back per

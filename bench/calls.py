@@ -25,7 +25,7 @@ from typing import Any
 
 import orjson
 import psycopg
-from run import POSTGRES_URL, order_line
+from run import POD_ORDER, POSTGRES_URL, order_line
 from sqlalchemy.engine import make_url
 
 from orderhub.app import create_app
@@ -37,13 +37,6 @@ from orderhub.storage.database import Database
 REQUESTS = (
     "http_ceiling", "get_order", "list_50", "post_order", "pod_post_json", "pod_post_xml",
 )  # fmt: skip
-POD_ORDER = {
-    "shipping_address": {"firstName": "Bench", "lastName": "Mark", "address1": "1 Main St",
-                         "city": "Leeds", "postcode": "LS1 1AA", "country": "United Kingdom"},
-    "shipping": {"shippingMethod": "tracked"},
-    "items": [{"pn": f"JH001-{i}", "quantity": 1, "retailPrice": 12.5,
-               "designs": {"front": "https://example.com/f.png"}} for i in range(3)],
-}  # fmt: skip
 
 _calls = 0
 

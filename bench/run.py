@@ -532,18 +532,23 @@ def first_id(base: str, headers: dict[str, str]) -> int:
         return int(page.json()["orders"][0]["id"])
 
 
+# The print-on-demand create body of the benchmarks: no external_id, so the same body can be
+# sent again and again without being a duplicate.
+POD_ORDER = {
+    "shipping_address": {"firstName": "Bench", "lastName": "Mark", "address1": "1 Main St",
+                         "city": "Leeds", "postcode": "LS1 1AA", "country": "United Kingdom"},
+    "shipping": {"shippingMethod": "tracked"},
+    "items": [{"pn": f"JH001-{i}", "quantity": 1, "retailPrice": 12.5,
+               "designs": {"front": "https://example.com/f.png"}} for i in range(3)],
+}  # fmt: skip
+
+
 def pod_plan(store: stores.NewStore, workdir: Path) -> list[tuple[str, str, dict[str, str]]]:
     """Signed print-on-demand requests. The create body has no external_id, so one body and
     its signature serve every request without being a duplicate."""
     from orderhub.protocol.pod import render_xml, sign
 
-    order = {
-        "shipping_address": {"firstName": "Bench", "lastName": "Mark", "address1": "1 Main St",
-                             "city": "Leeds", "postcode": "LS1 1AA", "country": "United Kingdom"},
-        "shipping": {"shippingMethod": "tracked"},
-        "items": [{"pn": f"JH001-{i}", "quantity": 1, "retailPrice": 12.5,
-                   "designs": {"front": "https://example.com/f.png"}} for i in range(3)],
-    }  # fmt: skip
+    order = POD_ORDER
     secret, app_id = store.pod_secret, store.store.pod_app_id
     plan = []
     for fmt, body, content_type in (

@@ -544,16 +544,15 @@ POD_ORDER = {
 
 
 def pod_plan(store: stores.NewStore, workdir: Path) -> list[tuple[str, str, dict[str, str]]]:
-    """Signed print-on-demand requests. The create body has no external_id, so one body and
-    its signature serve every request without being a duplicate."""
+    """Signed print-on-demand requests: one create body (POD_ORDER) and its signature serve
+    every create."""
     from orderhub.protocol.pod import render_xml, sign
 
-    order = POD_ORDER
     secret, app_id = store.pod_secret, store.store.pod_app_id
     plan = []
     for fmt, body, content_type in (
-        ("json", orjson.dumps(order), "application/json"),
-        ("xml", render_xml("order", order), "application/xml"),
+        ("json", orjson.dumps(POD_ORDER), "application/json"),
+        ("xml", render_xml("order", POD_ORDER), "application/xml"),
     ):
         path = workdir / f"pod-{fmt}.body"
         path.write_bytes(body)

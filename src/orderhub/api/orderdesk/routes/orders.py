@@ -47,9 +47,7 @@ async def list_orders(request: Request, call: CallDep) -> Response:
         ):
             raise InvalidInput(f"folder_name: no folder named {query.folder_name!r}")
         total = call.counts.get_or_count(
-            store.id,
-            query.cache_key(),
-            lambda: storage.count_orders(conn, store.id, query),
+            store.id, query.cache_key(), lambda: storage.count_orders(conn, store.id, query)
         )
         ids = storage.search_order_ids(conn, store.id, query, limit=page.limit, offset=page.offset)
         return total, rendered.fetch(conn, call.rendered, store.id, ids, with_history=with_history)

@@ -80,9 +80,7 @@ def test_parts_always_add_up_and_nothing_is_lost_or_doubled(
     moved_products = sum((line.price * plan.moved[line.key] for line in lines), Decimal(0))
     assert kept_products + moved_products == product
     # Every share is within one unit (a cent, or 1/10,000 for sub-cent amounts) of exact.
-    total = sum(
-        (Fraction(line.price) * line.quantity for line in lines), Fraction(0)
-    )
+    total = sum((Fraction(line.price) * line.quantity for line in lines), Fraction(0))
     if plan.weights == "value" and shared.shipping and total:
         exact = Fraction(shared.shipping) * Fraction(moved_products) / total
         assert abs(Fraction(m.shipping) - exact) < Fraction(1, 100)
@@ -121,7 +119,10 @@ def test_free_items_share_by_quantity() -> None:
     lines = [Line(1, Decimal(0), 3, 3), Line(2, Decimal(0), 1, 1)]
     plan = plan_split(lines, {2: 1}, Shared(shipping=Decimal("4.00")))
     assert plan.weights == "quantity"
-    assert (plan.kept_shared.shipping, plan.moved_shared.shipping) == (Decimal("3.00"), Decimal("1.00"))
+    assert (plan.kept_shared.shipping, plan.moved_shared.shipping) == (
+        Decimal("3.00"),
+        Decimal("1.00"),
+    )
 
 
 @pytest.mark.parametrize(

@@ -116,8 +116,11 @@ def plan_split(lines: Sequence[Line], moving: Mapping[int, int], shared: Shared)
     balance = None if shared.balance is None else two(shared.balance)
     kept_shared, moved_shared = (
         Shared(
-            shipping=parts[0][side], handling=parts[1][side], tax=parts[2][side],
-            refund=parts[3][side], discounts=tuple(d[side] for d in discounts),
+            shipping=parts[0][side],
+            handling=parts[1][side],
+            tax=parts[2][side],
+            refund=parts[3][side],
+            discounts=tuple(d[side] for d in discounts),
             balance=None if balance is None else balance[side],
         )  # fmt: skip
         for side in (0, 1)

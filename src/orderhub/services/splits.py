@@ -153,10 +153,10 @@ def split_order_in(
     )  # fmt: skip
     data = {"split_from": order_id, "folder_id": created.folder_id}
     events.publish(conn, store, OrderEvent(events.ORDER_CREATED, created.id, data))
-    events.publish(conn, store, OrderEvent(events.ORDER_UPDATED, order_id, {"split_to": created.id}))
-    return SplitResult(
-        order_id, created.id, created.source_id, moved, int(created.folder_id or 0)
+    events.publish(
+        conn, store, OrderEvent(events.ORDER_UPDATED, order_id, {"split_to": created.id})
     )
+    return SplitResult(order_id, created.id, created.source_id, moved, int(created.folder_id or 0))
 
 
 def _lines(conn: Connection, store_id: int, order: Order) -> list[Line]:
@@ -170,7 +170,8 @@ def _lines(conn: Connection, store_id: int, order: Order) -> list[Line]:
                 forwarded[item_id] = forwarded.get(item_id, 0) + quantity
     return [
         Line(
-            key=item_id, price=next(i.price for i in order.items if i.id == item_id),
+            key=item_id,
+            price=next(i.price for i in order.items if i.id == item_id),
             quantity=quantity,
             movable=max(0, quantity - max(shipped.get(item_id, 0), forwarded.get(item_id, 0))),
         )  # fmt: skip

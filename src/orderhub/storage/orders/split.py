@@ -9,8 +9,8 @@ from typing import Any
 
 from sqlalchemy import Connection, delete, select, update
 
-from orderhub.domain.limits import width
 from orderhub.domain.errors import InvalidInput
+from orderhub.domain.limits import width
 from orderhub.domain.orders import Order
 from orderhub.storage.orders.rows import TOTAL_FIELDS, order_row_values
 from orderhub.storage.tables import order_items, orders

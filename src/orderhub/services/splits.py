@@ -25,6 +25,7 @@ from orderhub.domain.channel import Channel
 from orderhub.domain.errors import InvalidInput
 from orderhub.domain.fulfilment import shipped_quantities
 from orderhub.domain.inventory import StockPolicy
+from orderhub.domain.limits import MAX_SPLIT_PARTS
 from orderhub.domain.orders import Discount, Item, Order, apply_totals
 from orderhub.domain.split import Line, Plan, Shared, plan_split
 from orderhub.services import events
@@ -184,6 +185,8 @@ def _requested(order: Order, lines: Sequence[Line], parts: Sequence[SplitPart]) 
     taken from its items in turn). Messages name the item as the caller did."""
     if not parts:
         raise InvalidInput("nothing to move: choose at least one item")
+    if len(parts) > MAX_SPLIT_PARTS:
+        raise InvalidInput(f"at most {MAX_SPLIT_PARTS} items can be named in one split")
     movable = {line.key: line.movable for line in lines}
     wanted: dict[int, int] = {}
     for part in parts:

@@ -15,11 +15,13 @@ from sqlalchemy import select
 from orderhub.domain.channel import Channel
 from orderhub.domain.errors import InvalidInput, NotFound, OrderhubError
 from orderhub.domain.fulfilment import LineRequest, Shipment
+from orderhub.domain.inventory import InventoryItem
 from orderhub.domain.orders import Discount, Item, Order
 from orderhub.services import orders, shipments, splits
 from orderhub.services.splits import SplitPart
+from orderhub.storage import inventory, stores
 from orderhub.storage import orders as storage
-from orderhub.storage import stores
+from orderhub.storage import suppliers as supplier_storage
 from orderhub.storage import webhooks as webhook_storage
 from orderhub.storage.tables import webhook_deliveries
 from tests.pod.helpers import Pod
@@ -212,3 +214,32 @@ def test_cancelled_and_unknown_orders_are_refused(database: Any, store: Any) -> 
         )
     with pytest.raises(NotFound):
         splits.split_order(database, store.store, 10**12, [SplitPart("MUG")], channel=CLI)
+
+
+def test_stock_does_not_move_and_items_at_a_supplier_stay(database: Any, make_store: Any) -> None:
+    store = make_store(settings={"auto_update_stock_count": True})
+    with database.write() as conn:
+        inventory.create_item(conn, store.store.id, InventoryItem("Tee", "TEE", stock=50))
+    order = _take(database, store, _order("STOCK"))
+    oid = int(order.id or 0)
+    tee = next(i for i in order.items if i.code == "TEE")
+    with database.write() as conn:
+        folder = stores.find_folder(conn, store.store.id, name="Printing")
+        assert folder is not None
+        supplier_storage.add_supplier(
+            conn, store.store.id, name="B", base_url="https://b.example", app_id="APP-1",
+            secret="x", folder_id=folder.id, code_patterns=["TEE"], shipping_map={},
+            at_supplier_folder_id=None, failed_folder_id=None,
+        )  # fmt: skip
+        supplier_storage.queue_arrivals(conn, store.store.id, oid, folder.id)
+        [job] = supplier_storage.jobs_for_order(conn, store.store.id, oid)
+        supplier_storage.mark_sent(
+            conn, job.id, supplier_order_id="7", lines=[(int(tee.id or 0), 4)], last_status="",
+            next_poll=job.created_at,
+        )  # fmt: skip
+    with pytest.raises(InvalidInput, match="only 1 can move"):
+        splits.split_order(database, store.store, oid, [SplitPart("TEE", 2)], channel=CLI)
+    splits.split_order(database, store.store, oid, [SplitPart("TEE", 1)], channel=CLI)
+    with database.read() as conn:
+        stocked = inventory.find_by_code(conn, store.store.id, "TEE")
+    assert stocked is not None and stocked.stock == 45  # taken once, when the order came in

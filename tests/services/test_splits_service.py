@@ -243,3 +243,21 @@ def test_stock_does_not_move_and_items_at_a_supplier_stay(database: Any, make_st
     with database.read() as conn:
         stocked = inventory.find_by_code(conn, store.store.id, "TEE")
     assert stocked is not None and stocked.stock == 45  # taken once, when the order came in
+
+
+def test_an_order_left_all_shipped_follows_to_shipped(database: Any, store: Any) -> None:
+    order = _take(database, store, _order("ALLSHIP"))
+    oid = int(order.id or 0)
+    shipments.add_shipment(
+        database, store.store, oid, Shipment("1Z999AA10123456784"),
+        [LineRequest(quantity=5, code="TEE")], channel=CLI,
+    )  # fmt: skip
+    result = splits.split_order(
+        database, store.store, oid, [SplitPart("MUG"), SplitPart("PIN")], channel=CLI
+    )
+    kept, new = _get(database, store, oid), _get(database, store, result.new_order_id)
+    with database.read() as conn:
+        shipped = stores.find_folder(conn, store.store.id, name="Shipped")
+    assert shipped is not None and kept.folder_id == shipped.id
+    assert kept.fulfillment_status == "fulfilled" and new.fulfillment_status == "unfulfilled"
+    assert new.folder_id == order.folder_id != shipped.id

@@ -23,17 +23,18 @@ from sqlalchemy.exc import IntegrityError
 
 from orderhub.domain.channel import Channel
 from orderhub.domain.errors import InvalidInput
-from orderhub.domain.fulfilment import shipped_quantities
+from orderhub.domain.fulfilment import fulfilment_status, shipped_quantities
 from orderhub.domain.inventory import StockPolicy
 from orderhub.domain.limits import MAX_SPLIT_PARTS
 from orderhub.domain.orders import Discount, Item, Order, apply_totals
 from orderhub.domain.split import Line, Plan, Shared, plan_split
 from orderhub.services import events
 from orderhub.services.events import OrderEvent
-from orderhub.services.moves import resolve_folder
+from orderhub.services.moves import move_locked, resolve_folder
+from orderhub.services.shipments import to_shipped
 from orderhub.services.transaction import write
 from orderhub.storage import orders as storage
-from orderhub.storage import suppliers
+from orderhub.storage import stores, suppliers
 from orderhub.storage.database import Database
 from orderhub.storage.orders import split as split_storage
 from orderhub.storage.stores import Store, utcnow
@@ -157,7 +158,23 @@ def split_order_in(
     events.publish(
         conn, store, OrderEvent(events.ORDER_UPDATED, order_id, {"split_to": created.id})
     )
+    _follow_to_shipped(conn, store, order, kept, channel, now)
     return SplitResult(order_id, created.id, created.source_id, moved, int(created.folder_id or 0))
+
+
+def _follow_to_shipped(
+    conn: Connection, store: Store, order: Order, kept: Order, channel: Channel, now: datetime
+) -> None:
+    """What stays may now be all shipped (the unshipped rest moved away): like a last
+    shipment, that moves an order in a print-on-demand status folder to Shipped."""
+    ordered = {item.id: item.quantity for item in kept.items if item.id is not None}
+    if not order.shipments or fulfilment_status(ordered, order.shipments) != "fulfilled":
+        return
+    move = to_shipped(stores.list_folders(conn, store.id), int(order.folder_id or 0))
+    if move is not None:
+        source, shipped = move
+        move_locked(conn, store, int(order.id or 0), source, shipped, channel=channel, now=now,
+                    reason="all items shipped")  # fmt: skip
 
 
 def _lines(conn: Connection, store_id: int, order: Order) -> list[Line]:

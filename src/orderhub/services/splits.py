@@ -119,47 +119,69 @@ def split_order_in(
     )
     lines = _lines(conn, store.id, order)
     plan = plan_split(lines, _requested(order, lines, parts), _shared(order))
-    by_id = {item.id: item for item in order.items}
+    folder_id = destination.id if destination is not None else order.folder_id
+    kept, new, moved = _parts(order, plan, folder_id, now)
 
+    by_id = {item.id: item.quantity for item in order.items}
+    changed = {k: q for k, q in plan.kept.items() if q != by_id[k]}
+    split_storage.keep(conn, store.id, order_id, changed, kept)
+    created = _insert(conn, store, order, new, channel)
+    assert created.id is not None and created.source_id is not None
+    _record(conn, store, order, created, moved, channel, now)
+    _follow_to_shipped(conn, store, order, kept, channel, now)
+    return SplitResult(order_id, created.id, created.source_id, moved, int(created.folder_id or 0))
+
+
+def _parts(
+    order: Order, plan: Plan, folder_id: int | None, now: datetime
+) -> tuple[Order, Order, tuple[Moved, ...]]:
+    """The original as it stays (totals recomputed), the new order, and what moved."""
+    by_id = {item.id: item for item in order.items}
     kept = _with_shared(order, plan.kept_shared)
     kept.items = [replace(by_id[k], quantity=q) for k, q in plan.kept.items() if q]
     kept.date_updated = now
     apply_totals(kept)
     new = _with_shared(order, plan.moved_shared)
     new.items = [replace(by_id[k], id=None, quantity=q) for k, q in plan.moved.items() if q]
-    new.folder_id = destination.id if destination is not None else order.folder_id
+    new.folder_id = folder_id
     new.date_added = now
     new.order_metadata = {
         k: v for k, v in order.order_metadata.items() if k not in NOT_COPIED_METADATA
     }
     moved = tuple(Moved(k, by_id[k].code, q) for k, q in plan.moved.items() if q)
+    return kept, new, moved
 
-    changed = {k: q for k, q in plan.kept.items() if q != by_id[k].quantity}
-    split_storage.keep(conn, store.id, order_id, changed, kept)
-    created = _insert(conn, store, order, new, channel)
-    assert created.id is not None and created.source_id is not None
+
+def _record(
+    conn: Connection,
+    store: Store,
+    order: Order,
+    created: Order,
+    moved: Sequence[Moved],
+    channel: Channel,
+    now: datetime,
+) -> None:
+    """Both histories name each other; the new order is announced as created (with the
+    order it came from), the original as updated."""
+    original_id, new_id = int(order.id or 0), int(created.id or 0)
     what = ", ".join(f"{m.quantity} × {m.code or f'item {m.item_id}'}" for m in moved)
     storage.record_notes(
         conn, store.id,
         [
             storage.HistoryNote(
-                order_id, f"Split: {what} moved to order {created.id} "
+                original_id, f"Split: {what} moved to order {new_id} "
                 f"(source id {created.source_id})", "split",
             ),
             storage.HistoryNote(
-                created.id, f"Split from order {order_id} (source id "
-                f"{order.source_id or order_id}): {what}", "split",
+                new_id, f"Split from order {original_id} (source id "
+                f"{order.source_id or original_id}): {what}", "split",
             ),
         ],
         channel=channel, now=now,
     )  # fmt: skip
-    data = {"split_from": order_id, "folder_id": created.folder_id}
-    events.publish(conn, store, OrderEvent(events.ORDER_CREATED, created.id, data))
-    events.publish(
-        conn, store, OrderEvent(events.ORDER_UPDATED, order_id, {"split_to": created.id})
-    )
-    _follow_to_shipped(conn, store, order, kept, channel, now)
-    return SplitResult(order_id, created.id, created.source_id, moved, int(created.folder_id or 0))
+    data = {"split_from": original_id, "folder_id": created.folder_id}
+    events.publish(conn, store, OrderEvent(events.ORDER_CREATED, new_id, data))
+    events.publish(conn, store, OrderEvent(events.ORDER_UPDATED, original_id, {"split_to": new_id}))
 
 
 def _follow_to_shipped(
@@ -275,7 +297,3 @@ def _insert(conn: Connection, store: Store, original: Order, new: Order, channel
         except IntegrityError:
             continue
     raise InvalidInput(f"no free source id {base}-N found; try again")
-
-
-__all__ = ["Moved", "Plan", "SplitPart", "SplitResult", "parts_matching", "split_order",
-           "split_order_in"]  # fmt: skip

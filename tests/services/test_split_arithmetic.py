@@ -45,7 +45,7 @@ def orders_and_moves(draw: st.DrawFn) -> tuple[list[Line], dict[int, int], Share
     return lines, moving, shared
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=250, deadline=None)
 @given(orders_and_moves())
 def test_parts_always_add_up_and_nothing_is_lost_or_doubled(
     case: tuple[list[Line], dict[int, int], Shared],

@@ -99,6 +99,7 @@ def test_a_split_moves_quantities_and_shares_the_money_to_the_cent(
     assert "moved to order" in (kept.history or [])[-1].note
     assert f"Split from order {original.id}" in (new.history or [])[-1].note
     assert sum(m.quantity for m in result.moved) == new.quantity_total
+    assert kept.email_count == new.email_count >= 2  # the new order is one more with that email
 
 
 def test_source_ids_never_collide_and_split_again(database: Any, store: Any) -> None:

@@ -262,3 +262,22 @@ def test_an_order_left_all_shipped_follows_to_shipped(database: Any, store: Any)
     assert shipped is not None and kept.folder_id == shipped.id
     assert kept.fulfillment_status == "fulfilled" and new.fulfillment_status == "unfulfilled"
     assert new.folder_id == order.folder_id != shipped.id
+
+
+def test_a_source_id_taken_in_a_race_makes_the_split_take_the_next(
+    database: Any, store: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    order = _take(database, store, _order("RACE"))
+    _take(database, store, _order("RACE-2"))  # same source name: the unique index refuses it
+    original = splits.split_storage.free_suffix_source_id
+
+    def stale(conn: Any, store_id: int, base: str, *, skip: int = 0) -> str:
+        # What a check made just before a concurrent writer took RACE-2 would say.
+        return "RACE-2" if skip == 0 else original(conn, store_id, base, skip=skip - 1)
+
+    monkeypatch.setattr(splits.split_storage, "free_suffix_source_id", stale)
+    result = splits.split_order(
+        database, store.store, int(order.id or 0), [SplitPart("MUG")], channel=CLI
+    )
+    assert result.new_source_id == "RACE-3"
+    assert [i.code for i in _get(database, store, result.new_order_id).items] == ["MUG"]

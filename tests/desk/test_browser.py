@@ -135,6 +135,46 @@ def test_a_partial_then_a_final_shipment_fulfils_the_order_and_moves_it_to_shipp
     assert "Shipped" in page.locator(".crumbs").inner_text()
 
 
+def test_staff_split_an_order_into_the_printing_folder(
+    page: Any, served: Served, shoot: Shoot
+) -> None:
+    order_id = served.new_order(
+        source_id=f"WEB-SPLIT-{time.monotonic_ns()}",
+        order_items=[
+            {"name": "Logo T-Shirt", "code": "TS-1", "price": 19.99, "quantity": 5},
+            {"name": "Enamel Mug", "code": "MUG-1", "price": 9.5, "quantity": 2},
+        ],
+    )
+    sign_in(page, served, served.staff)
+    page.goto(f"{served.base_url}/desk/orders/{order_id}")
+    page.get_by_text("Split into a new order").click()
+    split = page.locator("#split")
+    split.get_by_label(re.compile("^Quantity to split off: Logo T-Shirt")).fill("5")
+    split.get_by_label(re.compile("^Quantity to split off: Enamel Mug")).fill("2")
+    split.get_by_role("button", name="Split order").click()
+    assert (
+        page.locator("#split")
+        .get_by_role("alert")
+        .inner_text()
+        .endswith("every item would move: a split must leave something on the order")
+    )
+    shoot(page, "order-split", full_page=True)
+    split = page.locator("#split")
+    split.get_by_label(re.compile("^Quantity to split off: Logo T-Shirt")).fill("3")
+    split.get_by_label(re.compile("^Quantity to split off: Enamel Mug")).fill("2")
+    split.get_by_label("New order's folder").select_option(label="Printing")
+    split.get_by_role("button", name="Split order").click()
+    status = page.get_by_role("status").inner_text()
+    assert status.startswith("Split: the chosen items are now order #"), status
+    new_id = int(status.split("#")[1].split()[0])
+    new = served.api("GET", f"/orders/{new_id}").json()["order"]
+    assert {i["code"]: i["quantity"] for i in new["order_items"]} == {"TS-1": 3, "MUG-1": 2}
+    assert int(new["folder_id"]) == _folder_id(served, "Printing")
+    kept = served.api("GET", f"/orders/{order_id}").json()["order"]
+    assert {i["code"]: i["quantity"] for i in kept["order_items"]} == {"TS-1": 2}
+    assert "moved to order" in page.locator("#history").inner_text()
+
+
 def test_a_note_and_a_new_shipping_address_are_saved(page: Any, served: Served) -> None:
     order_id = served.new_order()
     sign_in(page, served)

@@ -41,7 +41,9 @@ def wait_for(predicate: Any, seconds: float = 15, what: str = "condition") -> An
 class SupplierHub:
     """orderhub B: its own process and database; each test gets a store of its own there."""
 
-    def __init__(self, workdir: Path) -> None:
+    def __init__(self, workdir: Path, *, wait: bool = True) -> None:
+        """`wait=False` returns once the process is started; `wait_until_up()` then waits
+        (so several suppliers start side by side)."""
         self.url_db = f"sqlite:///{workdir / 'b.db'}"
         self.db = Database(self.url_db)
         migrate.upgrade(self.db)
@@ -59,7 +61,11 @@ class SupplierHub:
             [sys.executable, "-m", "orderhub", "serve", "--port", str(self.port)],
             cwd=workdir, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
         )  # fmt: skip
-        wait_for(self._up, 20, "orderhub B to serve")
+        if wait:
+            self.wait_until_up()
+
+    def wait_until_up(self) -> None:
+        wait_for(self._up, 30, "orderhub B to serve")
 
     def _up(self) -> bool:
         if self.process.poll() is not None:

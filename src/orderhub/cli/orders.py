@@ -25,9 +25,10 @@ from orderhub.cli.common import console, err, fail, ready_database, record_id, r
 from orderhub.domain.channel import Channel
 from orderhub.domain.dates import parse_datetime
 from orderhub.domain.errors import OrderhubError
+from orderhub.domain.limits import MAX_SPLIT_PARTS, width
 from orderhub.domain.queries import OrderQuery
 from orderhub.orderfiles import CSV_COLUMNS, export, run_import
-from orderhub.services import moves
+from orderhub.services import moves, splits
 from orderhub.storage import orders as repo
 from orderhub.storage import stores
 
@@ -35,6 +36,7 @@ app = typer.Typer(help="Import, export and inspect orders.", no_args_is_help=Tru
 
 EXPORT_PAGE = 1000
 CHANNEL = Channel.cli()
+MAX_CODE_CHARS = width("order_items", "code")
 
 
 def _format_for(path: Path, given: str | None) -> str:
@@ -244,6 +246,62 @@ def move(
         console.print(f"order {result.order_id}: {result.message}")
     if not all(r.moved for r in results):
         raise typer.Exit(2)
+
+
+@app.command("split")
+def split(
+    store_id: Annotated[int, typer.Argument(help="the store", parser=record_id)],
+    order_id: Annotated[int, typer.Argument(help="the order to split", parser=record_id)],
+    items: Annotated[
+        list[str],
+        typer.Option(
+            "--item", help="CODE (all of it not shipped yet) or CODE:QTY to move; repeatable"
+        ),
+    ],
+    folder: Annotated[
+        str | None, typer.Option("--folder", help="put the new order in this folder")
+    ] = None,
+) -> None:
+    """Move items (or some of their quantity) to a new order of the same store.
+
+    The new order gets the source id ORIGINAL-2 (-3, ...); shipping, handling, tax and
+    discounts are shared in proportion to the items' value, to the cent (docs/routing.md).
+
+    Example: orderhub orders split 1 1042 --item TEE-BLK-L:3 --item MUG-11 --folder Printing
+    """
+    if len(items) > MAX_SPLIT_PARTS:
+        fail(f"at most {MAX_SPLIT_PARTS} --item options")
+    parts = [_split_part(raw) for raw in items]
+    db = ready_database()
+    store = require_store(db, store_id)
+    try:
+        result = splits.split_order(db, store, order_id, parts, folder=folder, channel=CHANNEL)
+    except moves.UnknownFolder:
+        fail(f"store {store_id} has no folder named {folder!r}")
+    except OrderhubError as exc:
+        fail(f"order {order_id} not split: {exc.message}")
+    what = ", ".join(f"{m.quantity} x {m.code or m.item_id}" for m in result.moved)
+    console.print(
+        f"order {result.original_id} split: {what} moved to order {result.new_order_id} "
+        f"(source id {result.new_source_id})"
+    )
+
+
+def _split_part(raw: str) -> splits.SplitPart:
+    """CODE or CODE:QTY (the last colon separates: codes may hold colons)."""
+    code, sep, quantity = raw.rpartition(":")
+    if not sep:
+        code, quantity = raw, ""
+    code = code.strip()
+    if not code or len(code) > MAX_CODE_CHARS:
+        fail(f"--item {raw!r}: give an item code (at most {MAX_CODE_CHARS} characters)")
+    if not sep:
+        return splits.SplitPart(code)
+    number = quantity.strip()
+    digits = number[1:] if number.startswith("-") else number
+    if not digits.isascii() or not digits.isdigit() or len(digits) > 9:
+        fail(f"--item {raw!r}: the quantity after ':' must be a whole number")
+    return splits.SplitPart(code, int(number))
 
 
 def _date(value: str | None, option: str, *, end_of_day: bool = False) -> datetime | None:

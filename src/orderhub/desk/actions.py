@@ -17,7 +17,7 @@ from orderhub.domain.errors import InvalidInput, NotFound
 from orderhub.domain.fulfilment import LineRequest, Shipment
 from orderhub.domain.orders import SHIPPING_ADDRESS_FIELDS, require_name
 from orderhub.services import inventory as inventory_service
-from orderhub.services import moves, orders, shipments
+from orderhub.services import moves, orders, shipments, splits
 from orderhub.services.moves import MoveResult
 from orderhub.storage import accounts, desk_sessions, stores
 from orderhub.storage.database import Database
@@ -46,6 +46,26 @@ def add_shipment(
     return shipments.add_shipment(
         db, store, order_id, shipment, requested, channel=Channel.desk(user)
     )
+
+
+def split_order(
+    db: Database,
+    store: Store,
+    order_id: int,
+    lines: list[tuple[int, int]],
+    folder_id: int | None,
+    user: str,
+) -> splits.SplitResult:
+    """`lines`: (order item id, quantity) to move; the new order goes to `folder_id`, or
+    stays in the original's folder."""
+    folder = None
+    if folder_id is not None:
+        try:
+            folder = queries.folder(db, store, folder_id).name
+        except NotFound:
+            raise moves.UnknownFolder(f"folder {folder_id} does not exist") from None
+    parts = [splits.SplitPart(item_id, qty) for item_id, qty in lines]
+    return splits.split_order(db, store, order_id, parts, folder=folder, channel=Channel.desk(user))
 
 
 def add_note(db: Database, store: Store, order_id: int, note: str, user: str) -> None:

@@ -1,5 +1,5 @@
 """One order: everything about it on one page, and the actions staff take on it (move,
-ship all or part, note, edit the shipping address, cancel). A failed action shows the page
+ship all or part, split, note, edit the shipping address, cancel). A failed action shows the page
 again with the message beside the field and writes nothing."""
 
 from __future__ import annotations
@@ -17,7 +17,9 @@ from orderhub.desk.paths import number
 from orderhub.desk.render import page, redirect
 from orderhub.domain.errors import InvalidInput, NotFound, OrderhubError
 from orderhub.domain.fulfilment import shipped_quantities
+from orderhub.domain.limits import MAX_ID, MAX_QUANTITY
 from orderhub.domain.orders import NOTE_MAX_CHARS, SHIPPING_ADDRESS_FIELDS
+from orderhub.services.moves import UnknownFolder
 
 router = APIRouter(include_in_schema=False)
 
@@ -49,6 +51,7 @@ def order_page(
         address_fields=SHIPPING_ADDRESS_FIELDS, address_labels=ADDRESS_LABELS,
         note_max=NOTE_MAX_CHARS, errors=errors or {}, values=values or {},
         address_open=any(k.startswith("shipping_") or k == "_address" for k in errors or {}),
+        split_open=any(k.startswith("split_") or k == "_split" for k in errors or {}),
         status_code=status_code,
     )  # fmt: skip
 
@@ -140,6 +143,48 @@ def add_shipment(
         return "Shipment added" + (" for the chosen items" if lines else "")
 
     return _act(request, desk, oid, form, "shipment", ("tracking_number", "carrier_code"), work)
+
+
+@router.post("/desk/orders/{order_id}/split")
+def split_order(
+    order_id: str, request: Request, desk: Desk = Depends(signed_in),
+    form: FormData = Depends(checked_form),
+) -> Response:  # fmt: skip
+    """Staff and owners alike: chosen quantities move to a new order (services/splits.py)."""
+    oid = number(order_id, "Order")
+    order = queries.order(request.app.state.db, desk.store, oid)
+
+    def work(fields: Form) -> str:
+        ordered = {item.id: item.quantity for item in order.items if item.id is not None}
+        shipped = shipped_quantities(ordered, order.shipments)
+        lines: list[tuple[int, int]] = []
+        for item in order.items:
+            name = f"split_{item.id}"
+            if fields.raw(name) in ("", "0"):
+                continue
+            left = item.quantity - shipped.get(item.id or 0, 0)
+            qty = fields.whole(name, "Quantity", minimum=1, maximum=MAX_QUANTITY)
+            if qty is not None and qty > left:
+                fields.errors[name] = f"Only {left} not shipped yet"
+            elif qty:
+                lines.append((int(item.id or 0), qty))
+        if not lines and not fields.errors:
+            fields.errors["_split"] = "Enter a quantity to move for at least one item"
+        folder_id = None
+        if fields.raw("split_folder"):
+            folder_id = fields.whole("split_folder", "Folder", minimum=1, maximum=MAX_ID)
+        fields.check()
+        try:
+            result = actions.split_order(
+                request.app.state.db, desk.store, oid, lines, folder_id, desk.user.email
+            )
+        except UnknownFolder:
+            raise FormInvalid({"split_folder": "Choose one of the store's folders"}) from None
+        return (
+            f"Split: the chosen items are now order #{result.new_order_id} ({result.new_source_id})"
+        )
+
+    return _act(request, desk, oid, form, "split", ("split_folder",), work)
 
 
 @router.post("/desk/orders/{order_id}/notes")

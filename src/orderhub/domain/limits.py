@@ -21,6 +21,8 @@ MAX_JSON_INT = 2**64 - 1
 
 # Item and shipment quantities (INTEGER columns).
 MAX_QUANTITY = 1_000_000
+# Parts named in one split request (item ids or codes).
+MAX_SPLIT_PARTS = 500
 # An order's quantity total (an INTEGER column: 2**31 - 1 is the hard ceiling).
 MAX_QUANTITY_TOTAL = 2_000_000_000
 # Inventory stock, either sign (an INTEGER column).

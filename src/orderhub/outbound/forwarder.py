@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import defaultdict
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
@@ -30,7 +31,8 @@ from orderhub.domain.orders import Item, Order
 from orderhub.outbound import hub_changes, net, tracking
 from orderhub.outbound.background import BackgroundLoop
 from orderhub.outbound.guarded_transport import GuardedTransport
-from orderhub.outbound.pod_order import matching_items, order_request
+from orderhub.outbound.pod_order import left_out, matching_items, order_request
+from orderhub.storage import inventory
 from orderhub.storage import orders as order_repo
 from orderhub.storage import suppliers as repo
 from orderhub.storage.database import Database
@@ -42,6 +44,17 @@ LEASE = timedelta(seconds=120)
 POLL_BATCH = 50  # ids per GET /api/orders.php?ids=...
 LOOKUP_PAGES = 40  # at most 40 pages of 250 orders are searched for an external_id
 UNCERTAIN = (TransportError, ServerError, RateLimitError)
+
+
+@dataclass(frozen=True)
+class _Loaded:
+    """What sending one job needs: the order, print data from the store's inventory
+    ({code: metadata}), and the other suppliers' code patterns (to name what is left out)."""
+
+    supplier: Supplier
+    order: Order
+    print_data: dict[str, dict[str, Any]]
+    other_suppliers: dict[str, tuple[str, ...]]
 
 
 class Forwarder:
@@ -97,25 +110,38 @@ class Forwarder:
 
     # --- sending -------------------------------------------------------------------------
 
-    def _load(self, job: Job) -> tuple[Supplier, Order] | None:
+    def _load(self, job: Job) -> _Loaded | None:
         with self.db.read() as conn:
             supplier = repo.get_supplier(conn, job.store_id, job.supplier_id)
             found = order_repo.load_orders(conn, job.store_id, [job.order_id], with_history=False)
-        return (supplier, found[0]) if found else None
+            if not found:
+                return None
+            codes = sorted({item.code for item in found[0].items if item.code})
+            _, stocked = inventory.list_items(
+                conn, job.store_id, codes=codes, search=None, limit=len(codes), offset=0
+            ) if codes else (0, [])  # fmt: skip
+            others = {
+                s.name: s.code_patterns
+                for s in repo.list_suppliers(conn, job.store_id)
+                if s.id != supplier.id
+            }
+        print_data = {i.code: i.metadata for i in stocked if isinstance(i.metadata, dict)}
+        return _Loaded(supplier, found[0], print_data, others)
 
     async def _forward(self, job: Job) -> None:
         loaded = await asyncio.to_thread(self._load, job)
         if loaded is None:
             await asyncio.to_thread(self._mark_final, job, repo.FAILED, "order no longer exists")
             return
-        supplier, order = loaded
+        supplier, order = loaded.supplier, loaded.order
         items = matching_items(order, supplier.code_patterns)
         if not items:
             await asyncio.to_thread(self._skip, job, supplier)
             return
         request = order_request(
-            order, items, external_id=job.external_id, shipping_map=supplier.shipping_map
-        )
+            order, items, external_id=job.external_id, shipping_map=supplier.shipping_map,
+            inventory=loaded.print_data,
+        )  # fmt: skip
         async with self.client(supplier) as client:
             try:
                 placed = await self._place(client, job, request)
@@ -128,7 +154,8 @@ class Forwarder:
             except OrderhubClientError as exc:
                 await asyncio.to_thread(self._fail, job, supplier, exc.message, False)
                 return
-        await asyncio.to_thread(self._sent, job, supplier, placed, items)
+        unsent = left_out(order, items, loaded.other_suppliers)
+        await asyncio.to_thread(self._sent, job, supplier, placed, items, unsent)
 
     async def _place(
         self, client: AsyncPrintOnDemandClient, job: Job, request: dict[str, Any]
@@ -163,7 +190,7 @@ class Forwarder:
         return None
 
     def _sent(
-        self, job: Job, supplier: Supplier, placed: dict[str, Any], items: list[Item]
+        self, job: Job, supplier: Supplier, placed: dict[str, Any], items: list[Item], unsent: str
     ) -> None:
         supplier_order_id = str(placed.get("id", ""))
         lines = [(item.id, item.quantity) for item in items if item.id is not None]
@@ -174,7 +201,7 @@ class Forwarder:
                 next_poll=utcnow() + self.tracking_every,
             )  # fmt: skip
         hub_changes.record_forwarded(
-            self.db, supplier, job.order_id, supplier_order_id, job.external_id
+            self.db, supplier, job.order_id, supplier_order_id, job.external_id, unsent
         )
 
     def _skip(self, job: Job, supplier: Supplier) -> None:

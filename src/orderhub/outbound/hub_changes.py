@@ -47,14 +47,20 @@ def _move(db: Database, supplier: Supplier, order_id: int, folder_id: int | None
 
 
 def record_forwarded(
-    db: Database, supplier: Supplier, order_id: int, supplier_order_id: str, external_id: str
+    db: Database,
+    supplier: Supplier,
+    order_id: int,
+    supplier_order_id: str,
+    external_id: str,
+    unsent: str = "",
 ) -> None:
     """History and folder first, the metadata last: once an order shows its supplier order
-    id, everything about its forwarding is recorded."""
+    id, everything about its forwarding is recorded. `unsent` names the items the supplier
+    did not get (an order is never half-forwarded silently)."""
     note(
         db, supplier, order_id,
         f"Forwarded to {supplier.name}: their order {supplier_order_id} "
-        f"(external_id {external_id})",
+        f"(external_id {external_id})" + (f"; not sent: {unsent}" if unsent else ""),
     )  # fmt: skip
     _move(db, supplier, order_id, supplier.at_supplier_folder_id)
     store = _store(db, supplier)

@@ -215,7 +215,7 @@ def _write(
         if not one.fulfils:
             continue
         folders = folders if folders is not None else stores.list_folders(conn, store.id)
-        move = _to_shipped(folders, folder_of[one.order_id])
+        move = to_shipped(folders, folder_of[one.order_id])
         if move is not None:
             _record(conn, store, notes, published, channel, now)
             notes, published = [], []
@@ -256,7 +256,7 @@ def _record(
     events.publish_all(conn, store, published)
 
 
-def _to_shipped(folders: Sequence[Folder], folder_id: int) -> tuple[Folder, Folder] | None:
+def to_shipped(folders: Sequence[Folder], folder_id: int) -> tuple[Folder, Folder] | None:
     """(from, to) when an order in `folder_id` must follow to the shipped folder: it sits
     in a folder that stands for another print-on-demand status, and a shipped folder exists."""
     current = next((f for f in folders if f.id == folder_id), None)

@@ -44,7 +44,7 @@ def claim(
         .limit(limit)
         .with_for_update(skip_locked=True, of=table)
     )
-    rows = conn.execute(query).all()
+    rows = list(conn.execute(query).all())
     if rows:
         conn.execute(
             update(table)

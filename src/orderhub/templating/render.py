@@ -73,9 +73,7 @@ def shipment_variables(shipment: Shipment) -> dict[str, Any]:
     shown = shipment_dict(shipment)
     carrier = shipment.carrier_code or guess_carrier(shipment.tracking_number)
     shown["carrier_code"] = carrier
-    shown["tracking_url"] = shipment.tracking_url or tracking_url(
-        carrier, shipment.tracking_number
-    )
+    shown["tracking_url"] = shipment.tracking_url or tracking_url(carrier, shipment.tracking_number)
     return shown
 
 

@@ -182,6 +182,13 @@ def quickstart(host: Host = None, port: Port = None) -> None:
             f"{existing} store(s) already exist; their keys were shown when they were created. "
             "`orderhub store list` lists them and `orderhub key rotate ID` issues a new key."
         )
+    if not config.smtp_url:
+        console.print(
+            "Emails stay queued until an SMTP server is set: ORDERHUB_SMTP_URL="
+            "smtp://user@mail.example.com:587?starttls=1 ORDERHUB_SMTP_PASSWORD_FILE=... "
+            "(docs/templates.md)",
+            soft_wrap=True,
+        )
     console.print(f"API docs at {base_url}/docs. Ctrl-C stops.")
     db.dispose()
     _serve(config, sock, host, port, 1)

@@ -179,7 +179,12 @@ def compile_checked(env: BoundedSandbox, source: str, part: str) -> Any:
         tree = env.parse(source)
     except TemplateSyntaxError as exc:
         raise TemplateProblem(exc.message or "syntax error", part=part, line=exc.lineno) from None
-    for name, line in private_names(tree):
+    lines = source.splitlines()
+    found = sorted(
+        private_names(tree),
+        key=lambda hit: (hit[1], lines[hit[1] - 1].find(hit[0]) if hit[1] <= len(lines) else 0),
+    )
+    for name, line in found[:1]:
         raise TemplateProblem(
             f"{name!r} is not allowed: templates cannot reach names starting with '_'",
             part=part, line=line,

@@ -18,6 +18,8 @@ from orderhub.desk.render import page, redirect
 from orderhub.domain.errors import InvalidInput, NotFound, OrderhubError
 from orderhub.domain.fulfilment import shipped_quantities
 from orderhub.domain.orders import NOTE_MAX_CHARS, SHIPPING_ADDRESS_FIELDS
+from orderhub.services import templates as template_service
+from orderhub.templating.builtins import DOCUMENT, EMAIL
 
 router = APIRouter(include_in_schema=False)
 
@@ -43,12 +45,16 @@ def order_page(
     folders = queries.folders(db, desk.store, request.app.state.count_cache)
     ordered = {item.id: item.quantity for item in order.items if item.id is not None}
     shipped = shipped_quantities(ordered, order.shipments)
+    templates = template_service.list_templates(db, desk.store)
     return page(
         request, "order.html", desk, order=order, folders=folders,
         folder_names={f.id: f.name for f, _ in folders}, shipped=shipped,
         address_fields=SHIPPING_ADDRESS_FIELDS, address_labels=ADDRESS_LABELS,
         note_max=NOTE_MAX_CHARS, errors=errors or {}, values=values or {},
         address_open=any(k.startswith("shipping_") or k == "_address" for k in errors or {}),
+        emails=queries.order_emails(db, desk.store, order_id),
+        email_templates=[t for t in templates if t.kind == EMAIL],
+        document_templates=[t for t in templates if t.kind == DOCUMENT],
         status_code=status_code,
     )  # fmt: skip
 

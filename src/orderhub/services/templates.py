@@ -5,7 +5,7 @@ going back to the default, and rendering one over real orders."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from orderhub.domain import limits
 from orderhub.domain.errors import InvalidInput, NotFound
@@ -17,6 +17,7 @@ from orderhub.storage.stores import Store, utcnow
 from orderhub.templating import render as rendering
 from orderhub.templating.builtins import BUILTIN_NAMES, DOCUMENT, KINDS, Template, default
 from orderhub.templating.render import RenderedEmail
+from orderhub.templating.sandbox import TemplateProblem
 
 
 def list_templates(db: Database, store: Store) -> list[Template]:
@@ -25,6 +26,10 @@ def list_templates(db: Database, store: Store) -> list[Template]:
         saved = {t.name: t for t in storage.saved(conn, store.id)}
     builtins = [saved.pop(name, None) or default(name) for name in BUILTIN_NAMES]
     return [t for t in builtins if t is not None] + sorted(saved.values(), key=lambda t: t.name)
+
+
+def documents(db: Database, store: Store) -> list[Template]:
+    return [t for t in list_templates(db, store) if t.kind == DOCUMENT]
 
 
 def get_template(db: Database, store: Store, name: str) -> Template:
@@ -95,3 +100,35 @@ def render_for_order(
     if not rendered:
         raise NotFound(f"Order {order_id} not found")
     return rendered[0]
+
+
+@dataclass(frozen=True)
+class Printed:
+    """One order's page of a print run: its HTML, or why it could not be rendered."""
+
+    order_id: int
+    html: str
+    error: str = ""
+
+
+def print_documents(
+    db: Database, store: Store, template: Template, order_ids: Sequence[int]
+) -> list[Printed]:
+    """A document for each of the store's orders named, in that order (others left out);
+    a template that fails for one order fails only that order's page."""
+    if len(order_ids) > limits.MAX_DOCUMENTS_PER_PRINT:
+        raise InvalidInput(f"at most {limits.MAX_DOCUMENTS_PER_PRINT} orders at once")
+    with db.read() as conn:
+        found = order_storage.load_orders(conn, store.id, list(order_ids), with_history=False)
+    by_id = {o.id: o for o in found}
+    now, printed = utcnow(), []
+    for order_id in order_ids:
+        order = by_id.get(order_id)
+        if order is None:
+            continue
+        try:
+            html = rendering.render_document(template, rendering.variables(store, order, now=now))
+            printed.append(Printed(order_id, html))
+        except TemplateProblem as exc:
+            printed.append(Printed(order_id, "", exc.message))
+    return printed

@@ -61,7 +61,13 @@ def server_from(settings: Settings) -> SmtpServer | None:
     query = {k: v[-1].lower() for k, v in parse_qs(parts.query).items()}
     password = ""
     if settings.smtp_password_file is not None:
-        password = settings.smtp_password_file.read_text(encoding="utf-8").strip()
+        try:
+            password = settings.smtp_password_file.read_text(encoding="utf-8").strip()
+        except (OSError, UnicodeDecodeError) as exc:
+            raise InvalidInput(
+                f"ORDERHUB_SMTP_PASSWORD_FILE: cannot read {settings.smtp_password_file}: "
+                f"{type(exc).__name__}"
+            ) from None
     elif settings.smtp_password is not None:
         password = settings.smtp_password.get_secret_value()
     tls = parts.scheme == "smtps"

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
+import time
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -315,3 +316,20 @@ def test_staff_send_a_template_by_hand(shop: OrderDesk, mail_db: Database, inbox
     with mail_db.read() as conn:
         assert conn.execute(select(email_outbox.c.recipient).where(
             email_outbox.c.order_id == order_id)).scalar_one() == "ann@example.com"  # fmt: skip
+
+
+def test_a_serving_app_sends_queued_emails_by_itself(mail_db: Database, inbox: Inbox) -> None:
+    settings = make_settings(smtp_url=inbox.url, email_poll_seconds=0.05)
+    with TestClient(create_app(settings, database=mail_db)) as client:
+        with mail_db.write() as conn:
+            new = stores.create_store(conn, "Live Shop", settings={
+                "shipment_confirmation_email": True, "email_sender_address": "o@live.example",
+            })  # fmt: skip
+        shop = OrderDesk(client, new)
+        order_id = int(shop.create_order()["id"])
+        assert shop.post(f"/orders/{order_id}/shipments", json={"tracking_number": UPS}).is_success
+        deadline = time.monotonic() + 10
+        while not inbox.messages and time.monotonic() < deadline:
+            time.sleep(0.05)
+    [message] = inbox.messages
+    assert message["X-Orderhub-Order"] == str(order_id) and UPS_LINK in inbox.text_of(message)

@@ -328,6 +328,15 @@ def test_an_owner_edits_a_template_previews_it_and_prints_two_orders(
             == 2
         )  # one order per page
         printed.close()
+        page.goto(f"{served.base_url}/desk/orders/{first}")
+        page.get_by_label(re.compile(r"^Send to ")).select_option("order confirmation")
+        page.get_by_role("button", name="Send", exact=True).click()
+        assert page.get_by_role("status").inner_text() == (
+            "'order confirmation' queued for the customer"
+        )
+        emails = page.locator("#emails table").inner_text()
+        assert "order confirmation" in emails and "pending" in emails
+        shoot(page, "order-emails")
     finally:
         page.goto(f"{served.base_url}/desk/templates/packing%20slip")
         page.get_by_role("button", name="Reset to default").click()

@@ -64,6 +64,10 @@ def template(body: str, subject: str = "") -> Template:
          "refused: "),
         ("{% macro f(n) %}{% if n %}{{ f(n-1) }}{{ f(n-1) }}{% endif %}{% endmacro %}{{ f(40) }}",
          "refused: "),
+        ("{% for a in order.order_items %}{% for b in order.order_items %}"
+         "{% for c in order.order_items %}{% for d in order.order_items %}"
+         "{% endfor %}{% endfor %}{% endfor %}{% endfor %}", "refused: "),
+        ("{% set _loop_values = 1 %}", "'_loop_values' is not allowed"),
         ("{{ 'x' * 10**8 }}", "refused"),
         ("{{ [1] * 10**8 }}", "refused"),
         ("{{ 9 ** 999 }}", "exponents"),

@@ -3,9 +3,10 @@ and how much it may write.
 
 The sandbox (jinja2.sandbox) refuses private attributes (`''.__class__`) and mutation; on top,
 a template is checked when saved for names starting with `_` (so the refusal is clear, not a
-silently empty value), and every render carries a budget (domain/limits.py): loop steps —
-each `range` value, each call of a function, macro or filter, each output chunk — and a
-deadline, checked at every step; `*`, `**` and `%` on values that would build something
+silently empty value), and every render carries a budget (domain/limits.py): steps —
+each value a `for` loop takes (every loop's iterable is wrapped when compiled), each `range`
+value, each call of a function, macro or filter, each output chunk — and a deadline,
+checked at every step; `*`, `**` and `%` on values that would build something
 huge, and any whole-number argument over the output limit, are refused before they run.
 Whatever a template does, a render ends with its output or a `TemplateProblem`.
 """
@@ -81,6 +82,17 @@ def _check_size(value: Any) -> None:
         raise _OverBudget("a format width that large is not allowed")
 
 
+def _counted(values: Any) -> Iterator[Any]:
+    """A loop's values, each a step: nested loops over an order's lists cannot multiply
+    past the budget (the name starts with `_`, so no template can shadow it)."""
+    for value in values:
+        _charge()
+        yield value
+
+
+_GUARD = "_loop_values"
+
+
 class _CountedRange:
     """`range` for templates: at most the step budget long, and every value taken is a step."""
 
@@ -125,6 +137,7 @@ class BoundedSandbox(ImmutableSandboxedEnvironment):
     def __init__(self, **options: Any) -> None:
         super().__init__(**options)
         self.globals["range"] = _CountedRange
+        self.globals[_GUARD] = _counted
         self.filters = {name: _bounded(f) for name, f in self.filters.items()}
 
     def add_filters(self, **added: Callable[..., Any]) -> None:
@@ -189,10 +202,14 @@ def compile_checked(env: BoundedSandbox, source: str, part: str) -> Any:
             f"{name!r} is not allowed: templates cannot reach names starting with '_'",
             part=part, line=line,
         )  # fmt: skip
+    for loop in tree.find_all(nodes.For):  # every loop's values are counted steps
+        loop.iter = nodes.Call(nodes.Name(_GUARD, "load"), [loop.iter], [], None, None)
+        loop.iter.set_lineno(loop.lineno)
     try:
-        return env.from_string(source)
+        code = env.compile(tree)
     except TemplateSyntaxError as exc:
         raise TemplateProblem(exc.message or "syntax error", part=part, line=exc.lineno) from None
+    return env.template_class.from_code(env, code, env.make_globals(None))
 
 
 def _line_of(exc: BaseException) -> int | None:

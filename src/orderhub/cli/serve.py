@@ -196,7 +196,7 @@ def quickstart(host: Host = None, port: Port = None) -> None:
     if not config.smtp_url:
         console.print(
             "Emails stay queued until an SMTP server is set: ORDERHUB_SMTP_URL="
-            "smtp://user@mail.example.com:587?starttls=1 ORDERHUB_SMTP_PASSWORD_FILE=... "
+            "'smtp://user@mail.example.com:587?starttls=1' ORDERHUB_SMTP_PASSWORD_FILE=... "
             "(docs/templates.md)",
             soft_wrap=True,
         )

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 from datetime import datetime
+from decimal import Decimal
 
 import pytest
 
@@ -110,6 +111,10 @@ def test_money_and_dates_follow_the_store() -> None:
     out = render(template("{{ order.order_total|money }} {{ order.date_added|date }}"),
                  variables(STORE, sample_order()))  # fmt: skip
     assert out.html == "£402.99 2026-11-25 14:30"
+    big = replace(sample_order(), order_total=Decimal("2500000"))
+    out = render(template("{{ order.order_total|money }} {{ order.order_total|round }}"),
+                 variables(STORE, big))  # fmt: skip
+    assert out.html == "£2,500,000.00 2500000"
 
 
 def test_qrcode_is_inline_svg() -> None:

@@ -113,13 +113,17 @@ class _CountedRange:
 def _bounded(function: Callable[..., Any]) -> Callable[..., Any]:
     """A filter that charges a step and refuses huge whole-number arguments."""
 
+    # The filtered value comes after the context/environment a `pass_*` filter is given;
+    # only the arguments after it are checked for size (a big total is fine to format).
+    first = 2 if getattr(function, "jinja_pass_arg", None) is not None else 1
+
     @functools.wraps(function)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         _charge()
-        for value in (*args[1:], *kwargs.values()):
+        for value in (*args[first:], *kwargs.values()):
             _check_size(value)
-        if args and isinstance(args[0], str):  # `"%099999999d"|format(1)`
-            _check_size(args[0])
+        if len(args) >= first and isinstance(args[first - 1], str):  # `"%09999999d"|format(1)`
+            _check_size(args[first - 1])
         return function(*args, **kwargs)
 
     return wrapper

@@ -75,6 +75,7 @@ def template(body: str, subject: str = "") -> Template:
         ("{{ '%099999999d'|format(1) }}", "format width"),
         ("{{ '{:>99999999}'.format(1) }}", "format width"),
         ("{{ 'x'|center(999999999) }}", "refused"),
+        ("{{ 'x'.zfill(999999999) }}", "refused"),
         ("{% for i in range(99999) %}{{ 'y' * 99 }}{% endfor %}", "output longer"),
         ("line one\n{% for x in %}", "line 2"),
         ("ok\n\n{{ 1 / 0 }}", "line 3"),
@@ -115,6 +116,9 @@ def test_money_and_dates_follow_the_store() -> None:
     out = render(template("{{ order.order_total|money }} {{ order.order_total|round }}"),
                  variables(STORE, big))  # fmt: skip
     assert out.html == "£2,500,000.00 2500000"
+    out = render(template('{{ "%.2f"|format(2500000) }} {{ "{:,}".format(2500000) }}'),
+                 variables(STORE, big))  # fmt: skip
+    assert out.html == "2500000.00 2,500,000"
 
 
 def test_qrcode_is_inline_svg() -> None:

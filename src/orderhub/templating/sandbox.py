@@ -74,8 +74,18 @@ def _charge(steps: int = 1) -> None:
         budget.charge(steps)
 
 
-def _check_size(value: Any) -> None:
-    if isinstance(value, int) and not isinstance(value, bool):
+# Filters and string methods whose whole-number arguments are widths or counts of what
+# they build (`"x"|center(10**9)`, `"x".zfill(10**9)`).
+_SIZED = frozenset(
+    {"center", "ljust", "rjust", "zfill", "expandtabs", "indent", "truncate", "wordwrap",
+     "batch", "slice"}
+)  # fmt: skip
+
+
+def _check_size(value: Any, *, sized: bool = True) -> None:
+    """Refuse a width above the output limit (`sized`: a whole number is one) and a format
+    string with a huge width."""
+    if sized and isinstance(value, int) and not isinstance(value, bool):
         if abs(value) > limits.MAX_TEMPLATE_OUTPUT_CHARS:
             raise _OverBudget(f"the number {value} is larger than a template may use")
     elif isinstance(value, str) and _WIDE_FORMAT.search(value):
@@ -110,18 +120,19 @@ class _CountedRange:
             yield value
 
 
-def _bounded(function: Callable[..., Any]) -> Callable[..., Any]:
-    """A filter that charges a step and refuses huge whole-number arguments."""
+def _bounded(name: str, function: Callable[..., Any]) -> Callable[..., Any]:
+    """A filter that charges a step and refuses a huge width."""
 
     # The filtered value comes after the context/environment a `pass_*` filter is given;
-    # only the arguments after it are checked for size (a big total is fine to format).
+    # only the arguments after it can be widths (a big total is fine to format).
     first = 2 if getattr(function, "jinja_pass_arg", None) is not None else 1
+    sized = name in _SIZED
 
     @functools.wraps(function)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         _charge()
         for value in (*args[first:], *kwargs.values()):
-            _check_size(value)
+            _check_size(value, sized=sized)
         if len(args) >= first and isinstance(args[first - 1], str):  # `"%09999999d"|format(1)`
             _check_size(args[first - 1])
         return function(*args, **kwargs)
@@ -142,10 +153,10 @@ class BoundedSandbox(ImmutableSandboxedEnvironment):
         super().__init__(**options)
         self.globals["range"] = _CountedRange
         self.globals[_GUARD] = _counted
-        self.filters = {name: _bounded(f) for name, f in self.filters.items()}
+        self.filters = {name: _bounded(name, f) for name, f in self.filters.items()}
 
     def add_filters(self, **added: Callable[..., Any]) -> None:
-        self.filters.update({name: _bounded(f) for name, f in added.items()})
+        self.filters.update({name: _bounded(name, f) for name, f in added.items()})
 
     def call_binop(self, context: Context, op: str, left: Any, right: Any) -> Any:
         _charge()
@@ -164,8 +175,9 @@ class BoundedSandbox(ImmutableSandboxedEnvironment):
 
     def call(__self, __context: Context, __obj: Any, *args: Any, **kwargs: Any) -> Any:  # noqa: N805
         _charge()
+        sized = getattr(__obj, "__name__", "") in _SIZED
         for value in (*args, *kwargs.values()):
-            _check_size(value)
+            _check_size(value, sized=sized)
         return super().call(__context, __obj, *args, **kwargs)
 
 

@@ -97,7 +97,10 @@ def message(store: Store, email: Email, rendered: RenderedEmail) -> EmailMessage
     msg["Date"] = format_datetime(email.created_at.replace(tzinfo=UTC), usegmt=True)
     msg["X-Orderhub-Order"] = str(email.order_id)
     msg.set_content(rendered.text)
-    msg.add_alternative(rendered.html, subtype="html")
+    html = rendered.html
+    if "<html" not in html[:2000].lower():  # a body fragment: give it a document
+        html = f'<!doctype html><html><head><meta charset="utf-8"></head><body>{html}</body></html>'
+    msg.add_alternative(html, subtype="html")
     return msg
 
 

@@ -21,6 +21,8 @@ def make_settings(**overrides: Any) -> Settings:
         "notify_poll_seconds": 0,
         "forward_poll_seconds": 0,
         "webhook_poll_seconds": 0,
+        "email_poll_seconds": 0,
+        "smtp_url": None,
     }
     values.update(overrides)
     return Settings(_env_file=None, **values)  # type: ignore[call-arg]

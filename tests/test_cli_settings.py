@@ -31,6 +31,11 @@ VALUES: dict[str, tuple[str, str, object]] = {
         "regular, UK Royal Mail 24 Tracked", "x" * 101, ["regular", "UK Royal Mail 24 Tracked"],
     ),
     "pod_design_placements": ("front,belly", " , ", ["front", "belly"]),
+    "shipment_confirmation_email": ("on", "sometimes", True),
+    "email_sender_address": ("orders@shop.example", "orders@shop", None),
+    "email_sender_name": ("Lee's Shop", "Lee\r\nBcc: x@example.com", None),
+    "email_reply_to": ("help@shop.example", "help@shop.example\nX: y", None),
+    "money_format": ("0,00 €", "€", None),
 }  # fmt: skip
 
 

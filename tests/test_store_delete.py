@@ -21,7 +21,10 @@ from orderhub.storage import (
     stores,
     tables,
 )
+from orderhub.storage import emails as email_storage
+from orderhub.storage import templates as template_storage
 from orderhub.storage.database import Database
+from orderhub.templating.builtins import Template
 from tests.helpers import OrderDesk, sample_order
 
 runner = CliRunner()
@@ -97,6 +100,16 @@ def populate(od: OrderDesk, database: Database) -> None:
                 created_at=now, updated_at=now,
             )
         )  # fmt: skip
+        email = email_storage.enqueue(
+            conn, store_id, int(order["id"]), "order confirmation", "a@shop.test",
+            shipment_id=None, now=now, domain="shop.test",
+        )  # fmt: skip
+        conn.execute(
+            insert(tables.email_attempts).values(
+                store_id=store_id, email_id=email, attempted_at=now, duration_ms=1
+            )
+        )
+        template_storage.save(conn, store_id, Template("job ticket", "document", "", "<p></p>"))
         user = accounts.create_user(conn, f"staff{store_id}@shop.test", "not-a-real-hash")
         accounts.set_membership(conn, user.id, store_id, "staff")
         desk_sessions.create(conn, user.id, store_id)

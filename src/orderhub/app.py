@@ -32,6 +32,7 @@ from orderhub.domain.errors import OrderhubError
 from orderhub.logs import AccessLog
 from orderhub.outbound import notify_route
 from orderhub.outbound import openapi_spec as supplier_spec
+from orderhub.outbound.email_worker import EmailWorker
 from orderhub.outbound.forwarder import Forwarder
 from orderhub.outbound.worker import WebhookWorker
 from orderhub.storage.count_cache import CountCache
@@ -112,6 +113,7 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
         outbound=settings,
     )
     webhook_worker = WebhookWorker(db, settings)
+    email_worker = EmailWorker(db, settings)
     readiness = health.Readiness(db, settings.redis_url)
     instruments = metrics.instruments() if settings.metrics == "on" else None
     if instruments is not None:
@@ -125,10 +127,13 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
             forwarder.start()
         if settings.webhook_poll_seconds > 0:
             webhook_worker.start()
+        if settings.email_poll_seconds > 0:
+            email_worker.start()
         yield
         await forwarder.stop()
         await notifier.stop()
         await webhook_worker.stop()
+        await email_worker.stop()
         limiter.close()
         readiness.close()
         if database is None:
@@ -156,6 +161,7 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
     app.state.notifier = notifier
     app.state.forwarder = forwarder
     app.state.webhook_worker = webhook_worker
+    app.state.email_worker = email_worker
     app.state.readiness = readiness
     app.state.metrics = instruments
     for router in (orderdesk.router, pod_routes.router, notify_route.router, health.router):

@@ -9,7 +9,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -71,6 +71,24 @@ class Settings(BaseSettings):
     webhook_max_attempts: int = Field(default=5, ge=1, le=50)
     webhook_backoff_seconds: float = Field(
         default=480.0, ge=0, description="first retry delay; doubles each try (5 tries ~ 2 h)"
+    )
+    # Email (docs/templates.md): the SMTP server every store's emails go through.
+    smtp_url: str | None = Field(
+        default=None,
+        description="smtp://[user@]host[:port] (?starttls=1 to upgrade), smtps://... for TLS; "
+        "unset: emails stay queued",
+    )
+    smtp_password: SecretStr | None = Field(default=None, description="the SMTP password")
+    smtp_password_file: Path | None = Field(
+        default=None, description="a file holding the SMTP password (instead of the variable)"
+    )
+    smtp_timeout_seconds: float = Field(default=30.0, gt=0, le=300)
+    email_poll_seconds: float = Field(
+        default=2.0, ge=0, description="how often queued emails are looked for; 0 = never"
+    )
+    email_max_attempts: int = Field(default=6, ge=1, le=50)
+    email_backoff_seconds: float = Field(
+        default=60.0, ge=0, description="first retry delay of an email; doubles each try"
     )
     count_cache_seconds: float = Field(
         default=2.0, ge=0, description="how long a list's total_records may be reused"

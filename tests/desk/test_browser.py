@@ -328,3 +328,55 @@ def test_a_day_at_the_desk_on_postgresql(page: Any, served_postgres: Served) -> 
     assert "Shipped" in page.locator(".crumbs").inner_text()
     page.get_by_role("button", name="Sign out").click()
     page.wait_for_url("**/login")
+
+
+def test_an_owner_edits_a_template_previews_it_and_prints_two_orders(
+    page: Any, served: Served, shoot: Shoot
+) -> None:
+    first, second = served.order_ids[2:4]
+    sign_in(page, served)
+    page.get_by_role("link", name="Templates").click()
+    shoot(page, "templates")
+    page.get_by_role("link", name="packing slip").click()
+    body = page.get_by_label("Document (HTML, one order per page)")
+    body.fill(body.input_value().replace("Thank you for your order.", "Thanks from Northwind!"))
+    page.get_by_label("Preview on order").fill(str(first))
+    page.get_by_role("button", name="Preview").click()
+    preview = page.frame_locator("iframe.preview-frame")
+    assert "Thanks from Northwind!" in preview.locator("body").inner_text()
+    assert f"Order #{first}" in preview.locator("body").inner_text()
+    shoot(page, "template-edit", full_page=True)
+    page.get_by_role("button", name="Save").click()
+    assert page.get_by_role("status").inner_text() == "Template 'packing slip' saved"
+    try:
+        page.goto(f"{served.base_url}/desk/folders/{_folder_of(served, first)}")
+        page.get_by_label(f"Select order {first}", exact=True).check()
+        page.get_by_label(f"Select order {second}", exact=True).check()
+        page.get_by_label("Document").select_option("packing slip")
+        with page.context.expect_page() as opened:
+            page.get_by_role("button", name="Print", exact=True).click()
+        printed = opened.value
+        printed.wait_for_load_state()
+        assert printed.locator("article.slip").count() == 2
+        assert printed.locator("article.slip svg.barcode").count() == 2
+        assert printed.locator("text=Thanks from Northwind!").count() == 2
+        shoot(printed, "print-packing-slips", full_page=True)
+        printed.emulate_media(media="print")
+        pdf = printed.pdf(format="A4")
+        assert (
+            pdf.count(b"/Type /Page\n") + pdf.count(b"/Type /Page>") + pdf.count(b"/Type /Page ")
+            == 2
+        )  # one order per page
+        printed.close()
+        page.goto(f"{served.base_url}/desk/orders/{first}")
+        page.get_by_label(re.compile(r"^Send to ")).select_option("order confirmation")
+        page.get_by_role("button", name="Send", exact=True).click()
+        assert page.get_by_role("status").inner_text() == (
+            "'order confirmation' queued for the customer"
+        )
+        emails = page.locator("#emails table").inner_text()
+        assert "order confirmation" in emails and "pending" in emails
+        shoot(page, "order-emails")
+    finally:
+        page.goto(f"{served.base_url}/desk/templates/packing%20slip")
+        page.get_by_role("button", name="Reset to default").click()

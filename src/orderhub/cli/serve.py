@@ -21,7 +21,9 @@ from orderhub.cli.common import console, fail, open_database, ready_database, se
 from orderhub.cli.stores import print_credentials
 from orderhub.cli.users import create_demo_user, print_demo_user
 from orderhub.config import Settings
+from orderhub.domain.errors import OrderhubError
 from orderhub.logs import LogFormat
+from orderhub.outbound import mailer
 from orderhub.storage import migrate, serving, stores
 from orderhub.storage.database import display_url
 
@@ -80,9 +82,18 @@ def _exit_quietly(_sig: int, _frame: FrameType | None) -> None:
     raise SystemExit(0)
 
 
+def _check_smtp(config: Settings) -> None:
+    """A bad ORDERHUB_SMTP_URL or unreadable password file stops the start, with the reason."""
+    try:
+        mailer.server_from(config)
+    except OrderhubError as exc:
+        fail(exc.message)
+
+
 def _serve(
     config: Settings, sock: socket.socket, host: str, port: int, workers: int, **options: Any
 ) -> None:
+    _check_smtp(config)
     url = config.effective_database_url
     try:
         with serving.serving(url):
@@ -181,6 +192,13 @@ def quickstart(host: Host = None, port: Port = None) -> None:
         console.print(
             f"{existing} store(s) already exist; their keys were shown when they were created. "
             "`orderhub store list` lists them and `orderhub key rotate ID` issues a new key."
+        )
+    if not config.smtp_url:
+        console.print(
+            "Emails stay queued until an SMTP server is set: ORDERHUB_SMTP_URL="
+            "'smtp://user@mail.example.com:587?starttls=1' ORDERHUB_SMTP_PASSWORD_FILE=... "
+            "(docs/templates.md)",
+            soft_wrap=True,
         )
     console.print(f"API docs at {base_url}/docs. Ctrl-C stops.")
     db.dispose()

@@ -13,11 +13,13 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from orderhub.api.routing import add_routes
 from orderhub.desk import (
+    routes_documents,
     routes_inventory,
     routes_order,
     routes_orders,
     routes_session,
     routes_settings,
+    routes_templates,
 )
 from orderhub.desk.auth import SignInRequired
 from orderhub.desk.render import local_path, render_error
@@ -36,6 +38,8 @@ def install(app: FastAPI) -> None:
         routes_order,
         routes_inventory,
         routes_settings,
+        routes_documents,
+        routes_templates,
     ):
         add_routes(app.router, module.router)
     app.mount("/desk/static", StaticFiles(directory=STATIC), name="desk-static")

@@ -16,10 +16,12 @@ from orderhub.domain.channel import Channel
 from orderhub.domain.errors import InvalidInput, NotFound
 from orderhub.domain.fulfilment import LineRequest, Shipment
 from orderhub.domain.orders import SHIPPING_ADDRESS_FIELDS, require_name
+from orderhub.services import emails as email_service
 from orderhub.services import inventory as inventory_service
 from orderhub.services import moves, orders, shipments, splits
 from orderhub.services.moves import MoveResult
 from orderhub.storage import accounts, desk_sessions, stores
+from orderhub.storage import emails as email_storage
 from orderhub.storage.database import Database
 from orderhub.storage.stores import Store
 
@@ -131,3 +133,16 @@ def remove_member(db: Database, store: Store, user_id: int, acting_user_id: int)
         if not accounts.remove_membership(conn, user_id, store.id):
             raise NotFound("User not found")
         desk_sessions.end_all_for_user(conn, user_id, store.id)
+
+
+def send_email(db: Database, store: Store, order_id: int, template: str, user: str) -> None:
+    email_service.send_template(db, store, order_id, template, channel=Channel.desk(user))
+
+
+def resend_email(db: Database, store: Store, order_id: int, email_id: int, user: str) -> None:
+    """Only an email of this order of this store."""
+    with db.read() as conn:
+        found = email_storage.get(conn, email_id, store.id)
+    if found.order_id != order_id:
+        raise NotFound(f"Email {email_id} not found")
+    email_service.resend(db, email_id, store_id=store.id, channel=Channel.desk(user))

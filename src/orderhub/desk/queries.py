@@ -15,6 +15,7 @@ from orderhub.domain.queries import OrderQuery
 from orderhub.orderfiles.export import iter_orders
 from orderhub.services import folders as folder_service
 from orderhub.storage import accounts, inventory, order_search, stores
+from orderhub.storage import emails as email_storage
 from orderhub.storage import orders as repo
 from orderhub.storage.accounts import Member
 from orderhub.storage.count_cache import CountCache
@@ -146,3 +147,15 @@ def pod_secret(db: Database, store: Store) -> str:
 def members(db: Database, store: Store) -> list[Member]:
     with db.read() as conn:
         return accounts.members_of_store(conn, store.id)
+
+
+def latest_order_ids(db: Database, store: Store, count: int = 10) -> list[int]:
+    """The store's newest orders, for choosing one to preview a template on."""
+    with db.read() as conn:
+        newest = OrderQuery(sort="date_added", descending=True)
+        return repo.search_order_ids(conn, store.id, newest, limit=count, offset=0)
+
+
+def order_emails(db: Database, store: Store, order_id: int) -> list[email_storage.Email]:
+    with db.read() as conn:
+        return email_storage.list_emails(conn, store.id, order_id=order_id, limit=100)

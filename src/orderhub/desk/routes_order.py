@@ -19,7 +19,9 @@ from orderhub.domain.errors import InvalidInput, NotFound, OrderhubError
 from orderhub.domain.fulfilment import shipped_quantities
 from orderhub.domain.limits import MAX_ID, MAX_QUANTITY
 from orderhub.domain.orders import NOTE_MAX_CHARS, SHIPPING_ADDRESS_FIELDS
+from orderhub.services import templates as template_service
 from orderhub.services.moves import UnknownFolder
+from orderhub.templating.builtins import DOCUMENT, EMAIL
 
 router = APIRouter(include_in_schema=False)
 
@@ -45,6 +47,7 @@ def order_page(
     folders = queries.folders(db, desk.store, request.app.state.count_cache)
     ordered = {item.id: item.quantity for item in order.items if item.id is not None}
     shipped = shipped_quantities(ordered, order.shipments)
+    templates = template_service.list_templates(db, desk.store)
     return page(
         request, "order.html", desk, order=order, folders=folders,
         folder_names={f.id: f.name for f, _ in folders}, shipped=shipped,
@@ -52,6 +55,9 @@ def order_page(
         note_max=NOTE_MAX_CHARS, errors=errors or {}, values=values or {},
         address_open=any(k.startswith("shipping_") or k == "_address" for k in errors or {}),
         split_open=any(k.startswith("split_") or k == "_split" for k in errors or {}),
+        emails=queries.order_emails(db, desk.store, order_id),
+        email_templates=[t for t in templates if t.kind == EMAIL],
+        document_templates=[t for t in templates if t.kind == DOCUMENT],
         status_code=status_code,
     )  # fmt: skip
 

@@ -1,5 +1,5 @@
-"""A folder's orders: search, date range, sort, keyset paging, moving a selection, packing
-slips and the CSV export of the current view."""
+"""A folder's orders: search, date range, sort, keyset paging, moving a selection and the
+CSV export of the current view (printing the selection: routes_documents.py)."""
 
 from __future__ import annotations
 
@@ -22,6 +22,7 @@ from orderhub.domain.dates import parse_datetime, store_zone
 from orderhub.domain.errors import OrderhubError
 from orderhub.orderfiles import CSV_COLUMNS
 from orderhub.orderfiles.export import csv_rows
+from orderhub.services import templates as template_service
 
 router = APIRouter(include_in_schema=False)
 MAX_SEARCH = 200
@@ -78,6 +79,7 @@ def folder_page(folder_id: str, request: Request, desk: Desk = Depends(signed_in
     return page(
         request, "folder.html", desk, folder=folder, listing=listing, filters=filters,
         params=params, query=urlencode(params), errors=errors, sorts=queries.SORTS,
+        document_templates=template_service.documents(db, desk.store),
         current_url=local_path(request),
         status_code=400 if errors and "cursor" not in errors else 200,
     )  # fmt: skip
@@ -139,21 +141,3 @@ def move_selected(
     if missing:
         return redirect(back, f"{message}; not found: {', '.join(missing)}", "error")
     return redirect(back, message)
-
-
-@router.post("/desk/slips")
-def packing_slips(
-    request: Request, desk: Desk = Depends(signed_in), form: FormData = Depends(checked_form)
-) -> Response:
-    fields = Form(form)
-    ids = fields.ids("order_id", "order")
-    if fields.errors:
-        return redirect(safe_back(fields.raw("back"), "/desk"), fields.errors["order_id"], "error")
-    found = queries.orders(request.app.state.db, desk.store, ids)
-    return page(request, "slips.html", desk, orders=found, folders=[])
-
-
-@router.get("/desk/orders/{order_id}/slip")
-def packing_slip(order_id: str, request: Request, desk: Desk = Depends(signed_in)) -> Response:
-    order = queries.order(request.app.state.db, desk.store, number(order_id, "Order"))
-    return page(request, "slips.html", desk, orders=[order], folders=[])

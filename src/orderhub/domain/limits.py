@@ -75,8 +75,20 @@ TEXT_WIDTHS: dict[str, dict[str, int]] = {
         "name": 255, "code": 100, "location": 255, "update_source": 100, "manufacturer_sku": 100,
     },
     "notifications": {"event": 40, "url": 2000},
+    "templates": {"name": 100, "kind": 10},
+    "email_outbox": {"recipient": 255, "message_id": 255},
 }  # fmt: skip
 
 
 def width(table: str, column: str) -> int:
     return TEXT_WIDTHS[table][column]
+
+
+# Templates (docs/templates.md): the source a store may save, the loop iterations and time one
+# render may take, and the size of what it may produce.
+MAX_TEMPLATE_SOURCE_CHARS = 100_000
+MAX_TEMPLATE_STEPS = 100_000
+MAX_TEMPLATE_SECONDS = 2.0
+MAX_TEMPLATE_OUTPUT_CHARS = 1_000_000
+# Orders printed in one run of a document (the desk's selection).
+MAX_DOCUMENTS_PER_PRINT = 200

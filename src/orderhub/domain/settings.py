@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
+from orderhub.domain import emails
 from orderhub.domain.errors import InvalidInput
 from orderhub.domain.values import ascii_digits
 
@@ -94,6 +95,27 @@ def comma_list(raw: str) -> list[str]:
     return values
 
 
+def _email_address(raw: str) -> str:
+    try:
+        return emails.address(raw, "address")
+    except InvalidInput as exc:
+        raise ValueError(exc.message.removeprefix("address: ")) from None
+
+
+def _sender_name(raw: str) -> str:
+    try:
+        return emails.header_text(raw, "name")
+    except InvalidInput as exc:
+        raise ValueError(exc.message.removeprefix("name: ")) from None
+
+
+def _money_format(raw: str) -> str:
+    text = raw.strip()
+    if not 4 <= len(text) <= 20 or ("0.00" not in text and "0,00" not in text):
+        raise ValueError("must show the amount as 0.00 or 0,00, e.g. $0.00 or 0,00 €")
+    return text
+
+
 _SPECS = (
     SettingSpec(
         "auto_update_stock_count", flag,
@@ -136,6 +158,26 @@ _SPECS = (
         "pod_design_placements", comma_list,
         "accepted print-on-demand design placements (comma list)",
         "front, back, left, right, sleeves, neck, pocket and the Printing/Embroidery names",
+    ),
+    SettingSpec(
+        "shipment_confirmation_email", flag,
+        "on: every shipment with a tracking number emails the customer the shipment "
+        "confirmation template",
+        "off",
+    ),
+    SettingSpec(
+        "email_sender_address", _email_address,
+        "the From address of the store's emails (needs ORDERHUB_SMTP_URL)",
+        "none: emails are not sent",
+    ),
+    SettingSpec("email_sender_name", _sender_name, "the From name of the store's emails",
+                "the store's name"),
+    SettingSpec("email_reply_to", _email_address, "the Reply-To address of the store's emails",
+                "none"),
+    SettingSpec(
+        "money_format", _money_format,
+        "how templates show money: the amount replaces 0.00 (or 0,00), e.g. $0.00, 0,00 €",
+        "0.00",
     ),
 )  # fmt: skip
 

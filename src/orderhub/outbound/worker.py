@@ -24,14 +24,13 @@ from orderhub.outbound import net
 from orderhub.outbound.background import BackgroundLoop
 from orderhub.outbound.webhooks import render
 from orderhub.storage import orders as order_repo
-from orderhub.storage import webhooks
+from orderhub.storage import outbox, webhooks
 from orderhub.storage.database import Database
 from orderhub.storage.stores import utcnow
 
 log = logging.getLogger("orderhub.webhooks")
 SUCCESS = (200, 201)
 BATCH = 20
-MAX_DELAY_SECONDS = 24 * 3600
 
 
 class WebhookWorker:
@@ -111,9 +110,8 @@ class WebhookWorker:
     def _settle(self, row: webhooks.Claimed, attempt: webhooks.Attempt, *, final: bool) -> None:
         delivered = not final and attempt.status in SUCCESS and not attempt.error
         retry_at = None
-        if not delivered and not final and row.attempts < self.max_attempts:
-            delay = min(self.backoff_seconds * 2 ** (row.attempts - 1), MAX_DELAY_SECONDS)
-            retry_at = utcnow() + timedelta(seconds=delay)
+        if not delivered and not final:
+            retry_at = outbox.retry_at(row.attempts, self.max_attempts, self.backoff_seconds)
         if not delivered:
             log.warning(
                 "webhook delivery %s to endpoint %s failed (attempt %s): %s",

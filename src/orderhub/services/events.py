@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import Connection
 
 from orderhub.outbound import webhooks
+from orderhub.services import emails
 from orderhub.storage import notifications, suppliers
 from orderhub.storage import webhooks as webhook_storage
 from orderhub.storage.stores import Store
@@ -69,6 +70,7 @@ SUBSCRIBERS: tuple[Subscriber, ...] = (
     _pod_notification,
     webhooks.on_order_event,
     _forwarding_job,
+    emails.on_order_event,
 )
 
 
@@ -83,6 +85,9 @@ _INTEREST: dict[Subscriber, Interest] = {
         webhook_storage.subscribed_endpoint_ids(conn, store.id, name)
     ),
     _forwarding_job: lambda conn, store, _name: bool(suppliers.list_suppliers(conn, store.id)),
+    emails.on_order_event: lambda _conn, store, name: (
+        name == SHIPMENT_CREATED and emails.confirms_shipments(store)
+    ),
 }
 
 

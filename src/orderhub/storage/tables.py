@@ -491,3 +491,10 @@ desk_sessions = Table(
     Index("ix_desk_sessions_user", "user_id"),
     Index("ix_desk_sessions_last_seen", "last_seen_at"),
 )
+
+# Templates and the email outbox live in their own module; importing it completes `metadata`.
+from orderhub.storage.email_tables import (  # noqa: E402, F401
+    email_attempts,
+    email_outbox,
+    templates,
+)

@@ -24,19 +24,19 @@ from sqlalchemy import (
     delete,
     exists,
     insert,
-    or_,
     select,
     true,
     update,
 )
 
 from orderhub.domain.errors import Conflict, NotFound
+from orderhub.storage import outbox
 from orderhub.storage.stores import utcnow
 from orderhub.storage.tables import webhook_attempts as attempts_table
 from orderhub.storage.tables import webhook_deliveries as deliveries
 from orderhub.storage.tables import webhook_endpoints as endpoints
 
-PENDING, DELIVERED, FAILED = "pending", "delivered", "failed"
+PENDING, DELIVERED, FAILED = outbox.PENDING, "delivered", "failed"
 ALL_EVENTS = "*"
 
 
@@ -181,7 +181,6 @@ def enqueue(
 def claim_due(conn: Connection, *, limit: int, lease: timedelta) -> list[Claimed]:
     """Take up to `limit` due deliveries for `lease`; the first pending row of each
     (endpoint, order) only."""
-    now = utcnow()
     earlier = deliveries.alias("earlier")
     waiting_behind = exists().where(
         earlier.c.endpoint_id == deliveries.c.endpoint_id,
@@ -189,29 +188,13 @@ def claim_due(conn: Connection, *, limit: int, lease: timedelta) -> list[Claimed
         earlier.c.status == PENDING,
         earlier.c.id < deliveries.c.id,
     )
-    query = (
-        select(deliveries)
-        .where(
-            deliveries.c.status == PENDING,
-            deliveries.c.next_attempt_at <= now,
-            or_(deliveries.c.leased_until.is_(None), deliveries.c.leased_until <= now),
-            ~waiting_behind,
-            deliveries.c.endpoint_id.in_(
-                select(endpoints.c.id).where(endpoints.c.active == true())
-            ),
-        )
-        .order_by(deliveries.c.id)
-        .limit(limit)
-        .with_for_update(skip_locked=True, of=deliveries)
+    active = deliveries.c.endpoint_id.in_(
+        select(endpoints.c.id).where(endpoints.c.active == true())
     )
-    rows = conn.execute(query).all()
+    conditions = [~waiting_behind, active]
+    rows = outbox.claim(conn, deliveries, conditions, limit=limit, lease=lease, now=utcnow())
     if not rows:
         return []
-    conn.execute(
-        update(deliveries)
-        .where(deliveries.c.id.in_([r.id for r in rows]))
-        .values(leased_until=now + lease, attempts=deliveries.c.attempts + 1)
-    )
     targets = {
         e.id: e
         for e in conn.execute(

@@ -11,7 +11,7 @@ of the same (endpoint, order) is pending: one order's events reach an endpoint i
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -31,6 +31,7 @@ from sqlalchemy import (
 )
 
 from orderhub.domain.errors import Conflict, NotFound
+from orderhub.storage.claims import Room, admit
 from orderhub.storage.stores import utcnow
 from orderhub.storage.tables import webhook_attempts as attempts_table
 from orderhub.storage.tables import webhook_deliveries as deliveries
@@ -178,9 +179,17 @@ def enqueue(
         conn.execute(insert(deliveries), rows)
 
 
-def claim_due(conn: Connection, *, limit: int, lease: timedelta) -> list[Claimed]:
+def claim_due(
+    conn: Connection,
+    *,
+    limit: int,
+    lease: timedelta,
+    busy: Collection[int] = (),
+    room: Room | None = None,
+) -> list[Claimed]:
     """Take up to `limit` due deliveries for `lease`; the first pending row of each
-    (endpoint, order) only."""
+    (endpoint, order) only; endpoints in `busy` are left out and each endpoint takes at most
+    `room(endpoint_id)` rows (storage/claims.py)."""
     now = utcnow()
     earlier = deliveries.alias("earlier")
     waiting_behind = exists().where(
@@ -196,6 +205,7 @@ def claim_due(conn: Connection, *, limit: int, lease: timedelta) -> list[Claimed
             deliveries.c.next_attempt_at <= now,
             or_(deliveries.c.leased_until.is_(None), deliveries.c.leased_until <= now),
             ~waiting_behind,
+            *([deliveries.c.endpoint_id.not_in(busy)] if busy else []),
             deliveries.c.endpoint_id.in_(
                 select(endpoints.c.id).where(endpoints.c.active == true())
             ),
@@ -204,7 +214,7 @@ def claim_due(conn: Connection, *, limit: int, lease: timedelta) -> list[Claimed
         .limit(limit)
         .with_for_update(skip_locked=True, of=deliveries)
     )
-    rows = conn.execute(query).all()
+    rows = admit(conn.execute(query).all(), lambda row: int(row.endpoint_id), room)
     if not rows:
         return []
     conn.execute(

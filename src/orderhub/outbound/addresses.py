@@ -40,6 +40,7 @@ def _table(*rows: tuple[str, str]) -> tuple[SpecialRange, ...]:
     return tuple(SpecialRange(ipaddress.ip_network(cidr), name) for cidr, name in rows)
 
 
+# More specific ranges first, so a refusal names the narrowest range.
 SPECIAL_IPV4 = _table(
     ("0.0.0.0/8", "this network"),  # RFC 791; 0.0.0.0/32 "this host" inside
     ("10.0.0.0/8", "private-use"),  # RFC 1918
@@ -58,8 +59,8 @@ SPECIAL_IPV4 = _table(
     ("198.51.100.0/24", "documentation (TEST-NET-2)"),  # RFC 5737
     ("203.0.113.0/24", "documentation (TEST-NET-3)"),  # RFC 5737
     ("224.0.0.0/4", "multicast"),  # RFC 5771
+    ("255.255.255.255/32", "limited broadcast"),  # RFC 919 (inside 240/4; named first)
     ("240.0.0.0/4", "reserved"),  # RFC 1112
-    ("255.255.255.255/32", "limited broadcast"),  # RFC 919 (inside 240/4; named apart)
 )
 
 SPECIAL_IPV6 = _table(
@@ -69,6 +70,9 @@ SPECIAL_IPV6 = _table(
     ("64:ff9b:1::/48", "local-use IPv4/IPv6 translation"),  # RFC 8215
     ("100::/64", "discard-only"),  # RFC 6666
     ("100:0:0:1::/64", "dummy IPv6 prefix"),  # RFC 9780
+    ("2001:2::/48", "benchmarking"),  # RFC 5180
+    ("2001:10::/28", "deprecated ORCHID"),  # RFC 4843
+    ("2001:20::/28", "ORCHIDv2"),  # RFC 7343
     ("2001::/23", "IETF protocol assignments"),  # RFC 2928 (Teredo is judged before this)
     ("2001:db8::/32", "documentation"),  # RFC 3849
     ("2620:4f:8000::/48", "direct delegation AS112 service"),  # RFC 7534

@@ -60,6 +60,8 @@ class InFlight:
             while self._tasks:
                 await asyncio.wait(set(self._tasks))
         except asyncio.CancelledError:
-            for task in self._tasks:
+            left = set(self._tasks)
+            for task in left:
                 task.cancel()
+            await asyncio.gather(*left, return_exceptions=True)  # before the client closes
             raise

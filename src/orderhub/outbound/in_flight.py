@@ -24,7 +24,7 @@ class InFlight:
         self.capacity = capacity
         self.per_receiver = per_receiver
         self.log = log
-        self._tasks: set[asyncio.Task[None]] = set()
+        self._tasks: set[asyncio.Task[object]] = set()
         self._counts: Counter[int] = Counter()
 
     @property
@@ -39,13 +39,13 @@ class InFlight:
     def room(self, receiver: int) -> int:
         return max(self.per_receiver - self._counts[receiver], 0)
 
-    def start(self, receiver: int, work: Coroutine[Any, Any, None]) -> None:
+    def start(self, receiver: int, work: Coroutine[Any, Any, object]) -> None:
         task = asyncio.get_running_loop().create_task(work)
         self._tasks.add(task)
         self._counts[receiver] += 1
         task.add_done_callback(lambda done: self._done(receiver, done))
 
-    def _done(self, receiver: int, task: asyncio.Task[None]) -> None:
+    def _done(self, receiver: int, task: asyncio.Task[object]) -> None:
         self._tasks.discard(task)
         self._counts[receiver] -= 1
         if self._counts[receiver] <= 0:

@@ -115,13 +115,12 @@ class Forwarder:
         return claimed
 
     def _claim(self, free: int, busy: frozenset[int]) -> list[Job]:
-        def room(supplier_id: int) -> int:  # a job to send each, within the free slots
-            return min(self.in_flight.room(supplier_id), free)
-
+        """Jobs to send within the free slots (each a task), jobs to poll up to a batch
+        (one task per supplier)."""
         with self.db.write() as conn:
             return repo.claim_due(
                 conn, limit=POLL_BATCH, lease=LEASE, poll_every=self.tracking_every,
-                busy=busy, room=room,
+                busy=busy, room=self.in_flight.room, to_send=free,
             )  # fmt: skip
 
     # --- sending -------------------------------------------------------------------------

@@ -42,7 +42,6 @@ from orderhub.outbound.addresses import refusal_reason
 MAX_RESPONSE_BYTES = 64 * 1024
 MAX_URL_LENGTH = 2000
 
-IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 Resolver = Callable[[str, int], list[str]]
 
 
@@ -114,10 +113,7 @@ class Target:
 
     @property
     def host_header(self) -> str:
-        host = f"[{self.host}]" if ":" in self.host else self.host
-        default = {"http": 80, "https": 443}[self.url.scheme]
-        port = self.url.port
-        return host if port in (None, default) else f"{host}:{port}"
+        return host_header(self.url)
 
 
 def resolve(
@@ -279,6 +275,7 @@ def transport(
 
 
 def host_header(url: httpx.URL) -> str:
+    """The Host header for `url` (what the receiver sees whatever address is connected to)."""
     host = url.host.lower().rstrip(".")
     host = f"[{host}]" if ":" in host else host
     default = {"http": 80, "https": 443}.get(url.scheme)
@@ -338,10 +335,11 @@ class OutboundClient:
             method, parsed, content=content,
             headers={**(headers or {}), "Host": host_header(parsed)},
         )  # fmt: skip
+        body = response.content  # decoded from at most max_response_bytes as received
         return OutboundResponse(
             response.status_code,
             response.headers,
-            response.content[: self.max_response_bytes],
-            bool(response.extensions.get(TRUNCATED)),
+            body[: self.max_response_bytes],
+            bool(response.extensions.get(TRUNCATED)) or len(body) > self.max_response_bytes,
             time.monotonic() - started,
         )

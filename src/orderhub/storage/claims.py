@@ -12,15 +12,21 @@ Row = TypeVar("Row")
 Room = Callable[[int], int]
 
 
-def admit(rows: Iterable[Row], receiver: Callable[[Row], int], room: Room | None) -> list[Row]:
-    """The rows, in order, each receiver taking at most `room(receiver)` (all when None)."""
-    if room is None:
-        return list(rows)
+def admit(
+    rows: Iterable[Row],
+    receiver: Callable[[Row], int],
+    room: Room | None,
+    total: int | None = None,
+) -> list[Row]:
+    """The rows, in order, each receiver taking at most `room(receiver)` (all when None),
+    and at most `total` in all."""
     taken: Counter[int] = Counter()
-    admitted = []
+    admitted: list[Row] = []
     for row in rows:
+        if total is not None and len(admitted) >= total:
+            break
         key = receiver(row)
-        if taken[key] < room(key):
+        if room is None or taken[key] < room(key):
             taken[key] += 1
             admitted.append(row)
     return admitted

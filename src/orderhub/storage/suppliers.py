@@ -228,12 +228,14 @@ def claim_due(
     poll_every: timedelta,
     busy: Collection[int] = (),
     room: Room | None = None,
+    to_send: int | None = None,
 ) -> list[Job]:
     """Jobs due now: pending ones to send (leased, counted as an attempt, and in doubt from
     now until the try ends with a known outcome) and sent ones to poll for tracking (next
     poll scheduled). The returned jobs carry the values from before the claim. Suppliers in
-    `busy` are left out, and each supplier takes at most `room(supplier_id)` pending jobs
-    (storage/claims.py; jobs to poll are polled together, a batch at a time)."""
+    `busy` are left out, each supplier takes at most `room(supplier_id)` pending jobs and
+    all of them at most `to_send` (storage/claims.py; jobs to poll are polled together, a
+    batch at a time)."""
     now = utcnow()
     selected = conn.execute(
         select(jobs)
@@ -245,10 +247,11 @@ def claim_due(
         .limit(limit)
         .with_for_update(skip_locked=True)
     ).all()  # fmt: skip
-    to_send = admit(
-        (r for r in selected if r.status == PENDING), lambda row: int(row.supplier_id), room
-    )
-    sending = {r.id for r in to_send}
+    admitted = admit(
+        (r for r in selected if r.status == PENDING),
+        lambda row: int(row.supplier_id), room, to_send,
+    )  # fmt: skip
+    sending = {r.id for r in admitted}
     rows = [r for r in selected if r.status == SENT or r.id in sending]
     pending = [r.id for r in rows if r.status == PENDING]
     sent = [r.id for r in rows if r.status == SENT]

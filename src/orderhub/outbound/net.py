@@ -322,8 +322,8 @@ class OutboundClient:
         headers: Mapping[str, str] | None = None,
     ) -> OutboundResponse:
         """Check, connect to the checked address, and read a bounded answer, all within the
-        deadline. Raises OutboundRefused, DeadlineExceeded (a TimeoutError) or another
-        httpx.HTTPError."""
+        deadline. `headers` are sent as given, after httpx's own (Host first). Raises OutboundRefused, DeadlineExceeded (a TimeoutError)
+        or another httpx.HTTPError."""
         started = time.monotonic()
         if len(url) > MAX_URL_LENGTH:
             raise OutboundRefused(f"URL is longer than {MAX_URL_LENGTH} characters")
@@ -331,10 +331,7 @@ class OutboundClient:
             parsed = httpx.URL(url)
         except httpx.InvalidURL as exc:
             raise OutboundRefused(f"invalid URL: {exc}") from None
-        response = await self._http.request(
-            method, parsed, content=content,
-            headers={**(headers or {}), "Host": host_header(parsed)},
-        )  # fmt: skip
+        response = await self._http.request(method, parsed, content=content, headers=headers)
         body = response.content  # decoded from at most max_response_bytes as received
         return OutboundResponse(
             response.status_code,

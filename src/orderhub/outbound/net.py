@@ -322,8 +322,8 @@ class OutboundClient:
         headers: Mapping[str, str] | None = None,
     ) -> OutboundResponse:
         """Check, connect to the checked address, and read a bounded answer, all within the
-        deadline. `headers` are sent as given, after httpx's own (Host first). Raises OutboundRefused, DeadlineExceeded (a TimeoutError)
-        or another httpx.HTTPError."""
+        deadline. `headers` are sent as given, after httpx's own (Host first). Raises
+        OutboundRefused, DeadlineExceeded (a TimeoutError) or another httpx.HTTPError."""
         started = time.monotonic()
         if len(url) > MAX_URL_LENGTH:
             raise OutboundRefused(f"URL is longer than {MAX_URL_LENGTH} characters")

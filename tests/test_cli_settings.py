@@ -25,7 +25,8 @@ VALUES: dict[str, tuple[str, str, object]] = {
     "negative_stock": ("reject", "sometimes", "reject"),
     "rate_limit_capacity": ("100", "²", 100),
     "rate_limit_refill_per_second": ("2.5", "١", 2.5),
-    "pod_notification_url": ("https://example.com/hook", "ftp://example.com/x", None),
+    # a public address (checked when set, and no name to resolve on a machine without DNS)
+    "pod_notification_url": ("https://93.184.215.14/hook", "ftp://example.com/x", None),
     "pod_duplicate_external_id": ("return_existing", "ignore", "return_existing"),
     "pod_shipping_methods": (
         "regular, UK Royal Mail 24 Tracked", "x" * 101, ["regular", "UK Royal Mail 24 Tracked"],

@@ -100,6 +100,7 @@ def test_two_servers_share_limits_keys_and_notifications(
         "ORDERHUB_RATE_LIMIT_CAPACITY": "8",
         "ORDERHUB_RATE_LIMIT_REFILL_PER_SECOND": "0.001",
         "ORDERHUB_NOTIFY_POLL_SECONDS": "0.2",
+        "ORDERHUB_OUTBOUND_ALLOW_PRIVATE": "1",  # the receiver is on loopback
     }
     try:
         with (

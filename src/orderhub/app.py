@@ -23,7 +23,6 @@ from orderhub.api.orderdesk import router as orderdesk
 from orderhub.api.orderdesk.auth import RateLimited
 from orderhub.api.pod import openapi_spec as pod_spec
 from orderhub.api.pod import routes as pod_routes
-from orderhub.api.pod.notifier import Notifier
 from orderhub.api.ratelimit import build_rate_limiter
 from orderhub.api.rendered import RenderedOrders
 from orderhub.api.routing import add_routes
@@ -34,6 +33,7 @@ from orderhub.outbound import notify_route
 from orderhub.outbound import openapi_spec as supplier_spec
 from orderhub.outbound.email_worker import EmailWorker
 from orderhub.outbound.forwarder import Forwarder
+from orderhub.outbound.notifier import Notifier
 from orderhub.outbound.worker import WebhookWorker
 from orderhub.storage.count_cache import CountCache
 from orderhub.storage.database import Database, autovacuum_is_off
@@ -96,13 +96,7 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
         settings.rate_limit_capacity, settings.rate_limit_refill_per_second, settings.redis_url
     )
 
-    notifier = Notifier(
-        db,
-        poll_seconds=settings.notify_poll_seconds,
-        max_attempts=settings.notify_max_attempts,
-        backoff_seconds=settings.notify_backoff_seconds,
-    )
-
+    notifier = Notifier(db, settings)
     forwarder = Forwarder(
         db,
         poll_seconds=settings.forward_poll_seconds,
@@ -111,6 +105,8 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
         backoff_seconds=settings.forward_backoff_seconds,
         timeout_seconds=settings.forward_timeout_seconds,
         outbound=settings,
+        concurrency=settings.outbound_concurrency,
+        per_receiver=settings.outbound_per_receiver,
     )
     webhook_worker = WebhookWorker(db, settings)
     email_worker = EmailWorker(db, settings)

@@ -45,16 +45,21 @@ class Settings(BaseSettings):
     )
     notify_max_attempts: int = Field(default=8, ge=1)
     notify_backoff_seconds: float = Field(default=10.0, ge=0, description="first retry delay")
+    notify_timeout_seconds: float = Field(
+        default=10.0, gt=0, le=300, description="overall deadline of one notification request"
+    )
     forward_poll_seconds: float = Field(
         default=2.0, ge=0, description="how often due forwarding jobs are looked for; 0 = never"
     )
     forward_max_attempts: int = Field(default=8, ge=1)
     forward_backoff_seconds: float = Field(default=10.0, ge=0, description="first retry delay")
-    forward_timeout_seconds: float = Field(default=30.0, gt=0)
+    forward_timeout_seconds: float = Field(
+        default=30.0, gt=0, le=300, description="overall deadline of one request to a supplier"
+    )
     supplier_poll_seconds: float = Field(
         default=300.0, gt=0, description="how often a forwarded order is polled for tracking"
     )
-    # Outbound requests (webhooks, forwarding): see docs/outbound.md.
+    # Outbound requests (notifications, webhooks, forwarding): see docs/outbound.md.
     outbound_allow_hosts: str = Field(
         default="", description="comma-separated hosts (or .suffix) outbound requests may reach"
     )
@@ -63,6 +68,12 @@ class Settings(BaseSettings):
     )
     outbound_allow_private: bool = Field(
         default=False, description="allow private, loopback and link-local addresses"
+    )
+    outbound_concurrency: int = Field(
+        default=16, ge=1, le=256, description="requests each outbound worker has in flight"
+    )
+    outbound_per_receiver: int = Field(
+        default=4, ge=1, le=256, description="of those, at most this many to one receiver"
     )
     webhook_poll_seconds: float = Field(
         default=1.0, ge=0, description="how often due webhook deliveries are looked for; 0 = never"

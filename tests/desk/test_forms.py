@@ -165,6 +165,10 @@ def _settings_form(**changes: str) -> dict[str, str]:
         ("negative_stock", "sometimes", "must be one of allow, reject"),
         ("rate_limit_capacity", "-5", "whole number from 0"),
         ("pod_notification_url", "ftp://x", "http:// or https://"),
+        # a URL the server would post to is checked by the outbound guards when it is set
+        ("pod_notification_url", "http://127.0.0.1:8080/hook", "loopback"),
+        ("pod_notification_url", "http://169.254.169.254/latest/meta-data/", "link-local"),
+        ("pod_notification_url", "http://[2002:a9fe:a9fe::1]/", "6to4 form of 169.254.169.254"),
         ("auto_update_stock_count", "maybe", "must be on or off"),
     ],
 )

@@ -56,6 +56,8 @@ class SupplierHub:
             "ORDERHUB_NOTIFY_POLL_SECONDS": "0.2",
             "ORDERHUB_NOTIFY_BACKOFF_SECONDS": "0.2",
             "ORDERHUB_FORWARD_POLL_SECONDS": "0",
+            # B notifies hub A on loopback: allowed only when said so
+            "ORDERHUB_OUTBOUND_ALLOW_PRIVATE": "1",
         }
         self.process = subprocess.Popen(
             [sys.executable, "-m", "orderhub", "serve", "--port", str(self.port)],

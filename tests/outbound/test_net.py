@@ -93,13 +93,15 @@ def test_check_url_reads_the_settings() -> None:
 
 
 def _send(
-    url: str, policy: OutboundPolicy, timeout: float = 5.0, **kwargs: object
+    url: str,
+    policy: OutboundPolicy,
+    timeout: float = 5.0,
+    resolver: net.Resolver = net.system_resolver,
+    method: str = "POST",
 ) -> net.OutboundResponse:
     async def go() -> net.OutboundResponse:
-        async with net.make_async_client(timeout) as client:
-            return await net.send(
-                client, "POST", url, policy, content=b"x", timeout=timeout, **kwargs
-            )
+        async with net.OutboundClient(policy, deadline=timeout, resolver=resolver) as client:
+            return await client.send(method, url, content=b"x")
 
     return asyncio.run(go())
 
@@ -144,12 +146,11 @@ def test_a_slow_answer_times_out() -> None:
         _send(receiver.url, PRIVATE_OK, timeout=0.5)
 
 
-def test_sync_send_has_the_same_guards() -> None:
+def test_a_get_has_the_same_guards() -> None:
     with Receiver(Answer(301, b"", {"Location": "/elsewhere"})) as receiver:
-        with net.make_client(5) as client:
-            answer = net.send_sync(client, "GET", receiver.url, PRIVATE_OK)
-            with pytest.raises(OutboundRefused):
-                net.send_sync(client, "GET", receiver.url, PUBLIC)
+        answer = _send(receiver.url, PRIVATE_OK, method="GET")
+        with pytest.raises(OutboundRefused):
+            _send(receiver.url, PUBLIC, method="GET")
     assert answer.status_code == 301
     assert len(receiver.received) == 1
 

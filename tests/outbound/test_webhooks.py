@@ -22,7 +22,6 @@ from sqlalchemy import event as sa_event
 
 from orderhub.app import create_app
 from orderhub.config import Settings
-from orderhub.outbound import net
 from orderhub.outbound.worker import WebhookWorker
 from orderhub.services import events
 from orderhub.services.events import OrderEvent
@@ -97,7 +96,7 @@ def drain(db: Database, settings: Settings | None = None, passes: int = 20) -> i
     async def run() -> int:
         worker = WebhookWorker(db, settings or worker_settings())
         total = 0
-        async with net.make_async_client(5) as client:
+        async with worker.client() as client:
             for _ in range(passes):
                 sent = await worker.deliver_due(client)
                 if not sent:

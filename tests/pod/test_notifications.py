@@ -11,13 +11,12 @@ from http.server import BaseHTTPRequestHandler, HTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-import httpx
 import orjson
 import pytest
 from fastapi.testclient import TestClient
 
-from orderhub.api.pod.notifier import Notifier
 from orderhub.app import create_app
+from orderhub.outbound.notifier import Notifier
 from orderhub.storage import notifications
 from tests.helpers import OrderDesk, make_settings
 from tests.pod.helpers import Pod, sha1
@@ -53,6 +52,12 @@ def receiver() -> Iterator[str]:
     server.shutdown()
 
 
+def later_settings(**overrides: Any) -> Any:
+    """A worker run by hand, on loopback receivers (which the guards allow only when told)."""
+    values = {"notify_poll_seconds": 1, "notify_backoff_seconds": 0, "outbound_allow_private": True}
+    return make_settings(**{**values, **overrides})
+
+
 def wait_for(predicate: Any, seconds: float = 10) -> None:
     deadline = time.monotonic() + seconds
     while not predicate():
@@ -66,7 +71,9 @@ def test_shipment_is_notified_signed_after_retries(
 ) -> None:
     store = make_store(settings={"pod_notification_url": receiver})
     Receiver.failures_left = 2
-    settings = make_settings(notify_poll_seconds=0.05, notify_backoff_seconds=0.05)
+    settings = make_settings(
+        notify_poll_seconds=0.05, notify_backoff_seconds=0.05, outbound_allow_private=True
+    )
     with TestClient(create_app(settings, database=database)) as client:
         pod, od = Pod(client, store), OrderDesk(client, store)
         created = pod.create(external_id="N-1")
@@ -91,7 +98,7 @@ def test_updates_are_notified_and_nothing_without_a_url(
         make_store("Quiet"),
         make_store("Loud", settings={"pod_notification_url": receiver}),
     )
-    settings = make_settings(notify_poll_seconds=0.05)
+    settings = make_settings(notify_poll_seconds=0.05, outbound_allow_private=True)
     with TestClient(create_app(settings, database=database)) as client:
         for store in (quiet, loud):
             order = OrderDesk(client, store).create_order()
@@ -119,8 +126,8 @@ def test_nothing_is_lost_when_the_process_stops_before_delivery(
     assert Receiver.received == []  # "the process stopped"
 
     async def later_process() -> int:
-        notifier = Notifier(database, poll_seconds=1, max_attempts=3, backoff_seconds=0)
-        async with httpx.AsyncClient() as http:
+        notifier = Notifier(database, later_settings(notify_max_attempts=3))
+        async with notifier.client() as http:
             return await notifier.deliver_due(http)
 
     assert asyncio.run(later_process()) >= 1
@@ -139,8 +146,8 @@ def test_gives_up_after_the_bounded_number_of_tries(database: Any, make_store: A
         od.put(f"/orders/{order['id']}", json={"shipping": {"company": "X"}})
 
     async def attempts() -> None:
-        notifier = Notifier(database, poll_seconds=1, max_attempts=2, backoff_seconds=0)
-        async with httpx.AsyncClient() as http:
+        notifier = Notifier(database, later_settings(notify_max_attempts=2))
+        async with notifier.client() as http:
             for _ in range(4):
                 await notifier.deliver_due(http)
 

@@ -13,6 +13,7 @@ from orderhub.cli.common import settings as cli_settings
 from orderhub.domain.dates import store_zone
 from orderhub.domain.errors import OrderhubError
 from orderhub.domain.settings import STORE_SETTINGS, parse_setting, spec_of
+from orderhub.outbound.setting_urls import check_contacted_urls
 from orderhub.storage import stores
 
 store_app = typer.Typer(help="Stores and their credentials.", no_args_is_help=True)
@@ -132,6 +133,7 @@ def store_set(
     db = ready_database()
     try:
         parsed = parse_setting(name, value)
+        check_contacted_urls({name: parsed}, cli_settings())
         with db.write() as conn:
             stores.update_settings(conn, store_id, {name: parsed})
     except OrderhubError as exc:

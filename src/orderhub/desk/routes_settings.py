@@ -18,6 +18,7 @@ from orderhub.desk.render import page, redirect
 from orderhub.domain import passwords
 from orderhub.domain.errors import OrderhubError
 from orderhub.domain.settings import STORE_SETTINGS, parse_setting
+from orderhub.outbound.setting_urls import check_contacted_urls
 
 router = APIRouter(include_in_schema=False)
 
@@ -66,6 +67,7 @@ def save_settings(
             continue
         try:
             changes[name] = parse_setting(name, raw)
+            check_contacted_urls({name: changes[name]}, request.app.state.settings)
         except OrderhubError as exc:
             fields.errors[name] = exc.message.partition(": ")[2] or exc.message
     if fields.errors:

@@ -34,6 +34,9 @@ class SettingSpec:
     default: str
     # Shown to API clients under GET /api/v2/store (never anything secret).
     public: bool = False
+    # A URL the server sends requests to: checked against the outbound guards when set
+    # (outbound/setting_urls.py), and again on every request.
+    contacted: bool = False
 
 
 def flag(raw: str) -> bool:
@@ -140,7 +143,7 @@ _SPECS = (
     SettingSpec(
         "pod_notification_url", http_url,
         "print-on-demand status notifications are POSTed here (signed)",
-        "none: no notifications",
+        "none: no notifications", contacted=True,
     ),
     SettingSpec(
         "pod_duplicate_external_id", choice("reject", "return_existing"),

@@ -2,9 +2,9 @@
 forwarding): one pass every `poll_seconds` until stopped.
 
 A pass that raises is logged and the loop goes on (what it had claimed stays queued and is
-claimed again when its lease runs out). Stopping lets the pass in flight finish — so a
-request that went out is recorded as sent and not sent again after its lease — and cancels
-it only after a grace period.
+claimed again when its lease runs out). A pass may leave sends running (in_flight.py);
+stopping lets the pass and those sends finish — so a request that went out is recorded as
+sent and not sent again after its lease — and cancels them only after a grace period.
 """
 
 from __future__ import annotations
@@ -14,6 +14,8 @@ import logging
 from collections.abc import Awaitable, Callable
 from contextlib import AbstractAsyncContextManager, nullcontext
 from typing import Any
+
+from orderhub.outbound.in_flight import InFlight
 
 OnePass = Callable[[Any], Awaitable[object]]
 
@@ -32,12 +34,18 @@ class BackgroundLoop:
         return self._stopping.is_set()
 
     def start(
-        self, one_pass: OnePass, resource: AbstractAsyncContextManager[Any] | None = None
+        self,
+        one_pass: OnePass,
+        resource: AbstractAsyncContextManager[Any] | None = None,
+        in_flight: InFlight | None = None,
     ) -> None:
         """Run `one_pass(value)` repeatedly, `value` being what `resource` (an async context
-        manager held for the loop's lifetime, e.g. an HTTP client) gives, or None."""
+        manager held for the loop's lifetime, e.g. an HTTP client) gives, or None; at the
+        end, wait for what the passes left `in_flight` before the resource is closed."""
         self._stopping = asyncio.Event()
-        self._task = asyncio.get_running_loop().create_task(self._run(one_pass, resource))
+        self._task = asyncio.get_running_loop().create_task(
+            self._run(one_pass, resource, in_flight)
+        )
 
     async def stop(self, grace_seconds: float = 15.0) -> None:
         if self._task is None:
@@ -48,7 +56,7 @@ class BackgroundLoop:
         except (TimeoutError, asyncio.CancelledError):
             pass
 
-    async def _run(self, one_pass: OnePass, resource: Any) -> None:
+    async def _run(self, one_pass: OnePass, resource: Any, in_flight: InFlight | None) -> None:
         async with resource if resource is not None else nullcontext() as value:
             while not self._stopping.is_set():
                 try:
@@ -59,3 +67,5 @@ class BackgroundLoop:
                     await asyncio.wait_for(self._stopping.wait(), self.poll_seconds)
                 except TimeoutError:
                     pass
+            if in_flight is not None:
+                await in_flight.wait()

@@ -7,6 +7,10 @@ the order (timeout, connection lost, 5xx, a crash mid-send) leaves the job *in d
 the next try first lists the supplier's orders and adopts the one with that external_id
 before it would send again. An error the supplier answers is final: the order goes to the
 "forwarding failed" folder with the message in its history, as it does after the last try.
+
+Every request goes through the outbound guards with one overall deadline
+(`ORDERHUB_FORWARD_TIMEOUT_SECONDS`) and a bounded answer (net.transport), and suppliers are
+served side by side (in_flight.py): a slow or dead supplier holds only its own jobs.
 """
 
 from __future__ import annotations
@@ -30,7 +34,7 @@ from orderhub.client.retry import RetryPolicy
 from orderhub.domain.orders import Item, Order
 from orderhub.outbound import hub_changes, net, tracking
 from orderhub.outbound.background import BackgroundLoop
-from orderhub.outbound.guarded_transport import GuardedTransport
+from orderhub.outbound.in_flight import InFlight
 from orderhub.outbound.pod_order import left_out, matching_items, order_request
 from orderhub.storage import inventory
 from orderhub.storage import orders as order_repo
@@ -44,6 +48,9 @@ LEASE = timedelta(seconds=120)
 POLL_BATCH = 50  # ids per GET /api/orders.php?ids=...
 LOOKUP_PAGES = 40  # at most 40 pages of 250 orders are searched for an external_id
 UNCERTAIN = (TransportError, ServerError, RateLimitError)
+# A supplier's answer is parsed whole, so it may be longer than a receipt: a page of 250
+# orders (the in-doubt lookup) is read up to this; longer is an error (TransportError).
+MAX_ANSWER_BYTES = 16 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -68,6 +75,8 @@ class Forwarder:
         backoff_seconds: float,
         outbound: net.OutboundSettings | net.OutboundPolicy,
         timeout_seconds: float = 30.0,
+        concurrency: int = 16,
+        per_receiver: int = 4,
     ) -> None:
         self.db = db
         self.poll_seconds = poll_seconds
@@ -76,10 +85,11 @@ class Forwarder:
         self.backoff_seconds = backoff_seconds
         self.timeout_seconds = timeout_seconds
         self.outbound = outbound
+        self.in_flight = InFlight(concurrency, per_receiver, log)
         self._loop = BackgroundLoop("forwarding", poll_seconds, log)
 
     def start(self) -> None:
-        self._loop.start(lambda _: self.work_due())
+        self._loop.start(lambda _: self.start_due(), in_flight=self.in_flight)
 
     async def stop(self) -> None:
         await self._loop.stop()
@@ -89,24 +99,42 @@ class Forwarder:
         return AsyncPrintOnDemandClient(
             supplier.base_url, supplier.app_id, supplier.secret,
             timeout=self.timeout_seconds, retry=RetryPolicy(attempts=1),
-            transport=GuardedTransport(self.outbound),
+            transport=net.transport(
+                self.outbound, deadline=self.timeout_seconds, max_response_bytes=MAX_ANSWER_BYTES
+            ),
         )  # fmt: skip
 
-    async def work_due(self) -> int:
-        claimed = await asyncio.to_thread(self._claim)
+    async def start_due(self) -> int:
+        """One pass: claim due jobs (as far as there is room) and start them — each job to
+        send on its own, each supplier's jobs to poll together — without waiting."""
+        free = self.in_flight.free
+        if not free or self._loop.stopping:
+            return 0
+        claimed = await asyncio.to_thread(self._claim, free, self.in_flight.busy())
         to_poll: dict[int, list[Job]] = defaultdict(list)
         for job in claimed:
             if job.status == repo.PENDING:
-                await self._forward(job)
+                self.in_flight.start(job.supplier_id, self._forward(job))
             else:
                 to_poll[job.supplier_id].append(job)
         for supplier_id, jobs in to_poll.items():
-            await self._poll(supplier_id, jobs)
+            self.in_flight.start(supplier_id, self._poll(supplier_id, jobs))
         return len(claimed)
 
-    def _claim(self) -> list[Job]:
+    async def work_due(self) -> int:
+        """One pass, waiting until what it claimed is done."""
+        claimed = await self.start_due()
+        await self.in_flight.wait()
+        return claimed
+
+    def _claim(self, free: int, busy: frozenset[int]) -> list[Job]:
+        """Jobs to send within the free slots (each a task), jobs to poll up to a batch
+        (one task per supplier)."""
         with self.db.write() as conn:
-            return repo.claim_due(conn, limit=50, lease=LEASE, poll_every=self.tracking_every)
+            return repo.claim_due(
+                conn, limit=POLL_BATCH, lease=LEASE, poll_every=self.tracking_every,
+                busy=busy, room=self.in_flight.room, to_send=free,
+            )  # fmt: skip
 
     # --- sending -------------------------------------------------------------------------
 

@@ -1,20 +1,27 @@
 """Outbound HTTP made safely: every request orderhub sends to a URL someone configured
-(webhooks, print-provider forwarding) goes through here.
+(print-on-demand notifications, webhooks, forwarding to a print provider and polling it)
+goes through here, and no other module opens a connection (tests/outbound/test_one_way_out.py).
 
 A configured URL must not become a way into the server's own network (SSRF), so:
 
 - only `http` and `https`;
 - `ORDERHUB_OUTBOUND_DENY_HOSTS` is always refused; when `ORDERHUB_OUTBOUND_ALLOW_HOSTS` is
   set, nothing else is reached (entries are host names, `.example.com` for a domain and its
-  subdomains, or IP literals);
-- the host is resolved and *every* address it resolves to must be public: private, loopback,
-  link-local, multicast, reserved, shared and unspecified ranges are refused unless
-  `ORDERHUB_OUTBOUND_ALLOW_PRIVATE=1`;
+  subdomains, or IP literals) — the allow list restricts, it does not lift the address check;
+- the host is resolved and *every* address it resolves to must be global unicast
+  (addresses.py: every IANA special-purpose range is refused, embedded IPv4 forms included)
+  unless `ORDERHUB_OUTBOUND_ALLOW_PRIVATE=1`;
 - the connection is made to the address that was checked (the URL is rewritten to it, with
   the original `Host` header and TLS server name), so a DNS answer that changes between the
   check and the connect (rebinding) cannot move the request elsewhere;
 - redirects are never followed (a 3xx is returned as it is), no proxy is read from the
-  environment, and at most `max_response_bytes` of the answer is read.
+  environment, at most `max_response_bytes` of the answer is read, and the whole exchange —
+  resolving, connecting, sending, the answer's head and body — ends by one overall deadline
+  (a receiver that drips a byte a second cannot hold a request longer than that).
+
+`GuardedTransport` does all of it for any httpx client that uses it (the print-on-demand
+client the forwarder uses gets one from `transport()`); `OutboundClient` is such a client
+for plain sends (notifications, webhooks).
 """
 
 from __future__ import annotations
@@ -25,16 +32,16 @@ import socket
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Protocol
 
 import httpx
 
 from orderhub.domain.errors import InvalidInput
+from orderhub.outbound.addresses import refusal_reason
 
 MAX_RESPONSE_BYTES = 64 * 1024
 MAX_URL_LENGTH = 2000
 
-IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 Resolver = Callable[[str, int], list[str]]
 
 
@@ -84,18 +91,6 @@ def _matches(host: str, entries: tuple[str, ...]) -> bool:
     return False
 
 
-def refusal_reason(address: IPAddress) -> str | None:
-    """Why an address is not public, or None when it is."""
-    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
-        return refusal_reason(address.ipv4_mapped)
-    for attribute in ("loopback", "link_local", "multicast", "unspecified", "private", "reserved"):
-        if getattr(address, f"is_{attribute}"):
-            return attribute.replace("_", "-")
-    if not address.is_global:
-        return "non-public"
-    return None
-
-
 def system_resolver(host: str, port: int) -> list[str]:
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
@@ -118,10 +113,7 @@ class Target:
 
     @property
     def host_header(self) -> str:
-        host = f"[{self.host}]" if ":" in self.host else self.host
-        default = {"http": 80, "https": 443}[self.url.scheme]
-        port = self.url.port
-        return host if port in (None, default) else f"{host}:{port}"
+        return host_header(self.url)
 
 
 def resolve(
@@ -174,6 +166,15 @@ def check_url(url: str, settings: OutboundSettings | OutboundPolicy) -> None:
     resolve(url, settings)
 
 
+class DeadlineExceeded(httpx.TimeoutException, TimeoutError):
+    """No complete answer within the overall deadline (a transport error: nothing is known
+    about whether the receiver acted on the request)."""
+
+
+class ResponseTooLarge(httpx.TransportError):
+    """The answer is longer than the client may read, and a cut answer is of no use to it."""
+
+
 @dataclass(frozen=True)
 class OutboundResponse:
     status_code: int
@@ -191,97 +192,151 @@ class OutboundResponse:
         return self.body[:limit].decode("utf-8", errors="ignore")
 
 
-def make_async_client(timeout: float) -> httpx.AsyncClient:
-    """A client with the guards that do not depend on the URL: no redirects, no proxies
-    from the environment (a proxy would connect to the host name, not the checked address)."""
-    return httpx.AsyncClient(timeout=timeout, follow_redirects=False, trust_env=False)
+TRUNCATED = "orderhub.truncated"  # response extension: the body was cut at the bound
 
 
-def make_client(timeout: float) -> httpx.Client:
-    return httpx.Client(timeout=timeout, follow_redirects=False, trust_env=False)
+class GuardedTransport(httpx.AsyncBaseTransport):
+    """Every request checked and pinned (`resolve`), its whole exchange within `deadline`
+    seconds, and at most `max_response_bytes` of its answer read (cut and marked with the
+    TRUNCATED extension, or refused with ResponseTooLarge when `truncate` is False)."""
+
+    def __init__(
+        self,
+        settings: OutboundSettings | OutboundPolicy,
+        *,
+        deadline: float,
+        max_response_bytes: int = MAX_RESPONSE_BYTES,
+        truncate: bool = True,
+        resolver: Resolver = system_resolver,
+    ) -> None:
+        self.policy = _policy(settings)
+        self.deadline = deadline
+        self.max_response_bytes = max_response_bytes
+        self.truncate = truncate
+        self.resolver = resolver
+        self.inner = httpx.AsyncHTTPTransport(trust_env=False)
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        """Raises OutboundRefused (before any connection) for a URL the policy refuses,
+        DeadlineExceeded when the deadline passes, httpx errors as they come."""
+        try:
+            async with asyncio.timeout(self.deadline):
+                target = await asyncio.to_thread(
+                    resolve, request.url, self.policy, resolver=self.resolver
+                )
+                request.url = target.pinned_url
+                request.headers["Host"] = target.host_header
+                if target.url.scheme == "https":
+                    request.extensions = {**request.extensions, "sni_hostname": target.host}
+                response = await self.inner.handle_async_request(request)
+                try:
+                    body, truncated = await self._read(response)
+                finally:
+                    await response.aclose()
+        except TimeoutError:
+            raise DeadlineExceeded(
+                f"no complete answer within {self.deadline:g} s", request=request
+            ) from None
+        if truncated and not self.truncate:
+            raise ResponseTooLarge(
+                f"answer longer than {self.max_response_bytes} bytes", request=request
+            )
+        return httpx.Response(
+            response.status_code, headers=response.headers, content=body, request=request,
+            extensions={**response.extensions, TRUNCATED: truncated},
+        )  # fmt: skip
+
+    async def _read(self, response: httpx.Response) -> tuple[bytes, bool]:
+        """The raw (still encoded) body, up to the bound."""
+        body = bytearray()
+        stream = response.stream
+        assert isinstance(stream, httpx.AsyncByteStream)
+        async for chunk in stream:
+            body += chunk
+            if len(body) > self.max_response_bytes:
+                return bytes(body[: self.max_response_bytes]), True
+        return bytes(body), False
+
+    async def aclose(self) -> None:
+        await self.inner.aclose()
 
 
-def _request_args(target: Target, headers: Mapping[str, str] | None) -> dict[str, Any]:
-    extensions = {"sni_hostname": target.host} if target.url.scheme == "https" else {}
-    return {
-        "headers": {**(headers or {}), "Host": target.host_header},
-        "extensions": extensions,
-    }
-
-
-async def send(
-    client: httpx.AsyncClient,
-    method: str,
-    url: str,
+def transport(
     settings: OutboundSettings | OutboundPolicy,
     *,
-    content: bytes = b"",
-    headers: Mapping[str, str] | None = None,
-    timeout: float = 30.0,
-    resolver: Resolver = system_resolver,
-) -> OutboundResponse:
-    """Check, connect to the checked address, and read a bounded answer, all within
-    `timeout` seconds. Raises OutboundRefused, httpx.HTTPError or TimeoutError."""
-    policy = _policy(settings)
-    started = time.monotonic()
+    deadline: float,
+    max_response_bytes: int = MAX_RESPONSE_BYTES,
+) -> GuardedTransport:
+    """The transport for a client that must parse whole answers (the print-on-demand client
+    the forwarder uses): an answer over the bound is an error, not a cut body."""
+    return GuardedTransport(
+        settings, deadline=deadline, max_response_bytes=max_response_bytes, truncate=False
+    )
 
-    async def exchange() -> OutboundResponse:
-        target = await asyncio.to_thread(resolve, url, policy, resolver=resolver)
-        request = client.build_request(
-            method, target.pinned_url, content=content, **_request_args(target, headers)
+
+def host_header(url: httpx.URL) -> str:
+    """The Host header for `url` (what the receiver sees whatever address is connected to)."""
+    host = url.host.lower().rstrip(".")
+    host = f"[{host}]" if ":" in host else host
+    default = {"http": 80, "https": 443}.get(url.scheme)
+    return host if url.port in (None, default) else f"{host}:{url.port}"
+
+
+class OutboundClient:
+    """The client the workers send with: an httpx client over a GuardedTransport, no
+    redirects, no proxies from the environment. Use as an async context manager."""
+
+    def __init__(
+        self,
+        settings: OutboundSettings | OutboundPolicy,
+        *,
+        deadline: float,
+        max_response_bytes: int = MAX_RESPONSE_BYTES,
+        resolver: Resolver = system_resolver,
+    ) -> None:
+        self.deadline = deadline
+        self.max_response_bytes = max_response_bytes
+        guarded = GuardedTransport(
+            settings, deadline=deadline, max_response_bytes=max_response_bytes,
+            resolver=resolver,
+        )  # fmt: skip
+        self._http = httpx.AsyncClient(
+            transport=guarded, follow_redirects=False, trust_env=False, timeout=deadline
         )
-        response = await client.send(request, stream=True)
+
+    async def __aenter__(self) -> OutboundClient:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        await self._http.aclose()
+
+    async def send(
+        self,
+        method: str,
+        url: str,
+        *,
+        content: bytes = b"",
+        headers: Mapping[str, str] | None = None,
+    ) -> OutboundResponse:
+        """Check, connect to the checked address, and read a bounded answer, all within the
+        deadline. `headers` are sent as given, after httpx's own (Host first). Raises
+        OutboundRefused, DeadlineExceeded (a TimeoutError) or another httpx.HTTPError."""
+        started = time.monotonic()
+        if len(url) > MAX_URL_LENGTH:
+            raise OutboundRefused(f"URL is longer than {MAX_URL_LENGTH} characters")
         try:
-            body, truncated = bytearray(), False
-            async for chunk in response.aiter_bytes():
-                body += chunk
-                if len(body) > policy.max_response_bytes:
-                    truncated = True
-                    break
-        finally:
-            await response.aclose()
+            parsed = httpx.URL(url)
+        except httpx.InvalidURL as exc:
+            raise OutboundRefused(f"invalid URL: {exc}") from None
+        response = await self._http.request(method, parsed, content=content, headers=headers)
+        body = response.content  # decoded from at most max_response_bytes as received
         return OutboundResponse(
             response.status_code,
             response.headers,
-            bytes(body[: policy.max_response_bytes]),
-            truncated,
+            body[: self.max_response_bytes],
+            bool(response.extensions.get(TRUNCATED)) or len(body) > self.max_response_bytes,
             time.monotonic() - started,
         )
-
-    return await asyncio.wait_for(exchange(), timeout)
-
-
-def send_sync(
-    client: httpx.Client,
-    method: str,
-    url: str,
-    settings: OutboundSettings | OutboundPolicy,
-    *,
-    content: bytes = b"",
-    headers: Mapping[str, str] | None = None,
-    resolver: Resolver = system_resolver,
-) -> OutboundResponse:
-    """`send` for synchronous callers; the client's own timeout bounds each step."""
-    policy = _policy(settings)
-    started = time.monotonic()
-    target = resolve(url, policy, resolver=resolver)
-    request = client.build_request(
-        method, target.pinned_url, content=content, **_request_args(target, headers)
-    )
-    response = client.send(request, stream=True)
-    try:
-        body, truncated = bytearray(), False
-        for chunk in response.iter_bytes():
-            body += chunk
-            if len(body) > policy.max_response_bytes:
-                truncated = True
-                break
-    finally:
-        response.close()
-    return OutboundResponse(
-        response.status_code,
-        response.headers,
-        bytes(body[: policy.max_response_bytes]),
-        truncated,
-        time.monotonic() - started,
-    )

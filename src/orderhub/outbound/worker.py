@@ -7,6 +7,11 @@ any other status, a refused or unreachable host, or a timeout is retried after
 `backoff * 2**(attempt-1)` seconds until `max_attempts`, then the row is failed (an operator
 may re-send it). Every attempt is logged. A process that dies mid-send loses nothing: its
 rows become due again when their lease runs out.
+
+Deliveries go out side by side (in_flight.py): a pass starts them and does not wait, so a
+slow endpoint holds only its own requests (each ended by the overall deadline); the claim
+only ever takes the first pending delivery of an (endpoint, order), which keeps one order's
+events in order at each endpoint.
 """
 
 from __future__ import annotations
@@ -22,6 +27,7 @@ from orderhub.config import Settings
 from orderhub.domain.orders import Order
 from orderhub.outbound import net
 from orderhub.outbound.background import BackgroundLoop
+from orderhub.outbound.in_flight import InFlight
 from orderhub.outbound.webhooks import render
 from orderhub.storage import orders as order_repo
 from orderhub.storage import outbox, webhooks
@@ -30,7 +36,6 @@ from orderhub.storage.stores import utcnow
 
 log = logging.getLogger("orderhub.webhooks")
 SUCCESS = (200, 201)
-BATCH = 20
 
 
 class WebhookWorker:
@@ -42,36 +47,49 @@ class WebhookWorker:
         self.backoff_seconds = settings.webhook_backoff_seconds
         self.policy = net.OutboundPolicy.from_settings(settings)
         self.lease = timedelta(seconds=2 * self.timeout + 5)
+        self.in_flight = InFlight(
+            settings.outbound_concurrency, settings.outbound_per_receiver, log
+        )
         self._loop = BackgroundLoop("webhook delivery", self.poll_seconds, log)
 
+    def client(self) -> net.OutboundClient:
+        return net.OutboundClient(self.policy, deadline=self.timeout)
+
     def start(self) -> None:
-        self._loop.start(self.deliver_due, net.make_async_client(self.timeout))
+        self._loop.start(self.start_due, self.client(), self.in_flight)
 
     async def stop(self) -> None:
         await self._loop.stop()
 
-    async def deliver_due(self, client: httpx.AsyncClient) -> int:
-        """One pass: claim what is due and send it, concurrently. Returns how many were sent."""
-        claimed = await asyncio.to_thread(self._claim)
-        outcomes = await asyncio.gather(
-            *(self._deliver(client, row) for row in claimed), return_exceptions=True
-        )
-        for row, outcome in zip(claimed, outcomes, strict=True):
-            if isinstance(outcome, BaseException):  # the lease runs out; it is tried again
-                log.error("webhook delivery %s failed unexpectedly", row.delivery_id,
-                          exc_info=outcome)  # fmt: skip
+    async def start_due(self, client: net.OutboundClient) -> int:
+        """One pass: claim what is due (as far as there is room) and start sending it,
+        without waiting. Returns how many deliveries were claimed."""
+        free = self.in_flight.free
+        if not free or self._loop.stopping:
+            return 0
+        claimed = await asyncio.to_thread(self._claim, free, self.in_flight.busy())
+        for row in claimed:
+            self.in_flight.start(row.endpoint_id, self._deliver(client, row))
         return len(claimed)
 
-    def _claim(self) -> list[webhooks.Claimed]:
+    async def deliver_due(self, client: net.OutboundClient) -> int:
+        """One pass, waiting until what it claimed has been sent."""
+        claimed = await self.start_due(client)
+        await self.in_flight.wait()
+        return claimed
+
+    def _claim(self, limit: int = 20, busy: frozenset[int] = frozenset()) -> list[webhooks.Claimed]:
         with self.db.write() as conn:
-            return webhooks.claim_due(conn, limit=BATCH, lease=self.lease)
+            return webhooks.claim_due(
+                conn, limit=limit, lease=self.lease, busy=busy, room=self.in_flight.room
+            )
 
     def _load(self, row: webhooks.Claimed) -> Order | None:
         with self.db.read() as conn:
             found = order_repo.load_orders(conn, row.store_id, [row.order_id], with_history=True)
         return found[0] if found else None
 
-    async def _deliver(self, client: httpx.AsyncClient, row: webhooks.Claimed) -> None:
+    async def _deliver(self, client: net.OutboundClient, row: webhooks.Claimed) -> None:
         attempted_at = utcnow()
         started = time.monotonic()
         status: int | None = None
@@ -83,10 +101,9 @@ class WebhookWorker:
                 await asyncio.to_thread(self._settle, row, gone, final=True)
                 return
             request = render(row, order)
-            answer = await net.send(
-                client, "POST", row.url, self.policy, content=request.body,
-                headers=request.headers, timeout=self.timeout,
-            )  # fmt: skip
+            answer = await client.send(
+                "POST", row.url, content=request.body, headers=request.headers
+            )
             status, excerpt = answer.status_code, answer.excerpt()
             if answer.is_redirect:
                 error = (
@@ -96,7 +113,7 @@ class WebhookWorker:
                 error = f"HTTP {status}"
         except net.OutboundRefused as exc:
             error = f"refused: {exc.message}"
-        except TimeoutError:
+        except net.DeadlineExceeded:
             error = f"timed out after {self.timeout:g} s"
         except (httpx.HTTPError, OSError) as exc:
             error = f"{type(exc).__name__}: {exc}"

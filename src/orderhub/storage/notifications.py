@@ -2,18 +2,20 @@
 
 A row is written in the same transaction as the change it announces, so a committed change
 always has its notification, and a rolled-back one never does. Delivery happens afterwards
-(api/pod/notifier.py): rows are claimed with a lease, so a delivery interrupted by a crash is
+(outbound/notifier.py): rows are claimed with a lease, so a delivery interrupted by a crash is
 retried when the lease runs out, and `FOR UPDATE SKIP LOCKED` keeps several processes from
 sending the same row.
 """
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import Connection, func, insert, select, update
 
+from orderhub.storage.claims import Room, admit
 from orderhub.storage.stores import get_store, utcnow
 from orderhub.storage.tables import notifications as outbox
 
@@ -45,18 +47,28 @@ def enqueue(
     )  # fmt: skip
 
 
-def claim_due(conn: Connection, *, limit: int, lease: timedelta) -> list[Pending]:
+def claim_due(
+    conn: Connection,
+    *,
+    limit: int,
+    lease: timedelta,
+    busy: Collection[int] = (),
+    room: Room | None = None,
+) -> list[Pending]:
+    """Take due rows for `lease`, oldest first; stores in `busy` are left out and each store
+    takes at most `room(store_id)` rows (storage/claims.py)."""
     now = utcnow()
     query = (
         select(outbox.c.id, outbox.c.store_id, outbox.c.order_id, outbox.c.event, outbox.c.url,
                outbox.c.attempts)
         .where(outbox.c.delivered_at.is_(None), outbox.c.failed_at.is_(None),
-               outbox.c.next_attempt_at <= now)
+               outbox.c.next_attempt_at <= now,
+               *([outbox.c.store_id.not_in(busy)] if busy else []))
         .order_by(outbox.c.id)
         .limit(limit)
         .with_for_update(skip_locked=True)
     )  # fmt: skip
-    rows = conn.execute(query).all()
+    rows = admit(conn.execute(query).all(), lambda row: int(row.store_id), room)
     if rows:
         conn.execute(
             update(outbox)

@@ -9,7 +9,7 @@ runs out.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -29,9 +29,12 @@ def claim(
     limit: int,
     lease: timedelta,
     now: datetime,
+    admit: Callable[[list[Any]], list[Any]] | None = None,
 ) -> list[Any]:
     """Up to `limit` pending rows of `table` due at `now` (and meeting `conditions`), oldest
-    first, leased for `lease`. The rows are returned as they were before the claim."""
+    first, leased for `lease`; `admit` may keep fewer of the rows selected (a receiver's room,
+    storage/claims.py) and those it drops stay due, unleased. The rows are returned as they
+    were before the claim."""
     query = (
         select(table)
         .where(
@@ -45,6 +48,8 @@ def claim(
         .with_for_update(skip_locked=True, of=table)
     )
     rows = list(conn.execute(query).all())
+    if admit is not None:
+        rows = admit(rows)
     if rows:
         conn.execute(
             update(table)

@@ -8,6 +8,7 @@ job is worked by one process at a time and retried when a process dies mid-send.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -17,6 +18,7 @@ from sqlalchemy import Connection, bindparam, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from orderhub.domain.errors import Conflict, NotFound
+from orderhub.storage.claims import Room, admit
 from orderhub.storage.stores import utcnow
 from orderhub.storage.tables import forwarding_jobs as jobs
 from orderhub.storage.tables import orders
@@ -219,19 +221,38 @@ def requeue(conn: Connection, job_id: int) -> None:
 
 
 def claim_due(
-    conn: Connection, *, limit: int, lease: timedelta, poll_every: timedelta
+    conn: Connection,
+    *,
+    limit: int,
+    lease: timedelta,
+    poll_every: timedelta,
+    busy: Collection[int] = (),
+    room: Room | None = None,
+    to_send: int | None = None,
 ) -> list[Job]:
     """Jobs due now: pending ones to send (leased, counted as an attempt, and in doubt from
     now until the try ends with a known outcome) and sent ones to poll for tracking (next
-    poll scheduled). The returned jobs carry the values from before the claim."""
+    poll scheduled). The returned jobs carry the values from before the claim. Suppliers in
+    `busy` are left out, each supplier takes at most `room(supplier_id)` pending jobs and
+    all of them at most `to_send` (storage/claims.py; jobs to poll are polled together, a
+    batch at a time)."""
     now = utcnow()
-    rows = conn.execute(
+    selected = conn.execute(
         select(jobs)
-        .where(jobs.c.status.in_((PENDING, SENT)), jobs.c.next_attempt_at <= now)
+        .where(
+            jobs.c.status.in_((PENDING, SENT)), jobs.c.next_attempt_at <= now,
+            *([jobs.c.supplier_id.not_in(busy)] if busy else []),
+        )
         .order_by(jobs.c.next_attempt_at, jobs.c.id)
         .limit(limit)
         .with_for_update(skip_locked=True)
-    ).all()
+    ).all()  # fmt: skip
+    admitted = admit(
+        (r for r in selected if r.status == PENDING),
+        lambda row: int(row.supplier_id), room, to_send,
+    )  # fmt: skip
+    sending = {r.id for r in admitted}
+    rows = [r for r in selected if r.status == SENT or r.id in sending]
     pending = [r.id for r in rows if r.status == PENDING]
     sent = [r.id for r in rows if r.status == SENT]
     if pending:

@@ -11,7 +11,7 @@ of the same (endpoint, order) is pending: one order's events reach an endpoint i
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -31,6 +31,7 @@ from sqlalchemy import (
 
 from orderhub.domain.errors import Conflict, NotFound
 from orderhub.storage import outbox
+from orderhub.storage.claims import Room, admit
 from orderhub.storage.stores import utcnow
 from orderhub.storage.tables import webhook_attempts as attempts_table
 from orderhub.storage.tables import webhook_deliveries as deliveries
@@ -178,9 +179,17 @@ def enqueue(
         conn.execute(insert(deliveries), rows)
 
 
-def claim_due(conn: Connection, *, limit: int, lease: timedelta) -> list[Claimed]:
+def claim_due(
+    conn: Connection,
+    *,
+    limit: int,
+    lease: timedelta,
+    busy: Collection[int] = (),
+    room: Room | None = None,
+) -> list[Claimed]:
     """Take up to `limit` due deliveries for `lease`; the first pending row of each
-    (endpoint, order) only."""
+    (endpoint, order) only; endpoints in `busy` are left out and each endpoint takes at most
+    `room(endpoint_id)` rows (storage/claims.py)."""
     earlier = deliveries.alias("earlier")
     waiting_behind = exists().where(
         earlier.c.endpoint_id == deliveries.c.endpoint_id,
@@ -192,7 +201,12 @@ def claim_due(conn: Connection, *, limit: int, lease: timedelta) -> list[Claimed
         select(endpoints.c.id).where(endpoints.c.active == true())
     )
     conditions = [~waiting_behind, active]
-    rows = outbox.claim(conn, deliveries, conditions, limit=limit, lease=lease, now=utcnow())
+    if busy:
+        conditions.append(deliveries.c.endpoint_id.not_in(busy))
+    rows = outbox.claim(
+        conn, deliveries, conditions, limit=limit, lease=lease, now=utcnow(),
+        admit=lambda selected: admit(selected, lambda row: int(row.endpoint_id), room),
+    )  # fmt: skip
     if not rows:
         return []
     targets = {

@@ -8,7 +8,6 @@ name and source id) are skipped, so re-running the same file creates nothing twi
 
 from __future__ import annotations
 
-import csv
 import sys
 from datetime import datetime
 from pathlib import Path
@@ -27,6 +26,7 @@ from orderhub.domain.dates import parse_datetime
 from orderhub.domain.errors import OrderhubError
 from orderhub.domain.queries import OrderQuery
 from orderhub.orderfiles import CSV_COLUMNS, export, run_import
+from orderhub.protocol.csv_cells import SafeWriter
 from orderhub.services import moves
 from orderhub.storage import orders as repo
 from orderhub.storage import stores
@@ -151,7 +151,7 @@ def export_orders(
             disable=output is None,
         ) as progress:
             task = progress.add_task("export", total=None)
-            writer = csv.writer(sink) if fmt == "csv" else None
+            writer = SafeWriter(sink) if fmt == "csv" else None
             if writer is not None:
                 writer.writerow(CSV_COLUMNS)
             for order in export.iter_orders(db, store.id, query):

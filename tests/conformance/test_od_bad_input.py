@@ -422,7 +422,10 @@ def test_shipment_text_is_as_long_as_its_column(od: OrderDesk, field: str) -> No
     base = {"tracking_number": "1Z999"}
     too_long = od.post(f"/orders/{order['id']}/shipments", json={**base, field: "x" * (width + 1)})
     refused(too_long, 400, field)
-    fits = od.post(f"/orders/{order['id']}/shipments", json={**base, field: "x" * width})
+    fitting = "x" * width
+    if field == "tracking_url":  # links only to http(s)
+        fitting = "https://t.example/" + "x" * (width - 18)
+    fits = od.post(f"/orders/{order['id']}/shipments", json={**base, field: fitting})
     assert fits.status_code == 200, fits.text
 
 
@@ -516,3 +519,33 @@ def test_control_characters_are_refused(od: OrderDesk) -> None:
     assert count(od) == 0
     kept = od.create_order(order_items=[item(name="Tee\tblue\r\nlarge")])
     assert kept["order_items"][0]["name"] == "Tee\tblue\r\nlarge"
+
+
+# --- URLs that the desk shows as links --------------------------------------------------
+
+HOSTILE_LINKS = [
+    "javascript:alert(document.domain)",
+    "JavaScript:alert(1)",
+    "java\tscript:alert(1)",
+    " javascript:alert(1)",
+    "data:text/html,<script>alert(1)</script>",
+    "vbscript:msgbox(1)",
+    "//evil.example/",
+    "https://",
+    "ftp://files.example/x",
+]
+
+
+@pytest.mark.parametrize("url", HOSTILE_LINKS)
+def test_tracking_urls_are_http_links_only(od: OrderDesk, url: str) -> None:
+    order = od.create_order()
+    body = {"tracking_number": "1Z999", "tracking_url": url}
+    refused(od.post(f"/orders/{order['id']}/shipments", json=body), 400, "tracking_url")
+    batch = od.post("/batch-shipments", json=[{**body, "order_id": order["id"]}])
+    assert "tracking_url" in str(batch.json()), batch.text
+    assert od.get(f"/orders/{order['id']}/shipments").json()["total_records"] == 0
+    accepted = od.post(
+        f"/orders/{order['id']}/shipments",
+        json={"tracking_number": "1Z999", "tracking_url": "HTTPS://track.example/?n=1"},
+    )
+    assert accepted.status_code == 200, accepted.text

@@ -10,9 +10,11 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import update
 
 from orderhub.storage import stores
 from orderhub.storage.database import Database
+from orderhub.storage.tables import shipments
 from tests.desk.helpers import desk_client, make_user, sign_in
 from tests.helpers import OrderDesk, sample_order
 
@@ -66,3 +68,20 @@ def test_the_export_file_name_is_encoded(
     assert response.headers["content-disposition"] == (
         f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{encoded}"
     )
+
+
+def test_an_old_javascript_tracking_url_is_not_a_link(
+    signed_in: tuple[TestClient, str], od: OrderDesk, database: Database
+) -> None:
+    client, _ = signed_in
+    order = od.create_order()
+    created = od.post(f"/orders/{order['id']}/shipments", json={"tracking_number": "ZZ-1"})
+    assert created.status_code == 200, created.text
+    with database.write() as conn:  # a row stored before links were checked
+        conn.execute(
+            update(shipments)
+            .where(shipments.c.order_id == int(order["id"]))
+            .values(tracking_url="javascript:alert(1)")
+        )
+    html = client.get(f"/desk/orders/{order['id']}").text
+    assert "ZZ-1" in html and "javascript:" not in html

@@ -19,6 +19,7 @@ from orderhub.desk import queries
 from orderhub.desk.auth import Desk
 from orderhub.domain.dates import store_zone
 from orderhub.domain.errors import OrderhubError
+from orderhub.domain.values import is_link
 
 TEMPLATES = Path(__file__).parent / "templates"
 FLASH_COOKIE = "orderhub_flash"
@@ -53,6 +54,8 @@ def _when(context: Context, value: datetime | None) -> str:
 
 env.filters["money"] = _money
 env.filters["when"] = _when
+# `{% if url is link %}`: only http(s) URLs become links, whatever older rows hold.
+env.tests["link"] = is_link
 
 
 def _no_store(response: Response) -> Response:

@@ -23,6 +23,13 @@ NUL = "\x00"
 # Any text may be shown in the print-on-demand XML, so none of them is accepted anywhere.
 _UNSHOWABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
+# A URL the desk shows as a link (a tracking URL, an image a print-on-demand client names):
+# http or https with a host, no spaces or control characters (which browsers strip, so
+# `java\tscript:` would still be `javascript:`). Anything else, `javascript:` and `data:`
+# included, is refused where it comes in.
+_LINK = re.compile(r"https?://[^\x00-\x20\x7f/?#\\]+[^\x00-\x20\x7f]*", re.IGNORECASE)
+LINK_RULE = "must be an http:// or https:// URL"
+
 _DIGITS = re.compile(r"[0-9]+")
 _SIGNED = re.compile(r"[+-]?[0-9]+")
 
@@ -65,6 +72,11 @@ def text_problem(text: str) -> str | None:
     if found.group() == NUL:
         return "contains a NUL character"
     return f"contains the control character U+{ord(found.group()):04X}"
+
+
+def is_link(url: str) -> bool:
+    """Whether `url` may become a link: see `_LINK`."""
+    return _LINK.fullmatch(url) is not None
 
 
 def whole_between(value: Any, low: int, high: int) -> int | None:

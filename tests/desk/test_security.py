@@ -12,11 +12,12 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import update
 
+from orderhub.app import create_app
 from orderhub.storage import stores
 from orderhub.storage.database import Database
 from orderhub.storage.tables import shipments
-from tests.desk.helpers import desk_client, make_user, sign_in
-from tests.helpers import OrderDesk, sample_order
+from tests.desk.helpers import desk_client, login_token, make_user, sign_in
+from tests.helpers import OrderDesk, make_settings, sample_order
 
 HOSTILE_FOLDER = "x\";filename*=utf-8''invoice.html;x=\""
 
@@ -85,3 +86,35 @@ def test_an_old_javascript_tracking_url_is_not_a_link(
         )
     html = client.get(f"/desk/orders/{order['id']}").text
     assert "ZZ-1" in html and "javascript:" not in html
+
+
+def test_every_desk_cookie_is_secure_when_asked(database: Database, store: stores.NewStore) -> None:
+    app = create_app(
+        make_settings(desk_secure_cookies=True, desk_login_attempts=1000), database=database
+    )
+    client = TestClient(app, base_url="https://testserver")
+    user = make_user(database, store, "owner")
+    seen: list[str] = []
+    client.event_hooks["response"] = [lambda r: seen.extend(r.headers.get_list("set-cookie"))]
+    csrf = sign_in(client, user)  # sign-in token, session and flash cookies
+    client.post("/desk/settings", data={"csrf_token": csrf, "timezone": "nowhere"})
+    client.post("/logout", data={"csrf_token": csrf})
+    names = {cookie.split("=", 1)[0] for cookie in seen}
+    assert {"orderhub_login", "orderhub_desk", "orderhub_flash"} <= names
+    assert all("; secure" in cookie.lower() for cookie in seen), seen
+
+
+def test_a_sign_in_token_the_server_did_not_sign_is_refused(
+    desk_app: Any, database: Database, store: stores.NewStore
+) -> None:
+    client = desk_client(desk_app)
+    user = make_user(database, store, "owner")
+    forged = "attacker-chosen-token"
+    client.cookies.set("orderhub_login", forged, path="/login")
+    data = {"email": user.email, "password": user.password, "login_token": forged}
+    response = client.post("/login", data=data, follow_redirects=False)
+    assert response.status_code == 403 and "expired" in response.text
+    token = login_token(client)  # the page replaces the unsigned cookie with a signed token
+    assert token != forged and "." in token
+    response = client.post("/login", data={**data, "login_token": token}, follow_redirects=False)
+    assert response.status_code == 303

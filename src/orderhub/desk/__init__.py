@@ -41,6 +41,7 @@ def install(app: FastAPI) -> None:
     app.mount("/desk/static", StaticFiles(directory=STATIC), name="desk-static")
 
     app.add_middleware(UnderRootPath)
+    app.add_middleware(SecureCookies)
 
     @app.exception_handler(SignInRequired)
     async def sign_in_first(request: Request, exc: SignInRequired) -> Response:
@@ -74,3 +75,32 @@ class UnderRootPath:
             await send(message)
 
         await self.app(scope, receive, prefixed)
+
+
+class SecureCookies:
+    """With ORDERHUB_DESK_SECURE_COOKIES=1 every cookie the desk sets (session, sign-in
+    token, flash message, and their deletions) carries `Secure`: one place, so a cookie added
+    later cannot forget it."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or not scope["app"].state.settings.desk_secure_cookies:
+            await self.app(scope, receive, send)
+            return
+
+        async def secured(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message["headers"] = [
+                    (name, _secure(value) if name.lower() == b"set-cookie" else value)
+                    for name, value in message.get("headers", [])
+                ]
+            await send(message)
+
+        await self.app(scope, receive, secured)
+
+
+def _secure(cookie: bytes) -> bytes:
+    attributes = [part.strip().lower() for part in cookie.split(b";")[1:]]
+    return cookie if b"secure" in attributes else cookie + b"; Secure"

@@ -8,15 +8,12 @@ before sign-in is worthless.
 
 from __future__ import annotations
 
-import hmac
-import secrets
-
 from fastapi import APIRouter, Depends, Request
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 from starlette.responses import RedirectResponse, Response
 
-from orderhub.desk import actions
+from orderhub.desk import actions, login_token
 from orderhub.desk.auth import (
     COOKIE,
     Desk,
@@ -51,14 +48,17 @@ def home(request: Request) -> Response:
 def _login_page(
     request: Request, *, status_code: int = 200, error: str = "", email: str = ""
 ) -> Response:
-    token = request.cookies.get(LOGIN_COOKIE) or secrets.token_urlsafe(24)
+    token = request.cookies.get(LOGIN_COOKIE, "")
+    if not login_token.is_signed(request, token):
+        token = login_token.new_token(request)
     response = page(
         request, "login.html", status_code=status_code, login_token=token, error=error,
         values={"email": email}, next=safe_back(request.query_params.get("next", ""), ""),
     )  # fmt: skip
     response.set_cookie(
-        LOGIN_COOKIE, token, httponly=True, samesite="lax", path=_login_path(request)
-    )
+        LOGIN_COOKIE, token, httponly=True, samesite="lax", path=_login_path(request),
+        secure=request.app.state.settings.desk_secure_cookies,
+    )  # fmt: skip
     return response
 
 
@@ -90,9 +90,8 @@ def _limited(request: Request, email: str) -> int:
 @router.post("/login")
 async def login(request: Request) -> Response:
     form = Form(await request.form(max_files=0, max_fields=20))
-    expected = request.cookies.get(LOGIN_COOKIE, "")
-    if not expected or not hmac.compare_digest(
-        form.raw("login_token").encode("utf-8", "replace"), expected.encode()
+    if not login_token.matches(
+        request, form.raw("login_token"), request.cookies.get(LOGIN_COOKIE, "")
     ):
         return _login_page(
             request, status_code=403, error="The sign-in form expired; please try again."

@@ -491,3 +491,7 @@ desk_sessions = Table(
     Index("ix_desk_sessions_user", "user_id"),
     Index("ix_desk_sessions_last_seen", "last_seen_at"),
 )
+
+# The desk's other tables live beside this file (imported last: they use `metadata` and `Id`).
+from orderhub.storage.desk_tables import server_secrets as server_secrets  # noqa: E402
+from orderhub.storage.desk_tables import store_invitations as store_invitations  # noqa: E402

@@ -63,7 +63,7 @@ def test_the_session_cookie_is_http_only_and_same_site_lax(
     cookie = next(v for k, v in response.headers.multi_items() if v.startswith("orderhub_desk="))
     assert "HttpOnly" in cookie and "SameSite=lax" in cookie and "Secure" not in cookie
     secure_app = create_app(make_settings(desk_secure_cookies=True), database=database)
-    secure = desk_client(secure_app)
+    secure = TestClient(secure_app, base_url="https://testserver")  # Secure: sent over TLS only
     token = login_token(secure)
     response = secure.post(
         "/login",

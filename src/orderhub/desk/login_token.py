@@ -13,14 +13,14 @@ import secrets
 
 from starlette.requests import Request
 
-from orderhub.services.server_keys import LOGIN_TOKEN_KEY, shared_key
+from orderhub.services.server_keys import LOGIN_TOKEN_SIGNING, shared_key
 
 
 def _key(request: Request) -> bytes:
     state = request.app.state
     key: bytes | None = getattr(state, "login_token_key", None)
     if key is None:
-        key = shared_key(state.db, LOGIN_TOKEN_KEY)
+        key = shared_key(state.db, LOGIN_TOKEN_SIGNING)
         state.login_token_key = key
     return key
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 from orderhub.storage import server_secrets
 from orderhub.storage.database import Database
 
-LOGIN_TOKEN_KEY = "desk-login-token"
+# The name under which the key is kept (not the key itself).
+LOGIN_TOKEN_SIGNING = "desk-login-token"  # noqa: S105
 
 
 def shared_key(db: Database, name: str) -> bytes:

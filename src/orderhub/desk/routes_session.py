@@ -1,7 +1,7 @@
 """Signing in and out, and switching stores.
 
-Sign-in attempts are limited per account and per client address with the API's token
-buckets (memory or Redis): past the limit the password is not even checked. A successful
+Sign-in attempts are limited per client address and per (account, address) with the API's
+token buckets (memory or Redis): past the limit the password is not even checked. A successful
 sign-in always starts a new session (the old one, if any, ends), so a session id planted
 before sign-in is worthless.
 """
@@ -72,14 +72,19 @@ def login_form(request: Request) -> Response:
 
 
 def _limited(request: Request, email: str) -> int:
-    """Seconds to wait when either bucket is empty, else 0 (a token is taken from each)."""
+    """Seconds to wait when either bucket is empty, else 0 (a token is taken from each).
+
+    The buckets are per client address and per (account, address): a flood of wrong
+    passwords from one address uses up that address's tries, never the owner's from
+    another address (a bucket per account alone would let anyone lock an account out)."""
     settings = request.app.state.settings
     limiter = request.app.state.rate_limiter
     window = settings.desk_login_window_seconds
+    address = client_address(request)
     wait = 0
     for key, capacity in (
-        (f"desk-login:address:{client_address(request)}", settings.desk_login_attempts_per_address),
-        (f"desk-login:account:{email}", settings.desk_login_attempts),
+        (f"desk-login:address:{address}", settings.desk_login_attempts_per_address),
+        (f"desk-login:account:{email}|{address}", settings.desk_login_attempts),
     ):
         decision = limiter.take(key, capacity, capacity / window)
         if not decision.allowed:

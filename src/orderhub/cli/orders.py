@@ -119,6 +119,10 @@ def export_orders(
 ) -> None:
     """Export orders as JSON Lines or CSV, with the filters of GET /orders, streamed.
 
+    In CSV a text cell starting with =, +, -, @, tab or CR gets a leading ' so spreadsheets
+    show it as text, not run it as a formula (OWASP CSV injection); numbers stay numbers and
+    `orders import` removes the ' again.
+
     Example: orderhub orders export 1 --format csv --start 2026-01-01 -o january.csv
     """
     if fmt not in ("jsonl", "csv"):

@@ -15,6 +15,7 @@ import orjson
 import pytest
 from fastapi.testclient import TestClient
 
+from orderhub.api.orderdesk.openapi_models import BatchInventoryResult, BatchShipmentResult
 from orderhub.domain import limits
 from tests.helpers import OrderDesk, sample_order
 
@@ -549,3 +550,26 @@ def test_tracking_urls_are_http_links_only(od: OrderDesk, url: str) -> None:
         json={"tracking_number": "1Z999", "tracking_url": "HTTPS://track.example/?n=1"},
     )
     assert accepted.status_code == 200, accepted.text
+
+
+# --- batch result entries echo only values of their documented type -----------------------
+
+ODD_VALUES = [{}, [], None, True, {"$ne": 1}, 12]
+
+
+@pytest.mark.parametrize("value", ODD_VALUES)
+def test_batch_inventory_results_match_their_schema(od: OrderDesk, value: Any) -> None:
+    """Found by a Schemathesis run: a non-string `code` was echoed as it came."""
+    response = od.put("/batch-inventory-items", json=[{"name": "Odd", "code": value}])
+    assert response.status_code == 200, response.text
+    for entry in response.json()["results"]:
+        BatchInventoryResult.model_validate(entry, strict=True)
+
+
+@pytest.mark.parametrize("value", ODD_VALUES)
+def test_batch_shipment_results_match_their_schema(od: OrderDesk, value: Any) -> None:
+    response = od.post("/batch-shipments", json=[{"order_id": value, "tracking_number": "1Z"}])
+    assert response.status_code == 200, response.text
+    for entry in response.json()["results"]:
+        BatchShipmentResult.model_validate(entry, strict=True)
+        assert entry["order_id"] in ("", "12")

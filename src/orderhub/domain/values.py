@@ -109,6 +109,14 @@ def text(value: Any) -> str:
     raise ValueError("must be a string")
 
 
+def echoed_text(value: Any) -> str:
+    """A client's value as a result entry echoes it where the schema says string: text and
+    numbers as their text, anything else (an object, a list, null, a boolean) as ""."""
+    if isinstance(value, bool) or not isinstance(value, str | int | float):
+        return ""
+    return str(value)
+
+
 def depth_of(value: Any) -> int:
     """How deeply lists and objects nest (a scalar is 0), without recursion."""
     deepest = 0

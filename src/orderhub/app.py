@@ -34,6 +34,7 @@ from orderhub.outbound import notify_route
 from orderhub.outbound import openapi_spec as supplier_spec
 from orderhub.outbound.forwarder import Forwarder
 from orderhub.outbound.worker import WebhookWorker
+from orderhub.storage.availability import OutageLog
 from orderhub.storage.count_cache import CountCache
 from orderhub.storage.database import Database, autovacuum_is_off
 from orderhub.storage.migrate import schema_state
@@ -175,6 +176,7 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
         body_timeout=settings.body_timeout_seconds,
         access_log=AccessLog() if settings.access_log != "off" else None,
         metrics=instruments,
+        outage=OutageLog(db),
     )
     _install_error_handlers(app)
     return app

@@ -122,7 +122,12 @@ def render_error(
     scope: Scope, status_code: int, message: str, headers: dict[str, str] | None = None
 ) -> Response:
     """The desk's answer to an error: an HTML page that says what happened."""
-    title = {403: "Not allowed", 404: "Not found", 429: "Too many attempts"}.get(
+    title = {
+        403: "Not allowed",
+        404: "Not found",
+        429: "Too many attempts",
+        503: "Try again in a moment",
+    }.get(  # fmt: skip
         status_code, "Something went wrong" if status_code >= 500 else "Cannot do that"
     )
     html = env.get_template("error.html").render(

@@ -6,17 +6,21 @@ from __future__ import annotations
 
 import csv
 import io
+import re
+import secrets
 from typing import Any
+from urllib.parse import quote
 
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import update
 
 from orderhub.app import create_app
-from orderhub.storage import stores
+from orderhub.domain import passwords
+from orderhub.storage import accounts, stores
 from orderhub.storage.database import Database
 from orderhub.storage.tables import shipments
-from tests.desk.helpers import desk_client, login_token, make_user, sign_in
+from tests.desk.helpers import PASSWORD, desk_client, login_token, make_user, sign_in
 from tests.helpers import OrderDesk, make_settings, sample_order
 
 HOSTILE_FOLDER = "x\";filename*=utf-8''invoice.html;x=\""
@@ -118,3 +122,104 @@ def test_a_sign_in_token_the_server_did_not_sign_is_refused(
     assert token != forged and "." in token
     response = client.post("/login", data={**data, "login_token": token}, follow_redirects=False)
     assert response.status_code == 303
+
+
+# --- store membership by invitation ---------------------------------------------------------
+
+
+def _owner_client(
+    desk_app: Any, database: Database, store: stores.NewStore
+) -> tuple[TestClient, str]:
+    client = desk_client(desk_app)
+    return client, sign_in(client, make_user(database, store, "owner"))
+
+
+def _invite(client: TestClient, csrf: str, email: str) -> Any:
+    return client.post(
+        "/desk/settings/users",
+        data={"email": email, "role": "staff", "csrf_token": csrf},
+        follow_redirects=False,
+    )
+
+
+def test_another_stores_staff_is_invited_not_pulled_in(
+    desk_app: Any, database: Database, store: stores.NewStore, make_store: Any
+) -> None:
+    owner, csrf = _owner_client(desk_app, database, store)
+    other = make_store("Other Shop")
+    theirs = make_user(database, other, "staff")
+    response = _invite(owner, csrf, theirs.email)
+    assert response.status_code == 303
+    with database.read() as conn:
+        found = accounts.find_user(conn, theirs.email)
+        assert found is not None
+        assert [m.store_id for m in accounts.memberships_of(conn, found[0].id)] == [other.store.id]
+    assert theirs.email in owner.get("/desk/settings").text  # listed as invited
+    staff = desk_client(desk_app)
+    sign_in(staff, theirs)
+    page = staff.get("/desk/inventory").text
+    assert "Other Shop" in page and "Invitations (1)" in page  # still at work in their store
+    invitations = staff.get("/desk/invitations").text
+    invitation_id = re.search(r"/desk/invitations/(\d+)/accept", invitations)
+    assert invitation_id
+    refused = staff.post(f"/desk/invitations/{invitation_id.group(1)}/accept", data={})
+    assert refused.status_code == 403  # CSRF
+    csrf_staff = re.search(r'name="csrf_token" value="([^"]+)"', invitations)
+    assert csrf_staff
+    declined = staff.post(
+        f"/desk/invitations/{invitation_id.group(1)}/decline",
+        data={"csrf_token": csrf_staff.group(1)},
+    )
+    assert "Declined the invitation" in declined.text
+    with database.read() as conn:
+        assert accounts.role_in(conn, found[0].id, store.store.id) is None
+
+
+def test_the_answer_is_the_same_whether_or_not_the_email_has_an_account(
+    desk_app: Any, database: Database, store: stores.NewStore, make_store: Any
+) -> None:
+    owner, csrf = _owner_client(desk_app, database, store)
+    existing = make_user(database, make_store("Elsewhere"), "staff").email
+    new = f"nobody-{secrets.token_hex(3)}@shop.test"
+    answers = []
+    for email in (existing, new):
+        response = _invite(owner, csrf, email)
+        answers.append(
+            (
+                response.status_code,
+                response.headers["location"],
+                response.headers["set-cookie"].replace(quote(email), "EMAIL"),
+            )
+        )
+    assert answers[0] == answers[1]
+    assert answers[0][0] == 303
+
+
+def test_an_account_with_no_store_yet_sees_only_its_invitations(
+    desk_app: Any, database: Database, store: stores.NewStore
+) -> None:
+    owner, csrf = _owner_client(desk_app, database, store)
+    email = f"fresh-{secrets.token_hex(3)}@shop.test"
+    with database.write() as conn:  # `orderhub user create EMAIL` without --store
+        accounts.create_user(conn, email, passwords.hash_password(PASSWORD))
+    _invite(owner, csrf, email)
+    client = desk_client(desk_app)
+    token = login_token(client)
+    response = client.post(
+        "/login",
+        data={"email": email, "password": PASSWORD, "login_token": token},
+        follow_redirects=False,
+    )
+    assert response.headers["location"] == "/desk/invitations"
+    assert client.get("/desk/inventory", follow_redirects=False).headers["location"] == (
+        "/desk/invitations"
+    )
+    page = client.get("/desk/invitations").text
+    invitation_id = re.search(r"/desk/invitations/(\d+)/accept", page)
+    csrf_token = re.search(r'name="csrf_token" value="([^"]+)"', page)
+    assert invitation_id and csrf_token
+    client.post(
+        f"/desk/invitations/{invitation_id.group(1)}/accept",
+        data={"csrf_token": csrf_token.group(1)},
+    )
+    assert client.get("/desk/inventory").status_code == 200

@@ -14,12 +14,13 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from orderhub.api.routing import add_routes
 from orderhub.desk import (
     routes_inventory,
+    routes_invitations,
     routes_order,
     routes_orders,
     routes_session,
     routes_settings,
 )
-from orderhub.desk.auth import SignInRequired
+from orderhub.desk.auth import InvitationsPending, SignInRequired
 from orderhub.desk.render import local_path, render_error
 
 # Paths whose errors are answered as desk pages (see app.render_error).
@@ -36,12 +37,17 @@ def install(app: FastAPI) -> None:
         routes_order,
         routes_inventory,
         routes_settings,
+        routes_invitations,
     ):
         add_routes(app.router, module.router)
     app.mount("/desk/static", StaticFiles(directory=STATIC), name="desk-static")
 
     app.add_middleware(UnderRootPath)
     app.add_middleware(SecureCookies)
+
+    @app.exception_handler(InvitationsPending)
+    async def invitations_first(request: Request, exc: InvitationsPending) -> Response:
+        return RedirectResponse("/desk/invitations", status_code=303)
 
     @app.exception_handler(SignInRequired)
     async def sign_in_first(request: Request, exc: SignInRequired) -> Response:

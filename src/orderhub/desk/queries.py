@@ -14,11 +14,12 @@ from orderhub.domain.orders import Order
 from orderhub.domain.queries import OrderQuery
 from orderhub.orderfiles.export import iter_orders
 from orderhub.services import folders as folder_service
-from orderhub.storage import accounts, inventory, order_search, stores
+from orderhub.storage import accounts, inventory, invitations, order_search, stores
 from orderhub.storage import orders as repo
 from orderhub.storage.accounts import Member
 from orderhub.storage.count_cache import CountCache
 from orderhub.storage.database import Database
+from orderhub.storage.invitations import Invitation
 from orderhub.storage.stores import Folder, Store
 
 PAGE_SIZE = 50
@@ -146,3 +147,13 @@ def pod_secret(db: Database, store: Store) -> str:
 def members(db: Database, store: Store) -> list[Member]:
     with db.read() as conn:
         return accounts.members_of_store(conn, store.id)
+
+
+def store_invitations(db: Database, store: Store) -> list[Invitation]:
+    with db.read() as conn:
+        return invitations.of_store(conn, store.id)
+
+
+def my_invitations(db: Database, email: str) -> list[Invitation]:
+    with db.read() as conn:
+        return invitations.for_email(conn, email)

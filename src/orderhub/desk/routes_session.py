@@ -18,10 +18,12 @@ from orderhub.desk.auth import (
     COOKIE,
     Desk,
     SignInRequired,
+    check_csrf,
     checked_form,
     clear_cookie,
     client_address,
     lifetimes,
+    session_user,
     set_cookie,
     signed_in,
 )
@@ -30,7 +32,7 @@ from orderhub.desk.render import page, redirect, safe_back
 from orderhub.domain import passwords
 from orderhub.domain.errors import OrderhubError
 from orderhub.domain.values import parse_id
-from orderhub.storage import accounts, desk_sessions
+from orderhub.storage import accounts, desk_sessions, invitations
 
 router = APIRouter(include_in_schema=False)
 LOGIN_COOKIE = "orderhub_login"
@@ -127,7 +129,8 @@ def _sign_in(request: Request, email: str, password: str, next_url: str) -> Resp
     user = found[0]
     with db.write() as conn:
         memberships = accounts.memberships_of(conn, user.id)
-        if not memberships:
+        invited = invitations.for_email(conn, user.email) if not memberships else []
+        if not memberships and not invited:
             return _login_page(
                 request, status_code=403, email=email,
                 error="Your account does not belong to any store yet; ask an owner.",
@@ -135,21 +138,29 @@ def _sign_in(request: Request, email: str, password: str, next_url: str) -> Resp
         old = request.cookies.get(COOKIE)
         if old:
             desk_sessions.end(conn, desk_sessions.hash_id(old))
-        raw_id, _ = desk_sessions.create(conn, user.id, memberships[0].store_id)
+        # No store yet but invitations: the session names the first inviting store until the
+        # user accepts one (its pages stay closed: `signed_in` sends them to the invitations).
+        store_id = memberships[0].store_id if memberships else invited[0].store_id
+        raw_id, _ = desk_sessions.create(conn, user.id, store_id)
         idle, max_age = lifetimes(request.app.state.settings)
         desk_sessions.purge_expired(conn, idle=idle, max_age=max_age)
-    response = redirect(safe_back(next_url, "/desk"), f"Signed in as {user.email}")
+    target = safe_back(next_url, "/desk") if memberships else "/desk/invitations"
+    response = redirect(target, f"Signed in as {user.email}")
     set_cookie(response, request.app.state.settings, raw_id)
     response.delete_cookie(LOGIN_COOKIE, path=_login_path(request))
     return response
 
 
-@router.post("/logout")
-def logout(
-    request: Request, desk: Desk = Depends(signed_in), form: FormData = Depends(checked_form)
-) -> Response:
+def _end(request: Request, id_hash: bytes) -> None:
     with request.app.state.db.write() as conn:
-        desk_sessions.end(conn, desk.session.id_hash)
+        desk_sessions.end(conn, id_hash)
+
+
+@router.post("/logout")
+async def logout(request: Request) -> Response:
+    _, session, _ = await run_in_threadpool(session_user, request)
+    check_csrf(await request.form(max_files=0, max_fields=20), session.csrf_secret)
+    await run_in_threadpool(_end, request, session.id_hash)
     response = RedirectResponse("/login", status_code=303)
     clear_cookie(response, request.app.state.settings)
     return response

@@ -176,7 +176,7 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
         body_timeout=settings.body_timeout_seconds,
         access_log=AccessLog() if settings.access_log != "off" else None,
         metrics=instruments,
-        outage=OutageLog(db),
+        outage=OutageLog.of(db),
     )
     _install_error_handlers(app)
     return app

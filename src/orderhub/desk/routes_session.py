@@ -97,12 +97,13 @@ def _limited(request: Request, email: str) -> int:
 @router.post("/login")
 async def login(request: Request) -> Response:
     form = Form(await request.form(max_files=0, max_fields=20))
-    if not login_token.matches(
-        request, form.raw("login_token"), request.cookies.get(LOGIN_COOKIE, "")
-    ):
-        return _login_page(
-            request, status_code=403, error="The sign-in form expired; please try again."
-        )
+    if not await run_in_threadpool(
+        login_token.matches, request, form.raw("login_token"), request.cookies.get(LOGIN_COOKIE, "")
+    ):  # in a thread: the first call of a process reads the signing key from the database
+        return await run_in_threadpool(
+            _login_page, request, status_code=403,
+            error="The sign-in form expired; please try again.",
+        )  # fmt: skip
     email_raw = form.text("email", "Email", max_chars=255)
     password = form.raw("password")
     try:

@@ -46,7 +46,16 @@ def is_unavailable(error: BaseException) -> bool:
 
 
 class OutageLog:
-    """One warning when the database becomes unreachable, one line when it is back."""
+    """One warning when the database becomes unreachable, one line when it is back.
+    One per Database (`of`): the apps of one process that share it share its outages."""
+
+    @classmethod
+    def of(cls, db: Database) -> OutageLog:
+        found: OutageLog | None = getattr(db, "_orderhub_outage_log", None)
+        if found is None:
+            found = cls(db)
+            db._orderhub_outage_log = found  # type: ignore[attr-defined]
+        return found
 
     def __init__(self, db: Database) -> None:
         self._lock = threading.Lock()

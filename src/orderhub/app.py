@@ -35,6 +35,7 @@ from orderhub.outbound.email_worker import EmailWorker
 from orderhub.outbound.forwarder import Forwarder
 from orderhub.outbound.notifier import Notifier
 from orderhub.outbound.worker import WebhookWorker
+from orderhub.storage.availability import OutageLog
 from orderhub.storage.count_cache import CountCache
 from orderhub.storage.database import Database, autovacuum_is_off
 from orderhub.storage.migrate import schema_state
@@ -177,6 +178,7 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
         body_timeout=settings.body_timeout_seconds,
         access_log=AccessLog() if settings.access_log != "off" else None,
         metrics=instruments,
+        outage=OutageLog.of(db),
     )
     _install_error_handlers(app)
     return app

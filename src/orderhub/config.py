@@ -121,10 +121,10 @@ class Settings(BaseSettings):
         default=24, ge=1, description="a desk session ends this long after sign-in, whatever"
     )
     desk_secure_cookies: bool = Field(
-        default=False, description="mark the desk's cookie Secure (set when served over HTTPS)"
+        default=False, description="mark every desk cookie Secure (set when served over HTTPS)"
     )
     desk_login_attempts: int = Field(
-        default=5, ge=1, description="sign-in attempts per account per window"
+        default=5, ge=1, description="sign-in attempts per account from one address per window"
     )
     desk_login_attempts_per_address: int = Field(
         default=20, ge=1, description="sign-in attempts per client address per window"

@@ -15,6 +15,7 @@ import orjson
 import pytest
 from fastapi.testclient import TestClient
 
+from orderhub.api.orderdesk.openapi_models import BatchInventoryResult, BatchShipmentResult
 from orderhub.domain import limits
 from tests.helpers import OrderDesk, sample_order
 
@@ -422,7 +423,10 @@ def test_shipment_text_is_as_long_as_its_column(od: OrderDesk, field: str) -> No
     base = {"tracking_number": "1Z999"}
     too_long = od.post(f"/orders/{order['id']}/shipments", json={**base, field: "x" * (width + 1)})
     refused(too_long, 400, field)
-    fits = od.post(f"/orders/{order['id']}/shipments", json={**base, field: "x" * width})
+    fitting = "x" * width
+    if field == "tracking_url":  # links only to http(s)
+        fitting = "https://t.example/" + "x" * (width - 18)
+    fits = od.post(f"/orders/{order['id']}/shipments", json={**base, field: fitting})
     assert fits.status_code == 200, fits.text
 
 
@@ -516,3 +520,56 @@ def test_control_characters_are_refused(od: OrderDesk) -> None:
     assert count(od) == 0
     kept = od.create_order(order_items=[item(name="Tee\tblue\r\nlarge")])
     assert kept["order_items"][0]["name"] == "Tee\tblue\r\nlarge"
+
+
+# --- URLs that the desk shows as links --------------------------------------------------
+
+HOSTILE_LINKS = [
+    "javascript:alert(document.domain)",
+    "JavaScript:alert(1)",
+    "java\tscript:alert(1)",
+    " javascript:alert(1)",
+    "data:text/html,<script>alert(1)</script>",
+    "vbscript:msgbox(1)",
+    "//evil.example/",
+    "https://",
+    "ftp://files.example/x",
+]
+
+
+@pytest.mark.parametrize("url", HOSTILE_LINKS)
+def test_tracking_urls_are_http_links_only(od: OrderDesk, url: str) -> None:
+    order = od.create_order()
+    body = {"tracking_number": "1Z999", "tracking_url": url}
+    refused(od.post(f"/orders/{order['id']}/shipments", json=body), 400, "tracking_url")
+    batch = od.post("/batch-shipments", json=[{**body, "order_id": order["id"]}])
+    assert "tracking_url" in str(batch.json()), batch.text
+    assert od.get(f"/orders/{order['id']}/shipments").json()["total_records"] == 0
+    accepted = od.post(
+        f"/orders/{order['id']}/shipments",
+        json={"tracking_number": "1Z999", "tracking_url": "HTTPS://track.example/?n=1"},
+    )
+    assert accepted.status_code == 200, accepted.text
+
+
+# --- batch result entries echo only values of their documented type -----------------------
+
+ODD_VALUES = [{}, [], None, True, {"$ne": 1}, 12]
+
+
+@pytest.mark.parametrize("value", ODD_VALUES)
+def test_batch_inventory_results_match_their_schema(od: OrderDesk, value: Any) -> None:
+    """Found by a Schemathesis run: a non-string `code` was echoed as it came."""
+    response = od.put("/batch-inventory-items", json=[{"name": "Odd", "code": value}])
+    assert response.status_code == 200, response.text
+    for entry in response.json()["results"]:
+        BatchInventoryResult.model_validate(entry, strict=True)
+
+
+@pytest.mark.parametrize("value", ODD_VALUES)
+def test_batch_shipment_results_match_their_schema(od: OrderDesk, value: Any) -> None:
+    response = od.post("/batch-shipments", json=[{"order_id": value, "tracking_number": "1Z"}])
+    assert response.status_code == 200, response.text
+    for entry in response.json()["results"]:
+        BatchShipmentResult.model_validate(entry, strict=True)
+        assert entry["order_id"] in ("", "12")

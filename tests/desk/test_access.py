@@ -63,7 +63,7 @@ def test_the_session_cookie_is_http_only_and_same_site_lax(
     cookie = next(v for k, v in response.headers.multi_items() if v.startswith("orderhub_desk="))
     assert "HttpOnly" in cookie and "SameSite=lax" in cookie and "Secure" not in cookie
     secure_app = create_app(make_settings(desk_secure_cookies=True), database=database)
-    secure = desk_client(secure_app)
+    secure = TestClient(secure_app, base_url="https://testserver")  # Secure: sent over TLS only
     token = login_token(secure)
     response = secure.post(
         "/login",
@@ -276,6 +276,32 @@ def test_failed_sign_ins_are_limited_per_client_address(
     assert response.status_code == 429
 
 
+def test_a_flood_from_one_address_does_not_lock_the_owner_out_from_another(
+    database: Database, store: stores.NewStore
+) -> None:
+    """The ASGI scope's client address is what the limits read (`request.client.host`)."""
+    app = create_app(
+        make_settings(desk_login_attempts=3, desk_login_attempts_per_address=5), database=database
+    )
+    attacker = TestClient(app, base_url="http://testserver", client=("127.0.0.2", 40000))
+    owner_client = TestClient(app, base_url="http://testserver", client=("127.0.0.1", 40001))
+    user = make_user(database, store, "owner")
+    statuses = []
+    for _ in range(8):
+        token = login_token(attacker)
+        data = {"email": user.email, "password": "guess", "login_token": token}
+        statuses.append(attacker.post("/login", data=data).status_code)
+    assert statuses == [401] * 3 + [429] * 5
+    token = login_token(owner_client)
+    response = owner_client.post(
+        "/login",
+        data={"email": user.email, "password": user.password, "login_token": token},
+        follow_redirects=False,
+    )
+    assert response.status_code == 303, response.text
+    assert "orderhub_desk" in owner_client.cookies
+
+
 def test_the_sign_in_form_needs_its_own_token(browser: TestClient, owner: DeskUser) -> None:
     browser.get("/login")
     response = browser.post(
@@ -325,7 +351,9 @@ def test_sign_in_limits_are_shared_by_processes_through_redis(
         "/login", data={"email": user.email, "password": user.password, "login_token": token}
     )
     assert response.status_code == 429
-    redis.Redis.from_url(REDIS_URL).delete(f"orderhub:rl:desk-login:account:{user.email}")
+    redis.Redis.from_url(REDIS_URL).delete(
+        f"orderhub:rl:desk-login:account:{user.email}|testclient"
+    )
 
 
 def test_the_desk_works_under_a_proxy_prefix(desk_app: Any, owner: DeskUser, od: OrderDesk) -> None:

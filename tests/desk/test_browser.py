@@ -92,6 +92,29 @@ def _folder_of(served: Served, order_id: int) -> int:
     return int(order["folder_id"])
 
 
+@pytest.mark.parametrize(
+    ("folder", "suggested"),
+    [
+        (
+            "x\";filename*=utf-8''invoice.html;x=\"",
+            "orders-x_;filename_=utf-8''invoice.html;x=_.csv",
+        ),
+        ("Versand 🚚", "orders-versand-🚚.csv"),
+    ],
+)
+def test_the_export_downloads_under_its_folders_name(
+    page: Any, served: Served, folder: str, suggested: str
+) -> None:
+    """A folder name from an API client cannot rename the download (to `invoice.html`)."""
+    response = served.api("POST", "/folders", json={"name": folder})
+    assert response.status_code == 200, response.text
+    sign_in(page, served)
+    page.goto(f"{served.base_url}/desk/folders/{response.json()['folder']['id']}")
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Export CSV").click()
+    assert download.value.suggested_filename == suggested
+
+
 def test_two_selected_orders_move_to_another_folder(page: Any, served: Served) -> None:
     first, second = served.new_order(), served.new_order()
     sign_in(page, served)

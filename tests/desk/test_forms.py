@@ -250,19 +250,27 @@ def test_adding_a_user_checks_email_and_role(
     assert "ok@shop.test" not in client.get("/desk/settings").text
 
 
-def test_an_owner_adds_and_removes_a_user(
-    signed_in: tuple[TestClient, str], desk_app: Any, od: OrderDesk
+def test_an_owner_invites_then_removes_a_user(
+    signed_in: tuple[TestClient, str], desk_app: Any, od: OrderDesk, database: Database
 ) -> None:
     client, csrf = signed_in
     email = f"new{od.store.store.id}@shop.test"
+    newcomer_user = make_user(database, make_store_for(database), "staff", email=email)
     response = client.post(
         "/desk/settings/users", data={"email": email, "role": "staff", "csrf_token": csrf}
     )
-    password = response.text.split('id="new-user-password">', 1)[1].split("<", 1)[0]
+    assert "Invited " + email in response.text
     newcomer = desk_client(desk_app)
-    from tests.desk.helpers import DeskUser
-
-    sign_in(newcomer, DeskUser(email, password, od.store))
+    sign_in(newcomer, newcomer_user)
+    page = newcomer.get("/desk/invitations").text
+    invitation = re.search(r"/desk/invitations/(\d+)/accept", page)
+    assert invitation, page
+    newcsrf = re.search(r'name="csrf_token" value="([^"]+)"', page)
+    assert newcsrf
+    accepted = newcomer.post(
+        f"/desk/invitations/{invitation.group(1)}/accept", data={"csrf_token": newcsrf.group(1)}
+    )
+    assert f"You now work in {od.store.store.name} as staff" in accepted.text
     assert newcomer.get("/desk/inventory").status_code == 200
     page = client.get("/desk/settings").text
     user_id = page.split(email, 1)[1].split("/desk/settings/users/", 1)[1].split("/", 1)[0]
@@ -271,6 +279,11 @@ def test_an_owner_adds_and_removes_a_user(
     )
     assert "User removed from the store" in removed.text
     assert newcomer.get("/desk/inventory", follow_redirects=False).status_code == 303
+
+
+def make_store_for(database: Database) -> stores.NewStore:
+    with database.write() as conn:
+        return stores.create_store(conn, "Elsewhere")
 
 
 @pytest.mark.parametrize(

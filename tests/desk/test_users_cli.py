@@ -66,6 +66,15 @@ def test_user_lifecycle(env: str) -> None:
     assert "jane@shop.com" not in out
 
 
+def test_a_user_without_a_store_joins_by_invitation(env: str) -> None:
+    code, out = run("user", "create", "sam@shop.com")
+    assert code == 0 and "User created:" in out and "no store yet" in out, out
+    code, out = run("user", "list")
+    assert "sam@shop.com" in out and "First" not in out.split("sam@shop.com", 1)[1]
+    code, out = run("user", "create", "sam@shop.com")
+    assert code != 0 and "already exists" in out
+
+
 @pytest.mark.parametrize(
     "args, stdin, message",
     [

@@ -15,6 +15,7 @@ from orderhub.outbound.pod_order import (
     order_request,
     parse_shipping_map,
 )
+from orderhub.protocol.pod import XmlNameError, parse_xml, render_xml
 
 
 def test_shipping_map_round_trip_and_refusals() -> None:
@@ -61,3 +62,24 @@ def test_request_from_metadata() -> None:
     assert order_request(order, [tee], external_id="x", shipping_map={})["shipping"] == {
         "shippingMethod": "Express"
     }
+
+
+def test_placements_that_are_not_element_names_go_as_a_list_and_the_xml_stays_whole() -> None:
+    tee = Item(
+        name="Tee", code="JH001", quantity=1, id=7,
+        metadata={"design_front><x>": "https://x/f.png", "design_Printing Front": "https://x/p.png"},
+    )  # fmt: skip
+    request = order_request(Order(items=[tee]), [tee], external_id="hub-1", shipping_map={})
+    designs = request["items"][0]["designs"]
+    assert designs == [
+        {"title": "front><x>", "src": "https://x/f.png"},
+        {"title": "Printing Front", "src": "https://x/p.png"},
+    ]
+    root, parsed = parse_xml(render_xml("order", request))
+    assert root == "order" and parsed["items"][0]["designs"] == designs
+
+
+@pytest.mark.parametrize("name", ["front><x>", "a b", "1x", "", "x/>"])
+def test_the_xml_writer_refuses_names_that_are_not_element_names(name: str) -> None:
+    with pytest.raises(XmlNameError):
+        render_xml("order", {"designs": {name: "https://x/f.png"}})

@@ -267,3 +267,15 @@ def test_control_characters_are_refused_so_xml_stays_well_formed(pod: Pod, od: O
     order_id = created.json()["order"]["id"]
     xml = pod.get("order.php", id=order_id, format="xml")
     assert SafeET.fromstring(xml.content).findtext("shipping/shippingMethod") == "Ground\tfast"
+
+
+# --- image URLs are http(s) links ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "url", ["javascript:alert(1)", "data:image/png;base64,AA", "https://", "https://a b/x.png"]
+)
+def test_design_urls_are_http_links_only(pod: Pod, url: str) -> None:
+    message = error_of(pod.post(with_item(designs={"front": url})))
+    assert "items[0].designs.front must be an http(s) image URL" in message
+    assert count(pod) == 0

@@ -78,6 +78,11 @@ class Instruments:
             ["protocol"],
             registry=None,
         )
+        self.database_unavailable = Counter(
+            "orderhub_database_unavailable",
+            "Requests answered 503 because the database could not be reached",
+            registry=None,
+        )
         self.pool_in_use = Gauge(
             "orderhub_db_pool_connections_in_use",
             "Database connections checked out of the pool (all live processes)",
@@ -87,7 +92,10 @@ class Instruments:
         self._children: dict[tuple[str, str, int], tuple[Any, Any]] = {}
 
     def all(self) -> tuple[Collector, ...]:
-        return (self.requests, self.latency, self.rate_limited, self.pool_in_use)
+        return (
+            self.requests, self.latency, self.rate_limited, self.database_unavailable,
+            self.pool_in_use,
+        )  # fmt: skip
 
     def observe(self, route: str, method: str, status: int, seconds: float) -> None:
         """One request. The labelled children are cached: `labels()` takes a lock and

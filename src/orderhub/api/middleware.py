@@ -25,6 +25,7 @@ from orderhub.api.metrics import UNMATCHED, Instruments
 from orderhub.api.timeouts import BodyTimeout, body_deadline
 from orderhub.domain.values import ascii_digits
 from orderhub.logs import REQUEST_ID, AccessLog
+from orderhub.storage.availability import RETRY_AFTER_SECONDS, OutageLog, is_unavailable
 
 ErrorRenderer = Callable[..., Response]
 log = logging.getLogger("orderhub.requests")
@@ -77,7 +78,9 @@ class OperationsMiddleware:
       shape with `Connection: close` (the connection's state is unknown), never re-raised,
       so the server does not also reset the connection under a keep-alive client;
     - a client that leaves mid-body: one quiet log line, nothing to answer;
-    - a body slower than its deadline: 408 and `Connection: close`.
+    - a body slower than its deadline: 408 and `Connection: close`;
+    - the database unreachable (`storage.availability`): 503 with `Retry-After`, logged once
+      per outage and counted in `orderhub_database_unavailable_total`.
     """
 
     def __init__(
@@ -88,8 +91,10 @@ class OperationsMiddleware:
         body_timeout: float,
         access_log: AccessLog | None,
         metrics: Instruments | None,
+        outage: OutageLog | None = None,
     ) -> None:
         self.app = app
+        self.outage = outage
         self.render_error = render_error
         self.body_timeout = body_timeout
         self.access_log = access_log
@@ -134,10 +139,13 @@ class OperationsMiddleware:
         except ClientDisconnect:
             log.info("client closed the connection before sending the whole request body")
             status = status or CLIENT_CLOSED
-        except Exception:
-            log.exception("unhandled error on %s %s", scope.get("method"), scope.get("path"))
-            message = f"Internal error; see the server log (request id {request_id})"
-            status = await self._last_word(scope, receive, send_with_id, status, 500, message)
+        except Exception as exc:
+            if is_unavailable(exc):
+                status = await self._unavailable(scope, receive, send_with_id, status, exc)
+            else:
+                log.exception("unhandled error on %s %s", scope.get("method"), scope.get("path"))
+                message = f"Internal error; see the server log (request id {request_id})"
+                status = await self._last_word(scope, receive, send_with_id, status, 500, message)
         finally:
             seconds = time.perf_counter() - start
             route = self.templates.of(scope)
@@ -149,14 +157,37 @@ class OperationsMiddleware:
                 self.access_log.write(method, route, status, seconds, store_id, request_id)
             REQUEST_ID.reset(token)
 
+    async def _unavailable(
+        self, scope: Scope, receive: Receive, send: Send, started: int, error: Exception
+    ) -> int:
+        """The database cannot be reached: 503 with Retry-After in the protocol's shape,
+        logged once per outage (not per request) and counted."""
+        if self.outage is not None:
+            self.outage.failed(error)
+        if self.metrics is not None:
+            self.metrics.database_unavailable.inc()
+        seconds = str(RETRY_AFTER_SECONDS)
+        return await self._last_word(
+            scope, receive, send, started, 503,
+            f"Service unavailable: the database cannot be reached; try again in {seconds} s",
+            {"Retry-After": seconds},
+        )  # fmt: skip
+
     async def _last_word(
-        self, scope: Scope, receive: Receive, send: Send, started: int, status: int, message: str
+        self,
+        scope: Scope,
+        receive: Receive,
+        send: Send,
+        started: int,
+        status: int,
+        message: str,
+        headers: dict[str, str] | None = None,
     ) -> int:
         """Answer `status` and close the connection, unless a response is already under
         way (then the server closes the connection when the app returns)."""
         if started:
             return started
-        response = self.render_error(scope, status, message)
+        response = self.render_error(scope, status, message, headers)
         response.headers["Connection"] = "close"  # whatever headers the protocol's shape has
         await response(scope, receive, send)
         return status

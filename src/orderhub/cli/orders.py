@@ -8,7 +8,6 @@ name and source id) are skipped, so re-running the same file creates nothing twi
 
 from __future__ import annotations
 
-import csv
 import sys
 from datetime import datetime
 from pathlib import Path
@@ -28,6 +27,7 @@ from orderhub.domain.errors import OrderhubError
 from orderhub.domain.limits import MAX_SPLIT_PARTS, width
 from orderhub.domain.queries import OrderQuery
 from orderhub.orderfiles import CSV_COLUMNS, export, run_import
+from orderhub.protocol.csv_cells import SafeWriter
 from orderhub.services import moves, splits
 from orderhub.storage import orders as repo
 from orderhub.storage import stores
@@ -121,6 +121,10 @@ def export_orders(
 ) -> None:
     """Export orders as JSON Lines or CSV, with the filters of GET /orders, streamed.
 
+    In CSV a text cell starting with =, +, -, @, tab or CR gets a leading ' so spreadsheets
+    show it as text, not run it as a formula (OWASP CSV injection); numbers stay numbers and
+    `orders import` removes the ' again.
+
     Example: orderhub orders export 1 --format csv --start 2026-01-01 -o january.csv
     """
     if fmt not in ("jsonl", "csv"):
@@ -153,7 +157,7 @@ def export_orders(
             disable=output is None,
         ) as progress:
             task = progress.add_task("export", total=None)
-            writer = csv.writer(sink) if fmt == "csv" else None
+            writer = SafeWriter(sink) if fmt == "csv" else None
             if writer is not None:
                 writer.writerow(CSV_COLUMNS)
             for order in export.iter_orders(db, store.id, query):

@@ -31,8 +31,11 @@ def _read_password(from_stdin: bool) -> tuple[str, bool]:
     return password, False
 
 
-def add_user(db: Database, email: str, store_id: int, role: str, password: str | None) -> bool:
-    """Create the user (when `password` is given) or add the existing one to the store.
+def add_user(
+    db: Database, email: str, store_id: int | None, role: str, password: str | None
+) -> bool:
+    """Create the user (when `password` is given) or add the existing one to the store
+    (no store: an account that joins stores by accepting owners' invitations in the desk).
     Returns whether a user was created."""
     with db.write() as conn:
         found = accounts.find_user(conn, email)
@@ -43,7 +46,8 @@ def add_user(db: Database, email: str, store_id: int, role: str, password: str |
             created = True
         else:
             user, created = found[0], False
-        accounts.set_membership(conn, user.id, store_id, role)
+        if store_id is not None:
+            accounts.set_membership(conn, user.id, store_id, role)
     return created
 
 
@@ -60,7 +64,10 @@ def create_demo_user(db: Database, store_id: int) -> tuple[str, str] | None:
 @app.command("create")
 def user_create(
     email: Annotated[str, typer.Argument(help="the user's email (their login)")],
-    store_id: Annotated[int, typer.Option("--store", help="the store they work in")],
+    store_id: Annotated[
+        int | None,
+        typer.Option("--store", help="the store they work in (none: they join by invitation)"),
+    ] = None,
     role: Annotated[str, typer.Option(help="owner (also settings, keys, users) or staff")] = (
         "staff"
     ),
@@ -71,6 +78,9 @@ def user_create(
     """Create a desk user, or add an existing user to another store.
 
     A new user's password is generated and printed once, unless --password-stdin is given.
+    --store adds the user to the store directly: this is the operator's tool. In the desk an
+    owner can only invite an email; the account joins when its user accepts, signed in.
+    Without --store the account works nowhere until it accepts such an invitation.
 
     Example: orderhub user create jane@shop.com --store 1 --role owner
     """
@@ -80,7 +90,8 @@ def user_create(
     except OrderhubError as exc:
         fail(exc.message)
     db = ready_database()
-    require_store(db, store_id)
+    if store_id is not None:
+        require_store(db, store_id)
     with db.read() as conn:
         exists = accounts.find_user(conn, email) is not None
     password, generated = (None, False) if exists else _read_password(password_stdin)
@@ -88,10 +99,13 @@ def user_create(
         add_user(db, email, store_id, role, password)
     except OrderhubError as exc:
         fail(exc.message)
+    where = f"{role} of store {store_id}" if store_id is not None else "no store yet"
     if exists:
+        if store_id is None:
+            fail(f"a user {email} already exists")
         console.print(f"{email} now works in store {store_id} as {role}")
         return
-    console.print(f"[bold green]User created:[/] {email} ({role} of store {store_id})")
+    console.print(f"[bold green]User created:[/] {email} ({where})")
     if generated:
         console.print(f"password: {password}")
         console.print("[yellow]The password is shown only now.[/]")

@@ -15,13 +15,14 @@ from orderhub.api.routing import add_routes
 from orderhub.desk import (
     routes_documents,
     routes_inventory,
+    routes_invitations,
     routes_order,
     routes_orders,
     routes_session,
     routes_settings,
     routes_templates,
 )
-from orderhub.desk.auth import SignInRequired
+from orderhub.desk.auth import InvitationsPending, SignInRequired
 from orderhub.desk.render import local_path, render_error
 
 # Paths whose errors are answered as desk pages (see app.render_error).
@@ -40,11 +41,17 @@ def install(app: FastAPI) -> None:
         routes_settings,
         routes_documents,
         routes_templates,
+        routes_invitations,
     ):
         add_routes(app.router, module.router)
     app.mount("/desk/static", StaticFiles(directory=STATIC), name="desk-static")
 
     app.add_middleware(UnderRootPath)
+    app.add_middleware(SecureCookies)
+
+    @app.exception_handler(InvitationsPending)
+    async def invitations_first(request: Request, exc: InvitationsPending) -> Response:
+        return RedirectResponse("/desk/invitations", status_code=303)
 
     @app.exception_handler(SignInRequired)
     async def sign_in_first(request: Request, exc: SignInRequired) -> Response:
@@ -78,3 +85,32 @@ class UnderRootPath:
             await send(message)
 
         await self.app(scope, receive, prefixed)
+
+
+class SecureCookies:
+    """With ORDERHUB_DESK_SECURE_COOKIES=1 every cookie the desk sets (session, sign-in
+    token, flash message, and their deletions) carries `Secure`: one place, so a cookie added
+    later cannot forget it."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or not scope["app"].state.settings.desk_secure_cookies:
+            await self.app(scope, receive, send)
+            return
+
+        async def secured(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message["headers"] = [
+                    (name, _secure(value) if name.lower() == b"set-cookie" else value)
+                    for name, value in message.get("headers", [])
+                ]
+            await send(message)
+
+        await self.app(scope, receive, secured)
+
+
+def _secure(cookie: bytes) -> bytes:
+    attributes = [part.strip().lower() for part in cookie.split(b";")[1:]]
+    return cookie if b"secure" in attributes else cookie + b"; Secure"

@@ -11,7 +11,6 @@ from decimal import Decimal
 from typing import Any
 
 from orderhub.desk import queries
-from orderhub.domain import passwords
 from orderhub.domain.channel import Channel
 from orderhub.domain.errors import InvalidInput, NotFound
 from orderhub.domain.fulfilment import LineRequest, Shipment
@@ -20,9 +19,11 @@ from orderhub.services import emails as email_service
 from orderhub.services import inventory as inventory_service
 from orderhub.services import moves, orders, shipments, splits
 from orderhub.services.moves import MoveResult
-from orderhub.storage import accounts, desk_sessions, stores
+from orderhub.storage import accounts, desk_sessions, invitations, stores
 from orderhub.storage import emails as email_storage
+from orderhub.storage.accounts import User
 from orderhub.storage.database import Database
+from orderhub.storage.invitations import Invitation
 from orderhub.storage.stores import Store
 
 
@@ -112,18 +113,38 @@ def switch_store(db: Database, session_hash: bytes, user_id: int, store_id: int)
         desk_sessions.switch_store(conn, session_hash, store_id)
 
 
-def add_member(db: Database, store: Store, email: str, role: str) -> str | None:
-    """Add a user to the store; a new user gets a generated password, returned once."""
-    password = None
+def invite_member(db: Database, store: Store, email: str, role: str, by: str) -> bool:
+    """Invite `email` to the store with `role`. The account (if there is one) joins only when
+    its user accepts, signed in; nothing here depends on whether it exists, so the owner's
+    answer cannot tell. Someone who already works here (the page lists them) just gets the
+    role: returns True then."""
     with db.write() as conn:
         found = accounts.find_user(conn, email)
-        if found is None:
-            password = passwords.new_password()
-            user = accounts.create_user(conn, email, passwords.hash_password(password))
-        else:
-            user = found[0]
-        accounts.set_membership(conn, user.id, store.id, role)
-    return password
+        if found is not None and accounts.role_in(conn, found[0].id, store.id) is not None:
+            accounts.set_membership(conn, found[0].id, store.id, role)
+            return True
+        invitations.invite(conn, store.id, email, role, by)
+    return False
+
+
+def answer_invitation(
+    db: Database, user: User, session_hash: bytes, invitation_id: int, *, accept: bool
+) -> Invitation:
+    """Accept (join the store, and work in it now) or decline one of the user's invitations."""
+    with db.write() as conn:
+        invitation = invitations.take(conn, invitation_id, user.email)
+        if invitation is None:
+            raise NotFound("Invitation not found")
+        if accept:
+            accounts.set_membership(conn, user.id, invitation.store_id, invitation.role)
+            desk_sessions.switch_store(conn, session_hash, invitation.store_id)
+    return invitation
+
+
+def cancel_invitation(db: Database, store: Store, invitation_id: int) -> None:
+    with db.write() as conn:
+        if not invitations.cancel(conn, store.id, invitation_id):
+            raise NotFound("Invitation not found")
 
 
 def remove_member(db: Database, store: Store, user_id: int, acting_user_id: int) -> None:

@@ -17,7 +17,7 @@ from starlette.responses import Response
 
 from orderhub.config import Settings
 from orderhub.domain.errors import NotFound, OrderhubError
-from orderhub.storage import accounts, desk_sessions
+from orderhub.storage import accounts, desk_sessions, invitations
 from orderhub.storage import stores as store_repo
 from orderhub.storage.accounts import Membership, User
 from orderhub.storage.desk_sessions import DeskSession
@@ -28,6 +28,15 @@ COOKIE = "orderhub_desk"
 
 class SignInRequired(Exception):
     """No live session: the handler sends the visitor to the sign-in page."""
+
+
+class InvitationsPending(Exception):
+    """A live session whose user works in no store yet but has invitations: the handler
+    sends them to the invitations page, the only page they can use."""
+
+    def __init__(self, user: User, session: DeskSession) -> None:
+        self.user = user
+        self.session = session
 
 
 class CsrfRefused(OrderhubError):
@@ -56,6 +65,7 @@ class Desk:
     role: str
     memberships: list[Membership]
     session: DeskSession
+    invitations: int = 0  # pending invitations of the user (a notice in the top bar)
 
     @property
     def is_owner(self) -> bool:
@@ -105,6 +115,9 @@ def signed_in(request: Request) -> Desk:
             raise SignInRequired
         user = accounts.get_user(conn, session.user_id)
         memberships = accounts.memberships_of(conn, user.id)
+        pending = invitations.count_for(conn, user.email)
+    if not memberships and pending:
+        raise InvitationsPending(user, session)
     if not memberships:
         with state.db.write() as conn:
             desk_sessions.end(conn, session.id_hash)
@@ -118,7 +131,17 @@ def signed_in(request: Request) -> Desk:
                 desk_sessions.switch_store(conn, session.id_hash, current.store_id)
     with state.db.read() as conn:
         store = store_repo.get_store(conn, current.store_id)
-    return Desk(user, store, current.role, memberships, session)
+    return Desk(user, store, current.role, memberships, session, pending)
+
+
+def session_user(request: Request) -> tuple[User, DeskSession, Desk | None]:
+    """The signed-in user and session, also for a user who has only invitations yet
+    (then without a store: None), for the pages such a user can use."""
+    try:
+        desk = signed_in(request)
+    except InvitationsPending as pending:
+        return pending.user, pending.session, None
+    return desk.user, desk.session, desk
 
 
 def owner(desk: Desk = Depends(signed_in)) -> Desk:

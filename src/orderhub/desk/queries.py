@@ -14,12 +14,13 @@ from orderhub.domain.orders import Order
 from orderhub.domain.queries import OrderQuery
 from orderhub.orderfiles.export import iter_orders
 from orderhub.services import folders as folder_service
-from orderhub.storage import accounts, inventory, order_search, stores
+from orderhub.storage import accounts, inventory, invitations, order_search, stores
 from orderhub.storage import emails as email_storage
 from orderhub.storage import orders as repo
 from orderhub.storage.accounts import Member
 from orderhub.storage.count_cache import CountCache
 from orderhub.storage.database import Database
+from orderhub.storage.invitations import Invitation
 from orderhub.storage.stores import Folder, Store
 
 PAGE_SIZE = 50
@@ -159,3 +160,13 @@ def latest_order_ids(db: Database, store: Store, count: int = 10) -> list[int]:
 def order_emails(db: Database, store: Store, order_id: int) -> list[email_storage.Email]:
     with db.read() as conn:
         return email_storage.list_emails(conn, store.id, order_id=order_id, limit=100)
+
+
+def store_invitations(db: Database, store: Store) -> list[Invitation]:
+    with db.read() as conn:
+        return invitations.of_store(conn, store.id)
+
+
+def my_invitations(db: Database, email: str) -> list[Invitation]:
+    with db.read() as conn:
+        return invitations.for_email(conn, email)

@@ -19,6 +19,7 @@ from orderhub.desk import queries
 from orderhub.desk.auth import Desk
 from orderhub.domain.dates import store_zone
 from orderhub.domain.errors import OrderhubError
+from orderhub.domain.values import is_link
 
 TEMPLATES = Path(__file__).parent / "templates"
 FLASH_COOKIE = "orderhub_flash"
@@ -53,6 +54,8 @@ def _when(context: Context, value: datetime | None) -> str:
 
 env.filters["money"] = _money
 env.filters["when"] = _when
+# `{% if url is link %}`: only http(s) URLs become links, whatever older rows hold.
+env.tests["link"] = is_link
 
 
 def _no_store(response: Response) -> Response:
@@ -119,7 +122,12 @@ def render_error(
     scope: Scope, status_code: int, message: str, headers: dict[str, str] | None = None
 ) -> Response:
     """The desk's answer to an error: an HTML page that says what happened."""
-    title = {403: "Not allowed", 404: "Not found", 429: "Too many attempts"}.get(
+    title = {
+        403: "Not allowed",
+        404: "Not found",
+        429: "Too many attempts",
+        503: "Try again in a moment",
+    }.get(  # fmt: skip
         status_code, "Something went wrong" if status_code >= 500 else "Cannot do that"
     )
     html = env.get_template("error.html").render(

@@ -3,7 +3,6 @@ CSV export of the current view (printing the selection: routes_documents.py)."""
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Iterator
 from datetime import datetime
@@ -22,6 +21,8 @@ from orderhub.domain.dates import parse_datetime, store_zone
 from orderhub.domain.errors import OrderhubError
 from orderhub.orderfiles import CSV_COLUMNS
 from orderhub.orderfiles.export import csv_rows
+from orderhub.protocol.content_disposition import attachment
+from orderhub.protocol.csv_cells import SafeWriter
 from orderhub.services import templates as template_service
 
 router = APIRouter(include_in_schema=False)
@@ -98,7 +99,7 @@ def export_csv(folder_id: str, request: Request, desk: Desk = Depends(signed_in)
 
     def rows() -> Iterator[str]:
         buffer = io.StringIO()
-        writer = csv.writer(buffer)
+        writer = SafeWriter(buffer)
         writer.writerow(CSV_COLUMNS)
         for order in queries.export(db, desk.store, folder.id, filters):
             writer.writerows(csv_rows(order, names))
@@ -112,7 +113,7 @@ def export_csv(folder_id: str, request: Request, desk: Desk = Depends(signed_in)
     return StreamingResponse(
         rows(),
         media_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+        headers={"Content-Disposition": attachment(filename)},
     )
 
 

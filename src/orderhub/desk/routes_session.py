@@ -1,30 +1,29 @@
 """Signing in and out, and switching stores.
 
-Sign-in attempts are limited per account and per client address with the API's token
-buckets (memory or Redis): past the limit the password is not even checked. A successful
+Sign-in attempts are limited per client address and per (account, address) with the API's
+token buckets (memory or Redis): past the limit the password is not even checked. A successful
 sign-in always starts a new session (the old one, if any, ends), so a session id planted
 before sign-in is worthless.
 """
 
 from __future__ import annotations
 
-import hmac
-import secrets
-
 from fastapi import APIRouter, Depends, Request
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 from starlette.responses import RedirectResponse, Response
 
-from orderhub.desk import actions
+from orderhub.desk import actions, login_token
 from orderhub.desk.auth import (
     COOKIE,
     Desk,
     SignInRequired,
+    check_csrf,
     checked_form,
     clear_cookie,
     client_address,
     lifetimes,
+    session_user,
     set_cookie,
     signed_in,
 )
@@ -33,7 +32,7 @@ from orderhub.desk.render import page, redirect, safe_back
 from orderhub.domain import passwords
 from orderhub.domain.errors import OrderhubError
 from orderhub.domain.values import parse_id
-from orderhub.storage import accounts, desk_sessions
+from orderhub.storage import accounts, desk_sessions, invitations
 
 router = APIRouter(include_in_schema=False)
 LOGIN_COOKIE = "orderhub_login"
@@ -51,14 +50,17 @@ def home(request: Request) -> Response:
 def _login_page(
     request: Request, *, status_code: int = 200, error: str = "", email: str = ""
 ) -> Response:
-    token = request.cookies.get(LOGIN_COOKIE) or secrets.token_urlsafe(24)
+    token = request.cookies.get(LOGIN_COOKIE, "")
+    if not login_token.is_signed(request, token):
+        token = login_token.new_token(request)
     response = page(
         request, "login.html", status_code=status_code, login_token=token, error=error,
         values={"email": email}, next=safe_back(request.query_params.get("next", ""), ""),
     )  # fmt: skip
     response.set_cookie(
-        LOGIN_COOKIE, token, httponly=True, samesite="lax", path=_login_path(request)
-    )
+        LOGIN_COOKIE, token, httponly=True, samesite="lax", path=_login_path(request),
+        secure=request.app.state.settings.desk_secure_cookies,
+    )  # fmt: skip
     return response
 
 
@@ -72,14 +74,19 @@ def login_form(request: Request) -> Response:
 
 
 def _limited(request: Request, email: str) -> int:
-    """Seconds to wait when either bucket is empty, else 0 (a token is taken from each)."""
+    """Seconds to wait when either bucket is empty, else 0 (a token is taken from each).
+
+    The buckets are per client address and per (account, address): a flood of wrong
+    passwords from one address uses up that address's tries, never the owner's from
+    another address (a bucket per account alone would let anyone lock an account out)."""
     settings = request.app.state.settings
     limiter = request.app.state.rate_limiter
     window = settings.desk_login_window_seconds
+    address = client_address(request)
     wait = 0
     for key, capacity in (
-        (f"desk-login:address:{client_address(request)}", settings.desk_login_attempts_per_address),
-        (f"desk-login:account:{email}", settings.desk_login_attempts),
+        (f"desk-login:address:{address}", settings.desk_login_attempts_per_address),
+        (f"desk-login:account:{email}|{address}", settings.desk_login_attempts),
     ):
         decision = limiter.take(key, capacity, capacity / window)
         if not decision.allowed:
@@ -90,13 +97,13 @@ def _limited(request: Request, email: str) -> int:
 @router.post("/login")
 async def login(request: Request) -> Response:
     form = Form(await request.form(max_files=0, max_fields=20))
-    expected = request.cookies.get(LOGIN_COOKIE, "")
-    if not expected or not hmac.compare_digest(
-        form.raw("login_token").encode("utf-8", "replace"), expected.encode()
-    ):
-        return _login_page(
-            request, status_code=403, error="The sign-in form expired; please try again."
-        )
+    if not await run_in_threadpool(
+        login_token.matches, request, form.raw("login_token"), request.cookies.get(LOGIN_COOKIE, "")
+    ):  # in a thread: the first call of a process reads the signing key from the database
+        return await run_in_threadpool(
+            _login_page, request, status_code=403,
+            error="The sign-in form expired; please try again.",
+        )  # fmt: skip
     email_raw = form.text("email", "Email", max_chars=255)
     password = form.raw("password")
     try:
@@ -123,7 +130,8 @@ def _sign_in(request: Request, email: str, password: str, next_url: str) -> Resp
     user = found[0]
     with db.write() as conn:
         memberships = accounts.memberships_of(conn, user.id)
-        if not memberships:
+        invited = invitations.for_email(conn, user.email) if not memberships else []
+        if not memberships and not invited:
             return _login_page(
                 request, status_code=403, email=email,
                 error="Your account does not belong to any store yet; ask an owner.",
@@ -131,21 +139,29 @@ def _sign_in(request: Request, email: str, password: str, next_url: str) -> Resp
         old = request.cookies.get(COOKIE)
         if old:
             desk_sessions.end(conn, desk_sessions.hash_id(old))
-        raw_id, _ = desk_sessions.create(conn, user.id, memberships[0].store_id)
+        # No store yet but invitations: the session names the first inviting store until the
+        # user accepts one (its pages stay closed: `signed_in` sends them to the invitations).
+        store_id = memberships[0].store_id if memberships else invited[0].store_id
+        raw_id, _ = desk_sessions.create(conn, user.id, store_id)
         idle, max_age = lifetimes(request.app.state.settings)
         desk_sessions.purge_expired(conn, idle=idle, max_age=max_age)
-    response = redirect(safe_back(next_url, "/desk"), f"Signed in as {user.email}")
+    target = safe_back(next_url, "/desk") if memberships else "/desk/invitations"
+    response = redirect(target, f"Signed in as {user.email}")
     set_cookie(response, request.app.state.settings, raw_id)
     response.delete_cookie(LOGIN_COOKIE, path=_login_path(request))
     return response
 
 
-@router.post("/logout")
-def logout(
-    request: Request, desk: Desk = Depends(signed_in), form: FormData = Depends(checked_form)
-) -> Response:
+def _end(request: Request, id_hash: bytes) -> None:
     with request.app.state.db.write() as conn:
-        desk_sessions.end(conn, desk.session.id_hash)
+        desk_sessions.end(conn, id_hash)
+
+
+@router.post("/logout")
+async def logout(request: Request) -> Response:
+    _, session, _ = await run_in_threadpool(session_user, request)
+    check_csrf(await request.form(max_files=0, max_fields=20), session.csrf_secret)
+    await run_in_threadpool(_end, request, session.id_hash)
     response = RedirectResponse("/login", status_code=303)
     clear_cookie(response, request.app.state.settings)
     return response

@@ -42,7 +42,8 @@ def settings_page(
     context.setdefault("values", current)
     return page(
         request, "settings.html", desk, specs=list(STORE_SETTINGS.values()),
-        members=queries.members(db, desk.store), status_code=status_code, **context,
+        members=queries.members(db, desk.store), status_code=status_code,
+        invitations=queries.store_invitations(db, desk.store), **context,
     )  # fmt: skip
 
 
@@ -118,10 +119,22 @@ def add_user(
             errors={"user_email": "You cannot change your own role; ask another owner"},
             user_values={"email": email, "role": role},
         )  # fmt: skip
-    password = actions.add_member(request.app.state.db, desk.store, email, role)
-    if password is None:
+    if actions.invite_member(request.app.state.db, desk.store, email, role, desk.user.email):
         return redirect("/desk/settings#users", f"{email} now works here as {role}")
-    return settings_page(request, desk, new_user=(email, password))
+    # The same answer whether or not the email has an account.
+    return redirect(
+        "/desk/settings#users",
+        f"Invited {email} as {role}: they join when they accept, signed in to the desk",
+    )
+
+
+@router.post("/desk/settings/invitations/{invitation_id}/cancel")
+def cancel_invitation(
+    invitation_id: str, request: Request, desk: Desk = Depends(owner),
+    form: FormData = Depends(checked_form),
+) -> Response:  # fmt: skip
+    actions.cancel_invitation(request.app.state.db, desk.store, number(invitation_id, "Invitation"))
+    return redirect("/desk/settings#users", "Invitation cancelled")
 
 
 @router.post("/desk/settings/users/{user_id}/remove")

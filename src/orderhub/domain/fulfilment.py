@@ -13,6 +13,7 @@ from typing import Any
 
 from orderhub.domain.carriers import canonical_carrier, guess_carrier, tracking_url
 from orderhub.domain.errors import DuplicateShipment, InvalidInput
+from orderhub.domain.values import LINK_RULE, is_link
 
 
 @dataclass
@@ -100,7 +101,10 @@ def check_lines(
 
 
 def fill_shipment_defaults(shipment: Shipment, today: str) -> None:
-    """Carrier guessed from the number, tracking URL built from both, date today (UTC)."""
+    """Carrier guessed from the number, tracking URL built from both, date today (UTC).
+    A tracking URL given by whoever sent the shipment must be http(s): the desk links it."""
+    if shipment.tracking_url and not is_link(shipment.tracking_url):
+        raise InvalidInput(f"tracking_url: {LINK_RULE}")
     if not shipment.carrier_code:
         shipment.carrier_code = guess_carrier(shipment.tracking_number)
     else:

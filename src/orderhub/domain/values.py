@@ -23,6 +23,13 @@ NUL = "\x00"
 # Any text may be shown in the print-on-demand XML, so none of them is accepted anywhere.
 _UNSHOWABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
+# A URL the desk shows as a link (a tracking URL, an image a print-on-demand client names):
+# http or https with a host, no spaces or control characters (which browsers strip, so
+# `java\tscript:` would still be `javascript:`). Anything else, `javascript:` and `data:`
+# included, is refused where it comes in.
+_LINK = re.compile(r"https?://[^\x00-\x20\x7f/?#\\]+[^\x00-\x20\x7f]*", re.IGNORECASE)
+LINK_RULE = "must be an http:// or https:// URL"
+
 _DIGITS = re.compile(r"[0-9]+")
 _SIGNED = re.compile(r"[+-]?[0-9]+")
 
@@ -67,6 +74,11 @@ def text_problem(text: str) -> str | None:
     return f"contains the control character U+{ord(found.group()):04X}"
 
 
+def is_link(url: str) -> bool:
+    """Whether `url` may become a link: see `_LINK`."""
+    return _LINK.fullmatch(url) is not None
+
+
 def whole_between(value: Any, low: int, high: int) -> int | None:
     """`whole_number` within [low, high], else None."""
     number = whole_number(value)
@@ -95,6 +107,14 @@ def text(value: Any) -> str:
     if isinstance(value, str | int | float):
         return str(value)
     raise ValueError("must be a string")
+
+
+def echoed_text(value: Any) -> str:
+    """A client's value as a result entry echoes it where the schema says string: text and
+    numbers as their text, anything else (an object, a list, null, a boolean) as ""."""
+    if isinstance(value, bool) or not isinstance(value, str | int | float):
+        return ""
+    return str(value)
 
 
 def depth_of(value: Any) -> int:

@@ -34,6 +34,7 @@ from orderhub.domain import values
 from orderhub.domain.channel import Channel
 from orderhub.domain.errors import OrderhubError
 from orderhub.domain.orders import fill_create_defaults
+from orderhub.protocol.csv_cells import restore_cell
 from orderhub.services import imports
 from orderhub.storage import bulk, stores
 from orderhub.storage.database import Database
@@ -254,6 +255,7 @@ def _csv_units(
         position = stream.tell() if stream.seekable() else last_position
         progress.advance(task, max(0, position - last_position))
         last_position = position
+        row = {k: restore_cell(v) if isinstance(v, str) else v for k, v in row.items()}
         if group and row["source_id"] != group[0]["source_id"]:
             yield start_line, _csv_group_to_order(group, folders)
             start_line = reader.line_num

@@ -19,6 +19,7 @@ from typing import Any
 from orderhub.api.pod.orders import ADDRESS_MAP
 from orderhub.domain.errors import InvalidInput
 from orderhub.domain.orders import Item, Order
+from orderhub.protocol.pod import placements
 
 MAX_SHIPPING_MAP_ENTRIES = 100
 
@@ -133,11 +134,11 @@ def _own_request(item: Item) -> dict[str, Any]:
         "quantity": item.quantity,
         "retailPrice": _price(item.price),
         "title": item.name,
-        "designs": _placements(metadata, "design_", pod.get("designs")),
+        "designs": placements(_placements(metadata, "design_", pod.get("designs"))),
     }
     mockups = _placements(metadata, "mockup_", pod.get("mockups"))
     if mockups:
-        wire["mockups"] = mockups
+        wire["mockups"] = placements(mockups)
     description = metadata.get("description") or pod.get("description")
     if description:
         wire["description"] = str(description)

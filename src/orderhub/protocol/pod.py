@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 from typing import Any
 from xml.sax.saxutils import escape
 
@@ -36,6 +37,25 @@ _ALWAYS_LISTS = {"orders", "items"}
 
 class XmlError(ValueError):
     """The document is not XML this protocol accepts; the message says why."""
+
+
+class XmlNameError(ValueError):
+    """A key that cannot be an element name reached the writer (a bug in the caller: keys
+    from data are checked on the way in, or sent in a list form as `placements` does)."""
+
+
+# The element names the writer accepts: an ASCII subset of XML's Name production (a letter or
+# `_`, then letters, digits, `_`, `.` or `-`); every name of the protocol is one.
+ELEMENT_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.-]*")
+
+
+def placements(found: dict[str, str]) -> dict[str, str] | list[dict[str, str]]:
+    """Designs or mockups as a request carries them: the placement map `{"front": url}`, or,
+    when a placement cannot be an element name (`Printing Front`, `front><x>`), the list
+    form `[{"title": ..., "src": ...}]` that both JSON and XML carry as plain text."""
+    if all(ELEMENT_NAME.fullmatch(name) for name in found):
+        return found
+    return [{"title": name, "src": url} for name, url in found.items()]
 
 
 # --- signature ---------------------------------------------------------------------------
@@ -69,6 +89,8 @@ def render_xml(root: str, value: Any) -> bytes:
 
 
 def _render(tag: str, value: Any) -> str:
+    if not isinstance(tag, str) or ELEMENT_NAME.fullmatch(tag) is None:
+        raise XmlNameError(f"{tag!r} is not an XML element name")
     if isinstance(value, dict):
         inner = "".join(_render(k, v) for k, v in value.items())
     elif isinstance(value, list):

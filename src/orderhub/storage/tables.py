@@ -493,6 +493,9 @@ desk_sessions = Table(
 )
 
 # Templates and the email outbox live in their own module; importing it completes `metadata`.
+# The desk's other tables live beside this file (imported last: they use `metadata` and `Id`).
+from orderhub.storage.desk_tables import server_secrets as server_secrets  # noqa: E402
+from orderhub.storage.desk_tables import store_invitations as store_invitations  # noqa: E402
 from orderhub.storage.email_tables import (  # noqa: E402, F401
     email_attempts,
     email_outbox,

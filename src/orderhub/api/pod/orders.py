@@ -95,7 +95,7 @@ def _placements(value: Any, where: str, allowed: tuple[str, ...]) -> list[dict[s
         if name is None:
             raise InvalidInput(f"{pod.PLACEMENT_REFUSED} ({where}: {title!r})")
         url = _text(src, f"{where}.{title}", limit=2000)
-        if not url.startswith(("http://", "https://")):
+        if not values.is_link(url):
             raise InvalidInput(f"{where}.{title} must be an http(s) image URL")
         result.append({"title": name, "src": url})
     return result

@@ -59,18 +59,23 @@ def _wants_xml(scope: Scope) -> bool:
     return _query(scope).get("format", "json").strip().lower() == "xml"
 
 
-def respond(scope: Scope, document: dict[str, Any]) -> Response:
+def respond(scope: Scope, document: dict[str, Any], status_code: int = 200) -> Response:
     if _wants_xml(scope):
-        return Response(codec.to_xml(document), 200, media_type=codec.XML_TYPE)
-    return Response(codec.to_json(document), 200, media_type=codec.JSON_TYPE)
+        return Response(codec.to_xml(document), status_code, media_type=codec.XML_TYPE)
+    return Response(codec.to_json(document), status_code, media_type=codec.JSON_TYPE)
 
 
 def render_error(
     scope: Scope, status_code: int, message: str, headers: dict[str, str] | None = None
 ) -> Response:
     """HTTP 200 and `{"error": message}`, whatever went wrong — as the original does, and as
-    its clients expect (they look for the `error` key, not at the status)."""
-    return respond(scope, {"error": message})
+    its clients expect (they look for the `error` key, not at the status). One exception:
+    an unreachable database is a 503 with Retry-After (same body), so that a client retries
+    the order instead of taking the error for a refusal of it (docs/pod.md)."""
+    response = respond(scope, {"error": message}, 503 if status_code == 503 else 200)
+    if status_code == 503:
+        response.headers.update(headers or {})
+    return response
 
 
 async def _authenticate(request: Request, body: bytes | None) -> tuple[Store, str]:

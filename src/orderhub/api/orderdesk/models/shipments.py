@@ -18,6 +18,7 @@ from orderhub.api.orderdesk.models.common import (
 from orderhub.domain.dates import parse_day
 from orderhub.domain.errors import OrderhubError
 from orderhub.domain.fulfilment import LineRequest, Shipment
+from orderhub.domain.values import LINK_RULE, is_link
 
 
 def _shipment(name: str, *, min_length: int = 0) -> Any:
@@ -50,6 +51,13 @@ class ShipmentIn(Lenient):
     @classmethod
     def _blank_means_whole(cls, value: Any) -> Any:
         return None if value in ("", None, []) else value
+
+    @field_validator("tracking_url")
+    @classmethod
+    def _link(cls, value: str) -> str:
+        if value and not is_link(value):
+            raise ValueError(LINK_RULE)
+        return value
 
     @field_validator("date_shipped")
     @classmethod

@@ -17,6 +17,7 @@ from orderhub.api.orderdesk.models import InventoryItemIn, describe_errors, pars
 from orderhub.api.orderdesk.params import parse_page
 from orderhub.api.orderdesk.wire import inventory_dict
 from orderhub.domain.errors import InvalidInput, NotFound
+from orderhub.domain.values import echoed_text
 from orderhub.services import inventory as service
 from orderhub.storage import inventory as storage
 
@@ -118,7 +119,7 @@ def batch_items(request: Request, call: CallDep, data: JsonBody) -> Response:
 def _entry(position: int, entry: Any) -> service.BatchEntry:
     if not isinstance(entry, dict):
         return service.BatchEntry(position, "", error="expected an inventory item object")
-    code = entry.get("code", "")
+    code = echoed_text(entry.get("code"))
     try:
         body = InventoryItemIn.model_validate(entry)
         item_id = None if body.id in (None, "") else path_id(str(body.id), "Inventory Item")

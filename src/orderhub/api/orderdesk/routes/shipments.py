@@ -17,6 +17,7 @@ from orderhub.api.orderdesk.models import BatchShipmentIn, ShipmentIn, describe_
 from orderhub.api.orderdesk.wire import shipment_dict
 from orderhub.domain.channel import Channel
 from orderhub.domain.errors import Conflict, DuplicateShipment, InvalidInput
+from orderhub.domain.values import echoed_text
 from orderhub.services import shipments as service
 from orderhub.storage import shipments as storage
 
@@ -132,8 +133,7 @@ def _entry(position: int, entry: Any) -> service.BatchEntry:
 
 
 def _given_order_id(entry: Any) -> str:
-    order_id = entry.get("order_id") if isinstance(entry, dict) else None
-    return "" if order_id is None else str(order_id)
+    return echoed_text(entry.get("order_id") if isinstance(entry, dict) else None)
 
 
 def _result(result: service.BatchResult, given_order_id: str) -> dict[str, Any]:

@@ -17,6 +17,7 @@ from orderhub.domain.errors import Conflict
 from orderhub.storage import (
     accounts,
     desk_sessions,
+    invitations,
     notifications,
     stores,
     tables,
@@ -113,6 +114,7 @@ def populate(od: OrderDesk, database: Database) -> None:
         user = accounts.create_user(conn, f"staff{store_id}@shop.test", "not-a-real-hash")
         accounts.set_membership(conn, user.id, store_id, "staff")
         desk_sessions.create(conn, user.id, store_id)
+        invitations.invite(conn, store_id, f"new{store_id}@shop.test", "staff", "owner@shop.test")
 
 
 def rows_of(database: Database, store_id: int) -> dict[str, int]:

@@ -281,6 +281,7 @@ STORE_TABLES: tuple[Table, ...] = (
     tables.email_outbox,
     tables.templates,
     tables.desk_sessions,
+    tables.store_invitations,
     tables.store_members,
     tables.forwarding_jobs,
     tables.suppliers,

@@ -19,6 +19,7 @@ from orderhub.storage import orders as repo
 from orderhub.storage.accounts import Member
 from orderhub.storage.count_cache import CountCache
 from orderhub.storage.database import Database
+from orderhub.storage.orders import revisions
 from orderhub.storage.stores import Folder, Store
 
 PAGE_SIZE = 50
@@ -109,6 +110,16 @@ def export(db: Database, store: Store, folder_id: int, filters: ListFilter) -> I
 def order(db: Database, store: Store, order_id: int) -> Order:
     with db.read() as conn:
         return repo.get_order(conn, store.id, order_id, with_history=True)
+
+
+def order_for_edit(db: Database, store: Store, order_id: int) -> tuple[Order, int]:
+    """The order and the revision its forms carry. The revision is read first: a change
+    landing between the two reads makes a later save refused (safe), never silently lost."""
+    with db.read() as conn:
+        stamp = revisions.stamps(conn, store.id, [order_id], email_count=False).get(order_id)
+        if stamp is None:
+            raise NotFound(f"Order {order_id} not found")
+        return repo.get_order(conn, store.id, order_id, with_history=True), int(stamp.revision)
 
 
 def orders(db: Database, store: Store, order_ids: list[int]) -> list[Order]:

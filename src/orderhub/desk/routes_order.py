@@ -15,7 +15,7 @@ from orderhub.desk.auth import Desk, checked_form, signed_in
 from orderhub.desk.forms import Form, FormInvalid, errors_of
 from orderhub.desk.paths import number
 from orderhub.desk.render import page, redirect
-from orderhub.domain.errors import InvalidInput, NotFound, OrderhubError
+from orderhub.domain.errors import InvalidInput, NotFound, OrderhubError, StaleEdit
 from orderhub.domain.fulfilment import shipped_quantities
 from orderhub.domain.orders import NOTE_MAX_CHARS, SHIPPING_ADDRESS_FIELDS
 
@@ -39,7 +39,7 @@ def order_page(
     status_code: int = 200,
 ) -> Response:
     db = request.app.state.db
-    order = queries.order(db, desk.store, order_id)
+    order, revision = queries.order_for_edit(db, desk.store, order_id)
     folders = queries.folders(db, desk.store, request.app.state.count_cache)
     ordered = {item.id: item.quantity for item in order.items if item.id is not None}
     shipped = shipped_quantities(ordered, order.shipments)
@@ -47,7 +47,7 @@ def order_page(
         request, "order.html", desk, order=order, folders=folders,
         folder_names={f.id: f.name for f, _ in folders}, shipped=shipped,
         address_fields=SHIPPING_ADDRESS_FIELDS, address_labels=ADDRESS_LABELS,
-        note_max=NOTE_MAX_CHARS, errors=errors or {}, values=values or {},
+        note_max=NOTE_MAX_CHARS, errors=errors or {}, values=values or {}, revision=revision,
         address_open=any(k.startswith("shipping_") or k == "_address" for k in errors or {}),
         status_code=status_code,
     )  # fmt: skip
@@ -69,8 +69,19 @@ def _act(
 ) -> Response:
     """Run one action; on bad input show the order again with the messages."""
     checked = Form(form)
+    values = {k: v for k, v in form.items() if isinstance(v, str) and k != "csrf_token"}
+    status_code = 400
     try:
         message = work(checked)
+    except StaleEdit as exc:
+        # The user's values stay in the form; the page shows the current ones beside them,
+        # and saving again (with the current revision) is a deliberate overwrite.
+        errors = {
+            f"_{section}": f"{exc.message}. Your values are kept below; check them "
+            "against the current ones and save again to replace them."
+        }
+        values["revision"], values["_stale"] = exc.current, "yes"
+        status_code = 409
     except FormInvalid as exc:
         errors = exc.errors
     except NotFound:
@@ -81,8 +92,9 @@ def _act(
         return redirect(f"/desk/orders/{order_id}", message)
     if "_form" in errors:
         errors[f"_{section}"] = errors.pop("_form")
-    values = {k: v for k, v in form.items() if isinstance(v, str) and k != "csrf_token"}
-    return order_page(request, desk, order_id, errors=errors, values=values, status_code=400)
+    return order_page(
+        request, desk, order_id, errors=errors, values=values, status_code=status_code
+    )
 
 
 @router.post("/desk/orders/{order_id}/move")
@@ -177,10 +189,14 @@ def edit_address(
             fields.errors.setdefault(
                 "shipping_last_name", "Give a first and last name, or a company"
             )
+        revision = fields.whole("revision", "Revision", minimum=0, maximum=2**31)
+        if revision is None:
+            fields.errors["_address"] = "This form is out of date: reload the page"
         fields.check()
+        assert revision is not None
         try:
             actions.edit_shipping_address(
-                request.app.state.db, desk.store, oid, address, desk.user.email
+                request.app.state.db, desk.store, oid, address, desk.user.email, revision
             )
         except InvalidInput as exc:
             if exc.message.startswith("shipping:"):

@@ -1,0 +1,97 @@
+"""Desk forms carry the version they were rendered from: a save against a newer one is
+refused with who changed it and when, the form comes back with the user's values and the
+current ones, and nothing is lost. Both databases."""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from orderhub.storage import stores
+from orderhub.storage.database import Database
+from tests.desk.helpers import desk_client, hidden_value, make_user, sign_in
+from tests.helpers import OrderDesk
+
+
+@pytest.fixture
+def two(desk_app: Any, database: Database, store: stores.NewStore) -> list[tuple[TestClient, str]]:
+    pairs = []
+    tag = secrets.token_hex(3)  # a user of several stores signs in to the first of them
+    for email in (f"ann-{tag}@two.test", f"bob-{tag}@two.test"):
+        client = desk_client(desk_app)
+        pairs.append((client, sign_in(client, make_user(database, store, "staff", email=email))))
+    return pairs
+
+
+def _address_form(html: str, order: dict[str, Any], **changes: str) -> dict[str, str]:
+    form = {f"shipping_{k}": v for k, v in order["shipping"].items()}
+    form.update({f"shipping_{k}": v for k, v in changes.items()})
+    form["revision"] = hidden_value(html, "revision")
+    return form
+
+
+def test_the_second_of_two_address_edits_is_refused_and_nothing_is_lost(
+    two: list[tuple[TestClient, str]], od: OrderDesk
+) -> None:
+    (ann, ann_csrf), (bob, bob_csrf) = two
+    order = od.create_order()
+    url = f"/desk/orders/{order['id']}"
+    ann_form = _address_form(ann.get(url).text, order, city="Shelbyville")
+    bob_form = _address_form(bob.get(url).text, order, postal_code="99999")
+    saved = ann.post(f"{url}/address", data={**ann_form, "csrf_token": ann_csrf})
+    assert "Shipping address saved" in saved.text
+    refused = bob.post(f"{url}/address", data={**bob_form, "csrf_token": bob_csrf})
+    assert refused.status_code == 409
+    assert "changed by Desk (ann-" in refused.text and "@two.test) at" in refused.text
+    assert 'value="99999"' in refused.text  # Bob's value is kept in the form
+    assert "Now saved: <strong>Shelbyville</strong>" in refused.text  # and Ann's is shown
+    stored = od.get(f"/orders/{order['id']}").json()["order"]["shipping"]
+    assert (stored["city"], stored["postal_code"]) == (
+        "Shelbyville",
+        order["shipping"]["postal_code"],
+    )
+    # Bob saves again from the page he got back: a deliberate overwrite of what he saw.
+    again = {**bob_form, "revision": hidden_value(refused.text, "revision")}
+    again["shipping_city"] = "Shelbyville"
+    assert (
+        "Shipping address saved"
+        in bob.post(f"{url}/address", data={**again, "csrf_token": bob_csrf}).text
+    )
+    stored = od.get(f"/orders/{order['id']}").json()["order"]["shipping"]
+    assert (stored["city"], stored["postal_code"]) == ("Shelbyville", "99999")
+
+
+def test_an_address_form_without_its_revision_is_refused(
+    two: list[tuple[TestClient, str]], od: OrderDesk
+) -> None:
+    (ann, csrf), _ = two
+    order = od.create_order()
+    form = _address_form(ann.get(f"/desk/orders/{order['id']}").text, order, city="X")
+    del form["revision"]
+    response = ann.post(f"/desk/orders/{order['id']}/address", data={**form, "csrf_token": csrf})
+    assert response.status_code == 400 and "out of date" in response.text
+    assert od.get(f"/orders/{order['id']}").json()["order"]["shipping"]["city"] != "X"
+
+
+def test_a_stock_edit_against_a_newer_item_is_refused(
+    two: list[tuple[TestClient, str]], od: OrderDesk
+) -> None:
+    (ann, ann_csrf), (bob, bob_csrf) = two
+    item = od.post("/inventory-items", json={"name": "Cap", "code": "CAP", "stock": 5, "price": 3})
+    url = f"/desk/inventory/{item.json()['inventory_item']['id']}"
+    ann_version = hidden_value(ann.get(url).text, "version")
+    bob_version = hidden_value(bob.get(url).text, "version")
+    ann.post(
+        url, data={"stock": "8", "price": "3.00", "version": ann_version, "csrf_token": ann_csrf}
+    )
+    refused = bob.post(
+        url, data={"stock": "2", "price": "4.00", "version": bob_version, "csrf_token": bob_csrf}
+    )
+    assert refused.status_code == 409
+    assert "changed by Desk (ann-" in refused.text
+    assert "Now saved: <strong>8</strong>" in refused.text and 'value="2"' in refused.text
+    stored = od.get(url.replace("/desk/inventory", "/inventory-items")).json()["inventory_item"]
+    assert (stored["stock"], stored["price"]) == (8, 3)

@@ -16,6 +16,7 @@ from orderhub.cli import app as cli
 from orderhub.domain.errors import Conflict
 from orderhub.storage import (
     accounts,
+    audit,
     desk_sessions,
     notifications,
     stores,
@@ -100,6 +101,9 @@ def populate(od: OrderDesk, database: Database) -> None:
         user = accounts.create_user(conn, f"staff{store_id}@shop.test", "not-a-real-hash")
         accounts.set_membership(conn, user.id, store_id, "staff")
         desk_sessions.create(conn, user.id, store_id)
+        audit.record(
+            conn, store_id, actor="CLI", door="cli", action="settings.set", subject="store"
+        )
 
 
 def rows_of(database: Database, store_id: int) -> dict[str, int]:

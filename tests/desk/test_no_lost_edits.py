@@ -4,26 +4,20 @@ current ones, and nothing is lost. Both databases."""
 
 from __future__ import annotations
 
-import secrets
 from typing import Any
 
 import pytest
-from fastapi.testclient import TestClient
 
 from orderhub.storage import stores
 from orderhub.storage.database import Database
-from tests.desk.helpers import desk_client, hidden_value, make_user, sign_in
+from tests.desk.helpers import hidden_value
+from tests.desk.owner_helpers import Signed, signed
 from tests.helpers import OrderDesk
 
 
 @pytest.fixture
-def two(desk_app: Any, database: Database, store: stores.NewStore) -> list[tuple[TestClient, str]]:
-    pairs = []
-    tag = secrets.token_hex(3)  # a user of several stores signs in to the first of them
-    for email in (f"ann-{tag}@two.test", f"bob-{tag}@two.test"):
-        client = desk_client(desk_app)
-        pairs.append((client, sign_in(client, make_user(database, store, "staff", email=email))))
-    return pairs
+def two(desk_app: Any, database: Database, store: stores.NewStore) -> list[Signed]:
+    return [signed(desk_app, database, store, "staff") for _ in range(2)]
 
 
 def _address_form(html: str, order: dict[str, Any], **changes: str) -> dict[str, str]:
@@ -34,9 +28,13 @@ def _address_form(html: str, order: dict[str, Any], **changes: str) -> dict[str,
 
 
 def test_the_second_of_two_address_edits_is_refused_and_nothing_is_lost(
-    two: list[tuple[TestClient, str]], od: OrderDesk
+    two: list[Signed], od: OrderDesk
 ) -> None:
-    (ann, ann_csrf), (bob, bob_csrf) = two
+    ann_user, bob_user = two
+    (ann, ann_csrf), (bob, bob_csrf) = (
+        (ann_user.client, ann_user.csrf),
+        (bob_user.client, bob_user.csrf),
+    )
     order = od.create_order()
     url = f"/desk/orders/{order['id']}"
     ann_form = _address_form(ann.get(url).text, order, city="Shelbyville")
@@ -45,7 +43,7 @@ def test_the_second_of_two_address_edits_is_refused_and_nothing_is_lost(
     assert "Shipping address saved" in saved.text
     refused = bob.post(f"{url}/address", data={**bob_form, "csrf_token": bob_csrf})
     assert refused.status_code == 409
-    assert "changed by Desk (ann-" in refused.text and "@two.test) at" in refused.text
+    assert f"changed by Desk ({ann_user.email}) at" in refused.text
     assert 'value="99999"' in refused.text  # Bob's value is kept in the form
     assert "Now saved: <strong>Shelbyville</strong>" in refused.text  # and Ann's is shown
     stored = od.get(f"/orders/{order['id']}").json()["order"]["shipping"]
@@ -64,10 +62,8 @@ def test_the_second_of_two_address_edits_is_refused_and_nothing_is_lost(
     assert (stored["city"], stored["postal_code"]) == ("Shelbyville", "99999")
 
 
-def test_an_address_form_without_its_revision_is_refused(
-    two: list[tuple[TestClient, str]], od: OrderDesk
-) -> None:
-    (ann, csrf), _ = two
+def test_an_address_form_without_its_revision_is_refused(two: list[Signed], od: OrderDesk) -> None:
+    ann, csrf = two[0].client, two[0].csrf
     order = od.create_order()
     form = _address_form(ann.get(f"/desk/orders/{order['id']}").text, order, city="X")
     del form["revision"]
@@ -76,10 +72,12 @@ def test_an_address_form_without_its_revision_is_refused(
     assert od.get(f"/orders/{order['id']}").json()["order"]["shipping"]["city"] != "X"
 
 
-def test_a_stock_edit_against_a_newer_item_is_refused(
-    two: list[tuple[TestClient, str]], od: OrderDesk
-) -> None:
-    (ann, ann_csrf), (bob, bob_csrf) = two
+def test_a_stock_edit_against_a_newer_item_is_refused(two: list[Signed], od: OrderDesk) -> None:
+    ann_user, bob_user = two
+    (ann, ann_csrf), (bob, bob_csrf) = (
+        (ann_user.client, ann_user.csrf),
+        (bob_user.client, bob_user.csrf),
+    )
     item = od.post("/inventory-items", json={"name": "Cap", "code": "CAP", "stock": 5, "price": 3})
     url = f"/desk/inventory/{item.json()['inventory_item']['id']}"
     ann_version = hidden_value(ann.get(url).text, "version")
@@ -91,7 +89,7 @@ def test_a_stock_edit_against_a_newer_item_is_refused(
         url, data={"stock": "2", "price": "4.00", "version": bob_version, "csrf_token": bob_csrf}
     )
     assert refused.status_code == 409
-    assert "changed by Desk (ann-" in refused.text
+    assert f"changed by Desk ({ann_user.email})" in refused.text
     assert "Now saved: <strong>8</strong>" in refused.text and 'value="2"' in refused.text
     stored = od.get(url.replace("/desk/inventory", "/inventory-items")).json()["inventory_item"]
     assert (stored["stock"], stored["price"]) == (8, 3)

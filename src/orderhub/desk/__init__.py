@@ -18,6 +18,7 @@ from orderhub.desk import (
     routes_orders,
     routes_session,
     routes_settings,
+    routes_suppliers,
 )
 from orderhub.desk.auth import SignInRequired
 from orderhub.desk.render import local_path, render_error
@@ -36,6 +37,7 @@ def install(app: FastAPI) -> None:
         routes_order,
         routes_inventory,
         routes_settings,
+        routes_suppliers,
     ):
         add_routes(app.router, module.router)
     app.mount("/desk/static", StaticFiles(directory=STATIC), name="desk-static")

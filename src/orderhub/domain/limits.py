@@ -73,6 +73,7 @@ TEXT_WIDTHS: dict[str, dict[str, int]] = {
         "name": 255, "code": 100, "location": 255, "update_source": 100, "manufacturer_sku": 100,
     },
     "notifications": {"event": 40, "url": 2000},
+    "audit_log": {"actor": 100, "door": 20, "action": 40, "subject": 200},
 }  # fmt: skip
 
 

@@ -277,6 +277,7 @@ def default_folder(conn: Connection, store_id: int) -> Folder:
 # deletion is explicit and the same on both engines. Every table with a store_id is here
 # (tests/test_store_delete.py checks the list against the schema).
 STORE_TABLES: tuple[Table, ...] = (
+    tables.audit_log,
     tables.desk_sessions,
     tables.store_members,
     tables.forwarding_jobs,

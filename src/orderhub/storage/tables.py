@@ -491,3 +491,8 @@ desk_sessions = Table(
     Index("ix_desk_sessions_user", "user_id"),
     Index("ix_desk_sessions_last_seen", "last_seen_at"),
 )
+
+# Tables kept in modules of their own; imported here so that `metadata` is complete.
+from orderhub.storage.audit_tables import audit_log  # noqa: E402
+
+__all__ = ["audit_log", "metadata"]

@@ -3,6 +3,7 @@ each with a signed-in client of their own."""
 
 from __future__ import annotations
 
+import asyncio
 import secrets
 from dataclasses import dataclass
 from typing import Any
@@ -25,7 +26,7 @@ def owner_app(database: Database) -> Any:
     return create_app(
         make_settings(
             desk_login_attempts=10_000, desk_login_attempts_per_address=10_000,
-            outbound_allow_private=True,
+            outbound_allow_private=True, webhook_max_attempts=1,
         ),
         database=database,
     )  # fmt: skip
@@ -57,3 +58,15 @@ def signed(app: Any, database: Database, store: stores.NewStore, role: str) -> S
 def folder_id(database: Database, store_id: int, name: str) -> int:
     with database.read() as conn:
         return next(f.id for f in stores.list_folders(conn, store_id) if f.name == name)
+
+
+def deliver_webhooks(app: Any) -> int:
+    """One pass of the app's webhook worker (the test app runs no background loops)."""
+    from orderhub.outbound import net
+    from orderhub.outbound.worker import WebhookWorker
+
+    async def once() -> int:
+        async with net.make_async_client(5) as client:
+            return await WebhookWorker(app.state.db, app.state.settings).deliver_due(client)
+
+    return asyncio.run(once())

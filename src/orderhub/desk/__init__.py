@@ -19,6 +19,7 @@ from orderhub.desk import (
     routes_session,
     routes_settings,
     routes_suppliers,
+    routes_webhooks,
 )
 from orderhub.desk.auth import SignInRequired
 from orderhub.desk.render import local_path, render_error
@@ -38,6 +39,7 @@ def install(app: FastAPI) -> None:
         routes_inventory,
         routes_settings,
         routes_suppliers,
+        routes_webhooks,
     ):
         add_routes(app.router, module.router)
     app.mount("/desk/static", StaticFiles(directory=STATIC), name="desk-static")

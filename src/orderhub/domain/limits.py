@@ -33,6 +33,10 @@ MAX_TOTAL = Decimal("1e14")
 # How deep a list may page with `offset` (and `page × limit` for print-on-demand).
 MAX_OFFSET = 1_000_000_000
 
+# Orders a deleted folder may still hold: they move to another folder in the delete's own
+# transaction (each with its history entry and event); more must be moved first.
+MAX_ORDERS_MOVED_WITH_FOLDER = 10_000
+
 # Dates stored or searched: from 1970-01-01 to the end of 9998 (UTC), so that no time zone
 # shift can leave the calendar.
 MIN_YEAR = 1970

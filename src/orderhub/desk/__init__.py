@@ -15,6 +15,7 @@ from orderhub.api.routing import add_routes
 from orderhub.desk import (
     routes_folders,
     routes_inventory,
+    routes_notifications,
     routes_order,
     routes_orders,
     routes_session,
@@ -39,6 +40,7 @@ def install(app: FastAPI) -> None:
         routes_order,
         routes_folders,
         routes_inventory,
+        routes_notifications,
         routes_settings,
         routes_suppliers,
         routes_webhooks,

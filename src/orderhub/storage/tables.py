@@ -336,6 +336,7 @@ notifications = Table(
     Column("created_at", DateTime, nullable=False),
     Index("ix_notifications_pending", "delivered_at", "failed_at", "next_attempt_at"),
     Index("ix_notifications_store_order", "store_id", "order_id"),
+    Index("ix_notifications_store", "store_id", "id"),
     sqlite_autoincrement=True,
 )
 

@@ -1,4 +1,4 @@
-"""the store's audit log
+"""the store's audit log; notifications by store, newest first (the desk's log)
 
 Revision ID: 0013
 Revises: 0008
@@ -37,8 +37,10 @@ def upgrade() -> None:
         sqlite_autoincrement=True,
     )  # fmt: skip
     op.create_index("ix_audit_log_store", "audit_log", ["store_id", "id"])
+    op.create_index("ix_notifications_store", "notifications", ["store_id", "id"])
 
 
 def downgrade() -> None:
+    op.drop_index("ix_notifications_store", table_name="notifications")
     op.drop_index("ix_audit_log_store", table_name="audit_log")
     op.drop_table("audit_log")

@@ -274,6 +274,7 @@ shipments = Table(
     Column("date_added", DateTime, nullable=False),
     Index("ix_shipments_order", "order_id", "id"),
     Index("ix_shipments_store_tracking", "store_id", "tracking_number"),
+    Index("ix_shipments_store_date", "store_id", "date_added"),
     sqlite_autoincrement=True,
 )
 

@@ -1,4 +1,5 @@
-"""the store's audit log; notifications by store, newest first (the desk's log)
+"""the store's audit log; notifications by store, newest first (the desk's log); shipments
+by store and date (the dashboard's shipped per day)
 
 Revision ID: 0013
 Revises: 0008
@@ -38,9 +39,11 @@ def upgrade() -> None:
     )  # fmt: skip
     op.create_index("ix_audit_log_store", "audit_log", ["store_id", "id"])
     op.create_index("ix_notifications_store", "notifications", ["store_id", "id"])
+    op.create_index("ix_shipments_store_date", "shipments", ["store_id", "date_added"])
 
 
 def downgrade() -> None:
+    op.drop_index("ix_shipments_store_date", table_name="shipments")
     op.drop_index("ix_notifications_store", table_name="notifications")
     op.drop_index("ix_audit_log_store", table_name="audit_log")
     op.drop_table("audit_log")

@@ -43,7 +43,7 @@ def test_the_dashboard_counts_a_store_with_orders_in_every_folder(
     assert '<td class="num">10</td>' in row  # ten orders in through the Order Desk API
     for folder in folders:
         assert f'>{folder.name}</a></td><td class="num">1</td>' in html
-    assert "1</span><span class=\"stat-l\">shipments" in html
+    assert '1</span><span class="stat-l">shipments' in html
     assert "1</strong> print-on-demand notifications gave up" in html
     assert 'href="/desk/notifications"' in html
     staff = signed(owner_app, database, store, "staff")

@@ -55,11 +55,12 @@ def day_bars(title: str, days: Sequence[date], series: Sequence[Series]) -> Mark
                 f'<rect x="{_num(x)}" y="{_num(y)}" width="{_num(bar)}" height="{_num(h)}" '
                 f'fill="{s.color}"><title>{escape(tip)}</title></rect>'
             )
-    for i in (0, len(days) // 2, len(days) - 1) if days else ():
-        x = LEFT + i * step + step / 2
+    ends = {0: "start", len(days) // 2: "middle", len(days) - 1: "end"} if days else {}
+    for i, anchor in ends.items():
+        x = LEFT + i * step + (step / 2 if anchor == "middle" else step if anchor == "end" else 0)
         label = days[i].strftime("%d %b")
         parts.append(
-            f'<text x="{_num(x)}" y="{HEIGHT - 6}" class="tick" text-anchor="middle">'
+            f'<text x="{_num(x)}" y="{HEIGHT - 6}" class="tick" text-anchor="{anchor}">'
             f"{escape(label)}</text>"
         )
     parts.append("</svg>")
@@ -68,19 +69,19 @@ def day_bars(title: str, days: Sequence[date], series: Sequence[Series]) -> Mark
 
 def row_bars(title: str, rows: Sequence[tuple[str, int]], color: str = PALETTE[0]) -> Markup:
     """One horizontal bar per row, the label and count beside it."""
-    row_h, label_w = 22, 170
+    width, row_h, label_w = 380, 24, 160
     height = max(len(rows), 1) * row_h + 4
     top = max((n for _, n in rows), default=0) or 1
-    plot_w = WIDTH - label_w - 60
+    plot_w = width - label_w - 50
     parts = [
-        f'<svg class="chart rows" viewBox="0 0 {WIDTH} {height}" role="img" '
+        f'<svg class="chart rows" viewBox="0 0 {width} {height}" role="img" '
         f'aria-label="{escape(title)}">',
         f"<title>{escape(title)}</title>",
     ]
     for i, (label, n) in enumerate(rows):
         y = 2 + i * row_h
         w = plot_w * n / top
-        short = label if len(label) <= 24 else label[:23] + "…"
+        short = label if len(label) <= 20 else label[:19] + "…"
         parts.append(
             f'<text x="{label_w - 6}" y="{y + 15}" class="label" text-anchor="end">'
             f"{escape(short)}</text>"

@@ -196,3 +196,27 @@ def test_two_people_edit_the_same_address_and_nothing_is_lost(
         assert (shipping["city"], shipping["postal_code"]) == ("Shelbyville", "99999")
     finally:
         other.close()
+
+
+def test_search_by_tracking_number_and_the_keys(page: Any, served: Served, shoot: Shoot) -> None:
+    order_id = served.new_order()
+    items = served.api("GET", f"/orders/{order_id}").json()["order"]["order_items"]
+    shipment = {"tracking_number": "1Z999AA10123456784",
+                "order_items": [{"id": items[0]["id"], "quantity": 1}]}  # fmt: skip
+    assert served.api("POST", f"/orders/{order_id}/shipments", json=shipment).status_code == 200
+    sign_in(page, served)
+    page.keyboard.press("/")
+    assert page.evaluate("document.activeElement.id") == "q"
+    page.keyboard.type("1Z999AA10123456784")
+    page.keyboard.press("Enter")
+    rows = page.locator("table.orders tbody tr")
+    rows.first.wait_for()
+    assert rows.count() == 1 and f"#{order_id}" in rows.first.inner_text()
+    page.keyboard.press("Escape")
+    page.locator("main h1").click()
+    page.keyboard.press("?")
+    assert "open the row" in page.get_by_role("dialog", name="Keyboard shortcuts").inner_text()
+    shoot(page, "search")
+    page.keyboard.press("j")
+    page.keyboard.press("o")
+    page.wait_for_url(f"**/desk/orders/{order_id}")

@@ -13,6 +13,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from orderhub.api.routing import add_routes
 from orderhub.desk import (
+    routes_audit,
     routes_dashboard,
     routes_folders,
     routes_inventory,
@@ -39,6 +40,7 @@ def install(app: FastAPI) -> None:
         routes_session,
         routes_orders,
         routes_order,
+        routes_audit,
         routes_dashboard,
         routes_folders,
         routes_inventory,

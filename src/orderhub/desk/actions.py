@@ -14,8 +14,8 @@ from orderhub.domain.channel import Channel
 from orderhub.domain.errors import InvalidInput, NotFound
 from orderhub.domain.fulfilment import LineRequest, Shipment
 from orderhub.domain.orders import SHIPPING_ADDRESS_FIELDS
+from orderhub.services import audit, moves, order_updates, orders, shipments
 from orderhub.services import inventory as inventory_service
-from orderhub.services import moves, order_updates, orders, shipments
 from orderhub.services.inventory import ItemVersion
 from orderhub.services.moves import MoveResult
 from orderhub.services.order_updates import OrderChanges
@@ -87,14 +87,23 @@ def update_inventory(
     )  # fmt: skip
 
 
-def save_settings(db: Database, store: Store, changes: dict[str, Any], remove: list[str]) -> None:
+def save_settings(
+    db: Database, store: Store, changes: dict[str, Any], remove: list[str], user: str = ""
+) -> None:
     with db.write() as conn:
+        before = stores.get_store(conn, store.id).settings
         stores.update_settings(conn, store.id, changes, tuple(remove))
+        changed = [n for n, v in changes.items() if before.get(n) != v]
+        changed += [n for n in remove if n in before]
+        if changed:
+            audit.record(conn, store.id, Channel.desk(user), "settings.set", ", ".join(changed))
 
 
-def rotate_api_key(db: Database, store: Store) -> str:
+def rotate_api_key(db: Database, store: Store, user: str = "") -> str:
     with db.write() as conn:
-        return stores.rotate_api_key(conn, store.id)
+        key = stores.rotate_api_key(conn, store.id)
+        audit.record(conn, store.id, Channel.desk(user), "key.rotate", "Order Desk API key")
+        return key
 
 
 def switch_store(db: Database, session_hash: bytes, user_id: int, store_id: int) -> None:

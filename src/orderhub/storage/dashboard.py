@@ -25,15 +25,18 @@ def _day(value: Any) -> date:
     return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
 
 
-def arrivals(conn: Connection, store_id: int, since: datetime) -> Counter[tuple[date, str]]:
-    """{(day, door): orders} for the orders added since `since`: the door is the surface
-    of the order's "created" history entry (orderdesk, pod, desk, cli)."""
+def arrivals(
+    conn: Connection, store_id: int, since: datetime, until: datetime
+) -> Counter[tuple[date, str]]:
+    """{(day, door): orders} for the orders added in [since, until): the door is the
+    surface of the order's "created" history entry (orderdesk, pod, desk, cli)."""
     rows = conn.execute(
         select(func.date(orders.c.date_added), order_history.c.surface, func.count())
         .join(order_history, order_history.c.order_id == orders.c.id)
         .where(
             orders.c.store_id == store_id,
             orders.c.date_added >= since,
+            orders.c.date_added < until,
             order_history.c.event == "created",
         )
         .group_by(func.date(orders.c.date_added), order_history.c.surface)
@@ -48,11 +51,17 @@ class Shipped:
     hours_to_ship: list[float]
 
 
-def shipped(conn: Connection, store_id: int, since: datetime) -> Shipped:
+def shipped(conn: Connection, store_id: int, since: datetime, until: datetime) -> Shipped:
+    """Shipments made in [since, until), per day, and each order's hours from arrival to
+    its first shipment in that time."""
     rows = conn.execute(
         select(shipments.c.order_id, shipments.c.date_added, orders.c.date_added)
         .join(orders, orders.c.id == shipments.c.order_id)
-        .where(shipments.c.store_id == store_id, shipments.c.date_added >= since)
+        .where(
+            shipments.c.store_id == store_id,
+            shipments.c.date_added >= since,
+            shipments.c.date_added < until,
+        )
         .order_by(shipments.c.date_added)
     )
     per_day: Counter[date] = Counter()

@@ -11,7 +11,7 @@ import pytest
 from orderhub.storage import stores
 from orderhub.storage.database import Database
 from tests.desk.helpers import hidden_value
-from tests.desk.owner_helpers import Signed, signed
+from tests.desk.owner_helpers import Signed, folder_id, signed
 from tests.helpers import OrderDesk
 
 
@@ -93,3 +93,34 @@ def test_a_stock_edit_against_a_newer_item_is_refused(two: list[Signed], od: Ord
     assert "Now saved: <strong>8</strong>" in refused.text and 'value="2"' in refused.text
     stored = od.get(url.replace("/desk/inventory", "/inventory-items")).json()["inventory_item"]
     assert (stored["stock"], stored["price"]) == (8, 3)
+
+
+@pytest.mark.parametrize(
+    "action, data, section",
+    [
+        ("move", {"folder_id": "{paid}"}, "move"),
+        ("shipments", {"tracking_number": "1Z1", "what": "all"}, "shipment"),
+        ("cancel", {"confirm": "yes"}, "cancel"),
+    ],
+)
+def test_a_move_shipment_or_cancel_from_a_stale_page_is_refused(
+    two: list[Signed], od: OrderDesk, database: Database, store: stores.NewStore,
+    action: str, data: dict[str, str], section: str,
+) -> None:  # fmt: skip
+    ann, bob = two
+    order = od.create_order()
+    url = f"/desk/orders/{order['id']}"
+    seen = hidden_value(bob.client.get(url).text, "revision")
+    ann.post(f"{url}/notes", {"note": "Customer called: hold it"})
+    paid = str(folder_id(database, store.store.id, "Paid"))
+    form = {k: v.format(paid=paid) for k, v in data.items()}
+    before = od.get(f"/orders/{order['id']}").json()["order"]
+    refused = bob.post(f"{url}/{action}", {**form, "revision": seen})
+    assert refused.status_code == 409, refused.text[:300]
+    assert f"changed by Desk ({ann.email})" in refused.text
+    after = od.get(f"/orders/{order['id']}").json()["order"]
+    kept = ("folder_id", "order_shipments", "fulfillment_status")
+    assert [after.get(k) for k in kept] == [before.get(k) for k in kept]
+    current = hidden_value(refused.text, "revision")
+    again = bob.post(f"{url}/{action}", {**form, "revision": current}, follow_redirects=False)
+    assert again.status_code == 303

@@ -19,7 +19,7 @@ from orderhub.storage import orders as repo
 from orderhub.storage.accounts import Member
 from orderhub.storage.count_cache import CountCache
 from orderhub.storage.database import Database
-from orderhub.storage.orders import revisions
+from orderhub.storage.orders import partial, revisions
 from orderhub.storage.stores import Folder, Store
 
 PAGE_SIZE = 50
@@ -120,6 +120,17 @@ def order_for_edit(db: Database, store: Store, order_id: int) -> tuple[Order, in
         if stamp is None:
             raise NotFound(f"Order {order_id} not found")
         return repo.get_order(conn, store.id, order_id, with_history=True), int(stamp.revision)
+
+
+def revision_and_last_change(
+    db: Database, store: Store, order_id: int
+) -> tuple[int, partial.LastChange]:
+    """The order's revision now, and its last history entry (who changed it, when)."""
+    with db.read() as conn:
+        stamp = revisions.stamps(conn, store.id, [order_id], email_count=False).get(order_id)
+        if stamp is None:
+            raise NotFound(f"Order {order_id} not found")
+        return int(stamp.revision), partial.last_change(conn, store.id, order_id)
 
 
 def orders(db: Database, store: Store, order_ids: list[int]) -> list[Order]:

@@ -58,6 +58,19 @@ def show_order(order_id: str, request: Request, desk: Desk = Depends(signed_in))
     return order_page(request, desk, number(order_id, "Order"))
 
 
+def _still_as_shown(request: Request, desk: Desk, order_id: int, fields: Form) -> None:
+    """Refuse (StaleEdit) when the form carries the revision it was rendered from and the
+    order has changed since: a move, shipment or cancellation decided on a page that no
+    longer shows the order as it is. (The address form's check is part of its write.)"""
+    raw = fields.raw("revision")
+    if not raw:
+        return
+    seen = fields.whole("revision", "Revision", minimum=0, maximum=2**31)
+    current, last = queries.revision_and_last_change(request.app.state.db, desk.store, order_id)
+    if seen is not None and seen != current:
+        raise StaleEdit(f"Order {order_id}", last.by, last.at, str(current))
+
+
 def _act(
     request: Request,
     desk: Desk,
@@ -106,6 +119,7 @@ def move_order(
     queries.order(request.app.state.db, desk.store, oid)
 
     def work(fields: Form) -> str:
+        _still_as_shown(request, desk, oid, fields)
         folder_id = fields.whole("folder_id", "Folder", minimum=1, maximum=10**18)
         fields.check()
         assert folder_id is not None
@@ -126,6 +140,7 @@ def add_shipment(
     order = queries.order(request.app.state.db, desk.store, oid)
 
     def work(fields: Form) -> str:
+        _still_as_shown(request, desk, oid, fields)
         tracking = fields.text("tracking_number", "Tracking number", max_chars=100, required=True)
         carrier = fields.text("carrier_code", "Carrier", max_chars=50)
         lines: list[tuple[int, int]] = []
@@ -218,6 +233,7 @@ def cancel(
     queries.order(request.app.state.db, desk.store, oid)
 
     def work(fields: Form) -> str:
+        _still_as_shown(request, desk, oid, fields)
         if fields.raw("confirm") != "yes":
             raise FormInvalid({"confirm": "Tick the box to confirm the cancellation"})
         actions.cancel_order(request.app.state.db, desk.store, oid, desk.user.email)

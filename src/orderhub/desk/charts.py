@@ -11,7 +11,7 @@ from datetime import date
 
 from markupsafe import Markup, escape
 
-WIDTH, HEIGHT, LEFT, BOTTOM, TOP = 640, 200, 34, 22, 8
+WIDTH, HEIGHT, LEFT, BOTTOM, TOP = 640, 210, 34, 22, 18
 PALETTE = ("#2f6fde", "#e07b18", "#2a9d62", "#9b51e0", "#c0392b", "#6b7280")
 
 
@@ -81,7 +81,7 @@ def row_bars(title: str, rows: Sequence[tuple[str, int]], color: str = PALETTE[0
     for i, (label, n) in enumerate(rows):
         y = 2 + i * row_h
         w = plot_w * n / top
-        short = label if len(label) <= 20 else label[:19] + "…"
+        short = label if len(label) <= 18 else label[:17] + "…"
         parts.append(
             f'<text x="{label_w - 6}" y="{y + 15}" class="label" text-anchor="end">'
             f"{escape(short)}</text>"

@@ -15,6 +15,7 @@ from orderhub.desk.paths import number
 from orderhub.desk.render import page, redirect
 from orderhub.domain.channel import Channel
 from orderhub.domain.errors import OrderhubError
+from orderhub.domain.limits import URL_MAX
 from orderhub.services import notification_settings as service
 from orderhub.storage import notification_log
 
@@ -42,7 +43,7 @@ def set_url(
     request: Request, desk: Desk = Depends(owner), form: FormData = Depends(checked_form)
 ) -> Response:
     fields = Form(form)
-    raw = fields.text("url", "URL", max_chars=2000)
+    raw = fields.text("url", "URL", max_chars=URL_MAX)
     if not fields.errors:
         try:
             url = service.set_url(
@@ -54,7 +55,9 @@ def set_url(
         else:
             message = f"Notifications go to {url}" if url else "Notifications are off"
             return redirect("/desk/notifications", message)
-    return _page(request, desk, values={"url": raw[:2000]}, errors=fields.errors, status_code=400)
+    return _page(
+        request, desk, values={"url": raw[:URL_MAX]}, errors=fields.errors, status_code=400
+    )
 
 
 @router.post("/desk/notifications/{notification_id}/resend")

@@ -16,6 +16,7 @@ from orderhub.desk.auth import Desk, checked_form, owner
 from orderhub.desk.forms import Form, errors_of
 from orderhub.desk.paths import number
 from orderhub.desk.render import page, redirect
+from orderhub.domain import limits
 from orderhub.domain.channel import Channel
 from orderhub.domain.errors import NotFound, OrderhubError
 from orderhub.outbound.forwarder import check_connection
@@ -47,7 +48,7 @@ def _list_page(request: Request, desk: Desk, *, status_code: int = 200, **contex
     return page(
         request, "suppliers.html", desk, suppliers=found, section="suppliers", folders=folders,
         folder_names={f.id: f.name for f, _ in folders},
-        status_code=status_code, limits=service, **context,
+        status_code=status_code, **context,
     )  # fmt: skip
 
 
@@ -64,7 +65,7 @@ def _detail_page(
     context.setdefault("values", _values_of(supplier))
     return page(
         request, "supplier.html", desk, supplier=supplier, at_supplier=at_supplier,
-        failed=failed, section="suppliers", status_code=status_code, limits=service, **context,
+        failed=failed, section="suppliers", status_code=status_code, **context,
     )  # fmt: skip
 
 
@@ -90,7 +91,11 @@ def _fields(form: FormData) -> tuple[service.SupplierFields | None, dict[str, st
             fields.whole(name, "Folder", minimum=1, maximum=10**18) if fields.raw(name) else None
         )
     codes = [c for part in fields.raw("codes").splitlines() for c in part.split(",")]
-    for name, limit in (("name", 100), ("url", 2000), ("app_id", 40), ("shipping_map", 4000)):
+    widths = (
+        ("name", limits.SUPPLIER_NAME_MAX), ("url", limits.URL_MAX),
+        ("app_id", limits.SUPPLIER_APP_ID_MAX), ("shipping_map", 4000),
+    )  # fmt: skip
+    for name, limit in widths:
         fields.text(name, name, max_chars=limit)
     if fields.errors or folder_id is None:
         return None, values, fields.errors

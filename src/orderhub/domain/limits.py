@@ -37,6 +37,13 @@ MAX_OFFSET = 1_000_000_000
 # transaction (each with its history entry and event); more must be moved first.
 MAX_ORDERS_MOVED_WITH_FOLDER = 10_000
 
+# Outbound set-up (suppliers, webhook endpoints): what their columns hold.
+URL_MAX = 2000
+SUPPLIER_NAME_MAX, SUPPLIER_APP_ID_MAX, SUPPLIER_SECRET_MAX = 100, 40, 200
+# A supplier's item code patterns: how many, and how long each.
+MAX_CODE_PATTERNS, CODE_PATTERN_MAX = 50, 100
+WEBHOOK_SECRET_MIN, WEBHOOK_SECRET_MAX = 8, 200
+
 # Dates stored or searched: from 1970-01-01 to the end of 9998 (UTC), so that no time zone
 # shift can leave the calendar.
 MIN_YEAR = 1970

@@ -14,7 +14,7 @@ from sqlalchemy import Connection
 from orderhub.domain.channel import Channel
 from orderhub.domain.errors import Conflict, InvalidInput, NotFound
 from orderhub.domain.folders import protected_reason
-from orderhub.domain.limits import MAX_ORDERS_MOVED_WITH_FOLDER
+from orderhub.domain.limits import MAX_ORDERS_MOVED_WITH_FOLDER, width
 from orderhub.services import audit, moves
 from orderhub.services.transaction import write
 from orderhub.storage import folders as storage
@@ -22,7 +22,7 @@ from orderhub.storage import stores
 from orderhub.storage.database import Database
 from orderhub.storage.stores import Folder, Store, utcnow
 
-NAME_MAX = 100
+NAME_MAX = width("folders", "name")
 
 
 def with_counts(db: Database, store: Store) -> list[tuple[Folder, int]]:

@@ -13,6 +13,14 @@ from sqlalchemy import Connection
 
 from orderhub.domain.channel import Channel
 from orderhub.domain.errors import InvalidInput, NotFound
+from orderhub.domain.limits import (
+    CODE_PATTERN_MAX,
+    MAX_CODE_PATTERNS,
+    SUPPLIER_APP_ID_MAX,
+    SUPPLIER_NAME_MAX,
+    SUPPLIER_SECRET_MAX,
+    URL_MAX,
+)
 from orderhub.outbound import net
 from orderhub.outbound.pod_order import format_shipping_map, parse_shipping_map
 from orderhub.services import audit
@@ -22,8 +30,7 @@ from orderhub.storage import suppliers as repo
 from orderhub.storage.database import Database
 from orderhub.storage.suppliers import Supplier
 
-NAME_MAX, APP_ID_MAX, SECRET_MAX, URL_MAX = 100, 40, 200, 2000
-MAX_CODE_PATTERNS, CODE_PATTERN_MAX = 50, 100
+NAME_MAX, APP_ID_MAX, SECRET_MAX = SUPPLIER_NAME_MAX, SUPPLIER_APP_ID_MAX, SUPPLIER_SECRET_MAX
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 
 from orderhub.domain.channel import Channel
 from orderhub.domain.errors import InvalidInput
+from orderhub.domain.limits import URL_MAX, WEBHOOK_SECRET_MAX, WEBHOOK_SECRET_MIN
 from orderhub.outbound import net
 from orderhub.outbound.webhooks import FORMATS
 from orderhub.services import audit
@@ -22,9 +23,7 @@ from orderhub.storage import webhooks
 from orderhub.storage.database import Database
 from orderhub.storage.webhooks import Endpoint
 
-MAX_SECRET_LENGTH = 200
-MIN_SECRET_LENGTH = 8
-URL_MAX = 2000
+MAX_SECRET_LENGTH, MIN_SECRET_LENGTH = WEBHOOK_SECRET_MAX, WEBHOOK_SECRET_MIN
 TEST_EVENT = "test"
 
 

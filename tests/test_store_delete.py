@@ -16,6 +16,7 @@ from orderhub.cli import app as cli
 from orderhub.domain.errors import Conflict
 from orderhub.storage import (
     accounts,
+    audit,
     desk_sessions,
     invitations,
     notifications,
@@ -115,6 +116,9 @@ def populate(od: OrderDesk, database: Database) -> None:
         accounts.set_membership(conn, user.id, store_id, "staff")
         desk_sessions.create(conn, user.id, store_id)
         invitations.invite(conn, store_id, f"new{store_id}@shop.test", "staff", "owner@shop.test")
+        audit.record(
+            conn, store_id, actor="CLI", door="cli", action="settings.set", subject="store"
+        )
 
 
 def rows_of(database: Database, store_id: int) -> dict[str, int]:

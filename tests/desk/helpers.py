@@ -66,6 +66,13 @@ def csrf_of(client: TestClient, path: str = "/desk/inventory") -> str:
     return match.group(1)
 
 
+def hidden_value(html: str, name: str) -> str:
+    """The value of a form's hidden input (the revision a form carries, say)."""
+    match = re.search(rf'type="hidden" name="{name}" value="([^"]*)"', html)
+    assert match, f"no hidden {name} in the page"
+    return match.group(1)
+
+
 def desk_client(app: Any) -> TestClient:
     """A client of its own (own cookies), sharing the session-scoped app."""
     return TestClient(app, base_url="http://testserver")

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from orderhub.storage import stores
 from orderhub.storage.database import Database
 from orderhub.storage.tables import notifications
-from tests.desk.helpers import DeskUser, desk_client, make_user, sign_in
+from tests.desk.helpers import DeskUser, desk_client, hidden_value, make_user, sign_in
 from tests.helpers import OrderDesk
 
 
@@ -106,6 +106,7 @@ def test_editing_the_address_leaves_items_and_stock_alone(
     assert od.get("/inventory-items?code=TEE").json()["inventory_items"][0]["stock"] == 7
     address = {f"shipping_{k}": v for k, v in order["shipping"].items()}
     address["shipping_city"] = "Shelbyville"
+    address["revision"] = hidden_value(client.get(f"/desk/orders/{order['id']}").text, "revision")
     response = client.post(
         f"/desk/orders/{order['id']}/address", data={**address, "csrf_token": csrf}
     )

@@ -17,13 +17,19 @@ from tests.desk.helpers import DeskUser
 Shoot = Callable[..., None]
 
 
-def sign_in(page: Any, served: Served, user: DeskUser | None = None) -> None:
+def sign_in(
+    page: Any, served: Served, user: DeskUser | None = None, *, to_folder: bool = True
+) -> None:
+    """Signs in (the desk opens on its dashboard), then opens the first folder."""
     user = user or served.owner
     page.goto(served.base_url + "/")
     page.get_by_label("Email").fill(user.email)
     page.get_by_label("Password").fill(user.password)
     page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(re.compile(r"/desk/folders/\d+"))
+    page.wait_for_url(re.compile(r"/desk$"))
+    if to_folder:
+        page.get_by_role("navigation", name="Folders").get_by_role("link").first.click()
+        page.wait_for_url(re.compile(r"/desk/folders/\d+"))
 
 
 def test_sign_in_refuses_a_wrong_password_then_lets_the_right_one_in(
@@ -37,7 +43,7 @@ def test_sign_in_refuses_a_wrong_password_then_lets_the_right_one_in(
     page.get_by_role("button", name="Sign in").click()
     assert page.get_by_role("alert").inner_text() == "Wrong email or password."
     assert page.get_by_label("Email").input_value() == served.owner.email
-    sign_in(page, served)
+    sign_in(page, served, to_folder=False)
     assert page.get_by_role("status").inner_text().startswith("Signed in as")
 
 

@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 
 from orderhub.storage import stores
 from orderhub.storage.database import Database
-from tests.desk.helpers import desk_client, make_user, sign_in
+from tests.desk.helpers import desk_client, hidden_value, make_user, sign_in
 from tests.helpers import OrderDesk
 
 
@@ -146,8 +146,10 @@ def test_stock_and_price_are_saved(signed_in: tuple[TestClient, str], od: OrderD
     client, csrf = signed_in
     item = od.post("/inventory-items", json={"name": "Cap", "code": "CAP", "stock": 5, "price": 3})
     item_id = item.json()["inventory_item"]["id"]
+    version = hidden_value(client.get(f"/desk/inventory/{item_id}").text, "version")
     response = client.post(
-        f"/desk/inventory/{item_id}", data={"stock": "-2", "price": "4.5", "csrf_token": csrf},
+        f"/desk/inventory/{item_id}",
+        data={"stock": "-2", "price": "4.5", "version": version, "csrf_token": csrf},
         follow_redirects=True,
     )  # fmt: skip
     assert "Stock and price saved" in response.text

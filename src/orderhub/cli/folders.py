@@ -8,6 +8,7 @@ import typer
 from rich.table import Table
 
 from orderhub.cli.common import console, fail, ready_database, record_id, require_store
+from orderhub.domain.channel import Channel
 from orderhub.domain.errors import OrderhubError
 from orderhub.services import folders as service
 
@@ -46,7 +47,7 @@ def folder_create(
     db = ready_database()
     store = require_store(db, store_id)
     try:
-        folder = service.create_folder(db, store, name, pod_status)
+        folder = service.create_folder(db, store, name, pod_status, Channel.cli())
     except OrderhubError as exc:
         fail(exc.message)
     console.print(f"folder {folder.id} created: {folder.name}")
@@ -65,7 +66,7 @@ def folder_rename(
     db = ready_database()
     store = require_store(db, store_id)
     try:
-        service.rename_folder(db, store, folder_id, name)
+        service.rename_folder(db, store, folder_id, name, Channel.cli())
     except OrderhubError as exc:
         fail(exc.message)
     console.print(f"folder {folder_id} renamed to {name}")
@@ -83,7 +84,7 @@ def folder_delete(
     db = ready_database()
     store = require_store(db, store_id)
     try:
-        service.delete_folder(db, store, folder_id)
+        service.delete_folder(db, store, folder_id, Channel.cli())
     except OrderhubError as exc:
         fail(exc.message)
     console.print(f"folder {folder_id} deleted")

@@ -12,11 +12,11 @@ import typer
 from rich.table import Table
 
 from orderhub.cli.common import console, fail, ready_database, record_id, require_store, settings
-from orderhub.domain.errors import InvalidInput, NotFound, OrderhubError
+from orderhub.domain.channel import Channel
+from orderhub.domain.errors import OrderhubError
 from orderhub.domain.values import parse_id
-from orderhub.outbound import net
-from orderhub.outbound.pod_order import format_shipping_map, parse_shipping_map
-from orderhub.storage import orders as order_repo
+from orderhub.outbound.pod_order import format_shipping_map
+from orderhub.services import suppliers as service
 from orderhub.storage import stores
 from orderhub.storage import suppliers as repo
 from orderhub.storage.database import Database
@@ -45,16 +45,6 @@ def _supplier(db: Database, store_id: int, name: str) -> repo.Supplier:
     if found is None:
         fail(f"store {store_id} has no supplier named {name!r} (see `orderhub supplier list`)")
     return found
-
-
-def _check_url(url: str) -> str:
-    """The site root, refused now rather than at the first forward if the outbound guards
-    (ORDERHUB_OUTBOUND_*) would refuse it."""
-    url = url.strip().rstrip("/")
-    if not url.startswith(("http://", "https://")) or len(url) > 2000:
-        raise InvalidInput("--url must be an http(s) URL: the supplier's site root")
-    net.check_url(url, settings())
-    return url
 
 
 @app.command("add")
@@ -88,15 +78,6 @@ def supplier_add(
     """  # noqa: E501
     db = ready_database()
     require_store(db, store_id)
-    try:
-        base_url = _check_url(url)
-        mapping = parse_shipping_map(shipping_map)
-        if not app_id.strip() or len(app_id) > 40 or not secret or len(secret) > 200:
-            raise InvalidInput("--app-id (≤ 40 characters) and --secret (≤ 200) are required")
-        if not name.strip() or len(name) > 100:
-            raise InvalidInput("the name must be 1 to 100 characters")
-    except OrderhubError as exc:
-        fail(exc.message)
     source = _folder(db, store_id, folder, "--folder")
     at = (
         _folder(db, store_id, at_supplier_folder, "--at-supplier-folder")
@@ -104,14 +85,16 @@ def supplier_add(
         else None
     )
     failed = _folder(db, store_id, failed_folder, "--failed-folder") if failed_folder else None
+    fields = service.SupplierFields(
+        name=name, url=url, app_id=app_id, secret=secret, folder_id=source.id,
+        code_patterns=list(codes or []), shipping_map=shipping_map,
+        at_supplier_folder_id=at.id if at else None,
+        failed_folder_id=failed.id if failed else None,
+    )  # fmt: skip
     try:
-        with db.write() as conn:
-            supplier = repo.add_supplier(
-                conn, store_id, name=name.strip(), base_url=base_url, app_id=app_id.strip(),
-                secret=secret, folder_id=source.id, code_patterns=list(codes or []),
-                shipping_map=mapping, at_supplier_folder_id=at.id if at else None,
-                failed_folder_id=failed.id if failed else None,
-            )  # fmt: skip
+        supplier = service.add_supplier(
+            db, store_id, fields, outbound=settings(), channel=Channel.cli()
+        )
     except OrderhubError as exc:
         fail(exc.message)
     console.print(f"[bold green]supplier {supplier.id} added:[/] {supplier.name}")
@@ -186,8 +169,10 @@ def supplier_remove(store_id: Store, name: Name) -> None:
     db = ready_database()
     require_store(db, store_id)
     supplier = _supplier(db, store_id, name)
-    with db.write() as conn:
-        repo.remove_supplier(conn, store_id, supplier.id)
+    try:
+        service.remove_supplier(db, store_id, supplier.id, channel=Channel.cli())
+    except OrderhubError as exc:
+        fail(exc.message)
     console.print(f"supplier {supplier.id} removed: {supplier.name}")
 
 
@@ -208,30 +193,10 @@ def supplier_resend(
     """
     db = ready_database()
     require_store(db, store_id)
+    wanted = _supplier(db, store_id, supplier).id if supplier is not None else None
     try:
-        with db.write() as conn:
-            if not order_repo.order_exists(conn, store_id, order_id):
-                raise NotFound(f"Order {order_id} not found")
-            jobs = repo.jobs_for_order(conn, store_id, order_id)
-            if not jobs:
-                repo.queue_arrivals(conn, store_id, order_id)
-                jobs = repo.jobs_for_order(conn, store_id, order_id)
-            if supplier is not None:
-                wanted = repo.find_supplier(conn, store_id, supplier)
-                jobs = [j for j in jobs if wanted is not None and j.supplier_id == wanted.id]
-            if not jobs:
-                raise InvalidInput(
-                    f"order {order_id} has no forwarding job: move it into a supplier's folder"
-                )
-            names = {s.id: s.name for s in repo.list_suppliers(conn, store_id)}
-            for job in jobs:
-                who = names.get(job.supplier_id, str(job.supplier_id))
-                if job.status in (repo.SENT, repo.SHIPPED):
-                    console.print(
-                        f"{who}: already has it as order {job.supplier_order_id}; not resent"
-                    )
-                    continue
-                repo.requeue(conn, job.id)
-                console.print(f"{who}: order {order_id} queued (external_id {job.external_id})")
+        done = service.resend(db, store_id, order_id, supplier_id=wanted, channel=Channel.cli())
     except OrderhubError as exc:
         fail(exc.message)
+    for result in done:
+        console.print(result.message)

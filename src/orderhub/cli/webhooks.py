@@ -2,23 +2,20 @@
 
 from __future__ import annotations
 
-import secrets
 from typing import Annotated
 
 import typer
 from rich.table import Table
 
 from orderhub.cli.common import console, fail, ready_database, record_id, require_store, settings
+from orderhub.domain.channel import Channel
 from orderhub.domain.dates import format_wire
 from orderhub.domain.errors import OrderhubError
-from orderhub.outbound.net import check_url
-from orderhub.outbound.webhooks import FORMATS
+from orderhub.services import webhooks as service
 from orderhub.services.events import EVENTS
 from orderhub.storage import webhooks
 
 app = typer.Typer(help="Webhooks: orders flow out to the shop's systems.", no_args_is_help=True)
-
-MAX_SECRET_LENGTH = 200
 
 
 @app.command("add")
@@ -46,23 +43,17 @@ def webhook_add(
 
     Example: orderhub webhook add 1 https://erp.example.com/orderdesk --event order.created --event shipment.created
     """  # noqa: E501
-    unknown = [name for name in event if name not in (*EVENTS, webhooks.ALL_EVENTS)]
-    if unknown:
-        fail(f"unknown event {unknown[0]!r}; events are {', '.join(EVENTS)} (or * for all)")
-    if fmt not in FORMATS:
-        fail(f"--format must be one of {', '.join(FORMATS)}")
-    if secret is not None and not 8 <= len(secret) <= MAX_SECRET_LENGTH:
-        fail(f"--secret must be 8 to {MAX_SECRET_LENGTH} characters")
-    try:
-        check_url(url, settings())
-    except OrderhubError as exc:
-        fail(exc.message)
     db = ready_database()
     require_store(db, store_id)
-    signing_secret = secret or secrets.token_hex(24)
-    with db.write() as conn:
-        endpoint = webhooks.add_endpoint(
-            conn, store_id, url, dict.fromkeys(event), fmt, signing_secret
+    try:
+        endpoint, signing_secret = service.add_endpoint(
+            db, store_id, url, event, fmt, secret, outbound=settings(), channel=Channel.cli()
+        )
+    except OrderhubError as exc:
+        field, _, reason = exc.message.partition(": ")
+        option = {"format": "--format ", "secret": "--secret "}.get(field)
+        fail(
+            f"{option}{reason}" if option else reason if field in ("events", "url") else exc.message
         )
     console.print(f"webhook {endpoint.id} added: {url} ({', '.join(endpoint.events)}, {fmt})")
     if secret is None:
@@ -101,8 +92,7 @@ def webhook_remove(
     db = ready_database()
     require_store(db, store_id)
     try:
-        with db.write() as conn:
-            webhooks.remove_endpoint(conn, store_id, endpoint_id)
+        service.remove_endpoint(db, store_id, endpoint_id, channel=Channel.cli())
     except OrderhubError as exc:
         fail(exc.message)
     console.print(f"webhook {endpoint_id} removed")
@@ -140,8 +130,7 @@ def _set_active(store_id: int, endpoint_id: int, active: bool) -> None:
     db = ready_database()
     require_store(db, store_id)
     try:
-        with db.write() as conn:
-            webhooks.set_active(conn, store_id, endpoint_id, active)
+        service.set_active(db, store_id, endpoint_id, active, channel=Channel.cli())
     except OrderhubError as exc:
         fail(exc.message)
     console.print(f"webhook {endpoint_id} {'enabled' if active else 'disabled'}")
@@ -204,8 +193,7 @@ def webhook_resend(
     """
     db = ready_database()
     try:
-        with db.write() as conn:
-            webhooks.resend(conn, delivery_id)
+        service.resend(db, None, delivery_id, channel=Channel.cli())
     except OrderhubError as exc:
         fail(exc.message)
     console.print(f"delivery {delivery_id} queued again")

@@ -13,14 +13,20 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from orderhub.api.routing import add_routes
 from orderhub.desk import (
+    routes_audit,
+    routes_dashboard,
     routes_documents,
+    routes_folders,
     routes_inventory,
     routes_invitations,
+    routes_notifications,
     routes_order,
     routes_orders,
     routes_session,
     routes_settings,
+    routes_suppliers,
     routes_templates,
+    routes_webhooks,
 )
 from orderhub.desk.auth import InvitationsPending, SignInRequired
 from orderhub.desk.render import local_path, render_error
@@ -37,11 +43,17 @@ def install(app: FastAPI) -> None:
         routes_session,
         routes_orders,
         routes_order,
+        routes_audit,
+        routes_dashboard,
+        routes_folders,
         routes_inventory,
+        routes_notifications,
         routes_settings,
         routes_documents,
         routes_templates,
         routes_invitations,
+        routes_suppliers,
+        routes_webhooks,
     ):
         add_routes(app.router, module.router)
     app.mount("/desk/static", StaticFiles(directory=STATIC), name="desk-static")

@@ -6,7 +6,6 @@ written here, each in one transaction."""
 
 from __future__ import annotations
 
-from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
@@ -14,11 +13,13 @@ from orderhub.desk import queries
 from orderhub.domain.channel import Channel
 from orderhub.domain.errors import InvalidInput, NotFound
 from orderhub.domain.fulfilment import LineRequest, Shipment
-from orderhub.domain.orders import SHIPPING_ADDRESS_FIELDS, require_name
+from orderhub.domain.orders import SHIPPING_ADDRESS_FIELDS
+from orderhub.services import audit, moves, order_updates, orders, shipments, splits
 from orderhub.services import emails as email_service
 from orderhub.services import inventory as inventory_service
-from orderhub.services import moves, orders, shipments, splits
+from orderhub.services.inventory import ItemVersion
 from orderhub.services.moves import MoveResult
+from orderhub.services.order_updates import OrderChanges
 from orderhub.storage import accounts, desk_sessions, invitations, stores
 from orderhub.storage import emails as email_storage
 from orderhub.storage.accounts import User
@@ -76,12 +77,17 @@ def add_note(db: Database, store: Store, order_id: int, note: str, user: str) ->
 
 
 def edit_shipping_address(
-    db: Database, store: Store, order_id: int, address: dict[str, str], user: str
+    db: Database, store: Store, order_id: int, address: dict[str, str], user: str, revision: int
 ) -> None:
-    current = queries.order(db, store, order_id)
-    changed = replace(current, shipping={k: address.get(k, "") for k in SHIPPING_ADDRESS_FIELDS})
-    require_name(changed)
-    orders.replace_order(db, store, order_id, changed, channel=Channel.desk(user), keep_items=True)
+    """Only the address, and only if the order is still at the `revision` the form showed
+    (else StaleEdit)."""
+    changes = OrderChanges(
+        shipping={k: address.get(k, "") for k in SHIPPING_ADDRESS_FIELDS},
+        note="Shipping address changed",
+    )
+    order_updates.update_order(
+        db, store, order_id, changes, expected_revision=revision, channel=Channel.desk(user)
+    )
 
 
 def cancel_order(db: Database, store: Store, order_id: int, user: str) -> None:
@@ -89,21 +95,39 @@ def cancel_order(db: Database, store: Store, order_id: int, user: str) -> None:
 
 
 def update_inventory(
-    db: Database, store: Store, item_id: int, *, stock: int, price: Decimal, user: str
+    db: Database,
+    store: Store,
+    item_id: int,
+    *,
+    stock: int,
+    price: Decimal,
+    user: str,
+    seen: ItemVersion,
 ) -> None:
-    item = queries.inventory_item(db, store, item_id)
-    item.stock, item.price, item.update_source = stock, price, Channel.desk(user).source_name
-    inventory_service.replace_item(db, store, item_id, item)
+    """Stock and price, only if the item is as the form showed it (else StaleEdit)."""
+    inventory_service.set_stock_and_price(
+        db, store, item_id, stock=stock, price=price,
+        source=Channel.desk(user).source_name, seen=seen,
+    )  # fmt: skip
 
 
-def save_settings(db: Database, store: Store, changes: dict[str, Any], remove: list[str]) -> None:
+def save_settings(
+    db: Database, store: Store, changes: dict[str, Any], remove: list[str], user: str = ""
+) -> None:
     with db.write() as conn:
+        before = stores.get_store(conn, store.id).settings
         stores.update_settings(conn, store.id, changes, tuple(remove))
+        changed = [n for n, v in changes.items() if before.get(n) != v]
+        changed += [n for n in remove if n in before]
+        if changed:
+            audit.record(conn, store.id, Channel.desk(user), "settings.set", ", ".join(changed))
 
 
-def rotate_api_key(db: Database, store: Store) -> str:
+def rotate_api_key(db: Database, store: Store, user: str = "") -> str:
     with db.write() as conn:
-        return stores.rotate_api_key(conn, store.id)
+        key = stores.rotate_api_key(conn, store.id)
+        audit.record(conn, store.id, Channel.desk(user), "key.rotate", "Order Desk API key")
+        return key
 
 
 def switch_store(db: Database, session_hash: bytes, user_id: int, store_id: int) -> None:

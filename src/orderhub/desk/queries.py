@@ -21,6 +21,7 @@ from orderhub.storage.accounts import Member
 from orderhub.storage.count_cache import CountCache
 from orderhub.storage.database import Database
 from orderhub.storage.invitations import Invitation
+from orderhub.storage.orders import partial, revisions
 from orderhub.storage.stores import Folder, Store
 
 PAGE_SIZE = 50
@@ -111,6 +112,27 @@ def export(db: Database, store: Store, folder_id: int, filters: ListFilter) -> I
 def order(db: Database, store: Store, order_id: int) -> Order:
     with db.read() as conn:
         return repo.get_order(conn, store.id, order_id, with_history=True)
+
+
+def order_for_edit(db: Database, store: Store, order_id: int) -> tuple[Order, int]:
+    """The order and the revision its forms carry. The revision is read first: a change
+    landing between the two reads makes a later save refused (safe), never silently lost."""
+    with db.read() as conn:
+        stamp = revisions.stamps(conn, store.id, [order_id], email_count=False).get(order_id)
+        if stamp is None:
+            raise NotFound(f"Order {order_id} not found")
+        return repo.get_order(conn, store.id, order_id, with_history=True), int(stamp.revision)
+
+
+def revision_and_last_change(
+    db: Database, store: Store, order_id: int
+) -> tuple[int, partial.LastChange]:
+    """The order's revision now, and its last history entry (who changed it, when)."""
+    with db.read() as conn:
+        stamp = revisions.stamps(conn, store.id, [order_id], email_count=False).get(order_id)
+        if stamp is None:
+            raise NotFound(f"Order {order_id} not found")
+        return int(stamp.revision), partial.last_change(conn, store.id, order_id)
 
 
 def orders(db: Database, store: Store, order_ids: list[int]) -> list[Order]:

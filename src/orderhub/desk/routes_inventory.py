@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+from decimal import Decimal
+
 from fastapi import APIRouter, Depends, Request
 from starlette.datastructures import FormData
 from starlette.responses import Response
@@ -11,7 +14,9 @@ from orderhub.desk.auth import Desk, checked_form, signed_in
 from orderhub.desk.forms import Form
 from orderhub.desk.paths import number
 from orderhub.desk.render import page, redirect
+from orderhub.domain.errors import StaleEdit
 from orderhub.domain.values import ascii_digits
+from orderhub.services.inventory import ItemVersion
 
 router = APIRouter(include_in_schema=False)
 MAX_STOCK = 1_000_000_000
@@ -41,7 +46,7 @@ def _item_page(
     db = request.app.state.db
     item = queries.inventory_item(db, desk.store, item_id)
     return page(
-        request, "inventory_item.html", desk, item=item,
+        request, "inventory_item.html", desk, item=item, version=ItemVersion.of(item).token(),
         orders=queries.orders_with_code(db, desk.store, item.code),
         stock_follows=bool(desk.store.settings.get("auto_update_stock_count")),
         errors=errors or {}, values=values or {}, status_code=status_code,
@@ -63,10 +68,34 @@ def update_item(
     fields = Form(form)
     stock = fields.whole("stock", "Stock", minimum=-MAX_STOCK, maximum=MAX_STOCK)
     price = fields.money("price", "Price")
-    if fields.errors or stock is None or price is None:
-        values = {"stock": fields.raw("stock"), "price": fields.raw("price")}
+    seen = _version(fields.raw("version"))
+    values = {"stock": fields.raw("stock"), "price": fields.raw("price")}
+    if seen is None:
+        fields.errors["_form"] = "This form is out of date: reload the page"
+    if fields.errors or stock is None or price is None or seen is None:
         return _item_page(request, desk, iid, errors=fields.errors, values=values, status_code=400)
-    actions.update_inventory(
-        request.app.state.db, desk.store, iid, stock=stock, price=price, user=desk.user.email
-    )
+    try:
+        actions.update_inventory(
+            request.app.state.db, desk.store, iid, stock=stock, price=price,
+            user=desk.user.email, seen=seen,
+        )  # fmt: skip
+    except StaleEdit as exc:
+        errors = {
+            "_form": f"{exc.message}. Your values are kept below; check them against "
+            "the current ones and save again to replace them."
+        }
+        values.update(version=exc.current, _stale="yes")
+        return _item_page(request, desk, iid, errors=errors, values=values, status_code=409)
     return redirect(f"/desk/inventory/{iid}", "Stock and price saved")
+
+
+def _version(raw: str) -> ItemVersion | None:
+    """What the form showed of the item (`ItemVersion.token`)."""
+    parts = raw.split("|")
+    if len(raw) > 80 or len(parts) != 3:
+        return None
+    when, stock, price = parts
+    try:
+        return ItemVersion(datetime.fromisoformat(when), int(stock), Decimal(price))
+    except (ValueError, ArithmeticError):
+        return None

@@ -15,7 +15,7 @@ from orderhub.desk.auth import Desk, checked_form, signed_in
 from orderhub.desk.forms import Form, FormInvalid, errors_of
 from orderhub.desk.paths import number
 from orderhub.desk.render import page, redirect
-from orderhub.domain.errors import InvalidInput, NotFound, OrderhubError
+from orderhub.domain.errors import InvalidInput, NotFound, OrderhubError, StaleEdit
 from orderhub.domain.fulfilment import shipped_quantities
 from orderhub.domain.limits import MAX_ID, MAX_QUANTITY
 from orderhub.domain.orders import NOTE_MAX_CHARS, SHIPPING_ADDRESS_FIELDS
@@ -43,7 +43,7 @@ def order_page(
     status_code: int = 200,
 ) -> Response:
     db = request.app.state.db
-    order = queries.order(db, desk.store, order_id)
+    order, revision = queries.order_for_edit(db, desk.store, order_id)
     folders = queries.folders(db, desk.store, request.app.state.count_cache)
     ordered = {item.id: item.quantity for item in order.items if item.id is not None}
     shipped = shipped_quantities(ordered, order.shipments)
@@ -52,7 +52,7 @@ def order_page(
         request, "order.html", desk, order=order, folders=folders,
         folder_names={f.id: f.name for f, _ in folders}, shipped=shipped,
         address_fields=SHIPPING_ADDRESS_FIELDS, address_labels=ADDRESS_LABELS,
-        note_max=NOTE_MAX_CHARS, errors=errors or {}, values=values or {},
+        note_max=NOTE_MAX_CHARS, errors=errors or {}, values=values or {}, revision=revision,
         address_open=any(k.startswith("shipping_") or k == "_address" for k in errors or {}),
         split_open=any(k.startswith("split_") or k == "_split" for k in errors or {}),
         emails=queries.order_emails(db, desk.store, order_id),
@@ -67,6 +67,19 @@ def show_order(order_id: str, request: Request, desk: Desk = Depends(signed_in))
     return order_page(request, desk, number(order_id, "Order"))
 
 
+def _still_as_shown(request: Request, desk: Desk, order_id: int, fields: Form) -> None:
+    """Refuse (StaleEdit) when the form carries the revision it was rendered from and the
+    order has changed since: a move, shipment or cancellation decided on a page that no
+    longer shows the order as it is. (The address form's check is part of its write.)"""
+    raw = fields.raw("revision")
+    if not raw:
+        return
+    seen = fields.whole("revision", "Revision", minimum=0, maximum=2**31)
+    current, last = queries.revision_and_last_change(request.app.state.db, desk.store, order_id)
+    if seen is not None and seen != current:
+        raise StaleEdit(f"Order {order_id}", last.by, last.at, str(current))
+
+
 def _act(
     request: Request,
     desk: Desk,
@@ -78,8 +91,19 @@ def _act(
 ) -> Response:
     """Run one action; on bad input show the order again with the messages."""
     checked = Form(form)
+    values = {k: v for k, v in form.items() if isinstance(v, str) and k != "csrf_token"}
+    status_code = 400
     try:
         message = work(checked)
+    except StaleEdit as exc:
+        # The user's values stay in the form; the page shows the current ones beside them,
+        # and saving again (with the current revision) is a deliberate overwrite.
+        errors = {
+            f"_{section}": f"{exc.message}. Your values are kept below; check them "
+            "against the current ones and save again to replace them."
+        }
+        values["revision"], values["_stale"] = exc.current, "yes"
+        status_code = 409
     except FormInvalid as exc:
         errors = exc.errors
     except NotFound:
@@ -90,8 +114,9 @@ def _act(
         return redirect(f"/desk/orders/{order_id}", message)
     if "_form" in errors:
         errors[f"_{section}"] = errors.pop("_form")
-    values = {k: v for k, v in form.items() if isinstance(v, str) and k != "csrf_token"}
-    return order_page(request, desk, order_id, errors=errors, values=values, status_code=400)
+    return order_page(
+        request, desk, order_id, errors=errors, values=values, status_code=status_code
+    )
 
 
 @router.post("/desk/orders/{order_id}/move")
@@ -103,6 +128,7 @@ def move_order(
     queries.order(request.app.state.db, desk.store, oid)
 
     def work(fields: Form) -> str:
+        _still_as_shown(request, desk, oid, fields)
         folder_id = fields.whole("folder_id", "Folder", minimum=1, maximum=10**18)
         fields.check()
         assert folder_id is not None
@@ -123,6 +149,7 @@ def add_shipment(
     order = queries.order(request.app.state.db, desk.store, oid)
 
     def work(fields: Form) -> str:
+        _still_as_shown(request, desk, oid, fields)
         tracking = fields.text("tracking_number", "Tracking number", max_chars=100, required=True)
         carrier = fields.text("carrier_code", "Carrier", max_chars=50)
         lines: list[tuple[int, int]] = []
@@ -228,10 +255,14 @@ def edit_address(
             fields.errors.setdefault(
                 "shipping_last_name", "Give a first and last name, or a company"
             )
+        revision = fields.whole("revision", "Revision", minimum=0, maximum=2**31)
+        if revision is None:
+            fields.errors["_address"] = "This form is out of date: reload the page"
         fields.check()
+        assert revision is not None
         try:
             actions.edit_shipping_address(
-                request.app.state.db, desk.store, oid, address, desk.user.email
+                request.app.state.db, desk.store, oid, address, desk.user.email, revision
             )
         except InvalidInput as exc:
             if exc.message.startswith("shipping:"):
@@ -253,6 +284,7 @@ def cancel(
     queries.order(request.app.state.db, desk.store, oid)
 
     def work(fields: Form) -> str:
+        _still_as_shown(request, desk, oid, fields)
         if fields.raw("confirm") != "yes":
             raise FormInvalid({"confirm": "Tick the box to confirm the cancellation"})
         actions.cancel_order(request.app.state.db, desk.store, oid, desk.user.email)

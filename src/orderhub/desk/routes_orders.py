@@ -29,12 +29,6 @@ router = APIRouter(include_in_schema=False)
 MAX_SEARCH = 200
 
 
-@router.get("/desk")
-def desk_home(request: Request, desk: Desk = Depends(signed_in)) -> Response:
-    folders = queries.folders(request.app.state.db, desk.store, request.app.state.count_cache)
-    return redirect(f"/desk/folders/{folders[0][0].id}" if folders else "/desk/inventory")
-
-
 def _filters(request: Request, desk: Desk) -> tuple[queries.ListFilter, dict[str, str]]:
     """The list's filters from the query string, and a message per bad one."""
     params = request.query_params

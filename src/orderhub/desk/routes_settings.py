@@ -73,7 +73,7 @@ def save_settings(
             fields.errors[name] = exc.message.partition(": ")[2] or exc.message
     if fields.errors:
         return settings_page(request, desk, values=values, errors=fields.errors, status_code=400)
-    actions.save_settings(request.app.state.db, desk.store, changes, remove)
+    actions.save_settings(request.app.state.db, desk.store, changes, remove, desk.user.email)
     return redirect("/desk/settings", "Settings saved")
 
 
@@ -86,7 +86,7 @@ def rotate_key(
             request, desk, status_code=400,
             errors={"confirm": "Tick the box: the current key stops working at once"},
         )  # fmt: skip
-    key = actions.rotate_api_key(request.app.state.db, desk.store)
+    key = actions.rotate_api_key(request.app.state.db, desk.store, desk.user.email)
     return settings_page(request, desk, new_api_key=key)
 
 

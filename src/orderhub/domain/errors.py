@@ -51,3 +51,17 @@ class DuplicateShipment(Conflict):
     def __init__(self, tracking_number: str) -> None:
         super().__init__(f"the order already has a shipment with number {tracking_number!r}")
         self.tracking_number = tracking_number
+
+
+class StaleEdit(Conflict):
+    """A save against a version the caller no longer has: someone else changed the record
+    after it was read. Nothing was written; the facts say who and when."""
+
+    def __init__(self, what: str, changed_by: str, changed_at: object, current: str) -> None:
+        when = f" at {changed_at:%Y-%m-%d %H:%M} UTC" if hasattr(changed_at, "strftime") else ""
+        who = f" by {changed_by}" if changed_by else ""
+        super().__init__(f"{what} was changed{who}{when} since you opened it; nothing was saved")
+        self.changed_by = changed_by
+        self.changed_at = changed_at
+        # The version to send with a save that means to overwrite the change.
+        self.current = current

@@ -42,3 +42,20 @@ POD_STATUSES: tuple[str, ...] = tuple(
 def unknown_folder(folder_id: int) -> InvalidInput:
     """The refusal of an order sent to a folder its store does not have (API and import)."""
     return InvalidInput(f"folder_id: folder {folder_id} does not exist in this store")
+
+
+def protected_reason(folder: object, *, renaming: bool = False) -> str:
+    """Why the desk must not delete (or, `renaming`, rename) this folder; "" when it may.
+    `folder` has `name` and `pod_status`."""
+    name, status = getattr(folder, "name", ""), getattr(folder, "pod_status", None)
+    if status is not None and not renaming:
+        return (
+            f"{name} stands for the print-on-demand status {status!r}: the print-on-demand "
+            "API puts orders there and reports it, so it cannot be deleted"
+        )
+    if name == CANCELED_FOLDER and status is None:
+        return (
+            f"{name} is where cancelled orders go (the print-on-demand API's delete), so it "
+            "cannot be " + ("renamed" if renaming else "deleted")
+        )
+    return ""

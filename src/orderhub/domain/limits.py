@@ -35,6 +35,17 @@ MAX_TOTAL = Decimal("1e14")
 # How deep a list may page with `offset` (and `page × limit` for print-on-demand).
 MAX_OFFSET = 1_000_000_000
 
+# Orders a deleted folder may still hold: they move to another folder in the delete's own
+# transaction (each with its history entry and event); more must be moved first.
+MAX_ORDERS_MOVED_WITH_FOLDER = 10_000
+
+# Outbound set-up (suppliers, webhook endpoints): what their columns hold.
+URL_MAX = 2000
+SUPPLIER_NAME_MAX, SUPPLIER_APP_ID_MAX, SUPPLIER_SECRET_MAX = 100, 40, 200
+# A supplier's item code patterns: how many, and how long each.
+MAX_CODE_PATTERNS, CODE_PATTERN_MAX = 50, 100
+WEBHOOK_SECRET_MIN, WEBHOOK_SECRET_MAX = 8, 200
+
 # Dates stored or searched: from 1970-01-01 to the end of 9998 (UTC), so that no time zone
 # shift can leave the calendar.
 MIN_YEAR = 1970
@@ -77,6 +88,7 @@ TEXT_WIDTHS: dict[str, dict[str, int]] = {
     "notifications": {"event": 40, "url": 2000},
     "templates": {"name": 100, "kind": 10},
     "email_outbox": {"recipient": 255, "message_id": 255},
+    "audit_log": {"actor": 100, "door": 20, "action": 40, "subject": 200},
 }  # fmt: skip
 
 

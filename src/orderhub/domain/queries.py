@@ -50,7 +50,8 @@ class OrderQuery:
     updated_to: datetime | None = None
     since_id: int | None = None
     address_contains: dict[str, str] = field(default_factory=dict)
-    # Any of: order id, source id, email, shipping name (the desk's search box).
+    # Any of: order id, source id, email, name, phone, country, metadata value, tracking
+    # number, item code or name (the desk's search box).
     text: str | None = None
     sort: str = "date_added"
     descending: bool = True

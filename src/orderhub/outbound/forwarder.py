@@ -64,6 +64,38 @@ class _Loaded:
     other_suppliers: dict[str, tuple[str, ...]]
 
 
+def supplier_client(
+    supplier: Supplier,
+    outbound: net.OutboundSettings | net.OutboundPolicy,
+    timeout_seconds: float = 30.0,
+) -> AsyncPrintOnDemandClient:
+    """The signed print-on-demand client for a supplier, through the outbound guards. One
+    try per call: a job's own schedule does the retrying."""
+    return AsyncPrintOnDemandClient(
+        supplier.base_url, supplier.app_id, supplier.secret,
+        timeout=timeout_seconds, retry=RetryPolicy(attempts=1),
+        transport=net.transport(
+            outbound, deadline=timeout_seconds, max_response_bytes=MAX_ANSWER_BYTES
+        ),
+    )  # fmt: skip
+
+
+async def check_connection(
+    supplier: Supplier, outbound: net.OutboundSettings | net.OutboundPolicy, timeout: float = 10.0
+) -> tuple[bool, str]:
+    """A signed request the supplier must accept (its order count): (accepted, what it said)."""
+    try:
+        async with supplier_client(supplier, outbound, timeout) as client:
+            count = await client.count_orders()
+    except net.OutboundRefused as exc:
+        return False, f"not sent: {exc.message}"
+    except OrderhubClientError as exc:
+        return False, str(exc)[:500]
+    except (KeyError, TypeError, ValueError):
+        return False, "it answered, but not as a print-on-demand API does (no order count)"
+    return True, f"{supplier.name} accepted a signed request (it counts {count} orders of ours)"
+
+
 class Forwarder:
     def __init__(
         self,
@@ -95,14 +127,7 @@ class Forwarder:
         await self._loop.stop()
 
     def client(self, supplier: Supplier) -> AsyncPrintOnDemandClient:
-        """One try per call: the job's own schedule does the retrying."""
-        return AsyncPrintOnDemandClient(
-            supplier.base_url, supplier.app_id, supplier.secret,
-            timeout=self.timeout_seconds, retry=RetryPolicy(attempts=1),
-            transport=net.transport(
-                self.outbound, deadline=self.timeout_seconds, max_response_bytes=MAX_ANSWER_BYTES
-            ),
-        )  # fmt: skip
+        return supplier_client(supplier, self.outbound, self.timeout_seconds)
 
     async def start_due(self) -> int:
         """One pass: claim due jobs (as far as there is room) and start them — each job to

@@ -12,8 +12,8 @@ import logging
 from orderhub.domain.channel import Channel
 from orderhub.domain.errors import DuplicateShipment, OrderhubError
 from orderhub.domain.fulfilment import LineRequest, Shipment
-from orderhub.services import moves, orders, shipments
-from orderhub.storage import orders as order_storage
+from orderhub.services import moves, order_updates, orders, shipments
+from orderhub.services.order_updates import OrderChanges
 from orderhub.storage import stores
 from orderhub.storage.database import Database
 from orderhub.storage.stores import Store
@@ -63,14 +63,16 @@ def record_forwarded(
         f"(external_id {external_id})" + (f"; not sent: {unsent}" if unsent else ""),
     )  # fmt: skip
     _move(db, supplier, order_id, supplier.at_supplier_folder_id)
-    store = _store(db, supplier)
-    with db.read() as conn:
-        order = order_storage.get_order(conn, store.id, order_id, with_history=False)
-    metadata = order.order_metadata if isinstance(order.order_metadata, dict) else {}
-    order.order_metadata = {
-        **metadata, "supplier_order_id": supplier_order_id, "supplier_name": supplier.name,
-    }  # fmt: skip
-    orders.replace_order(db, store, order_id, order, channel=_channel(supplier), keep_items=True)
+    # Merged into the order as it is at the time of the write (one transaction), so a desk
+    # edit saved meanwhile is kept.
+    changes = OrderChanges(
+        metadata={"supplier_order_id": supplier_order_id, "supplier_name": supplier.name},
+        note=f"Supplier order id {supplier_order_id} recorded",
+    )
+    order_updates.update_order(
+        db, _store(db, supplier), order_id, changes, expected_revision=None,
+        channel=_channel(supplier),
+    )  # fmt: skip
 
 
 def record_failed(db: Database, supplier: Supplier, order_id: int, error: str) -> None:

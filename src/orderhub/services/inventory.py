@@ -5,8 +5,10 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
 
-from orderhub.domain.errors import OrderhubError
+from orderhub.domain.errors import OrderhubError, StaleEdit
 from orderhub.domain.inventory import InventoryItem
 from orderhub.storage import inventory as storage
 from orderhub.storage.database import Database
@@ -43,6 +45,47 @@ def create_item(db: Database, store: Store, item: InventoryItem) -> InventoryIte
 def replace_item(db: Database, store: Store, item_id: int, item: InventoryItem) -> InventoryItem:
     with db.write() as conn:
         storage.replace_item(conn, store.id, item_id, item)
+        return storage.get_item(conn, store.id, item_id)
+
+
+@dataclass(frozen=True)
+class ItemVersion:
+    """What a form showed of an item: a save is refused unless the item still holds it."""
+
+    date_updated: datetime
+    stock: int
+    price: Decimal
+
+    def token(self) -> str:
+        return f"{self.date_updated.isoformat()}|{self.stock}|{self.price}"
+
+    @classmethod
+    def of(cls, item: InventoryItem) -> ItemVersion:
+        assert item.date_updated is not None
+        return cls(item.date_updated, item.stock, item.price)
+
+
+def set_stock_and_price(
+    db: Database,
+    store: Store,
+    item_id: int,
+    *,
+    stock: int,
+    price: Decimal,
+    source: str,
+    seen: ItemVersion,
+) -> InventoryItem:
+    """Only stock and price, and only if the item is as the caller saw it; else StaleEdit
+    naming the last change, and nothing is written."""
+    with db.write() as conn:
+        values = {"stock": stock, "price": price, "update_source": source}
+        expected = {"date_updated": seen.date_updated, "stock": seen.stock, "price": seen.price}
+        if not storage.update_if_unchanged(conn, store.id, item_id, values, expected=expected):
+            now = storage.get_item(conn, store.id, item_id)  # NotFound when it is gone
+            raise StaleEdit(
+                f"Item {now.code}", now.update_source or "an order", now.date_updated,
+                ItemVersion.of(now).token(),
+            )  # fmt: skip
         return storage.get_item(conn, store.id, item_id)
 
 

@@ -9,14 +9,24 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import Connection, bindparam, delete, func, insert, literal_column, select, update
+from sqlalchemy import (
+    Connection,
+    bindparam,
+    delete,
+    func,
+    insert,
+    literal_column,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.exc import IntegrityError
 
 from orderhub.domain.errors import Conflict, InvalidInput, NotFound
 from orderhub.domain.folders import POD_STATUSES
 from orderhub.storage import count_cache
 from orderhub.storage.stores import Folder, find_folder, list_folders
-from orderhub.storage.tables import folders, orders
+from orderhub.storage.tables import folders, orders, suppliers
 
 
 def folders_with_counts(conn: Connection, store_id: int) -> list[tuple[Folder, int]]:
@@ -97,6 +107,52 @@ def delete_folder(conn: Connection, store_id: int, folder_id: int) -> None:
         raise Conflict("a store keeps at least one folder")
     conn.execute(delete(folders).where(folders.c.id == folder_id))
     count_cache.bump(store_id)
+
+
+def suppliers_using(conn: Connection, store_id: int, folder_id: int) -> list[str]:
+    """Names of the store's suppliers that forward from, or move orders to, the folder."""
+    rows = conn.execute(
+        select(suppliers.c.name).where(
+            suppliers.c.store_id == store_id,
+            or_(
+                suppliers.c.folder_id == folder_id,
+                suppliers.c.at_supplier_folder_id == folder_id,
+                suppliers.c.failed_folder_id == folder_id,
+            ),
+        )
+    )
+    return [row.name for row in rows]
+
+
+def order_ids_in(conn: Connection, store_id: int, folder_id: int, limit: int) -> list[int]:
+    """Up to `limit` ids of the folder's orders (the (store, folder, date) index)."""
+    rows = conn.execute(
+        select(orders.c.id)
+        .where(orders.c.store_id == store_id, orders.c.folder_id == folder_id)
+        .order_by(orders.c.id)
+        .limit(limit)
+    )
+    return [int(row.id) for row in rows]
+
+
+def swap_with_neighbour(
+    conn: Connection, store_id: int, folder_id: int, *, up: bool
+) -> Folder | None:
+    """Swap the folder's place with the one before (`up`) or after it; None at an end.
+    Positions are renumbered 0.. first, so equal positions never make a swap a no-op."""
+    listed = list_folders(conn, store_id)
+    index = next((i for i, f in enumerate(listed) if f.id == folder_id), None)
+    if index is None:
+        raise NotFound(f"Folder {folder_id} not found")
+    other = index - 1 if up else index + 1
+    if not 0 <= other < len(listed):
+        return None
+    listed[index], listed[other] = listed[other], listed[index]
+    for position, folder in enumerate(listed):
+        if folder.position != position:
+            conn.execute(update(folders).where(folders.c.id == folder.id).values(position=position))
+    count_cache.bump(store_id)
+    return listed[other]
 
 
 # `store_id + 0`: fetched by primary key, never by walking a (store_id, ...) index over the

@@ -185,3 +185,27 @@ def list_items(
     total = int(conn.execute(select(func.count()).select_from(inv).where(*conds)).scalar_one())
     rows = conn.execute(select(inv).where(*conds).order_by(inv.c.id).limit(limit).offset(offset))
     return total, [_row_to_item(row) for row in rows]
+
+
+def update_if_unchanged(
+    conn: Connection,
+    store_id: int,
+    item_id: int,
+    values: dict[str, Any],
+    *,
+    expected: dict[str, Any],
+) -> bool:
+    """Set `values` only if the item's columns still hold `expected` (what the caller saw:
+    the fields it overwrites and `date_updated`): one conditional UPDATE, so a save never
+    overwrites a change it did not see, stock moved by an order included. False when the
+    item changed."""
+    changed = conn.execute(
+        update(inv)
+        .where(
+            inv.c.id == item_id,
+            inv.c.store_id == store_id,
+            *(inv.c[name] == value for name, value in expected.items()),
+        )
+        .values(**values, date_updated=utcnow())
+    ).rowcount
+    return bool(changed)

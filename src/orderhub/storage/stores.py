@@ -280,6 +280,7 @@ STORE_TABLES: tuple[Table, ...] = (
     tables.email_attempts,
     tables.email_outbox,
     tables.templates,
+    tables.audit_log,
     tables.desk_sessions,
     tables.store_invitations,
     tables.store_members,

@@ -127,6 +127,54 @@ def add_supplier(
     return get_supplier(conn, store_id, int(supplier_id))
 
 
+def update_supplier(
+    conn: Connection,
+    store_id: int,
+    supplier_id: int,
+    *,
+    name: str,
+    base_url: str,
+    app_id: str,
+    secret: str,
+    folder_id: int,
+    code_patterns: list[str],
+    shipping_map: dict[str, str],
+    at_supplier_folder_id: int | None,
+    failed_folder_id: int | None,
+) -> Supplier:
+    get_supplier(conn, store_id, supplier_id)
+    clash = find_supplier(conn, store_id, name)
+    if clash is not None and clash.id != supplier_id:
+        raise Conflict(f"name: store {store_id} already has a supplier named {name!r}")
+    conn.execute(
+        update(table)
+        .where(table.c.id == supplier_id, table.c.store_id == store_id)
+        .values(
+            name=name, base_url=base_url, app_id=app_id, secret=secret, folder_id=folder_id,
+            code_patterns=orjson.dumps(code_patterns).decode(),
+            shipping_map=orjson.dumps(shipping_map).decode(),
+            at_supplier_folder_id=at_supplier_folder_id, failed_folder_id=failed_folder_id,
+        )
+    )  # fmt: skip
+    return get_supplier(conn, store_id, supplier_id)
+
+
+def recent_jobs(
+    conn: Connection, store_id: int, supplier_id: int, statuses: tuple[str, ...], limit: int
+) -> list[Job]:
+    """The supplier's newest jobs in these states (the desk's lists), at most `limit`."""
+    rows = conn.execute(
+        select(jobs)
+        .where(
+            jobs.c.store_id == store_id, jobs.c.supplier_id == supplier_id,
+            jobs.c.status.in_(statuses),
+        )
+        .order_by(jobs.c.id.desc())
+        .limit(limit)
+    )  # fmt: skip
+    return [_job(row) for row in rows]
+
+
 def list_suppliers(conn: Connection, store_id: int) -> list[Supplier]:
     rows = conn.execute(select(table).where(table.c.store_id == store_id).order_by(table.c.id))
     return [_supplier(row) for row in rows]

@@ -274,6 +274,7 @@ shipments = Table(
     Column("date_added", DateTime, nullable=False),
     Index("ix_shipments_order", "order_id", "id"),
     Index("ix_shipments_store_tracking", "store_id", "tracking_number"),
+    Index("ix_shipments_store_date", "store_id", "date_added"),
     sqlite_autoincrement=True,
 )
 
@@ -336,6 +337,7 @@ notifications = Table(
     Column("created_at", DateTime, nullable=False),
     Index("ix_notifications_pending", "delivered_at", "failed_at", "next_attempt_at"),
     Index("ix_notifications_store_order", "store_id", "order_id"),
+    Index("ix_notifications_store", "store_id", "id"),
     sqlite_autoincrement=True,
 )
 
@@ -492,8 +494,9 @@ desk_sessions = Table(
     Index("ix_desk_sessions_last_seen", "last_seen_at"),
 )
 
-# Templates and the email outbox live in their own module; importing it completes `metadata`.
-# The desk's other tables live beside this file (imported last: they use `metadata` and `Id`).
+# Tables kept in modules of their own (imported last: they use `metadata` and `Id`), so that
+# `metadata` is complete.
+from orderhub.storage.audit_tables import audit_log as audit_log  # noqa: E402
 from orderhub.storage.desk_tables import server_secrets as server_secrets  # noqa: E402
 from orderhub.storage.desk_tables import store_invitations as store_invitations  # noqa: E402
 from orderhub.storage.email_tables import (  # noqa: E402, F401

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 from typing import Any
 
+import orjson
 from sqlalchemy import Connection, and_, func, literal, or_, select, tuple_
 from sqlalchemy.sql import ColumnElement
 
 from orderhub.domain.queries import SORTABLE_FIELDS, OrderQuery
 from orderhub.domain.values import like_contains, parse_id
-from orderhub.storage.tables import folders, orders
+from orderhub.storage.tables import folders, order_items, orders, shipments
 
 SORT_COLUMNS: dict[str, ColumnElement[Any]] = {name: orders.c[name] for name in SORTABLE_FIELDS}
 
@@ -66,18 +67,36 @@ def conditions(store_id: int, query: OrderQuery) -> list[ColumnElement[bool]]:
     for name, needle in query.address_contains.items():
         conds.append(_contains(orders.c[name], needle))
     if query.text:
-        conds.append(_text_condition(query.text.strip()))
+        conds.append(_text_condition(store_id, query.text.strip()))
     return conds
 
 
-def _text_condition(text: str) -> ColumnElement[bool]:
-    """The desk's search box: an order id, a source id, an email or a name."""
+def _text_condition(store_id: int, text: str) -> ColumnElement[bool]:
+    """The desk's search box: an order id, a source id, an email, a name, a phone, a
+    country, a metadata value, a tracking number, or an item's code or name. Tracking
+    numbers and item codes are matched exactly, on their (store, ...) indexes."""
     either: list[ColumnElement[bool]] = [
         orders.c.source_id == text,
         func.lower(orders.c.email) == text.lower(),
         _contains(orders.c.shipping_last_name, text),
         _contains(orders.c.shipping_first_name, text),
         _contains(orders.c.customer_last_name, text),
+        _contains(orders.c.shipping_phone, text),
+        _contains(orders.c.customer_phone, text),
+        func.lower(orders.c.shipping_country) == text.lower(),
+        # A metadata value is stored as JSON text: the value with its quotes.
+        _contains(orders.c.order_metadata, orjson.dumps(text).decode()),
+        orders.c.id.in_(
+            select(shipments.c.order_id).where(
+                shipments.c.store_id == store_id, shipments.c.tracking_number == text
+            )
+        ),
+        orders.c.id.in_(
+            select(order_items.c.order_id).where(
+                order_items.c.store_id == store_id,
+                or_(order_items.c.code == text, _contains(order_items.c.name, text)),
+            )
+        ),
     ]
     order_id = parse_id(text.lstrip("#"))
     if order_id is not None:

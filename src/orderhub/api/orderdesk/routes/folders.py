@@ -12,10 +12,12 @@ from orderhub.api.orderdesk.bodies import path_id
 from orderhub.api.orderdesk.deps import CallDep, JsonBody
 from orderhub.api.orderdesk.envelope import success
 from orderhub.api.orderdesk.models import FolderIn, parse_body
+from orderhub.domain.channel import Channel
 from orderhub.services import folders as service
 from orderhub.storage.stores import Folder
 
 router = APIRouter(tags=["orderhub extensions"])
+CHANNEL = Channel.orderdesk()  # named in the audit log
 
 
 def _folder(folder: Folder, count: int | None = None) -> dict[str, Any]:
@@ -39,7 +41,7 @@ def list_folders(request: Request, call: CallDep) -> Response:
 )
 def create_folder(request: Request, call: CallDep, data: JsonBody) -> Response:
     body = parse_body(FolderIn, data)
-    folder = service.create_folder(call.db, call.store, body.name, body.pod_status)
+    folder = service.create_folder(call.db, call.store, body.name, body.pod_status, CHANNEL)
     return success(request, message="Folder Added", folder=_folder(folder))
 
 
@@ -51,12 +53,12 @@ def create_folder(request: Request, call: CallDep, data: JsonBody) -> Response:
 def rename_folder(folder_id: str, request: Request, call: CallDep, data: JsonBody) -> Response:
     fid = path_id(folder_id, "Folder")
     body = parse_body(FolderIn, data)
-    folder = service.rename_folder(call.db, call.store, fid, body.name)
+    folder = service.rename_folder(call.db, call.store, fid, body.name, CHANNEL)
     return success(request, message="Folder Updated", folder=_folder(folder))
 
 
 @router.delete("/folders/{folder_id}", summary="Delete an empty folder (orderhub extension)")
 def delete_folder(folder_id: str, request: Request, call: CallDep) -> Response:
     fid = path_id(folder_id, "Folder")
-    service.delete_folder(call.db, call.store, fid)
+    service.delete_folder(call.db, call.store, fid, CHANNEL)
     return success(request, message=f"Folder {fid} Deleted")

@@ -62,11 +62,11 @@ def folder_id(database: Database, store_id: int, name: str) -> int:
 
 def deliver_webhooks(app: Any) -> int:
     """One pass of the app's webhook worker (the test app runs no background loops)."""
-    from orderhub.outbound import net
     from orderhub.outbound.worker import WebhookWorker
 
     async def once() -> int:
-        async with net.make_async_client(5) as client:
-            return await WebhookWorker(app.state.db, app.state.settings).deliver_due(client)
+        worker = WebhookWorker(app.state.db, app.state.settings)
+        async with worker.client() as client:
+            return await worker.deliver_due(client)
 
     return asyncio.run(once())

@@ -57,8 +57,9 @@ class RuleSet:
     by_id: dict[int, LiveRule]
 
 
-# Per process: the rules compiled for each store, under the generation they were read at.
-_compiled: dict[int, RuleSet] = {}
+# Per process: the rules compiled for each store of each database (tests open two), under
+# the generation they were read at; the engine is kept so that its id is not reused.
+_compiled: dict[tuple[int, int], tuple[object, RuleSet]] = {}
 
 
 def load_spec(body: str) -> RuleSpec:
@@ -70,9 +71,10 @@ def rule_set(conn: Connection, store: Store) -> RuleSet:
     generation = store.rules_generation
     if generation is None:
         generation = rule_storage.generation(conn, store.id)[0]
-    cached = _compiled.get(store.id)
-    if cached is not None and cached.generation == generation:
-        return cached
+    key = (id(conn.engine), store.id)
+    cached = _compiled.get(key)
+    if cached is not None and cached[1].generation == generation:
+        return cached[1]
     by_event: dict[str, list[LiveRule]] = {}
     by_id = {}
     for row in rule_storage.list_rules(conn, store.id):
@@ -85,7 +87,7 @@ def rule_set(conn: Connection, store: Store) -> RuleSet:
         if row.enabled:
             by_event.setdefault(row.event, []).append(live)
     found = RuleSet(generation, {k: tuple(v) for k, v in by_event.items()}, by_id)
-    _compiled[store.id] = found
+    _compiled[key] = (conn.engine, found)
     return found
 
 

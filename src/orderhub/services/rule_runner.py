@@ -34,6 +34,7 @@ from orderhub.services import rule_actions
 from orderhub.storage import orders as order_storage
 from orderhub.storage import rules as rule_storage
 from orderhub.storage import stores
+from orderhub.storage.orders.rule_reads import load_for_rules
 from orderhub.storage.stores import Store, utcnow
 
 log = logging.getLogger("orderhub.rules")
@@ -55,6 +56,8 @@ class RuleSet:
     generation: int
     by_event: dict[str, tuple[LiveRule, ...]]
     by_id: dict[int, LiveRule]
+    # The fields the enabled rules of each event read: what an order is loaded with.
+    fields: dict[str, frozenset[str]] = field(default_factory=dict)
 
 
 # Per process: the rules compiled for each store of each database (tests open two), under
@@ -86,7 +89,11 @@ def rule_set(conn: Connection, store: Store) -> RuleSet:
         by_id[row.id] = live
         if row.enabled:
             by_event.setdefault(row.event, []).append(live)
-    found = RuleSet(generation, {k: tuple(v) for k, v in by_event.items()}, by_id)
+    fields = {
+        event: frozenset(c.field for live in listed for c in live.spec.conditions)
+        for event, listed in by_event.items()
+    }
+    found = RuleSet(generation, {k: tuple(v) for k, v in by_event.items()}, by_id, fields)
     _compiled[key] = (conn.engine, found)
     return found
 
@@ -203,7 +210,6 @@ def run_rules(
         if applied.stop:
             break
         order = order_storage.get_order(conn, store.id, order.id, with_history=False)
-        facts = OrderFacts(facts.folder_names, facts.from_folder)
     return changed
 
 
@@ -224,12 +230,14 @@ def on_events(
     event: compiled once, orders loaded set-wise); whether any rule ran."""
     if not listens(store, name):
         return False
-    rules = rule_set(conn, store).by_event.get(name, ())
+    found = rule_set(conn, store)
+    rules = found.by_event.get(name, ())
     if not rules:
         return False
     facts = order_facts(conn, store.id, data)
     changed = False
+    fields = found.fields.get(name, frozenset())
     with cascade():
-        for order in order_storage.load_orders(conn, store.id, list(order_ids), with_history=False):
+        for order in load_for_rules(conn, store.id, list(order_ids), fields):
             changed = run_rules(conn, store, rules, order, facts) or changed
     return changed

@@ -237,7 +237,16 @@ def on_events(
     facts = order_facts(conn, store.id, data)
     changed = False
     fields = found.fields.get(name, frozenset())
+    own_fields = {f for f in fields if not f.startswith("order_items.")}
+    candidates = list(order_ids)
+    if len(candidates) > 1 and own_fields != fields:
+        # Many orders (an import): their own fields first, items only for those that may match.
+        first = load_for_rules(conn, store.id, candidates, own_fields)
+        candidates = [
+            o.id for o in first
+            if o.id is not None and any(r.compiled.may_match(o, facts) for r in rules)
+        ]  # fmt: skip
     with cascade():
-        for order in load_for_rules(conn, store.id, list(order_ids), fields):
+        for order in load_for_rules(conn, store.id, candidates, fields):
             changed = run_rules(conn, store, rules, order, facts) or changed
     return changed

@@ -234,13 +234,17 @@ def on_events(
     rules = found.by_event.get(name, ())
     if not rules:
         return False
-    facts = order_facts(conn, store.id, data)
     changed = False
     fields = found.fields.get(name, frozenset())
+    if fields.isdisjoint(("folder", "from_folder")):
+        facts = OrderFacts({}, str((data or {}).get("from_folder") or ""))
+    else:
+        facts = order_facts(conn, store.id, data)
     own_fields = {f for f in fields if not f.startswith("order_items.")}
     candidates = list(order_ids)
-    if len(candidates) > 1 and own_fields != fields:
-        # Many orders (an import): their own fields first, items only for those that may match.
+    if own_fields != fields:
+        # The orders' own fields first (one narrow query), items only for those that may
+        # still match: rules that do not match (most, most of the time) cost one query.
         first = load_for_rules(conn, store.id, candidates, own_fields)
         candidates = [
             o.id for o in first

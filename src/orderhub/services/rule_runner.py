@@ -220,9 +220,9 @@ def run_rules(
 
 
 def listens(store: Store, event_name: str) -> bool:
-    """Whether the store may have rules for this event (cheap: no query when the store
-    read of the write transaction says)."""
-    return store.rule_events is None or event_name in store.rule_events
+    """Whether the store's enabled rules listen to this event, as the store read of the
+    write transaction says (no query)."""
+    return bool(store.rule_events) and event_name in (store.rule_events or ())
 
 
 def on_events(

@@ -231,9 +231,12 @@ def on_events(
     name: str,
     order_ids: Sequence[int],
     data: dict[str, object] | None = None,
+    *,
+    known: Order | None = None,
 ) -> bool:
     """Run the store's rules for `name` on these orders (one event, or a batch of the same
-    event: compiled once, orders loaded set-wise); whether any rule ran."""
+    event: compiled once, orders loaded set-wise); whether any rule ran. `known`: the one
+    order as it stands, already in hand (a create's), so it is not read."""
     if not listens(store, name):
         return False
     found = rule_set(conn, store)
@@ -250,9 +253,10 @@ def on_events(
     # The orders' own fields first (one narrow query) and the rules that may match on them
     # (one lookup for rules gated on a value): rules that do not match — most, most of the
     # time — cost that one query. Items are read only for orders still in play.
-    first = load_for_rules(conn, store.id, list(order_ids), own_fields)
+    held = known is not None and [known.id] == list(order_ids)
+    first = [known] if held and known else load_for_rules(conn, store.id, order_ids, own_fields)
     candidates = [o for o in first if found.prefilter[name].may_match(o, facts)]
-    if candidates and own_fields != fields:
+    if candidates and own_fields != fields and not held:
         candidates = load_for_rules(conn, store.id, [o.id for o in candidates if o.id], fields)
     with cascade():
         for order in candidates:

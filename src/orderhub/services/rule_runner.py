@@ -109,6 +109,8 @@ class Cascade:
     depth: int = 0
     ran: set[tuple[int, int]] = field(default_factory=set)
     cut: set[int] = field(default_factory=set)
+    # The rules whose actions are running, innermost last.
+    applying: list[int] = field(default_factory=list)
 
 
 _cascade: ContextVar[Cascade | None] = ContextVar("rules_cascade", default=None)
@@ -157,6 +159,7 @@ def apply_rule(conn: Connection, store: Store, live: LiveRule, order_id: int) ->
     now = utcnow()
     if state is not None:
         state.depth += 1
+        state.applying.append(live.id)
     try:
         with conn.begin_nested():
             done = [rule_actions.apply(ctx, action) for action in spec.actions]
@@ -176,6 +179,7 @@ def apply_rule(conn: Connection, store: Store, live: LiveRule, order_id: int) ->
     finally:
         if state is not None:
             state.depth -= 1
+            state.applying.pop()
     rule_storage.record_outcome(conn, store.id, live.id, outcome, now)
     return Applied(True, outcome, stop=ctx.stop or spec.stop)
 
@@ -203,6 +207,8 @@ def run_rules(
             continue
         key = (live.id, order.id)
         if key in state.ran:
+            if state.applying and state.applying[-1] == live.id:
+                continue  # its own change (a `set` on order.updated): nothing to report
             note = (
                 f"Rule '{live.spec.name}' not run again: it already ran on this order in "
                 "this chain of changes (a loop was cut)"

@@ -187,7 +187,7 @@ BAD: list[tuple[Any, str, str | None]] = [
      "actions.0.folder"),
     ({**_rule(), "actions": [{"action": "set", "field": "order_total", "value": 1}]},
      "not a field a rule may set", "actions.0.field"),
-    ({**_rule(), "actions": [{"action": "webhook", "endpoint": "x"}]}, "webhook endpoint id",
+    ({**_rule(), "actions": [{"action": "webhook", "endpoint": 1.5}]}, "endpoint's name or id",
      "actions.0.endpoint"),
     ({**_rule(), "event": "schedule"}, "needs every_minutes", "every_minutes"),
     ({**_rule(), "every_minutes": 5}, "only a schedule rule", "every_minutes"),

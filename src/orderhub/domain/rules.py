@@ -233,9 +233,12 @@ def _set_value(value: Any, where: str, form: str) -> Any:
     return check_text(value, where, form, most=limits.MAX_RULE_VALUE_CHARS)
 
 
-def _endpoint(value: Any, where: str, form: str) -> int:
+def _endpoint(value: Any, where: str, form: str) -> int | str:
+    """A webhook endpoint's name (`webhook add --name`; portable between stores) or id."""
+    if isinstance(value, str):
+        return check_text(value, where, form, most=100, empty=False)
     if isinstance(value, bool) or not isinstance(value, int) or not 0 < value <= limits.MAX_ID:
-        raise _fail(where, form, "must be a webhook endpoint id (orderhub webhook list)")
+        raise _fail(where, form, "must be a webhook endpoint's name or id (webhook list)")
     return value
 
 

@@ -187,6 +187,8 @@ BAD: list[tuple[Any, str, str | None]] = [
      "actions.0.folder"),
     ({**_rule(), "actions": [{"action": "set", "field": "order_total", "value": 1}]},
      "not a field a rule may set", "actions.0.field"),
+    ({**_rule(), "actions": [{"action": "set", "field": "payment_status", "value": "Paid"}]},
+     "must be one of Approved", "actions.0.value"),
     ({**_rule(), "actions": [{"action": "webhook", "endpoint": 1.5}]}, "endpoint's name or id",
      "actions.0.endpoint"),
     ({**_rule(), "event": "schedule"}, "needs every_minutes", "every_minutes"),

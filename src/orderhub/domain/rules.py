@@ -19,7 +19,12 @@ import re2
 
 from orderhub.domain import limits
 from orderhub.domain.errors import InvalidInput
-from orderhub.domain.orders import ADDRESS_FIELDS, NOTE_MAX_CHARS, SHIPPING_ADDRESS_FIELDS
+from orderhub.domain.orders import (
+    ADDRESS_FIELDS,
+    NOTE_MAX_CHARS,
+    PAYMENT_STATUSES,
+    SHIPPING_ADDRESS_FIELDS,
+)
 from orderhub.domain.rule_fields import FIELDS, ITEM_QUANTIFIERS, Kind, resolve
 from orderhub.domain.values import text_problem
 
@@ -271,6 +276,12 @@ def parse_action(obj: Any, index: int) -> Action:
         if arg not in obj:
             raise _fail(f"{where}.{arg}", f"{form}.{arg}", "is required")
         args[arg] = check(obj[arg], f"{where}.{arg}", f"{form}.{arg}")
+    if name == "set" and args["field"] == "payment_status":  # what the API accepts there
+        known = {status.lower(): status for status in PAYMENT_STATUSES}
+        if str(args["value"]).lower() not in known:
+            raise _fail(f"{where}.value", f"{form}.value",
+                        f"must be one of {', '.join(PAYMENT_STATUSES)}")  # fmt: skip
+        args["value"] = known[str(args["value"]).lower()]
     return Action(name, args)
 
 

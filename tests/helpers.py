@@ -23,6 +23,7 @@ def make_settings(**overrides: Any) -> Settings:
         "webhook_poll_seconds": 0,
         "email_poll_seconds": 0,
         "smtp_url": None,
+        "rule_schedule_poll_seconds": 0,
     }
     values.update(overrides)
     return Settings(_env_file=None, **values)  # type: ignore[call-arg]

@@ -13,7 +13,9 @@ from sqlalchemy import func, insert, select
 from typer.testing import CliRunner
 
 from orderhub.cli import app as cli
+from orderhub.domain.channel import Channel
 from orderhub.domain.errors import Conflict
+from orderhub.services import rules as rule_service
 from orderhub.storage import (
     accounts,
     audit,
@@ -119,6 +121,8 @@ def populate(od: OrderDesk, database: Database) -> None:
         audit.record(
             conn, store_id, actor="CLI", door="cli", action="settings.set", subject="store"
         )
+    rule = {"name": "Note", "event": "manual", "actions": [{"action": "add_note", "text": "x"}]}
+    rule_service.add_rule(database, od.store.store, rule, channel=Channel.cli())
 
 
 def rows_of(database: Database, store_id: int) -> dict[str, int]:

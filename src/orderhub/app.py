@@ -35,6 +35,7 @@ from orderhub.outbound.email_worker import EmailWorker
 from orderhub.outbound.forwarder import Forwarder
 from orderhub.outbound.notifier import Notifier
 from orderhub.outbound.worker import WebhookWorker
+from orderhub.services.rule_schedule import RuleScheduler
 from orderhub.storage.availability import OutageLog
 from orderhub.storage.count_cache import CountCache
 from orderhub.storage.database import Database, autovacuum_is_off
@@ -111,6 +112,7 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
     )
     webhook_worker = WebhookWorker(db, settings)
     email_worker = EmailWorker(db, settings)
+    rule_scheduler = RuleScheduler(db, settings.rule_schedule_poll_seconds)
     readiness = health.Readiness(db, settings.redis_url)
     instruments = metrics.instruments() if settings.metrics == "on" else None
     if instruments is not None:
@@ -126,7 +128,10 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
             webhook_worker.start()
         if settings.email_poll_seconds > 0:
             email_worker.start()
+        if settings.rule_schedule_poll_seconds > 0:
+            rule_scheduler.start()
         yield
+        await rule_scheduler.stop()
         await forwarder.stop()
         await notifier.stop()
         await webhook_worker.stop()

@@ -11,6 +11,7 @@ from orderhub.cli import (
     db,
     folders,
     orders,
+    rules,
     serve,
     shipments,
     stores,
@@ -38,6 +39,7 @@ app.add_typer(suppliers.app, name="supplier")
 app.add_typer(webhooks.app, name="webhook")
 app.add_typer(templates.app, name="template")
 app.add_typer(templates.email_app, name="email")
+app.add_typer(rules.app, name="rule")
 app.command("serve")(serve.serve)
 app.command("quickstart")(serve.quickstart)
 

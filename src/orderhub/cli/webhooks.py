@@ -38,6 +38,9 @@ def webhook_add(
     fmt: Annotated[
         str, typer.Option("--format", help="form (Order Desk's Post Order JSON) or json")
     ] = "form",
+    name: Annotated[
+        str, typer.Option(help="a name rules' webhook actions use for it (docs/rules.md)")
+    ] = "",
 ) -> None:
     """Add an endpoint and print its signing secret (shown only this once).
 
@@ -47,11 +50,12 @@ def webhook_add(
     require_store(db, store_id)
     try:
         endpoint, signing_secret = service.add_endpoint(
-            db, store_id, url, event, fmt, secret, outbound=settings(), channel=Channel.cli()
-        )
+            db, store_id, url, event, fmt, secret, outbound=settings(), channel=Channel.cli(),
+            name=name,
+        )  # fmt: skip
     except OrderhubError as exc:
         field, _, reason = exc.message.partition(": ")
-        option = {"format": "--format ", "secret": "--secret "}.get(field)
+        option = {"format": "--format ", "secret": "--secret ", "name": "--name "}.get(field)
         fail(
             f"{option}{reason}" if option else reason if field in ("events", "url") else exc.message
         )
@@ -69,10 +73,10 @@ def webhook_list(
     require_store(db, store_id)
     with db.read() as conn:
         found = webhooks.list_endpoints(conn, store_id)
-    table = Table("id", "url", "events", "format", "active", "created")
+    table = Table("id", "name", "url", "events", "format", "active", "created")
     for e in found:
         table.add_row(
-            str(e.id), e.url, ", ".join(e.events), e.format, "yes" if e.active else "no",
+            str(e.id), e.name, e.url, ", ".join(e.events), e.format, "yes" if e.active else "no",
             format_wire(e.created_at),
         )  # fmt: skip
     console.print(table)

@@ -45,6 +45,8 @@ SUPPLIER_NAME_MAX, SUPPLIER_APP_ID_MAX, SUPPLIER_SECRET_MAX = 100, 40, 200
 # A supplier's item code patterns: how many, and how long each.
 MAX_CODE_PATTERNS, CODE_PATTERN_MAX = 50, 100
 WEBHOOK_SECRET_MIN, WEBHOOK_SECRET_MAX = 8, 200
+# A webhook endpoint's name, which rules' webhook actions use.
+WEBHOOK_NAME_MAX = 100
 
 # Dates stored or searched: from 1970-01-01 to the end of 9998 (UTC), so that no time zone
 # shift can leave the calendar.
@@ -104,3 +106,24 @@ MAX_TEMPLATE_SECONDS = 2.0
 MAX_TEMPLATE_OUTPUT_CHARS = 1_000_000
 # Orders printed in one run of a document (the desk's selection).
 MAX_DOCUMENTS_PER_PRINT = 200
+# Automation rules (docs/rules.md, "Limits"): per store, per rule, per value.
+MAX_RULES_PER_STORE = 100
+MAX_RULE_CONDITIONS = 20
+MAX_RULE_ACTIONS = 10
+MAX_RULE_NAME_CHARS = 100
+# A condition's or an action's text value, and each entry of an `in` list.
+MAX_RULE_VALUE_CHARS = 1000
+MAX_RULE_LIST_VALUES = 100
+# A `matches` pattern (RE2 syntax: linear time in the value, whatever the pattern).
+MAX_RULE_PATTERN_CHARS = 500
+# How deep rule-made changes may fire rules again before the cascade is cut.
+MAX_RULE_DEPTH = 5
+# A rules file (`orderhub rule import`, `rule add`), in bytes.
+MAX_RULES_FILE_BYTES = 1_000_000
+# A schedule rule runs every 1 minute to every 7 days, over at most this many orders a run.
+MAX_SCHEDULE_MINUTES = 7 * 24 * 60
+MAX_SCHEDULE_ORDERS = 1000
+# A preview examines at most this many recent orders.
+MAX_PREVIEW_ORDERS = 5000
+# A rule's last outcome as stored (longer text is cut).
+RULE_OUTCOME_CHARS = 500

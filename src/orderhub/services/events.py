@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlalchemy import Connection
 
+from orderhub.domain.orders import Order
 from orderhub.outbound import webhooks
 from orderhub.services import emails
 from orderhub.storage import notifications, suppliers
@@ -104,15 +105,45 @@ def _has_nothing_to_deliver_to(subscriber: Subscriber, store: Store) -> bool:
     return has_targets is not None and has_targets(store) is False
 
 
-def publish(conn: Connection, store: Store, event: OrderEvent) -> None:
+def publish(
+    conn: Connection, store: Store, event: OrderEvent, *, order: Order | None = None
+) -> bool:
+    """Hand the event to every subscriber, then run the store's rules for it (in this
+    transaction, before the change answers). `order`: the order as it stands now, when the
+    caller holds it (a create), so rules need not read it. Whether a rule changed the
+    order: a caller that answers with the order it holds reads it again then."""
     for subscriber in SUBSCRIBERS:
         if not _has_nothing_to_deliver_to(subscriber, store):
             subscriber(conn, store, event)
+    return run_rules(conn, store, event.name, [event.order_id], dict(event.data), known=order)
 
 
-def publish_all(conn: Connection, store: Store, batch: Sequence[OrderEvent]) -> None:
+def run_rules(
+    conn: Connection,
+    store: Store,
+    name: str,
+    order_ids: list[int],
+    data: dict[str, Any],
+    *,
+    known: Order | None = None,
+) -> bool:
+    """The store's rules for an event on these orders (services/rule_runner.py)."""
+    if not store.rule_events or name not in store.rule_events:
+        # The common case, decided without a query or an import. Rules run for events
+        # published with the store a write transaction read (`services/transaction.write`,
+        # as every service does); a store read elsewhere does not say, and runs none.
+        return False
+    from orderhub.services import rule_runner  # rules call services, which publish here
+
+    return rule_runner.on_events(conn, store, name, order_ids, data, known=known)
+
+
+def publish_all(
+    conn: Connection, store: Store, batch: Sequence[OrderEvent], *, rules: bool = True
+) -> None:
     """Many events at once: each subscriber that has nothing to do for this store is skipped
-    after one question, so a bulk import pays per batch, not per order."""
+    after one question, so a bulk import pays per batch, not per order; the rules run
+    set-wise (compiled once, the orders loaded together), unless `rules` is False."""
     names = {event.name for event in batch}
     for subscriber in SUBSCRIBERS:
         if _has_nothing_to_deliver_to(subscriber, store):
@@ -122,3 +153,7 @@ def publish_all(conn: Connection, store: Store, batch: Sequence[OrderEvent]) -> 
             continue
         for event in batch:
             subscriber(conn, store, event)
+    if rules:
+        for name in sorted(names):
+            order_ids = [event.order_id for event in batch if event.name == name]
+            run_rules(conn, store, name, order_ids, {})

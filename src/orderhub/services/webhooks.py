@@ -13,7 +13,8 @@ from collections.abc import Sequence
 
 from orderhub.domain.channel import Channel
 from orderhub.domain.errors import InvalidInput
-from orderhub.domain.limits import URL_MAX, WEBHOOK_SECRET_MAX, WEBHOOK_SECRET_MIN
+from orderhub.domain.limits import URL_MAX, WEBHOOK_NAME_MAX, WEBHOOK_SECRET_MAX, WEBHOOK_SECRET_MIN
+from orderhub.domain.values import text_problem
 from orderhub.outbound import net
 from orderhub.outbound.webhooks import FORMATS
 from orderhub.services import audit
@@ -66,13 +67,17 @@ def add_endpoint(
     *,
     outbound: net.OutboundSettings | net.OutboundPolicy,
     channel: Channel,
+    name: str = "",
 ) -> tuple[Endpoint, str]:
-    """The new endpoint and its signing secret (the one given, else a new random one)."""
+    """The new endpoint and its signing secret (the one given, else a new random one);
+    `name` is what rules' webhook actions call it (docs/rules.md)."""
     url = url.strip()
     names = _check(url, events, fmt, secret, outbound)
+    if len(name) > WEBHOOK_NAME_MAX or text_problem(name):
+        raise InvalidInput(f"name: must be at most {WEBHOOK_NAME_MAX} printable characters")
     signing_secret = secret or secrets.token_hex(24)
     with db.write() as conn:
-        endpoint = webhooks.add_endpoint(conn, store_id, url, names, fmt, signing_secret)
+        endpoint = webhooks.add_endpoint(conn, store_id, url, names, fmt, signing_secret, name)
         audit.record(conn, store_id, channel, "webhook.add", f"webhook {endpoint.id}", url)
     return endpoint, signing_secret
 

@@ -26,7 +26,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
-from sqlalchemy.sql.expression import false
+from sqlalchemy.sql.expression import false, text
 from sqlalchemy.types import TypeDecorator
 
 from orderhub.domain.limits import ADDRESS_FIELDS, ADDRESS_WIDTH, SHIPPING_ONLY_FIELDS, width
@@ -352,6 +352,8 @@ webhook_endpoints = Table(
     Column("store_id", ForeignKey("stores.id", ondelete="CASCADE"), nullable=False),
     Column("url", String(2000), nullable=False),
     Column("events", String(500), nullable=False),
+    # What a rule's `webhook` action names it by (docs/rules.md); "" when none was given.
+    Column("name", String(100), nullable=False, default="", server_default=text("''")),
     Column("format", String(8), nullable=False, default="form"),
     Column("secret", String(200), nullable=False),
     Column("active", Boolean, nullable=False, default=True),
@@ -496,6 +498,8 @@ desk_sessions = Table(
 
 # Tables kept in modules of their own (imported last: they use `metadata` and `Id`), so that
 # `metadata` is complete.
+# --- automation rules (docs/rules.md) ------------------------------------------------------
+from orderhub.storage import rule_tables  # noqa: E402
 from orderhub.storage.audit_tables import audit_log as audit_log  # noqa: E402
 from orderhub.storage.desk_tables import server_secrets as server_secrets  # noqa: E402
 from orderhub.storage.desk_tables import store_invitations as store_invitations  # noqa: E402
@@ -504,3 +508,5 @@ from orderhub.storage.email_tables import (  # noqa: E402, F401
     email_outbox,
     templates,
 )
+
+rules, rule_sets = rule_tables.define(metadata, Id)

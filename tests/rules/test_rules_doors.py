@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import select
 
 from orderhub.desk import actions as desk
 from orderhub.domain.channel import Channel
@@ -103,7 +104,12 @@ def test_desk_door(od: OrderDesk, database: Database) -> None:
     oid = int(od.create_order(payment_status="Pending")["id"])
     _watch(database, store)
     user = "ann@shop.example"
-    desk.edit_shipping_address(database, store, oid, {"first_name": "A", "last_name": "B"}, user)
+    with database.read() as conn:
+        revision = conn.execute(
+            select(tables.orders.c.revision).where(tables.orders.c.id == oid)
+        ).scalar_one()
+    address = {"first_name": "A", "last_name": "B"}
+    desk.edit_shipping_address(database, store, oid, address, user, revision)
     desk.move_orders(database, store, [oid], _folder(database, store.id, "Paid"), user)
     desk.move_orders(database, store, [oid], _folder(database, store.id, "Received"), user)
     desk.cancel_order(database, store, oid, user)

@@ -16,6 +16,9 @@ from orderhub.desk import (
     routes_inventory,
     routes_order,
     routes_orders,
+    routes_rule_form,
+    routes_rule_runs,
+    routes_rules,
     routes_session,
     routes_settings,
 )
@@ -36,6 +39,9 @@ def install(app: FastAPI) -> None:
         routes_order,
         routes_inventory,
         routes_settings,
+        routes_rules,
+        routes_rule_runs,
+        routes_rule_form,
     ):
         add_routes(app.router, module.router)
     app.mount("/desk/static", StaticFiles(directory=STATIC), name="desk-static")

@@ -18,6 +18,7 @@ from orderhub.desk.render import page, redirect
 from orderhub.domain.errors import InvalidInput, NotFound, OrderhubError
 from orderhub.domain.fulfilment import shipped_quantities
 from orderhub.domain.orders import NOTE_MAX_CHARS, SHIPPING_ADDRESS_FIELDS
+from orderhub.services import rules as rule_service
 
 router = APIRouter(include_in_schema=False)
 
@@ -49,6 +50,7 @@ def order_page(
         address_fields=SHIPPING_ADDRESS_FIELDS, address_labels=ADDRESS_LABELS,
         note_max=NOTE_MAX_CHARS, errors=errors or {}, values=values or {},
         address_open=any(k.startswith("shipping_") or k == "_address" for k in errors or {}),
+        manual_rules=rule_service.manual_rules(db, desk.store.id),
         status_code=status_code,
     )  # fmt: skip
 

@@ -22,6 +22,7 @@ from orderhub.domain.dates import parse_datetime, store_zone
 from orderhub.domain.errors import OrderhubError
 from orderhub.orderfiles import CSV_COLUMNS
 from orderhub.orderfiles.export import csv_rows
+from orderhub.services import rules as rule_service
 
 router = APIRouter(include_in_schema=False)
 MAX_SEARCH = 200
@@ -79,6 +80,7 @@ def folder_page(folder_id: str, request: Request, desk: Desk = Depends(signed_in
         request, "folder.html", desk, folder=folder, listing=listing, filters=filters,
         params=params, query=urlencode(params), errors=errors, sorts=queries.SORTS,
         current_url=local_path(request),
+        manual_rules=rule_service.manual_rules(db, desk.store.id),
         status_code=400 if errors and "cursor" not in errors else 200,
     )  # fmt: skip
 

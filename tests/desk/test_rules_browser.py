@@ -7,12 +7,26 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from orderhub.domain.channel import Channel
+from orderhub.services import rules as rule_service
 from tests.desk.conftest import Served
 from tests.desk.test_browser import sign_in
 from tests.helpers import sample_order
 
 Shoot = Callable[..., None]
 SHIPPING = {**sample_order()["shipping"], "country": "IE"}
+EXAMPLES = [
+    {"name": "Unpaid for 3 days needs attention", "event": "schedule", "every_minutes": 60,
+     "folder": "Received", "match": "all",
+     "conditions": [{"field": "payment_status", "op": "not_equals", "value": "Approved"},
+                    {"field": "date_added", "op": "older_than", "value": "3d"}],
+     "actions": [{"action": "move", "folder": "Internal Order Query"}],
+     "stop": True, "enabled": False},
+    {"name": "Gift wrap", "event": "manual", "match": "all", "conditions": [],
+     "actions": [{"action": "add_note", "text": "Gift wrap requested"},
+                 {"action": "tag", "color": "#b42318", "name": "Gift"}],
+     "stop": False, "enabled": True},
+]  # fmt: skip
 
 
 def _folder_of(served: Served, order_id: int) -> int:
@@ -41,18 +55,21 @@ def test_a_rule_made_in_the_form_is_previewed_saved_and_moves_new_orders(
     assert "Quality Control" in preview.inner_text()
     assert _folder_of(served, earlier) == received  # the preview wrote nothing
     assert page.locator('[name="conditions.0.value"]').input_value() == "ie"
+    page.evaluate("window.scrollTo(0, 0)")
     shoot(page, "rule-form", full_page=True)
     page.get_by_role("button", name="Save rule").click()
     assert "Irish orders to quality control" in page.get_by_role("status").inner_text()
     assert "Not run yet" in page.locator("main").inner_text()
-    shoot(page, "rules")
 
     routed = served.new_order(shipping=SHIPPING)
     page.get_by_role("link", name=re.compile("^Quality Control")).click()
     assert page.get_by_role("link", name=f"#{routed}", exact=True).count() == 1
     assert page.get_by_role("link", name=f"#{earlier}", exact=True).count() == 0
+    for rule in EXAMPLES:
+        rule_service.add_rule(served.db, served.store.store, rule, channel=Channel.cli())
     page.goto(f"{served.base_url}/desk/rules")
-    assert f"order {routed}" in page.locator(".rule-last").inner_text()
+    assert f"matched order {routed}: moved to Quality Control" in page.locator("main").inner_text()
+    shoot(page, "rules", full_page=True)
 
     sign_in(phone, served)
     phone.goto(f"{served.base_url}/desk/rules")
@@ -61,4 +78,5 @@ def test_a_rule_made_in_the_form_is_previewed_saved_and_moves_new_orders(
     phone.get_by_role("link", name="Irish orders to quality control").click()
     phone.get_by_role("button", name="Preview").click()
     assert phone.evaluate("document.documentElement.scrollWidth") <= 400
+    phone.evaluate("window.scrollTo(0, 0)")
     shoot(phone, "phone-rule-form", full_page=True)

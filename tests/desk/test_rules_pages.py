@@ -124,7 +124,7 @@ def test_an_owner_builds_a_rule_row_by_row_saves_and_edits_it(
     [
         ({"actions.0.folder": "No Such Folder"}, "actions.0.folder", "folder"),
         ({"conditions.0.field": "no_such_field"}, "conditions.0.field", "field"),
-        ({"name": ""}, "name", "name"),
+        ({"name": ""}, "name", "must not be empty"),
     ],
 )
 def test_bad_input_is_shown_beside_its_input_with_the_values_kept_and_nothing_stored(

@@ -14,12 +14,13 @@ from orderhub.domain.orders import Order
 from orderhub.domain.queries import OrderQuery
 from orderhub.orderfiles.export import iter_orders
 from orderhub.services import folders as folder_service
-from orderhub.storage import accounts, inventory, order_search, stores
+from orderhub.storage import accounts, inventory, order_search, stores, webhooks
 from orderhub.storage import orders as repo
 from orderhub.storage.accounts import Member
 from orderhub.storage.count_cache import CountCache
 from orderhub.storage.database import Database
 from orderhub.storage.stores import Folder, Store
+from orderhub.storage.webhooks import Endpoint
 
 PAGE_SIZE = 50
 INVENTORY_PAGE = 50
@@ -146,3 +147,9 @@ def pod_secret(db: Database, store: Store) -> str:
 def members(db: Database, store: Store) -> list[Member]:
     with db.read() as conn:
         return accounts.members_of_store(conn, store.id)
+
+
+def webhook_endpoints(db: Database, store: Store) -> list[Endpoint]:
+    """The store's webhook endpoints, for a rule's `webhook` action."""
+    with db.read() as conn:
+        return webhooks.list_endpoints(conn, store.id)

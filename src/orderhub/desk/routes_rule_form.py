@@ -17,6 +17,7 @@ from orderhub.desk.forms import Form
 from orderhub.desk.render import page, redirect
 from orderhub.desk.routes_rules import stored_rule
 from orderhub.desk.rule_form import RuleForm
+from orderhub.domain import limits
 from orderhub.domain import rules as domain
 from orderhub.domain.channel import Channel
 from orderhub.domain.errors import NotFound
@@ -38,6 +39,11 @@ def _fields() -> list[dict[str, Any]]:
     ]  # fmt: skip
 
 
+def _settable() -> list[str]:
+    """Suggestions for a `set` action's field (a prefix is completed with a KEY)."""
+    return [*domain.SETTABLE_FIELDS, *(p + "KEY" for p in domain.SETTABLE_PREFIXES)]
+
+
 def form_page(
     request: Request,
     desk: Desk,
@@ -48,20 +54,23 @@ def form_page(
     preview: Preview | None = None,
     status_code: int = 200,
 ) -> Response:
-    folders = queries.folders(request.app.state.db, desk.store, request.app.state.count_cache)
+    db = request.app.state.db
+    folders = queries.folders(db, desk.store, request.app.state.count_cache)
     return page(
         request, "rule_form.html", desk, form=form, rule=rule, errors=errors or {},
         preview=preview, events=domain.EVENTS, matches=domain.MATCHES, fields=_fields(),
         operators=domain.OPERATORS, actions=domain.ACTIONS, param_inputs=rule_form.PARAM_INPUTS,
-        param_labels=rule_form.PARAM_LABELS, folder_names=[f.name for f, _ in folders],
-        preview_orders=PREVIEW_ORDERS, status_code=status_code,
+        param_labels=rule_form.PARAM_LABELS, settable=_settable(),
+        endpoints=queries.webhook_endpoints(db, desk.store), folder_names=[f.name for f, _ in folders],
+        preview_orders=PREVIEW_ORDERS, name_max=limits.MAX_RULE_NAME_CHARS,
+        status_code=status_code,
     )  # fmt: skip
 
 
 def _refused(request: Request, desk: Desk, form: RuleForm, rule: StoredRule | None,
              exc: RuleError) -> Response:  # fmt: skip
     place = rule_form.error_places(form, exc.field)
-    return form_page(request, desk, form, rule, errors={place: exc.message}, status_code=400)
+    return form_page(request, desk, form, rule, errors={place: exc.reason}, status_code=400)
 
 
 @router.get("/desk/rules/new")

@@ -17,21 +17,17 @@ from typing import Any
 from starlette.datastructures import FormData
 
 from orderhub.domain import rules as domain
-from orderhub.domain.limits import MAX_RULE_ACTIONS, MAX_RULE_CONDITIONS
+from orderhub.domain.limits import (
+    MAX_RULE_ACTIONS,
+    MAX_RULE_CONDITIONS,
+    MAX_RULE_LIST_VALUES,
+    MAX_RULE_VALUE_CHARS,
+)
+from orderhub.domain.rule_fields import PREFIXES, resolve
 
-PREFIXES = tuple(f for f in domain.FIELDS if f.endswith("."))
-LIST_OPERATORS = ("in", "not_in")
-VALUELESS_OPERATORS = ("is_empty", "is_not_empty")
-NUMBER_OPERATORS = ("gt", "gte", "lt", "lte")
 # Each action's parameters as the contract names them, in the order the form shows them.
 ACTION_PARAMS: dict[str, tuple[str, ...]] = {
-    "move": ("folder",),
-    "set": ("field", "value"),
-    "add_note": ("text",),
-    "tag": ("name", "color"),
-    "cancel": (),
-    "webhook": ("endpoint",),
-    "stop": (),
+    name: tuple(arg for arg, _ in args) for name, args in domain.ACTION_ARGS.items()
 }
 # Each parameter input of an action row, once, with the actions that use it (the page shows
 # only the chosen action's inputs, by CSS, and all of them where CSS cannot tell).
@@ -40,10 +36,14 @@ PARAM_INPUTS: tuple[tuple[str, tuple[str, ...]], ...] = tuple(
     for name in dict.fromkeys(n for params in ACTION_PARAMS.values() for n in params)
 )
 PARAM_LABELS = {
-    "folder": "Folder", "field": "Field", "value": "Value", "text": "Note", "name": "Tag name",
-    "color": "Tag colour", "endpoint": "Webhook endpoint",
+    "folder": "Folder", "field": "Field to set", "value": "Value", "text": "Note",
+    "name": "Tag name", "color": "Tag colour", "endpoint": "Webhook endpoint",
 }  # fmt: skip
-MAX_TEXT = 2000
+# Arguments that are numbers in the contract (typed as text in the form).
+NUMBER_ARGS = ("endpoint",)
+# Longer input is cut before the domain sees it: longer than any value it accepts (a full
+# `in` list), so the domain's own message still names what is too long.
+MAX_TEXT = (MAX_RULE_VALUE_CHARS + 2) * MAX_RULE_LIST_VALUES + 1
 _ROW = re.compile(r"^(conditions|actions)\.(\d{1,3})\.")
 
 
@@ -137,7 +137,7 @@ def from_form(data: FormData) -> RuleForm:
 def _number(raw: str) -> Any:
     """A typed number as JSON would carry it; anything else stays text for the domain to
     refuse with its own message."""
-    if re.fullmatch(r"-?\d{1,15}", raw):
+    if re.fullmatch(r"-?\d{1,18}", raw):
         return int(raw)
     if re.fullmatch(r"-?\d{1,15}\.\d{1,4}", raw):
         return float(raw)
@@ -147,13 +147,16 @@ def _number(raw: str) -> Any:
 def _condition_json(row: ConditionRow) -> dict[str, Any]:
     path = row.field + row.key if row.field in PREFIXES else row.field
     out: dict[str, Any] = {"field": path, "op": row.op}
-    if row.op in LIST_OPERATORS:
-        out["value"] = [v.strip() for v in row.value.split(",") if v.strip()]
-    elif row.op in NUMBER_OPERATORS:
+    ref = resolve(path)
+    numeric = ref is not None and ref.kind == "number"
+    if row.op in domain.LIST_OPERATORS:
+        values = [v.strip() for v in row.value.split(",") if v.strip()]
+        out["value"] = [_number(v) for v in values] if numeric else values
+    elif row.op in domain.ORDER_OPERATORS or (numeric and row.op not in domain.EMPTY_OPERATORS):
         out["value"] = _number(row.value)
-    elif row.op not in VALUELESS_OPERATORS:
+    elif row.op not in domain.EMPTY_OPERATORS:
         out["value"] = row.value
-    if row.items_all and row.field.startswith("order_items."):
+    if row.items_all and ref is not None and ref.item is not None:
         out["items"] = "all"
     return out
 
@@ -161,7 +164,8 @@ def _condition_json(row: ConditionRow) -> dict[str, Any]:
 def _action_json(row: ActionRow) -> dict[str, Any]:
     out: dict[str, Any] = {"action": row.action}
     for name in ACTION_PARAMS.get(row.action, ()):
-        out[name] = row.params.get(name, "")
+        raw = row.params.get(name, "")
+        out[name] = _number(raw) if name in NUMBER_ARGS else raw
     return out
 
 

@@ -13,7 +13,9 @@ from sqlalchemy import func, insert, select
 from typer.testing import CliRunner
 
 from orderhub.cli import app as cli
+from orderhub.domain.channel import Channel
 from orderhub.domain.errors import Conflict
+from orderhub.services import rules as rule_service
 from orderhub.storage import (
     accounts,
     desk_sessions,
@@ -100,6 +102,8 @@ def populate(od: OrderDesk, database: Database) -> None:
         user = accounts.create_user(conn, f"staff{store_id}@shop.test", "not-a-real-hash")
         accounts.set_membership(conn, user.id, store_id, "staff")
         desk_sessions.create(conn, user.id, store_id)
+    rule = {"name": "Note", "event": "manual", "actions": [{"action": "add_note", "text": "x"}]}
+    rule_service.add_rule(database, od.store.store, rule, channel=Channel.cli())
 
 
 def rows_of(database: Database, store_id: int) -> dict[str, int]:

@@ -36,3 +36,8 @@ class Channel:
     @classmethod
     def forwarder(cls, supplier_name: str) -> Channel:
         return cls("forwarder", f"Supplier {supplier_name}"[:100])
+
+    @classmethod
+    def rule(cls, rule_name: str) -> Channel:
+        """A change an automation rule made (docs/rules.md)."""
+        return cls("rule", f"Rule '{rule_name}'"[:100])

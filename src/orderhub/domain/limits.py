@@ -78,3 +78,26 @@ TEXT_WIDTHS: dict[str, dict[str, int]] = {
 
 def width(table: str, column: str) -> int:
     return TEXT_WIDTHS[table][column]
+
+
+# Automation rules (docs/rules.md, "Limits"): per store, per rule, per value.
+MAX_RULES_PER_STORE = 100
+MAX_RULE_CONDITIONS = 20
+MAX_RULE_ACTIONS = 10
+MAX_RULE_NAME_CHARS = 100
+# A condition's or an action's text value, and each entry of an `in` list.
+MAX_RULE_VALUE_CHARS = 1000
+MAX_RULE_LIST_VALUES = 100
+# A `matches` pattern (RE2 syntax: linear time in the value, whatever the pattern).
+MAX_RULE_PATTERN_CHARS = 500
+# How deep rule-made changes may fire rules again before the cascade is cut.
+MAX_RULE_DEPTH = 5
+# A rules file (`orderhub rule import`, `rule add`), in bytes.
+MAX_RULES_FILE_BYTES = 1_000_000
+# A schedule rule runs every 1 minute to every 7 days, over at most this many orders a run.
+MAX_SCHEDULE_MINUTES = 7 * 24 * 60
+MAX_SCHEDULE_ORDERS = 1000
+# A preview examines at most this many recent orders.
+MAX_PREVIEW_ORDERS = 5000
+# A rule's last outcome as stored (longer text is cut).
+RULE_OUTCOME_CHARS = 500

@@ -99,15 +99,32 @@ def _has_nothing_to_deliver_to(subscriber: Subscriber, store: Store) -> bool:
     return has_targets is not None and has_targets(store) is False
 
 
-def publish(conn: Connection, store: Store, event: OrderEvent) -> None:
+def publish(conn: Connection, store: Store, event: OrderEvent) -> bool:
+    """Hand the event to every subscriber, then run the store's rules for it (in this
+    transaction, before the change answers). Whether a rule changed the order: a caller
+    that answers with the order it holds reads it again then."""
     for subscriber in SUBSCRIBERS:
         if not _has_nothing_to_deliver_to(subscriber, store):
             subscriber(conn, store, event)
+    return _run_rules(conn, store, event.name, [event.order_id], dict(event.data))
 
 
-def publish_all(conn: Connection, store: Store, batch: Sequence[OrderEvent]) -> None:
+def _run_rules(
+    conn: Connection, store: Store, name: str, order_ids: list[int], data: dict[str, Any]
+) -> bool:
+    if store.rule_events is not None and name not in store.rule_events:
+        return False  # the common case, decided without a query or an import
+    from orderhub.services import rule_runner  # rules call services, which publish here
+
+    return rule_runner.on_events(conn, store, name, order_ids, data)
+
+
+def publish_all(
+    conn: Connection, store: Store, batch: Sequence[OrderEvent], *, rules: bool = True
+) -> None:
     """Many events at once: each subscriber that has nothing to do for this store is skipped
-    after one question, so a bulk import pays per batch, not per order."""
+    after one question, so a bulk import pays per batch, not per order; the rules run
+    set-wise (compiled once, the orders loaded together), unless `rules` is False."""
     names = {event.name for event in batch}
     for subscriber in SUBSCRIBERS:
         if _has_nothing_to_deliver_to(subscriber, store):
@@ -117,3 +134,7 @@ def publish_all(conn: Connection, store: Store, batch: Sequence[OrderEvent]) -> 
             continue
         for event in batch:
             subscriber(conn, store, event)
+    if rules:
+        for name in sorted(names):
+            order_ids = [event.order_id for event in batch if event.name == name]
+            _run_rules(conn, store, name, order_ids, {})

@@ -1,5 +1,6 @@
 """Bulk import: a batch of prepared orders in one transaction (see storage/bulk.py), with
-an `order.created` event for each order imported unless the operator asks for none."""
+an `order.created` event for each order imported unless the operator asks for none, and the
+store's `order.created` rules run set-wise over the batch unless asked not to."""
 
 from __future__ import annotations
 
@@ -25,6 +26,7 @@ def import_batch(
     *,
     channel: Channel,
     publish_events: bool = True,
+    run_rules: bool = True,
 ) -> bulk.BatchResult:
     """Duplicates are skipped and reported. If a concurrent writer wins a race on a source
     id, the unique index refuses the batch; it is retried and the pre-check then sees the
@@ -35,7 +37,7 @@ def import_batch(
                 result = bulk.import_batch(conn, store.id, batch, channel=channel)
                 if publish_events:
                     created = [OrderEvent(events.ORDER_CREATED, i) for i in result.imported]
-                    events.publish_all(conn, store, created)
+                    events.publish_all(conn, store, created, rules=run_rules)
             return result
         except IntegrityError:
             if attempt == ATTEMPTS - 1:

@@ -96,17 +96,20 @@ def take_order(
                 conn, store.id, order, channel=channel, default_source_id=default_source_id,
                 stock=stock_policy(store), folder_status=folder_status,
             )  # fmt: skip
-            assert created.id is not None
-            events.publish(conn, store, OrderEvent(events.ORDER_CREATED, created.id))
+            created_id = created.id
+            assert created_id is not None
+            if events.publish(conn, store, OrderEvent(events.ORDER_CREATED, created_id)):
+                # A rule changed it (moved it, tagged it): answer with the order as it is now.
+                created = storage.get_order(conn, store.id, created_id, with_history=False)
             if idempotent is not None and render is not None:
-                created.email_count = storage.email_count(conn, store.id, created.id)
+                created.email_count = storage.email_count(conn, store.id, created_id)
                 response = render(conn, created)
                 idempotency.record(conn, store.id, idempotent.scope, idempotent.key, *response)
                 return TakenOrder(order=created, response=response)
         # The order as stored comes from the insert's own rows; only its email count, which
         # depends on other orders, is read after commit, outside the lock other writers wait for.
         with db.read() as conn:
-            created.email_count = storage.email_count(conn, store.id, created.id)
+            created.email_count = storage.email_count(conn, store.id, created_id)
             answer = render(conn, created) if render is not None else None
         return TakenOrder(order=created, response=answer)
     except IntegrityError:
@@ -168,30 +171,38 @@ def cancel_order(db: Database, store: Store, order_id: int, *, channel: Channel)
     """Cancel an unpaid order: it stays, flagged cancelled, in the Canceled folder,
     remembering the print-on-demand status it had. Cancelling twice changes nothing."""
     with write(db, store) as (conn, store):
-        current = storage.lock_order(conn, store.id, order_id)
-        if not current.deleted:
-            folder_list = stores.list_folders(conn, store.id)
-            statuses = {f.id: f.pod_status for f in folder_list}
-            status = pod.status_of(current.folder_id, {}, statuses)
-            if status not in pod.UNPAID_STATUSES:
-                raise InvalidInput(
-                    f"Order {order_id} cannot be deleted: it is {status}; only unpaid "
-                    "(received) orders can be"
-                )
-            canceled = next(
-                (f for f in folder_list if f.name == CANCELED_FOLDER and f.pod_status is None),
-                None,
-            )
-            target = canceled.id if canceled is not None else None
-            storage.mark_cancelled(
-                conn, store.id, current, status_before=status, folder_id=target, channel=channel
-            )
-            data = {
-                "from_folder_id": current.folder_id,
-                "to_folder_id": target or current.folder_id,
-            }
-            events.publish(conn, store, OrderEvent(events.ORDER_CANCELED, order_id, data))
+        cancel_locked(conn, store, order_id, channel=channel)
         return storage.get_order(conn, store.id, order_id, with_history=False)
+
+
+def cancel_locked(conn: Connection, store: Store, order_id: int, *, channel: Channel) -> bool:
+    """`cancel_order` on the caller's transaction (locks the order); whether it was
+    cancelled now (False: it already was)."""
+    current = storage.lock_order(conn, store.id, order_id)
+    if current.deleted:
+        return False
+    folder_list = stores.list_folders(conn, store.id)
+    statuses = {f.id: f.pod_status for f in folder_list}
+    status = pod.status_of(current.folder_id, {}, statuses)
+    if status not in pod.UNPAID_STATUSES:
+        raise InvalidInput(
+            f"Order {order_id} cannot be deleted: it is {status}; only unpaid "
+            "(received) orders can be"
+        )
+    canceled = next(
+        (f for f in folder_list if f.name == CANCELED_FOLDER and f.pod_status is None),
+        None,
+    )
+    target = canceled.id if canceled is not None else None
+    storage.mark_cancelled(
+        conn, store.id, current, status_before=status, folder_id=target, channel=channel
+    )
+    data = {
+        "from_folder_id": current.folder_id,
+        "to_folder_id": target or current.folder_id,
+    }
+    events.publish(conn, store, OrderEvent(events.ORDER_CANCELED, order_id, data))
+    return True
 
 
 def delete_order(db: Database, store: Store, order_id: int) -> None:
@@ -211,11 +222,24 @@ def add_note(
     """A history note (`source_name` overrides the channel's name). Returns the order with
     its history."""
     with write(db, store) as (conn, store):
-        storage.lock_order(conn, store.id, order_id)
-        now = utcnow()
-        storage.record_history(
-            conn, store.id, order_id, note, event="note", channel=channel, now=now,
-            source_name=source_name,
-        )  # fmt: skip
-        storage.touch(conn, order_id, now)
+        add_note_locked(conn, store, order_id, note, channel=channel, source_name=source_name)
         return storage.get_order(conn, store.id, order_id, with_history=True)
+
+
+def add_note_locked(
+    conn: Connection,
+    store: Store,
+    order_id: int,
+    note: str,
+    *,
+    channel: Channel,
+    source_name: str = "",
+) -> None:
+    """`add_note` on the caller's transaction (locks the order)."""
+    storage.lock_order(conn, store.id, order_id)
+    now = utcnow()
+    storage.record_history(
+        conn, store.id, order_id, note, event="note", channel=channel, now=now,
+        source_name=source_name,
+    )  # fmt: skip
+    storage.touch(conn, order_id, now)

@@ -14,7 +14,7 @@ from orderhub.domain.errors import Conflict, NotFound
 from orderhub.domain.folders import DEFAULT_FOLDERS
 from orderhub.storage import tables
 from orderhub.storage.driver import DriverQuery
-from orderhub.storage.tables import folders, stores, suppliers, webhook_endpoints
+from orderhub.storage.tables import folders, rule_sets, stores, suppliers, webhook_endpoints
 
 
 @dataclass(frozen=True)
@@ -31,6 +31,10 @@ class Store:
     # (the copy cached with credentials may be seconds old), meaning "ask".
     has_webhooks: bool | None = None
     has_suppliers: bool | None = None
+    # The store's rules generation and the events its enabled rules listen to, read the same
+    # way (storage/rules.py): a change no rule listens to costs no query. None: "ask".
+    rules_generation: int | None = None
+    rule_events: frozenset[str] | None = None
 
 
 @dataclass(frozen=True)
@@ -55,7 +59,7 @@ def utcnow() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None, microsecond=0)
 
 
-def _row_to_store(row: Any, **subscribed: bool) -> Store:
+def _row_to_store(row: Any, **subscribed: Any) -> Store:
     return Store(
         id=row.id,
         name=row.name,
@@ -148,18 +152,31 @@ _GET_STORE_FOR_WRITE = DriverQuery(
         .where(suppliers.c.store_id == stores.c.id)
         .exists()
         .label("has_suppliers"),
+        select(rule_sets.c.generation)
+        .where(rule_sets.c.store_id == stores.c.id)
+        .scalar_subquery()
+        .label("rules_generation"),
+        select(rule_sets.c.events)
+        .where(rule_sets.c.store_id == stores.c.id)
+        .scalar_subquery()
+        .label("rule_events"),
     ).where(stores.c.id == bindparam("p_store_id"))
 )
 
 
 def get_store_for_write(conn: Connection, store_id: int) -> Store:
-    """The store as a write transaction sees it, with `has_webhooks` and `has_suppliers`."""
+    """The store as a write transaction sees it, with `has_webhooks`, `has_suppliers` and
+    what its rules listen to."""
     found = _GET_STORE_FOR_WRITE.rows(conn, {"p_store_id": store_id})
     if not found:
         raise NotFound(f"store {store_id} not found")
     row = found[0]
     return _row_to_store(
-        row, has_webhooks=bool(row.has_webhooks), has_suppliers=bool(row.has_suppliers)
+        row,
+        has_webhooks=bool(row.has_webhooks),
+        has_suppliers=bool(row.has_suppliers),
+        rules_generation=int(row.rules_generation or 0),
+        rule_events=frozenset(filter(None, (row.rule_events or "").split(","))),
     )
 
 
@@ -277,6 +294,8 @@ def default_folder(conn: Connection, store_id: int) -> Folder:
 # deletion is explicit and the same on both engines. Every table with a store_id is here
 # (tests/test_store_delete.py checks the list against the schema).
 STORE_TABLES: tuple[Table, ...] = (
+    tables.rules,
+    tables.rule_sets,
     tables.desk_sessions,
     tables.store_members,
     tables.forwarding_jobs,

@@ -491,3 +491,9 @@ desk_sessions = Table(
     Index("ix_desk_sessions_user", "user_id"),
     Index("ix_desk_sessions_last_seen", "last_seen_at"),
 )
+
+# --- automation rules (docs/rules.md) ------------------------------------------------------
+
+from orderhub.storage import rule_tables  # noqa: E402
+
+rules, rule_sets = rule_tables.define(metadata, Id)

@@ -23,6 +23,7 @@ from orderhub.storage.orders.write import (
     replace_order,
     set_folder,
     touch,
+    update_fields,
 )
 
 __all__ = [
@@ -50,5 +51,6 @@ __all__ = [
     "search_order_ids",
     "set_folder",
     "touch",
+    "update_fields",
     "update_item",
 ]

@@ -354,3 +354,8 @@ def set_folder(conn: Connection, order_id: int, folder_id: int, now: datetime) -
     conn.execute(
         _UPDATE_ORDER, {"p_order_id": order_id, "folder_id": folder_id, "date_updated": now}
     )
+
+
+def update_fields(conn: Connection, order_id: int, values: dict[str, Any], now: datetime) -> None:
+    """Set some of a locked order's own columns (already converted: JSON maps as text)."""
+    conn.execute(_UPDATE_ORDER, {"p_order_id": order_id, **values, "date_updated": now})

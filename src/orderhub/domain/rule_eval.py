@@ -1,0 +1,141 @@
+"""A rule's conditions compiled once into predicates over the domain `Order`: the per-order
+cost is a few attribute reads and comparisons, never parsing.
+
+Text is compared ignoring case (both sides case-folded); `matches` runs on RE2, whose time
+is linear in the value whatever the pattern. A number field compares as a number; a
+metadata value compares as text, or as a number for gt/gte/lt/lte (a value that is not a
+number does not match).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+from orderhub.domain.orders import Order
+from orderhub.domain.rule_fields import FieldRef, OrderFacts, as_number, resolve
+from orderhub.domain.rules import Condition, RuleSpec, compile_pattern, duration_minutes
+
+Test = Callable[[Any], bool]
+Predicate = Callable[[Order, OrderFacts], bool]
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, Decimal):
+        return format(value.normalize(), "f") if value == value.to_integral() else str(value)
+    return str(value).casefold()
+
+
+def _is_empty(value: Any) -> bool:
+    return value is None or value == "" or value == [] or value == {}
+
+
+def _number_test(op: str, wanted: Any) -> Test:
+    target = as_number(wanted)
+    compare: dict[str, Callable[[Decimal, Decimal], bool]] = {
+        "equals": lambda a, b: a == b,
+        "not_equals": lambda a, b: a != b,
+        "gt": lambda a, b: a > b,
+        "gte": lambda a, b: a >= b,
+        "lt": lambda a, b: a < b,
+        "lte": lambda a, b: a <= b,
+    }
+    check = compare[op]
+
+    def test(value: Any) -> bool:
+        number = as_number(value)
+        return number is not None and target is not None and check(number, target)
+
+    return test
+
+
+def _age_test(op: str, value: str) -> Test:
+    span = timedelta(minutes=duration_minutes(value))
+
+    def test(found: Any) -> bool:
+        if not isinstance(found, datetime):
+            return False
+        cutoff = datetime.now(UTC).replace(tzinfo=None) - span
+        return found < cutoff if op == "older_than" else found >= cutoff
+
+    return test
+
+
+def _text_test(op: str, value: Any) -> Test:
+    wanted = _text(value)
+    tests: dict[str, Test] = {
+        "equals": lambda v: _text(v) == wanted,
+        "not_equals": lambda v: _text(v) != wanted,
+        "contains": lambda v: wanted in _text(v),
+        "not_contains": lambda v: wanted not in _text(v),
+        "starts_with": lambda v: _text(v).startswith(wanted),
+        "ends_with": lambda v: _text(v).endswith(wanted),
+    }
+    return tests[op]
+
+
+def value_test(ref: FieldRef, condition: Condition) -> Test:
+    """What one value of the field must satisfy."""
+    op, value = condition.op, condition.value
+    if op == "is_empty":
+        return _is_empty
+    if op == "is_not_empty":
+        return lambda v: not _is_empty(v)
+    if op in ("older_than", "newer_than"):
+        return _age_test(op, value)
+    if op == "matches":
+        pattern = compile_pattern(value)
+        return lambda v: pattern.search(_text(v) if not isinstance(v, str) else v) is not None
+    numeric = ref.kind == "number" and op in ("equals", "not_equals")
+    if op in ("gt", "gte", "lt", "lte") or numeric:
+        return _number_test(op, value)
+    if op in ("in", "not_in"):
+        if ref.kind == "number":
+            numbers = {as_number(v) for v in value}
+            found: Test = lambda v: as_number(v) in numbers  # noqa: E731
+        else:
+            texts = {_text(v) for v in value}
+            found = lambda v: _text(v) in texts  # noqa: E731
+        return found if op == "in" else (lambda v: not found(v))
+    return _text_test(op, value)
+
+
+def compile_condition(condition: Condition) -> Predicate:
+    ref = resolve(condition.field)
+    assert ref is not None, condition.field
+    test = value_test(ref, condition)
+    if ref.order is not None:
+        read = ref.order
+        return lambda order, facts: test(read(order, facts))
+    read_item = ref.item
+    assert read_item is not None
+    if condition.items == "all":
+        return lambda order, _f: bool(order.items) and all(test(read_item(i)) for i in order.items)
+    return lambda order, _f: any(test(read_item(i)) for i in order.items)
+
+
+@dataclass(frozen=True)
+class CompiledRule:
+    spec: RuleSpec
+    test: Predicate
+
+    def matches(self, order: Order, facts: OrderFacts) -> bool:
+        return self.test(order, facts)
+
+
+def compile_rule(spec: RuleSpec) -> CompiledRule:
+    tests = [compile_condition(c) for c in spec.conditions]
+    if not tests:
+        return CompiledRule(spec, lambda _o, _f: True)
+    if len(tests) == 1:
+        return CompiledRule(spec, tests[0])
+    if spec.match == "any":
+        return CompiledRule(spec, lambda o, f: any(t(o, f) for t in tests))
+    return CompiledRule(spec, lambda o, f: all(t(o, f) for t in tests))

@@ -1,0 +1,151 @@
+"""What each rule action does: name → (apply, describe). `apply` is one service inner-form
+call on the transaction's connection and answers the history wording ("moved to Printer");
+`describe` is what a preview says it would do, without writing. `check` verifies what the
+domain cannot (a folder or an endpoint that must exist) when a rule is stored.
+
+A new action (split, email) is one `ACTION_ARGS` entry in domain/rules.py and one entry here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import Connection
+
+from orderhub.domain.channel import Channel
+from orderhub.domain.errors import InvalidInput
+from orderhub.domain.rules import Action
+from orderhub.services import moves, order_fields
+from orderhub.services import orders as order_service
+from orderhub.storage import orders as storage
+from orderhub.storage import stores
+from orderhub.storage import webhooks as webhook_storage
+from orderhub.storage.stores import Store, utcnow
+
+
+@dataclass
+class ActionContext:
+    conn: Connection
+    store: Store
+    order_id: int
+    channel: Channel
+    rule_name: str
+    # Set by the `stop` action: later rules are skipped for this order.
+    stop: bool = False
+    notes: list[str] = field(default_factory=list)
+
+
+def _move(ctx: ActionContext, args: dict[str, Any]) -> str:
+    destination = stores.find_folder(ctx.conn, ctx.store.id, name=args["folder"])
+    if destination is None:
+        raise InvalidInput(f"folder {args['folder']!r} does not exist")
+    current = storage.lock_order(ctx.conn, ctx.store.id, ctx.order_id)
+    if current.folder_id == destination.id:
+        return f"already in {destination.name}"
+    source = stores.find_folder(ctx.conn, ctx.store.id, folder_id=current.folder_id)
+    moves.move_locked(
+        ctx.conn, ctx.store, ctx.order_id, source or current.folder_id, destination,
+        channel=ctx.channel, now=utcnow(),
+    )  # fmt: skip
+    return f"moved to {destination.name}"
+
+
+def _set(ctx: ActionContext, args: dict[str, Any]) -> str:
+    note = f"Set {args['field']} to {args['value']!r}"
+    order_fields.set_fields_locked(
+        ctx.conn, ctx.store, ctx.order_id, {args["field"]: args["value"]},
+        channel=ctx.channel, note=note,
+    )  # fmt: skip
+    return f"set {args['field']} to {args['value']!r}"
+
+
+def _add_note(ctx: ActionContext, args: dict[str, Any]) -> str:
+    order_service.add_note_locked(ctx.conn, ctx.store, ctx.order_id, args["text"],
+                                  channel=ctx.channel)  # fmt: skip
+    return "added a note"
+
+
+def _tag(ctx: ActionContext, args: dict[str, Any]) -> str:
+    label = _tag_label(args)
+    order_fields.set_fields_locked(
+        ctx.conn, ctx.store, ctx.order_id,
+        {"tag_color": args["color"], "tag_name": args["name"]},
+        channel=ctx.channel, note=f"Tagged {label}",
+    )  # fmt: skip
+    return f"tagged {label}"
+
+
+def _tag_label(args: dict[str, Any]) -> str:
+    return f"{args['name']} ({args['color']})" if args["color"] else args["name"]
+
+
+def _cancel(ctx: ActionContext, _args: dict[str, Any]) -> str:
+    done = order_service.cancel_locked(ctx.conn, ctx.store, ctx.order_id, channel=ctx.channel)
+    return "cancelled" if done else "already cancelled"
+
+
+def _endpoint_is_active(conn: Connection, store_id: int, endpoint_id: int) -> bool:
+    return any(
+        e.id == endpoint_id and e.active for e in webhook_storage.list_endpoints(conn, store_id)
+    )
+
+
+def _webhook(ctx: ActionContext, args: dict[str, Any]) -> str:
+    endpoint_id = args["endpoint"]
+    if not _endpoint_is_active(ctx.conn, ctx.store.id, endpoint_id):
+        raise InvalidInput(f"webhook endpoint {endpoint_id} does not exist or is disabled")
+    webhook_storage.enqueue(
+        ctx.conn, ctx.store.id, [endpoint_id], "rule", ctx.order_id, {"rule": ctx.rule_name}
+    )
+    return f"sent to webhook {endpoint_id}"
+
+
+def _stop(ctx: ActionContext, _args: dict[str, Any]) -> str:
+    ctx.stop = True
+    return "stopped the rules"
+
+
+def _check_folder(conn: Connection, store_id: int, args: dict[str, Any]) -> str | None:
+    if stores.find_folder(conn, store_id, name=args["folder"]) is None:
+        return f"no folder named {args['folder']!r}"
+    return None
+
+
+def _check_endpoint(conn: Connection, store_id: int, args: dict[str, Any]) -> str | None:
+    endpoints = webhook_storage.list_endpoints(conn, store_id)
+    if not any(e.id == args["endpoint"] for e in endpoints):
+        return f"no webhook endpoint {args['endpoint']} in this store"
+    return None
+
+
+@dataclass(frozen=True)
+class ActionType:
+    apply: Callable[[ActionContext, dict[str, Any]], str]
+    describe: Callable[[dict[str, Any]], str]
+    # Why the action cannot run in this store (a folder that is not there), or None.
+    check: Callable[[Connection, int, dict[str, Any]], str | None] | None = None
+    # Which argument `check` is about (the desk puts the error beside it).
+    checks_arg: str = ""
+
+
+REGISTRY: dict[str, ActionType] = {
+    "move": ActionType(_move, lambda a: f"move to {a['folder']}", _check_folder, "folder"),
+    "set": ActionType(_set, lambda a: f"set {a['field']} to {a['value']!r}"),
+    "add_note": ActionType(_add_note, lambda a: f"add note {a['text'][:60]!r}"),
+    "tag": ActionType(_tag, lambda a: f"tag {_tag_label(a)}"),
+    "cancel": ActionType(_cancel, lambda _a: "cancel"),
+    "webhook": ActionType(
+        _webhook, lambda a: f"send to webhook {a['endpoint']}", _check_endpoint, "endpoint"
+    ),
+    "stop": ActionType(_stop, lambda _a: "stop"),
+}
+
+
+def apply(ctx: ActionContext, action: Action) -> str:
+    return REGISTRY[action.action].apply(ctx, dict(action.args))
+
+
+def describe(action: Action) -> str:
+    return REGISTRY[action.action].describe(dict(action.args))

@@ -1,0 +1,233 @@
+"""Running a store's rules inside the transaction of the change that fired them.
+
+`services/events.py` calls `on_events` for every event it publishes. A store whose enabled
+rules do not listen to the event costs nothing (the write transaction's store read says
+which events its rules listen to). Otherwise the rules, compiled once per store generation,
+are tested in list order on the order as it is now; each matching rule's actions run in a
+savepoint: a rule that fails is rolled back alone and recorded (the order's history and the
+rule's last outcome), and the change that fired it stands.
+
+Actions publish their own events, which run rules again (a *cascade*): at most
+`MAX_RULE_DEPTH` deep, and a rule at most once per order per cascade. A rule that would run
+again is not, and the order's history says so: a loop is cut, never a hang.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass, field
+
+import orjson
+from sqlalchemy import Connection
+
+from orderhub.domain.channel import Channel
+from orderhub.domain.errors import OrderhubError
+from orderhub.domain.limits import MAX_RULE_DEPTH
+from orderhub.domain.orders import Order
+from orderhub.domain.rule_eval import CompiledRule, compile_rule
+from orderhub.domain.rule_fields import OrderFacts
+from orderhub.domain.rules import RuleError, RuleSpec, parse_rule
+from orderhub.services import rule_actions
+from orderhub.storage import orders as order_storage
+from orderhub.storage import rules as rule_storage
+from orderhub.storage import stores
+from orderhub.storage.stores import Store, utcnow
+
+log = logging.getLogger("orderhub.rules")
+RULES_CHANNEL = Channel("rule", "Rules")
+
+
+@dataclass(frozen=True)
+class LiveRule:
+    id: int
+    compiled: CompiledRule
+
+    @property
+    def spec(self) -> RuleSpec:
+        return self.compiled.spec
+
+
+@dataclass(frozen=True)
+class RuleSet:
+    generation: int
+    by_event: dict[str, tuple[LiveRule, ...]]
+    by_id: dict[int, LiveRule]
+
+
+# Per process: the rules compiled for each store, under the generation they were read at.
+_compiled: dict[int, RuleSet] = {}
+
+
+def load_spec(body: str) -> RuleSpec:
+    return parse_rule(orjson.loads(body))
+
+
+def rule_set(conn: Connection, store: Store) -> RuleSet:
+    """The store's rules, compiled once per generation (read on the caller's connection)."""
+    generation = store.rules_generation
+    if generation is None:
+        generation = rule_storage.generation(conn, store.id)[0]
+    cached = _compiled.get(store.id)
+    if cached is not None and cached.generation == generation:
+        return cached
+    by_event: dict[str, list[LiveRule]] = {}
+    by_id = {}
+    for row in rule_storage.list_rules(conn, store.id):
+        try:
+            live = LiveRule(row.id, compile_rule(load_spec(row.body)))
+        except (RuleError, ValueError):  # stored before a stricter check: skipped, logged
+            log.warning("rule %s of store %s no longer parses; skipped", row.id, store.id)
+            continue
+        by_id[row.id] = live
+        if row.enabled:
+            by_event.setdefault(row.event, []).append(live)
+    found = RuleSet(generation, {k: tuple(v) for k, v in by_event.items()}, by_id)
+    _compiled[store.id] = found
+    return found
+
+
+@dataclass
+class Cascade:
+    depth: int = 0
+    ran: set[tuple[int, int]] = field(default_factory=set)
+    cut: set[int] = field(default_factory=set)
+
+
+_cascade: ContextVar[Cascade | None] = ContextVar("rules_cascade", default=None)
+
+
+@contextmanager
+def cascade() -> Iterator[Cascade]:
+    """The cascade this change belongs to (a new one at the top)."""
+    current = _cascade.get()
+    if current is not None:
+        yield current
+        return
+    token = _cascade.set(Cascade())
+    try:
+        yield _cascade.get()  # type: ignore[misc]
+    finally:
+        _cascade.reset(token)
+
+
+def order_facts(
+    conn: Connection, store_id: int, data: dict[str, object] | None = None
+) -> OrderFacts:
+    names = {f.id: f.name for f in stores.list_folders(conn, store_id)}
+    from_folder = ""
+    if data:
+        from_folder = str(data.get("from_folder") or "")
+        from_id = data.get("from_folder_id")
+        if not from_folder and isinstance(from_id, int):
+            from_folder = names.get(from_id, "")
+    return OrderFacts(names, from_folder)
+
+
+@dataclass(frozen=True)
+class Applied:
+    matched: bool
+    outcome: str
+    stop: bool = False
+
+
+def apply_rule(conn: Connection, store: Store, live: LiveRule, order_id: int) -> Applied:
+    """Run one matching rule's actions on one order in a savepoint, with its history entry
+    and outcome; a failure rolls back the rule's actions alone."""
+    spec = live.spec
+    ctx = rule_actions.ActionContext(conn, store, order_id, Channel.rule(spec.name), spec.name)
+    state = _cascade.get()
+    now = utcnow()
+    if state is not None:
+        state.depth += 1
+    try:
+        with conn.begin_nested():
+            done = [rule_actions.apply(ctx, action) for action in spec.actions]
+            note = f"Rule '{spec.name}': " + "; ".join(done)
+            order_storage.record_history(conn, store.id, order_id, note, event="rule",
+                                         channel=ctx.channel, now=now)  # fmt: skip
+        outcome = f"matched order {order_id}: " + "; ".join(done)
+    except Exception as error:  # noqa: BLE001 - a rule never makes the change fail
+        reason = error.message if isinstance(error, OrderhubError) else type(error).__name__
+        if not isinstance(error, OrderhubError):
+            log.exception("rule %s failed on order %s", live.id, order_id)
+        note = f"Rule '{spec.name}' failed: {reason}; its actions were undone"
+        order_storage.record_history(conn, store.id, order_id, note, event="rule",
+                                     channel=ctx.channel, now=now)  # fmt: skip
+        outcome = f"failed on order {order_id}: {reason}"
+        ctx.stop = False
+    finally:
+        if state is not None:
+            state.depth -= 1
+    rule_storage.record_outcome(conn, store.id, live.id, outcome, now)
+    return Applied(True, outcome, stop=ctx.stop or spec.stop)
+
+
+def run_rules(
+    conn: Connection,
+    store: Store,
+    rules: Sequence[LiveRule],
+    order: Order,
+    facts: OrderFacts,
+) -> bool:
+    """The rules in order on one order; whether any ran. Call inside `cascade()`."""
+    state = _cascade.get()
+    assert state is not None and order.id is not None
+    if state.depth >= MAX_RULE_DEPTH:
+        if order.id not in state.cut:
+            state.cut.add(order.id)
+            note = f"Rules not run: changes made by rules went {MAX_RULE_DEPTH} levels deep"
+            order_storage.record_history(conn, store.id, order.id, note, event="rule",
+                                         channel=RULES_CHANNEL, now=utcnow())  # fmt: skip
+        return False
+    changed = False
+    for live in rules:
+        if not live.compiled.matches(order, facts):
+            continue
+        key = (live.id, order.id)
+        if key in state.ran:
+            note = (
+                f"Rule '{live.spec.name}' not run again: it already ran on this order in "
+                "this chain of changes (a loop was cut)"
+            )
+            order_storage.record_history(conn, store.id, order.id, note, event="rule",
+                                         channel=RULES_CHANNEL, now=utcnow())  # fmt: skip
+            continue
+        state.ran.add(key)
+        applied = apply_rule(conn, store, live, order.id)
+        changed = True
+        if applied.stop:
+            break
+        order = order_storage.get_order(conn, store.id, order.id, with_history=False)
+        facts = OrderFacts(facts.folder_names, facts.from_folder)
+    return changed
+
+
+def listens(store: Store, event_name: str) -> bool:
+    """Whether the store may have rules for this event (cheap: no query when the store
+    read of the write transaction says)."""
+    return store.rule_events is None or event_name in store.rule_events
+
+
+def on_events(
+    conn: Connection,
+    store: Store,
+    name: str,
+    order_ids: Sequence[int],
+    data: dict[str, object] | None = None,
+) -> bool:
+    """Run the store's rules for `name` on these orders (one event, or a batch of the same
+    event: compiled once, orders loaded set-wise); whether any rule ran."""
+    if not listens(store, name):
+        return False
+    rules = rule_set(conn, store).by_event.get(name, ())
+    if not rules:
+        return False
+    facts = order_facts(conn, store.id, data)
+    changed = False
+    with cascade():
+        for order in order_storage.load_orders(conn, store.id, list(order_ids), with_history=False):
+            changed = run_rules(conn, store, rules, order, facts) or changed
+    return changed

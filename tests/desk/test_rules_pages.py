@@ -4,7 +4,6 @@ as buttons for staff, CSRF and per-store isolation."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from typing import Any
 
@@ -49,7 +48,9 @@ FORM = {
 }
 
 
-def _client(app: Any, database: Database, store: stores.NewStore, role: str) -> tuple[TestClient, str]:
+def _client(
+    app: Any, database: Database, store: stores.NewStore, role: str
+) -> tuple[TestClient, str]:
     client = desk_client(app)
     return client, sign_in(client, make_user(database, store, role))
 
@@ -98,7 +99,9 @@ def test_an_owner_builds_a_rule_row_by_row_saves_and_edits_it(
     )
     assert 'name="conditions.0.field"' not in fewer.text
     assert 'name="actions.0.action"' in fewer.text
-    saved = client.post("/desk/rules/new", data={**FORM, "csrf_token": csrf}, follow_redirects=False)
+    saved = client.post(
+        "/desk/rules/new", data={**FORM, "csrf_token": csrf}, follow_redirects=False
+    )
     assert saved.status_code == 303, saved.text
     assert _rules(database, store) == [UK_TO_PRINTING]
     rule_id = rule_service.list_rules(database, store.store.id)[0].id

@@ -61,7 +61,8 @@ def form_page(
         preview=preview, events=domain.EVENTS, matches=domain.MATCHES, fields=_fields(),
         operators=domain.OPERATORS, actions=domain.ACTIONS, param_inputs=rule_form.PARAM_INPUTS,
         param_labels=rule_form.PARAM_LABELS, settable=_settable(),
-        endpoints=queries.webhook_endpoints(db, desk.store), folder_names=[f.name for f, _ in folders],
+        endpoints=queries.webhook_endpoints(db, desk.store),
+        folder_names=[f.name for f, _ in folders],
         preview_orders=PREVIEW_ORDERS, name_max=limits.MAX_RULE_NAME_CHARS,
         status_code=status_code,
     )  # fmt: skip

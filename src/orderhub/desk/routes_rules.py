@@ -32,9 +32,7 @@ def stored_rule(request: Request, desk: Desk, raw_id: str) -> StoredRule:
 @router.get("/desk/rules")
 def rules_list(request: Request, desk: Desk = Depends(signed_in)) -> Response:
     found = rule_service.list_rules(request.app.state.db, desk.store.id)
-    return page(
-        request, "rules.html", desk, rules=[(r, rule_json(r.spec)) for r in found]
-    )
+    return page(request, "rules.html", desk, rules=[(r, rule_json(r.spec)) for r in found])
 
 
 @router.post("/desk/rules/{rule_id}/enabled")
@@ -45,9 +43,8 @@ def set_enabled(
     rule = stored_rule(request, desk, rule_id)
     enabled = Form(form).raw("enabled") == "yes"
     try:
-        rule_service.set_enabled(
-            request.app.state.db, desk.store, rule.id, enabled, channel=Channel.desk(desk.user.email)
-        )
+        rule_service.set_enabled(request.app.state.db, desk.store, rule.id, enabled,
+                                 channel=Channel.desk(desk.user.email))  # fmt: skip
     except LookupError:
         raise NotFound("Rule not found") from None
     state = "enabled" if enabled else "disabled"

@@ -98,9 +98,7 @@ def _text(data: FormData, name: str) -> str:
 
 
 def _indices(data: FormData, kind: str, limit: int) -> list[int]:
-    found = sorted(
-        {int(m.group(2)) for k in data if (m := _ROW.match(k)) and m.group(1) == kind}
-    )
+    found = sorted({int(m.group(2)) for k in data if (m := _ROW.match(k)) and m.group(1) == kind})
     return found[:limit]
 
 

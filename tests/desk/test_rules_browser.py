@@ -70,6 +70,10 @@ def test_a_rule_made_in_the_form_is_previewed_saved_and_moves_new_orders(
     page.goto(f"{served.base_url}/desk/rules")
     assert f"matched order {routed}: moved to Quality Control" in page.locator("main").inner_text()
     shoot(page, "rules", full_page=True)
+    page.goto(f"{served.base_url}/desk/orders/{routed}")
+    page.get_by_role("button", name="Gift wrap").click()
+    assert "matched order" in page.get_by_role("status").inner_text()
+    assert "Rule 'Gift wrap': " in page.locator(".history").inner_text()
 
     sign_in(phone, served)
     phone.goto(f"{served.base_url}/desk/rules")

@@ -11,6 +11,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from orderhub.domain.channel import Channel
+from orderhub.services import folders as folder_service
 from orderhub.services import rules as rule_service
 from orderhub.storage import stores
 from orderhub.storage.database import Database
@@ -120,6 +121,15 @@ def test_an_owner_builds_a_rule_row_by_row_saves_and_edits_it(
     assert "Delete rule" in client.get(f"/desk/rules/{second}/delete").text
     client.post(f"/desk/rules/{second}/delete", data={"csrf_token": csrf})
     assert [r["name"] for r in _rules(database, store)] == ["UK to printing"]
+    gone = folder_service.create_folder(database, store.store, "Gone soon", None)
+    client.post(f"/desk/rules/{rule_id}", data={**FORM, "actions.0.folder": "Gone soon",
+                                                "enabled": "", "csrf_token": csrf})  # fmt: skip
+    folder_service.delete_folder(database, store.store, gone.id)
+    refused = client.post(
+        f"/desk/rules/{rule_id}/enabled", data={"enabled": "yes", "csrf_token": csrf}
+    )
+    assert "Not enabled" in refused.text and "Gone soon" in refused.text
+    assert _rules(database, store)[0]["enabled"] is False
 
 
 @pytest.mark.parametrize(

@@ -14,7 +14,7 @@ from orderhub.desk.paths import number
 from orderhub.desk.render import page, redirect
 from orderhub.domain.channel import Channel
 from orderhub.domain.errors import NotFound
-from orderhub.domain.rules import rule_json
+from orderhub.domain.rules import RuleError, rule_json
 from orderhub.services import rules as rule_service
 from orderhub.services.rules import StoredRule
 
@@ -47,6 +47,8 @@ def set_enabled(
                                  channel=Channel.desk(desk.user.email))  # fmt: skip
     except LookupError:
         raise NotFound("Rule not found") from None
+    except RuleError as exc:  # e.g. the folder it moves orders to was deleted meanwhile
+        return redirect(f"/desk/rules#rule-{rule.id}", f"Not enabled: {exc.message}", "error")
     state = "enabled" if enabled else "disabled"
     return redirect("/desk/rules", f"Rule '{rule.spec.name}' {state}")
 

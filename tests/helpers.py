@@ -21,6 +21,7 @@ def make_settings(**overrides: Any) -> Settings:
         "notify_poll_seconds": 0,
         "forward_poll_seconds": 0,
         "webhook_poll_seconds": 0,
+        "rule_schedule_poll_seconds": 0,
     }
     values.update(overrides)
     return Settings(_env_file=None, **values)  # type: ignore[call-arg]

@@ -34,6 +34,7 @@ from orderhub.outbound import notify_route
 from orderhub.outbound import openapi_spec as supplier_spec
 from orderhub.outbound.forwarder import Forwarder
 from orderhub.outbound.worker import WebhookWorker
+from orderhub.services.rule_schedule import RuleScheduler
 from orderhub.storage.count_cache import CountCache
 from orderhub.storage.database import Database, autovacuum_is_off
 from orderhub.storage.migrate import schema_state
@@ -112,6 +113,7 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
         outbound=settings,
     )
     webhook_worker = WebhookWorker(db, settings)
+    rule_scheduler = RuleScheduler(db, settings.rule_schedule_poll_seconds)
     readiness = health.Readiness(db, settings.redis_url)
     instruments = metrics.instruments() if settings.metrics == "on" else None
     if instruments is not None:
@@ -125,7 +127,10 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
             forwarder.start()
         if settings.webhook_poll_seconds > 0:
             webhook_worker.start()
+        if settings.rule_schedule_poll_seconds > 0:
+            rule_scheduler.start()
         yield
+        await rule_scheduler.stop()
         await forwarder.stop()
         await notifier.stop()
         await webhook_worker.stop()

@@ -72,6 +72,9 @@ class Settings(BaseSettings):
     webhook_backoff_seconds: float = Field(
         default=480.0, ge=0, description="first retry delay; doubles each try (5 tries ~ 2 h)"
     )
+    rule_schedule_poll_seconds: float = Field(
+        default=30.0, ge=0, description="how often due schedule rules are looked for; 0 = never"
+    )
     count_cache_seconds: float = Field(
         default=2.0, ge=0, description="how long a list's total_records may be reused"
     )

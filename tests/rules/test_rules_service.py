@@ -142,3 +142,110 @@ def test_import_is_all_or_nothing(database: Any, store: Any) -> None:
         rules.import_rules(database, store.store, [good, bad], replace=False, channel=CLI)
     assert refused.value.where.startswith("rule 2 'bad': actions[0].folder")
     assert rules.list_rules(database, store.store.id) == []
+
+
+def test_actions_set_tag_webhook_stop_and_cancel(database: Any, store: Any) -> None:
+    from orderhub.storage import webhooks
+
+    with database.write() as conn:
+        endpoint = webhooks.add_endpoint(conn, store.store.id, "https://erp.test/h", ["*"],
+                                         "json", "secret-123")  # fmt: skip
+    rules.import_rules(database, store.store, [
+        {"name": "mark", "event": "order.created", "actions": [
+            {"action": "set", "field": "order_metadata.route", "value": "uk"},
+            {"action": "set", "field": "shipping_method", "value": "Express"},
+            {"action": "tag", "color": "red", "name": "Rush"},
+            {"action": "webhook", "endpoint": endpoint.id},
+            {"action": "stop"}]},
+        {"name": "never", "event": "order.created", "actions": [{"action": "cancel"}]},
+        {"name": "cancel unpaid", "event": "manual",
+         "conditions": [{"field": "payment_status", "op": "equals", "value": "pending"}],
+         "actions": [{"action": "cancel"}]},
+    ], replace=False, channel=CLI)  # fmt: skip
+    paid = orders.take_order(database, store.store, _order("A-1"), channel=CLI).order
+    unpaid = orders.take_order(database, store.store, _order("A-2", payment_status="Pending"),
+                               channel=CLI).order  # fmt: skip
+    assert paid is not None and unpaid is not None and paid.id and unpaid.id
+    assert paid.order_metadata == {"route": "uk"} and paid.shipping_method == "Express"
+    assert (paid.tag_color, paid.tag_name) == ("red", "Rush")
+    with database.read() as conn:
+        queued = webhooks.list_deliveries(conn, store.store.id)
+    assert {d.event for d in queued} >= {"rule"}
+    assert not paid.deleted  # "never" did not run: "mark" stopped the list
+    manual = rules.manual_rules(database, store.store.id)
+    assert [r.spec.name for r in manual] == ["cancel unpaid"]
+    results = rules.run_on_orders(database, store.store, manual[0].id, [paid.id, unpaid.id, 999999],
+                                  channel=CLI)  # fmt: skip
+    assert [(r.matched, r.outcome.split(":")[0]) for r in results] == [
+        (False, "did not match"), (True, f"matched order {unpaid.id}"),
+        (False, "Order 999999 not found")]  # fmt: skip
+    assert _folder_name(database, store.store.id, unpaid.id) == "Canceled"
+
+
+def test_a_cascade_is_cut_at_the_depth_limit(database: Any, store: Any) -> None:
+    from orderhub.domain.limits import MAX_RULE_DEPTH
+
+    chain = [f"F{i}" for i in range(MAX_RULE_DEPTH + 3)]
+    for name in chain:
+        _folder(database, store.store.id, name)
+    specs = [{"name": "start", "event": "order.created",
+              "actions": [{"action": "move", "folder": chain[0]}]}]  # fmt: skip
+    specs += [
+        {"name": f"step {i}", "event": "order.moved",
+         "conditions": [{"field": "folder", "op": "equals", "value": here}],
+         "actions": [{"action": "move", "folder": chain[i + 1]}]}
+        for i, here in enumerate(chain[:-1])
+    ]  # fmt: skip
+    rules.import_rules(database, store.store, specs, replace=False, channel=CLI)
+    taken = orders.take_order(database, store.store, _order("C-1"), channel=CLI)
+    assert taken.order is not None and taken.order.id is not None
+    notes = _history(database, store.store.id, taken.order.id)
+    assert f"Rules not run: changes made by rules went {MAX_RULE_DEPTH} levels deep" in notes
+    # The deepest change was not followed; the list is still walked in order at the levels
+    # above (each rule once), so the chain ends at its last folder, and the answer says so.
+    assert _folder_name(database, store.store.id, taken.order.id) == chain[-1]
+    assert taken.order.folder_id == _folder_id(database, store.store.id, chain[-1])
+
+
+def _folder_id(database: Any, store_id: int, name: str) -> int:
+    with database.read() as conn:
+        found = stores.find_folder(conn, store_id, name=name)
+    assert found is not None
+    return found.id
+
+
+def test_an_edit_by_another_process_is_used_from_the_next_change(database: Any, store: Any) -> None:
+    _folder(database, store.store.id, "Printer")
+    added = rules.add_rule(database, store.store, _rule(), channel=CLI)
+    first = orders.take_order(database, store.store, _order("G-1"), channel=CLI).order
+    assert first is not None and first.id is not None
+    # Another process disables it: only the rows and the generation change, not this
+    # process's compiled copy.
+    from orderhub.storage import rules as rule_storage
+
+    with database.write() as conn:
+        rule_storage.update_rule(conn, store.store.id, added.id, enabled=False)
+        rule_storage.bump_generation(conn, store.store.id)
+    second = orders.take_order(database, store.store, _order("G-2"), channel=CLI).order
+    assert second is not None and second.id is not None
+    assert _folder_name(database, store.store.id, first.id) == "Printer"
+    assert _folder_name(database, store.store.id, second.id) != "Printer"
+
+
+def test_replace_move_and_enable(database: Any, store: Any) -> None:
+    _folder(database, store.store.id, "Printer")
+    a = rules.add_rule(database, store.store, _rule("a"), channel=CLI)
+    b = rules.add_rule(database, store.store, _rule("b"), channel=CLI)
+    listed = rules.move_rule(database, store.store, b.id, 1, channel=CLI)
+    assert [(r.spec.name, r.position) for r in listed] == [("b", 1), ("a", 2)]
+    changed = rules.replace_rule(database, store.store, a.id, _rule("a2", enabled=False),
+                                 channel=CLI)  # fmt: skip
+    assert changed.spec.name == "a2" and not changed.spec.enabled
+    assert rules.set_enabled(database, store.store, a.id, True, channel=CLI).spec.enabled
+    with pytest.raises(rules.UnknownRule):
+        rules.remove_rule(database, store.store, 999999, channel=CLI)
+    with pytest.raises(RuleError) as refused:
+        rules.replace_rule(database, store.store, a.id,
+                           _rule(actions=[{"action": "move", "folder": "Nope"}]), channel=CLI)  # fmt: skip
+    assert refused.value.field == "actions.0.folder"
+    assert rules.get_rule(database, store.store.id, a.id).spec.name == "a2"  # type: ignore[union-attr]

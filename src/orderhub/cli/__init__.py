@@ -7,7 +7,18 @@ import sys
 import typer
 from sqlalchemy.exc import DBAPIError
 
-from orderhub.cli import db, folders, orders, serve, shipments, stores, suppliers, users, webhooks
+from orderhub.cli import (
+    db,
+    folders,
+    orders,
+    rules,
+    serve,
+    shipments,
+    stores,
+    suppliers,
+    users,
+    webhooks,
+)
 from orderhub.cli.common import err, settings
 from orderhub.storage.database import display_url
 
@@ -25,6 +36,7 @@ app.add_typer(shipments.app, name="shipments")
 app.add_typer(users.app, name="user")
 app.add_typer(suppliers.app, name="supplier")
 app.add_typer(webhooks.app, name="webhook")
+app.add_typer(rules.app, name="rule")
 app.command("serve")(serve.serve)
 app.command("quickstart")(serve.quickstart)
 

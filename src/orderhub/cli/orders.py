@@ -64,6 +64,10 @@ def import_orders(
         bool,
         typer.Option("--no-webhooks", help="send no order.created webhook for imported orders"),
     ] = False,
+    no_rules: Annotated[
+        bool,
+        typer.Option("--no-rules", help="run no automation rule on the imported orders"),
+    ] = False,
 ) -> None:
     """Import orders in bulk. Safe to re-run: orders already present are skipped.
 
@@ -86,8 +90,9 @@ def import_orders(
         if folder is None:
             fail(f"store {store_id} has no folder named {folder_name!r}")
     summary = run_import(
-        db, store_id, file, fmt, quiet=quiet, folder=folder, jobs=jobs, console=err
-    )
+        db, store_id, file, fmt, quiet=quiet, folder=folder, jobs=jobs, console=err,
+        publish_events=not no_webhooks, run_rules=not no_rules,
+    )  # fmt: skip
     console.print(
         f"imported {summary.imported}, skipped {summary.duplicates} as duplicates, "
         f"rejected {len(summary.rejected)}"

@@ -272,11 +272,13 @@ def _flush(
     batch: list[Parsed],
     summary: ImportSummary,
     publish_events: bool,
+    run_rules: bool = True,
 ) -> None:
     orders = [p.order for p in batch if p.order is not None]
     result = imports.import_batch(
-        db, store, orders, channel=Channel.importer(), publish_events=publish_events
-    )
+        db, store, orders, channel=Channel.importer(), publish_events=publish_events,
+        run_rules=run_rules,
+    )  # fmt: skip
     summary.imported += len(result.imported)
     summary.duplicates += len(result.duplicates)
     summary.rejected.extend((batch[pos].line, reason) for pos, reason in result.rejected)
@@ -293,10 +295,12 @@ def run_import(
     jobs: int | None = None,
     console: Console | None = None,
     publish_events: bool = True,
+    run_rules: bool = True,
 ) -> ImportSummary:
     """`folder`, when given, receives every imported order (whatever the file says).
     `jobs` is the number of worker processes (default: one per core for large files).
-    `publish_events` off: no `order.created` event (so no webhook) for the imported orders."""
+    `publish_events` off: no `order.created` event (so no webhook) for the imported orders.
+    `run_rules` off: the store's `order.created` rules do not run on them (docs/rules.md)."""
     summary = ImportSummary()
     with db.read() as conn:
         store = stores.get_store(conn, store_id)
@@ -329,7 +333,7 @@ def run_import(
                     parsed.order.folder_id = folder.id
                 batch.append(parsed)
                 if len(batch) >= BATCH_SIZE:
-                    _flush(db, store, batch, summary, publish_events)
+                    _flush(db, store, batch, summary, publish_events, run_rules)
                     if summary.imported >= next_analyze:
                         with db.write() as conn:
                             bulk.refresh_statistics(conn)
@@ -339,7 +343,7 @@ def run_import(
         except CsvHeaderError as exc:
             summary.rejected.append((1, str(exc)))
         if batch:
-            _flush(db, store, batch, summary, publish_events)
+            _flush(db, store, batch, summary, publish_events, run_rules)
         if summary.imported:
             bulk.settle_after_import(db)
         progress.update(task, completed=size, done=summary.imported + summary.duplicates)

@@ -106,12 +106,13 @@ def publish(conn: Connection, store: Store, event: OrderEvent) -> bool:
     for subscriber in SUBSCRIBERS:
         if not _has_nothing_to_deliver_to(subscriber, store):
             subscriber(conn, store, event)
-    return _run_rules(conn, store, event.name, [event.order_id], dict(event.data))
+    return run_rules(conn, store, event.name, [event.order_id], dict(event.data))
 
 
-def _run_rules(
+def run_rules(
     conn: Connection, store: Store, name: str, order_ids: list[int], data: dict[str, Any]
 ) -> bool:
+    """The store's rules for an event on these orders (services/rule_runner.py)."""
     if store.rule_events is not None and name not in store.rule_events:
         return False  # the common case, decided without a query or an import
     from orderhub.services import rule_runner  # rules call services, which publish here
@@ -137,4 +138,4 @@ def publish_all(
     if rules:
         for name in sorted(names):
             order_ids = [event.order_id for event in batch if event.name == name]
-            _run_rules(conn, store, name, order_ids, {})
+            run_rules(conn, store, name, order_ids, {})

@@ -38,6 +38,8 @@ def import_batch(
                 if publish_events:
                     created = [OrderEvent(events.ORDER_CREATED, i) for i in result.imported]
                     events.publish_all(conn, store, created, rules=run_rules)
+                elif run_rules and result.imported:
+                    events.run_rules(conn, store, events.ORDER_CREATED, result.imported, {})
             return result
         except IntegrityError:
             if attempt == ATTEMPTS - 1:

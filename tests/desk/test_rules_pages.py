@@ -11,6 +11,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from orderhub.domain.channel import Channel
+from orderhub.domain.limits import MAX_RULE_CONDITIONS
 from orderhub.services import folders as folder_service
 from orderhub.services import rules as rule_service
 from orderhub.storage import stores
@@ -100,6 +101,14 @@ def test_an_owner_builds_a_rule_row_by_row_saves_and_edits_it(
     )
     assert 'name="conditions.0.field"' not in fewer.text
     assert 'name="actions.0.action"' in fewer.text
+    full = {f"conditions.{i}.{k}": v for i in range(MAX_RULE_CONDITIONS + 1)
+            for k, v in (("field", "email"), ("op", "contains"), ("value", "@"))}  # fmt: skip
+    at_limit = client.post(
+        "/desk/rules/new", data={**FORM, **full, "do": "add_condition", "csrf_token": csrf}
+    ).text
+    assert f'name="conditions.{MAX_RULE_CONDITIONS - 1}.field"' in at_limit
+    assert f'name="conditions.{MAX_RULE_CONDITIONS}.field"' not in at_limit
+    assert "Add condition" not in at_limit and "Add action" in at_limit
     saved = client.post(
         "/desk/rules/new", data={**FORM, "csrf_token": csrf}, follow_redirects=False
     )
@@ -132,26 +141,27 @@ def test_an_owner_builds_a_rule_row_by_row_saves_and_edits_it(
     assert _rules(database, store)[0]["enabled"] is False
 
 
-@pytest.mark.parametrize(
-    "change, field, message",
-    [
-        ({"actions.0.folder": "No Such Folder"}, "actions.0.folder", "folder"),
-        ({"conditions.0.field": "no_such_field"}, "conditions.0.field", "field"),
-        ({"name": ""}, "name", "must not be empty"),
-    ],
-)
+BAD_INPUT = [
+    ({"actions.0.folder": "No Such Folder"}, "actions.0.folder", "no folder named"),
+    ({"conditions.0.field": "no_such_field"}, "conditions.0.field", "unknown field"),
+    ({"conditions.0.field": "order_total", "conditions.0.op": "starts_with"}, "conditions.0.op",
+     "does not fit"),
+    ({"name": ""}, "name", "must not be empty"),
+]  # fmt: skip
+
+
 def test_bad_input_is_shown_beside_its_input_with_the_values_kept_and_nothing_stored(
-    owner: tuple[TestClient, str], database: Database, store: stores.NewStore,
-    change: dict[str, str], field: str, message: str,
-) -> None:  # fmt: skip
+    owner: tuple[TestClient, str], database: Database, store: stores.NewStore
+) -> None:
     client, csrf = owner
-    for do in ("save", "preview"):
-        response = client.post(
-            "/desk/rules/new", data={**FORM, **change, "do": do, "csrf_token": csrf}
-        )
-        assert response.status_code == 400, response.text[:300]
-        _error_beside(response.text, field, message)
-        assert 'value="GB"' in response.text
+    for change, field, message in BAD_INPUT:
+        for do in ("save", "preview"):
+            response = client.post(
+                "/desk/rules/new", data={**FORM, **change, "do": do, "csrf_token": csrf}
+            )
+            assert response.status_code == 400, response.text[:300]
+            _error_beside(response.text, field, message)
+            assert 'value="GB"' in response.text
     assert _rules(database, store) == []
 
 

@@ -36,7 +36,9 @@ import orjson
 import psycopg
 
 from orderhub.api.orderdesk.params import encode_cursor
+from orderhub.domain.channel import Channel
 from orderhub.orderfiles import run_import
+from orderhub.services import rules as rule_service
 from orderhub.storage import migrate, stores
 from orderhub.storage.database import Database
 
@@ -54,6 +56,8 @@ TARGETS: dict[str, dict[str, Any]] = {
     },
     "list_50": {"ceiling": {"sqlite": 0.20, "postgres": 0.12}},
     "post_order": {"ceiling": {"sqlite": 0.25, "postgres": 0.15}, "p99_ms": {"sqlite": 60}},
+    # 20 enabled rules on the store, none matching: at least 0.9 × post_order of the same run.
+    "post_order_rules20": {"vs": ("post_order", 0.9)},
     "pod_post_json": {"ceiling": {"sqlite": 0.20, "postgres": 0.12}},
     "pod_post_xml": {"ceiling": {"sqlite": 0.20, "postgres": 0.12}},
     "pod_list_250": {"ceiling": {"sqlite": 0.05, "postgres": 0.03}},
@@ -65,8 +69,8 @@ TARGETS: dict[str, dict[str, Any]] = {
 }  # fmt: skip
 # Every scenario --scenarios may name; bulk_import (seeding the stores) always runs.
 SCENARIOS = (
-    "http_ceiling", "get_order", "list_50", "post_order", "pod_post_json", "pod_post_xml",
-    "pod_list_250", "batch_shipments_100", "deep_page",
+    "http_ceiling", "get_order", "list_50", "post_order", "post_order_rules20", "pod_post_json",
+    "pod_post_xml", "pod_list_250", "batch_shipments_100", "deep_page",
 )  # fmt: skip
 
 
@@ -179,6 +183,19 @@ def seed(db: Database, store_id: int, count: int, tag: str, workdir: Path) -> fl
             f"seeding imported {summary.imported} of {count}: {summary.rejected[:3]}"
         )
     return count / elapsed
+
+
+def add_idle_rules(db: Database, store: stores.NewStore, count: int) -> None:
+    """`count` enabled order.created rules that match no bench order (a country it never
+    ships to, then a second condition): each is compiled and tested on every create."""
+    specs = [
+        {"name": f"idle {i}", "event": "order.created", "match": "all",
+         "conditions": [{"field": "shipping.country", "op": "equals", "value": f"Z{i}"},
+                        {"field": "order_items.code", "op": "starts_with", "value": "NONE-"}],
+         "actions": [{"action": "add_note", "text": "never"}]}
+        for i in range(count)
+    ]  # fmt: skip
+    rule_service.import_rules(db, store.store, specs, replace=True, channel=Channel.cli())
 
 
 def new_store(db: Database, name: str) -> stores.NewStore:
@@ -582,6 +599,9 @@ def run_backend(
 
         small = new_store(db, "bench-small")
         seed(db, small.store.id, 300, "small", workdir)
+        ruled = new_store(db, "bench-rules20")
+        seed(db, ruled.store.id, 300, "rules20", workdir)
+        add_idle_rules(db, ruled, 20)
         medium = new_store(db, "bench-100k")
         seed(db, medium.store.id, args.medium, "medium", workdir)
         large = new_store(db, "bench-large")
@@ -615,6 +635,11 @@ def run_backend(
                     "post_order",
                     "post_order.lua",
                     {**creds(small), "BENCH_RUN_TAG": secrets.token_hex(3)},
+                ),
+                (
+                    "post_order_rules20",
+                    "post_order.lua",
+                    {**creds(ruled), "BENCH_RUN_TAG": secrets.token_hex(3)},
                 ),
             ]
             plan += pod_plan(small, workdir)
@@ -724,6 +749,16 @@ def verdicts(results: list[Result]) -> list[str]:
                 f"{r.scenario} {r.backend}: {got:.2f} × http_ceiling vs target {want} "
                 f"({'met' if got >= want else f'missed by {100 * (1 - got / want):.0f}%'})"
             )
+        if "vs" in t and r.rps:
+            other, want = t["vs"]
+            base = next((o.rps for o in results if o.scenario == other and o.backend == r.backend),
+                        None)  # fmt: skip
+            if base:
+                got = r.rps / base
+                out.append(
+                    f"{r.scenario} {r.backend}: {got:.2f} × {other} vs target {want} "
+                    f"({'met' if got >= want else f'missed by {100 * (1 - got / want):.0f}%'})"
+                )
         if "shipments_per_s" in t and r.rps and r.backend in t["shipments_per_s"]:
             want, got = t["shipments_per_s"][r.backend], r.rps * 100
             out.append(
@@ -768,6 +803,7 @@ FLOOR_OF = {
     "list_50": ("read_orders_per_s", 50),
     "pod_list_250": ("read_orders_per_s", 250),
     "post_order": ("insert_orders_per_s", 1),
+    "post_order_rules20": ("insert_orders_per_s", 1),
     "pod_post_json": ("insert_orders_per_s", 1),
     "pod_post_xml": ("insert_orders_per_s", 1),
     "bulk_import": ("batched_insert_orders_per_s", 1),

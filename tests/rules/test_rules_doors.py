@@ -15,7 +15,7 @@ from orderhub.domain.orders import Item, Order
 from orderhub.orderfiles import pipeline
 from orderhub.outbound import hub_changes
 from orderhub.services import imports, rules
-from orderhub.storage import bulk, stores
+from orderhub.storage import bulk, stores, tables
 from orderhub.storage import orders as order_storage
 from orderhub.storage.database import Database
 from orderhub.storage.suppliers import Supplier
@@ -150,3 +150,32 @@ def test_forwarder_tracking_door(od: OrderDesk, database: Database) -> None:
     assert hub_changes.add_shipment(database, supplier, oid, Shipment(tracking_number="TR-1"),
                                     lines)  # fmt: skip
     assert _seen(database, store.id, oid) == ["shipment.created"]
+
+
+def test_a_rule_routes_an_api_order_to_a_supplier(od: OrderDesk, database: Database) -> None:
+    """The README's hub flow up to the forwarder: the rule's move queues the forwarding job in
+    the same transaction (tests/outbound/test_forwarding.py carries it on to B and back)."""
+    from orderhub.storage import suppliers
+
+    store = od.store.store
+    with database.write() as conn:
+        suppliers.add_supplier(
+            conn, store.id, name="Printer B", base_url="http://127.0.0.1:9", app_id="APP-1",
+            secret="s", folder_id=_folder(database, store.id, "Printing"), code_patterns=[],
+            shipping_map={}, at_supplier_folder_id=None, failed_folder_id=None,
+        )  # fmt: skip
+    rules.add_rule(database, store, {
+        "name": "Tees go to Printer B", "event": "order.created",
+        "conditions": [{"field": "order_items.code", "op": "starts_with", "value": "jh"}],
+        "actions": [{"action": "move", "folder": "Printing"}]}, channel=Channel.cli())  # fmt: skip
+    tee = od.create_order(order_items=[{"name": "Tee", "code": "JH001-BLK-L", "quantity": 1}])
+    mug = od.create_order()
+    assert int(tee["folder_id"]) == _folder(database, store.id, "Printing")
+    with database.read() as conn:
+        queued = {
+            row.order_id
+            for row in conn.execute(
+                tables.forwarding_jobs.select().where(tables.forwarding_jobs.c.store_id == store.id)
+            )
+        }
+    assert queued == {int(tee["id"])} and int(mug["id"]) not in queued

@@ -249,3 +249,28 @@ def test_replace_move_and_enable(database: Any, store: Any) -> None:
                            _rule(actions=[{"action": "move", "folder": "Nope"}]), channel=CLI)  # fmt: skip
     assert refused.value.field == "actions.0.folder"
     assert rules.get_rule(database, store.store.id, a.id).spec.name == "a2"  # type: ignore[union-attr]
+
+
+def test_a_create_no_rule_listens_to_costs_no_statement(database: Any, make_store: Any) -> None:
+    from sqlalchemy import event
+
+    def statements(store: Any, source_id: str) -> list[str]:
+        seen: list[str] = []
+
+        def record(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+            seen.append(statement)
+
+        event.listen(database.engine, "before_cursor_execute", record)
+        try:
+            orders.take_order(database, store, _order(source_id), channel=CLI)
+        finally:
+            event.remove(database.engine, "before_cursor_execute", record)
+        return seen
+
+    bare, ruled = make_store("bare").store, make_store("ruled").store
+    rules.add_rule(database, ruled, {"name": "moved only", "event": "order.moved",
+                                     "actions": [{"action": "stop"}]}, channel=CLI)  # fmt: skip
+    statements(bare, "warm-1"), statements(ruled, "warm-2")
+    plain, with_rules = statements(bare, "N-1"), statements(ruled, "N-2")
+    assert len(with_rules) == len(plain)
+    assert not [s for s in with_rules if "FROM rules" in s]

@@ -8,6 +8,7 @@ of docs/rules.md (`domain/rules.py`); what a rule does at run time is `rule_runn
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -177,7 +178,7 @@ def set_enabled(
 ) -> StoredRule:
     with write(db, store) as (conn, store):
         spec = rule_runner.load_spec(_get(conn, store.id, rule_id).body)
-        spec = RuleSpec(**{**spec.__dict__, "enabled": enabled})
+        spec = dataclasses.replace(spec, enabled=enabled)
         if enabled:
             check_in_store(conn, store.id, spec)
         storage.update_rule(

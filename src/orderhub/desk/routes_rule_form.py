@@ -161,6 +161,7 @@ def run_summary(name: str, results: list[rule_service.RunResult]) -> str:
     matched = [r for r in results if r.matched]
     if len(results) == 1:
         return f"Rule '{name}': {results[0].outcome}"
-    line = f"Rule '{name}' ran on {len(results)} orders: {len(matched)} matched"
+    count = len(results)
+    line = f"Rule '{name}' ran on {count} order{'s' * (count != 1)}: {len(matched)} matched"
     failed = [r for r in matched if r.outcome.startswith("failed")]
     return line + (f", {len(failed)} failed ({failed[0].outcome})" if failed else "")

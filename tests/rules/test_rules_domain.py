@@ -233,3 +233,26 @@ def test_vocabularies() -> None:
     assert "matches" in operators_for("email") and "gt" not in operators_for("email")
     assert operators_for("date_added") == ("older_than", "newer_than", "is_empty", "is_not_empty")
     assert operators_for("nope") == ()
+
+
+@pytest.mark.parametrize(
+    ("match", "conditions", "may"),
+    [
+        ("all", [{"field": "email", "op": "contains", "value": "bob"},
+                 {"field": "order_items.code", "op": "equals", "value": "INK-1"}], False),
+        ("all", [{"field": "email", "op": "contains", "value": "jane"},
+                 {"field": "order_items.code", "op": "equals", "value": "NONE"}], True),
+        ("any", [{"field": "email", "op": "contains", "value": "bob"},
+                 {"field": "order_items.code", "op": "equals", "value": "NONE"}], True),
+        ("any", [{"field": "email", "op": "contains", "value": "bob"}], False),
+    ],
+)  # fmt: skip
+def test_may_match_rules_out_only_what_the_order_itself_decides(
+    match: str, conditions: list[dict[str, Any]], may: bool
+) -> None:
+    rule = compile_rule(parse_rule(_rule(*conditions, match=match)))
+    without_items = _order()
+    without_items.items = []
+    assert rule.may_match(without_items, FACTS) is may
+    if not may:
+        assert not rule.matches(_order(), FACTS)

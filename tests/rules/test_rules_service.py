@@ -274,3 +274,34 @@ def test_a_create_no_rule_listens_to_costs_no_statement(database: Any, make_stor
     plain, with_rules = statements(bare, "N-1"), statements(ruled, "N-2")
     assert len(with_rules) == len(plain)
     assert not [s for s in with_rules if "FROM rules" in s]
+
+
+def test_the_narrow_read_for_rules_reads_every_field_as_a_whole_read(
+    database: Any, store: Any
+) -> None:
+    from orderhub.domain.rule_fields import FIELDS, OrderFacts, resolve
+    from orderhub.storage.orders.rule_reads import load_for_rules
+
+    order = _order("W-1", email="w@x.test", payment_status="Pending", shipping_method="Express",
+                   checkout_data={"gift": "yes"}, order_metadata={"n": 3}, tag_name="T",
+                   customer={"first_name": "C", "last_name": "D", "city": "Leeds"})  # fmt: skip
+    order.items[0].variation_list = {"Size": "L"}
+    order.items[0].metadata = {"print": "front"}
+    order.items.append(Item(name="Mug", code="MUG", quantity=1))
+    taken = orders.take_order(database, store.store, order, channel=CLI).order
+    assert taken is not None and taken.id is not None
+    paths = [f + "x" if f.endswith(".") else f for f in FIELDS]
+    paths += ["checkout_data.gift", "order_metadata.n", "order_items.variation_list.Size",
+              "order_items.metadata.print"]  # fmt: skip
+    facts = OrderFacts({})
+    with database.read() as conn:
+        whole = order_storage.get_order(conn, store.store.id, taken.id, with_history=False)
+        for path in paths:
+            [narrow] = load_for_rules(conn, store.store.id, [taken.id], {path})
+            ref = resolve(path)
+            assert ref is not None
+            if ref.order is not None:
+                assert ref.order(narrow, facts) == ref.order(whole, facts), path
+            else:
+                assert ref.item is not None
+                assert [ref.item(i) for i in narrow.items] == [ref.item(i) for i in whole.items]

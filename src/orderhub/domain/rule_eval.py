@@ -121,10 +121,24 @@ def compile_condition(condition: Condition) -> Predicate:
     return lambda order, _f: any(test(read_item(i)) for i in order.items)
 
 
+def _joined(match: str, tests: list[Predicate]) -> Predicate:
+    if not tests:
+        return lambda _o, _f: True
+    if len(tests) == 1:
+        return tests[0]
+    if match == "any":
+        return lambda o, f: any(t(o, f) for t in tests)
+    return lambda o, f: all(t(o, f) for t in tests)
+
+
 @dataclass(frozen=True)
 class CompiledRule:
     spec: RuleSpec
     test: Predicate
+    # False only when the order's own fields already rule a match out, whatever its items:
+    # orders read in bulk (an import) load items only for those that pass.
+    may_match: Predicate
+    reads_items: bool
 
     def matches(self, order: Order, facts: OrderFacts) -> bool:
         return self.test(order, facts)
@@ -132,10 +146,12 @@ class CompiledRule:
 
 def compile_rule(spec: RuleSpec) -> CompiledRule:
     tests = [compile_condition(c) for c in spec.conditions]
-    if not tests:
-        return CompiledRule(spec, lambda _o, _f: True)
-    if len(tests) == 1:
-        return CompiledRule(spec, tests[0])
-    if spec.match == "any":
-        return CompiledRule(spec, lambda o, f: any(t(o, f) for t in tests))
-    return CompiledRule(spec, lambda o, f: all(t(o, f) for t in tests))
+    on_items = [c.field.startswith("order_items.") for c in spec.conditions]
+    own = [t for t, item in zip(tests, on_items, strict=True) if not item]
+    if not any(on_items):
+        may_match = _joined(spec.match, tests)
+    elif spec.match == "any" or not own:
+        may_match = lambda _o, _f: True  # noqa: E731 - an item may decide
+    else:
+        may_match = _joined("all", own)
+    return CompiledRule(spec, _joined(spec.match, tests), may_match, any(on_items))

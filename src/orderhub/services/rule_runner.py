@@ -34,6 +34,7 @@ from orderhub.services import rule_actions
 from orderhub.storage import orders as order_storage
 from orderhub.storage import rules as rule_storage
 from orderhub.storage import stores
+from orderhub.storage.orders.rule_reads import load_for_rules
 from orderhub.storage.stores import Store, utcnow
 
 log = logging.getLogger("orderhub.rules")
@@ -55,10 +56,13 @@ class RuleSet:
     generation: int
     by_event: dict[str, tuple[LiveRule, ...]]
     by_id: dict[int, LiveRule]
+    # The fields the enabled rules of each event read: what an order is loaded with.
+    fields: dict[str, frozenset[str]] = field(default_factory=dict)
 
 
-# Per process: the rules compiled for each store, under the generation they were read at.
-_compiled: dict[int, RuleSet] = {}
+# Per process: the rules compiled for each store of each database (tests open two), under
+# the generation they were read at; the engine is kept so that its id is not reused.
+_compiled: dict[tuple[int, int], tuple[object, RuleSet]] = {}
 
 
 def load_spec(body: str) -> RuleSpec:
@@ -70,9 +74,10 @@ def rule_set(conn: Connection, store: Store) -> RuleSet:
     generation = store.rules_generation
     if generation is None:
         generation = rule_storage.generation(conn, store.id)[0]
-    cached = _compiled.get(store.id)
-    if cached is not None and cached.generation == generation:
-        return cached
+    key = (id(conn.engine), store.id)
+    cached = _compiled.get(key)
+    if cached is not None and cached[1].generation == generation:
+        return cached[1]
     by_event: dict[str, list[LiveRule]] = {}
     by_id = {}
     for row in rule_storage.list_rules(conn, store.id):
@@ -84,8 +89,12 @@ def rule_set(conn: Connection, store: Store) -> RuleSet:
         by_id[row.id] = live
         if row.enabled:
             by_event.setdefault(row.event, []).append(live)
-    found = RuleSet(generation, {k: tuple(v) for k, v in by_event.items()}, by_id)
-    _compiled[store.id] = found
+    fields = {
+        event: frozenset(c.field for live in listed for c in live.spec.conditions)
+        for event, listed in by_event.items()
+    }
+    found = RuleSet(generation, {k: tuple(v) for k, v in by_event.items()}, by_id, fields)
+    _compiled[key] = (conn.engine, found)
     return found
 
 
@@ -201,7 +210,6 @@ def run_rules(
         if applied.stop:
             break
         order = order_storage.get_order(conn, store.id, order.id, with_history=False)
-        facts = OrderFacts(facts.folder_names, facts.from_folder)
     return changed
 
 
@@ -222,12 +230,27 @@ def on_events(
     event: compiled once, orders loaded set-wise); whether any rule ran."""
     if not listens(store, name):
         return False
-    rules = rule_set(conn, store).by_event.get(name, ())
+    found = rule_set(conn, store)
+    rules = found.by_event.get(name, ())
     if not rules:
         return False
-    facts = order_facts(conn, store.id, data)
     changed = False
+    fields = found.fields.get(name, frozenset())
+    if fields.isdisjoint(("folder", "from_folder")):
+        facts = OrderFacts({}, str((data or {}).get("from_folder") or ""))
+    else:
+        facts = order_facts(conn, store.id, data)
+    own_fields = {f for f in fields if not f.startswith("order_items.")}
+    candidates = list(order_ids)
+    if own_fields != fields:
+        # The orders' own fields first (one narrow query), items only for those that may
+        # still match: rules that do not match (most, most of the time) cost one query.
+        first = load_for_rules(conn, store.id, candidates, own_fields)
+        candidates = [
+            o.id for o in first
+            if o.id is not None and any(r.compiled.may_match(o, facts) for r in rules)
+        ]  # fmt: skip
     with cascade():
-        for order in order_storage.load_orders(conn, store.id, list(order_ids), with_history=False):
+        for order in load_for_rules(conn, store.id, candidates, fields):
             changed = run_rules(conn, store, rules, order, facts) or changed
     return changed

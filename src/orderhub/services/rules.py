@@ -231,15 +231,20 @@ def import_rules(
 
 
 def preview(db: Database, store: Store, data: object, *, orders: int = 500) -> Preview:
-    """The rule tested read-only on the store's most recent orders: which match, and what
-    each action would do. Nothing is written."""
+    """The rule tested read-only on the store's most recent orders (a schedule rule's: the
+    most recent of its folder): which match, and what each action would do. Nothing is
+    written."""
     spec = parse_rule(data)
     count = max(1, min(orders, limits.MAX_PREVIEW_ORDERS))
     compiled = compile_rule(spec)
     said = tuple(rule_actions.describe(a) for a in spec.actions)
     with db.read() as conn:
         check_in_store(conn, store.id, spec)
-        ids = order_storage.search_order_ids(conn, store.id, OrderQuery(), limit=count, offset=0)
+        query = OrderQuery()
+        if spec.event == SCHEDULE:  # a schedule runs over its folder only
+            folder = stores.find_folder(conn, store.id, name=spec.folder)
+            query.folder_ids = [folder.id] if folder is not None else []
+        ids = order_storage.search_order_ids(conn, store.id, query, limit=count, offset=0)
         found = order_storage.load_orders(conn, store.id, ids, with_history=False)
         facts = rule_runner.order_facts(conn, store.id)
     rows = []

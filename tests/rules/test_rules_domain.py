@@ -256,3 +256,25 @@ def test_may_match_rules_out_only_what_the_order_itself_decides(
     assert rule.may_match(without_items, FACTS) is may
     if not may:
         assert not rule.matches(_order(), FACTS)
+
+
+def test_the_prefilter_agrees_with_asking_every_rule() -> None:
+    from orderhub.domain.rule_eval import Prefilter
+
+    def rule(*conditions: dict[str, Any], match: str = "all") -> Any:
+        return compile_rule(parse_rule(_rule(*conditions, match=match)))
+
+    country = lambda v: {"field": "shipping.country", "op": "equals", "value": v}  # noqa: E731
+    rules = [
+        rule(country("US")),
+        rule({"field": "shipping.country", "op": "in", "value": ["FR", "gb"]},
+             {"field": "email", "op": "contains", "value": "bob"}),
+        rule(country("DE"), {"field": "order_total", "op": "gt", "value": 1}, match="any"),
+        rule({"field": "order_items.code", "op": "equals", "value": "INK-1"}),
+    ]  # fmt: skip
+    assert [r.gate is not None for r in rules] == [True, True, False, False]
+    order = _order()
+    for subset in ([rules[0]], rules[:2], rules[1:3], rules):
+        expected = any(r.may_match(order, FACTS) for r in subset)
+        assert Prefilter(subset).may_match(order, FACTS) is expected
+    assert Prefilter([rule(country("gb"))]).may_match(order, FACTS)

@@ -113,8 +113,11 @@ def run_rules(
     conn: Connection, store: Store, name: str, order_ids: list[int], data: dict[str, Any]
 ) -> bool:
     """The store's rules for an event on these orders (services/rule_runner.py)."""
-    if store.rule_events is not None and name not in store.rule_events:
-        return False  # the common case, decided without a query or an import
+    if not store.rule_events or name not in store.rule_events:
+        # The common case, decided without a query or an import. Rules run for events
+        # published with the store a write transaction read (`services/transaction.write`,
+        # as every service does); a store read elsewhere does not say, and runs none.
+        return False
     from orderhub.services import rule_runner  # rules call services, which publish here
 
     return rule_runner.on_events(conn, store, name, order_ids, data)

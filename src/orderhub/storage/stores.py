@@ -32,7 +32,8 @@ class Store:
     has_webhooks: bool | None = None
     has_suppliers: bool | None = None
     # The store's rules generation and the events its enabled rules listen to, read the same
-    # way (storage/rules.py): a change no rule listens to costs no query. None: "ask".
+    # way (storage/rules.py): a change no rule listens to costs no query. None: not read
+    # with the store, and no rules run (every service publishes with the write's store).
     rules_generation: int | None = None
     rule_events: frozenset[str] | None = None
 

@@ -85,3 +85,26 @@ def test_pod_walkthrough(live, tmp_path: Path) -> None:  # type: ignore[no-untyp
     assert "<status>shipped</status>" in out
     created = orjson.loads((tmp_path / "order.json").read_bytes())["order"]
     assert created["external_id"] == "SHOP-1"
+
+
+def test_readme_rules_walkthrough(live, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """The README's hub flow, up to the rule's move (forwarding onwards: the supplier tests)."""
+    server, new, url = live
+    (block,) = [b for b in _sh_blocks(ROOT / "README.md") if "tees.json" in b]
+    setup = (
+        f'H=(-H "ORDERDESK-STORE-ID: {new.store.id}" -H "ORDERDESK-API-KEY: {new.api_key}")\n'
+        f'orderhub() {{ "{sys.executable}" -m orderhub "$@"; }}\n'
+    )
+    out = _run(setup + block.replace("http://127.0.0.1:8000", server.url), tmp_path, url)
+    created = orjson.loads(out.strip().splitlines()[-1])["order"]
+    headers = {"ORDERDESK-STORE-ID": str(new.store.id), "ORDERDESK-API-KEY": new.api_key}
+    folders = httpx.get(f"{server.url}/api/v2/folders", headers=headers).json()["folders"]
+    printing = next(int(f["id"]) for f in folders if f["name"] == "Printing")
+    assert int(created["folder_id"]) == printing  # the answer already shows the rule's move
+    notes = [h["note"] for h in created.get("order_history", [])] or [
+        h["note"]
+        for h in httpx.get(f"{server.url}/api/v2/orders/{created['id']}", headers=headers).json()[
+            "order"
+        ]["order_history"]
+    ]
+    assert "Rule 'T-shirts go to Printer B': moved to Printing; added a note" in notes

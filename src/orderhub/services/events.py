@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlalchemy import Connection
 
+from orderhub.domain.orders import Order
 from orderhub.outbound import webhooks
 from orderhub.storage import notifications, suppliers
 from orderhub.storage import webhooks as webhook_storage
@@ -99,18 +100,27 @@ def _has_nothing_to_deliver_to(subscriber: Subscriber, store: Store) -> bool:
     return has_targets is not None and has_targets(store) is False
 
 
-def publish(conn: Connection, store: Store, event: OrderEvent) -> bool:
+def publish(
+    conn: Connection, store: Store, event: OrderEvent, *, order: Order | None = None
+) -> bool:
     """Hand the event to every subscriber, then run the store's rules for it (in this
-    transaction, before the change answers). Whether a rule changed the order: a caller
-    that answers with the order it holds reads it again then."""
+    transaction, before the change answers). `order`: the order as it stands now, when the
+    caller holds it (a create), so rules need not read it. Whether a rule changed the
+    order: a caller that answers with the order it holds reads it again then."""
     for subscriber in SUBSCRIBERS:
         if not _has_nothing_to_deliver_to(subscriber, store):
             subscriber(conn, store, event)
-    return run_rules(conn, store, event.name, [event.order_id], dict(event.data))
+    return run_rules(conn, store, event.name, [event.order_id], dict(event.data), known=order)
 
 
 def run_rules(
-    conn: Connection, store: Store, name: str, order_ids: list[int], data: dict[str, Any]
+    conn: Connection,
+    store: Store,
+    name: str,
+    order_ids: list[int],
+    data: dict[str, Any],
+    *,
+    known: Order | None = None,
 ) -> bool:
     """The store's rules for an event on these orders (services/rule_runner.py)."""
     if not store.rule_events or name not in store.rule_events:
@@ -120,7 +130,7 @@ def run_rules(
         return False
     from orderhub.services import rule_runner  # rules call services, which publish here
 
-    return rule_runner.on_events(conn, store, name, order_ids, data)
+    return rule_runner.on_events(conn, store, name, order_ids, data, known=known)
 
 
 def publish_all(

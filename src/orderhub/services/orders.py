@@ -98,7 +98,8 @@ def take_order(
             )  # fmt: skip
             created_id = created.id
             assert created_id is not None
-            if events.publish(conn, store, OrderEvent(events.ORDER_CREATED, created_id)):
+            event = OrderEvent(events.ORDER_CREATED, created_id)
+            if events.publish(conn, store, event, order=created):
                 # A rule changed it (moved it, tagged it): answer with the order as it is now.
                 created = storage.get_order(conn, store.id, created_id, with_history=False)
             if idempotent is not None and render is not None:

@@ -109,6 +109,8 @@ class Cascade:
     depth: int = 0
     ran: set[tuple[int, int]] = field(default_factory=set)
     cut: set[int] = field(default_factory=set)
+    # The rules whose actions are running, innermost last.
+    applying: list[int] = field(default_factory=list)
 
 
 _cascade: ContextVar[Cascade | None] = ContextVar("rules_cascade", default=None)
@@ -157,6 +159,7 @@ def apply_rule(conn: Connection, store: Store, live: LiveRule, order_id: int) ->
     now = utcnow()
     if state is not None:
         state.depth += 1
+        state.applying.append(live.id)
     try:
         with conn.begin_nested():
             done = [rule_actions.apply(ctx, action) for action in spec.actions]
@@ -176,6 +179,7 @@ def apply_rule(conn: Connection, store: Store, live: LiveRule, order_id: int) ->
     finally:
         if state is not None:
             state.depth -= 1
+            state.applying.pop()
     rule_storage.record_outcome(conn, store.id, live.id, outcome, now)
     return Applied(True, outcome, stop=ctx.stop or spec.stop)
 
@@ -203,6 +207,8 @@ def run_rules(
             continue
         key = (live.id, order.id)
         if key in state.ran:
+            if state.applying and state.applying[-1] == live.id:
+                continue  # its own change (a `set` on order.updated): nothing to report
             note = (
                 f"Rule '{live.spec.name}' not run again: it already ran on this order in "
                 "this chain of changes (a loop was cut)"
@@ -231,9 +237,12 @@ def on_events(
     name: str,
     order_ids: Sequence[int],
     data: dict[str, object] | None = None,
+    *,
+    known: Order | None = None,
 ) -> bool:
     """Run the store's rules for `name` on these orders (one event, or a batch of the same
-    event: compiled once, orders loaded set-wise); whether any rule ran."""
+    event: compiled once, orders loaded set-wise); whether any rule ran. `known`: the one
+    order as it stands, already in hand (a create's), so it is not read."""
     if not listens(store, name):
         return False
     found = rule_set(conn, store)
@@ -250,9 +259,10 @@ def on_events(
     # The orders' own fields first (one narrow query) and the rules that may match on them
     # (one lookup for rules gated on a value): rules that do not match — most, most of the
     # time — cost that one query. Items are read only for orders still in play.
-    first = load_for_rules(conn, store.id, list(order_ids), own_fields)
+    held = known is not None and [known.id] == list(order_ids)
+    first = [known] if held and known else load_for_rules(conn, store.id, order_ids, own_fields)
     candidates = [o for o in first if found.prefilter[name].may_match(o, facts)]
-    if candidates and own_fields != fields:
+    if candidates and own_fields != fields and not held:
         candidates = load_for_rules(conn, store.id, [o.id for o in candidates if o.id], fields)
     with cascade():
         for order in candidates:

@@ -116,3 +116,22 @@ def test_bad_input_fails_and_stores_nothing(
     assert rule_service.list_rules(database, store.id) == []
     missing = runner.invoke(app, ["rule", "remove", str(store.id), "999999"])
     assert missing.exit_code == 1 and "rule 999999 not found" in missing.output
+
+
+def test_a_webhook_action_names_its_endpoint(
+    env: Any, database: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = _store_with_printer(database, env)
+    monkeypatch.setenv("ORDERHUB_OUTBOUND_ALLOW_PRIVATE", "1")
+    added = runner.invoke(app, ["webhook", "add", str(store.id), "http://127.0.0.1:9/erp",
+                                "--event", "order.created", "--name", "erp"])  # fmt: skip
+    assert added.exit_code == 0, added.output
+    assert "erp" in runner.invoke(app, ["webhook", "list", str(store.id)]).stdout
+    rule = {"name": "tell the ERP", "event": "manual",
+            "actions": [{"action": "webhook", "endpoint": "erp"}]}  # fmt: skip
+    good, bad = tmp_path / "good.json", tmp_path / "bad.json"
+    good.write_text(json.dumps(rule))
+    bad.write_text(json.dumps({**rule, "actions": [{"action": "webhook", "endpoint": "crm"}]}))
+    assert runner.invoke(app, ["rule", "add", str(store.id), "--file", str(good)]).exit_code == 0
+    refused = runner.invoke(app, ["rule", "add", str(store.id), "--file", str(bad)])
+    assert refused.exit_code == 1 and "no webhook endpoint 'crm'" in refused.output

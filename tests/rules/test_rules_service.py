@@ -148,14 +148,14 @@ def test_actions_set_tag_webhook_stop_and_cancel(database: Any, store: Any) -> N
     from orderhub.storage import webhooks
 
     with database.write() as conn:
-        endpoint = webhooks.add_endpoint(conn, store.store.id, "https://erp.test/h", ["*"],
-                                         "json", "secret-123")  # fmt: skip
+        webhooks.add_endpoint(conn, store.store.id, "https://erp.test/h", ["*"], "json",
+                              "secret-123", name="erp")  # fmt: skip
     rules.import_rules(database, store.store, [
         {"name": "mark", "event": "order.created", "actions": [
             {"action": "set", "field": "order_metadata.route", "value": "uk"},
             {"action": "set", "field": "shipping_method", "value": "Express"},
             {"action": "tag", "color": "red", "name": "Rush"},
-            {"action": "webhook", "endpoint": endpoint.id},
+            {"action": "webhook", "endpoint": "erp"},
             {"action": "stop"}]},
         {"name": "never", "event": "order.created", "actions": [{"action": "cancel"}]},
         {"name": "cancel unpaid", "event": "manual",

@@ -11,6 +11,7 @@ from rich.table import Table
 from orderhub.cli.common import console, fail, ready_database, record_id, require_store, settings
 from orderhub.domain.dates import format_wire
 from orderhub.domain.errors import OrderhubError
+from orderhub.domain.values import text_problem
 from orderhub.outbound.net import check_url
 from orderhub.outbound.webhooks import FORMATS
 from orderhub.services.events import EVENTS
@@ -19,6 +20,7 @@ from orderhub.storage import webhooks
 app = typer.Typer(help="Webhooks: orders flow out to the shop's systems.", no_args_is_help=True)
 
 MAX_SECRET_LENGTH = 200
+MAX_NAME_LENGTH = 100
 
 
 @app.command("add")
@@ -41,6 +43,9 @@ def webhook_add(
     fmt: Annotated[
         str, typer.Option("--format", help="form (Order Desk's Post Order JSON) or json")
     ] = "form",
+    name: Annotated[
+        str, typer.Option(help="a name rules' webhook actions use for it (docs/rules.md)")
+    ] = "",
 ) -> None:
     """Add an endpoint and print its signing secret (shown only this once).
 
@@ -51,6 +56,8 @@ def webhook_add(
         fail(f"unknown event {unknown[0]!r}; events are {', '.join(EVENTS)} (or * for all)")
     if fmt not in FORMATS:
         fail(f"--format must be one of {', '.join(FORMATS)}")
+    if len(name) > MAX_NAME_LENGTH or text_problem(name):
+        fail(f"--name must be at most {MAX_NAME_LENGTH} printable characters")
     if secret is not None and not 8 <= len(secret) <= MAX_SECRET_LENGTH:
         fail(f"--secret must be 8 to {MAX_SECRET_LENGTH} characters")
     try:
@@ -62,7 +69,7 @@ def webhook_add(
     signing_secret = secret or secrets.token_hex(24)
     with db.write() as conn:
         endpoint = webhooks.add_endpoint(
-            conn, store_id, url, dict.fromkeys(event), fmt, signing_secret
+            conn, store_id, url, dict.fromkeys(event), fmt, signing_secret, name
         )
     console.print(f"webhook {endpoint.id} added: {url} ({', '.join(endpoint.events)}, {fmt})")
     if secret is None:
@@ -78,10 +85,10 @@ def webhook_list(
     require_store(db, store_id)
     with db.read() as conn:
         found = webhooks.list_endpoints(conn, store_id)
-    table = Table("id", "url", "events", "format", "active", "created")
+    table = Table("id", "name", "url", "events", "format", "active", "created")
     for e in found:
         table.add_row(
-            str(e.id), e.url, ", ".join(e.events), e.format, "yes" if e.active else "no",
+            str(e.id), e.name, e.url, ", ".join(e.events), e.format, "yes" if e.active else "no",
             format_wire(e.created_at),
         )  # fmt: skip
     console.print(table)

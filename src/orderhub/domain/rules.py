@@ -19,7 +19,12 @@ import re2
 
 from orderhub.domain import limits
 from orderhub.domain.errors import InvalidInput
-from orderhub.domain.orders import ADDRESS_FIELDS, NOTE_MAX_CHARS, SHIPPING_ADDRESS_FIELDS
+from orderhub.domain.orders import (
+    ADDRESS_FIELDS,
+    NOTE_MAX_CHARS,
+    PAYMENT_STATUSES,
+    SHIPPING_ADDRESS_FIELDS,
+)
 from orderhub.domain.rule_fields import FIELDS, ITEM_QUANTIFIERS, Kind, resolve
 from orderhub.domain.values import text_problem
 
@@ -233,9 +238,12 @@ def _set_value(value: Any, where: str, form: str) -> Any:
     return check_text(value, where, form, most=limits.MAX_RULE_VALUE_CHARS)
 
 
-def _endpoint(value: Any, where: str, form: str) -> int:
+def _endpoint(value: Any, where: str, form: str) -> int | str:
+    """A webhook endpoint's name (`webhook add --name`; portable between stores) or id."""
+    if isinstance(value, str):
+        return check_text(value, where, form, most=100, empty=False)
     if isinstance(value, bool) or not isinstance(value, int) or not 0 < value <= limits.MAX_ID:
-        raise _fail(where, form, "must be a webhook endpoint id (orderhub webhook list)")
+        raise _fail(where, form, "must be a webhook endpoint's name or id (webhook list)")
     return value
 
 
@@ -268,6 +276,12 @@ def parse_action(obj: Any, index: int) -> Action:
         if arg not in obj:
             raise _fail(f"{where}.{arg}", f"{form}.{arg}", "is required")
         args[arg] = check(obj[arg], f"{where}.{arg}", f"{form}.{arg}")
+    if name == "set" and args["field"] == "payment_status":  # what the API accepts there
+        known = {status.lower(): status for status in PAYMENT_STATUSES}
+        if str(args["value"]).lower() not in known:
+            raise _fail(f"{where}.value", f"{form}.value",
+                        f"must be one of {', '.join(PAYMENT_STATUSES)}")  # fmt: skip
+        args["value"] = known[str(args["value"]).lower()]
     return Action(name, args)
 
 

@@ -86,20 +86,22 @@ def _cancel(ctx: ActionContext, _args: dict[str, Any]) -> str:
     return "cancelled" if done else "already cancelled"
 
 
-def _endpoint_is_active(conn: Connection, store_id: int, endpoint_id: int) -> bool:
-    return any(
-        e.id == endpoint_id and e.active for e in webhook_storage.list_endpoints(conn, store_id)
-    )
+def _endpoint(conn: Connection, store_id: int, named: int | str) -> webhook_storage.Endpoint | None:
+    """The store's endpoint with this id, or (a string) this name."""
+    for endpoint in webhook_storage.list_endpoints(conn, store_id):
+        if (endpoint.name if isinstance(named, str) else endpoint.id) == named:
+            return endpoint
+    return None
 
 
 def _webhook(ctx: ActionContext, args: dict[str, Any]) -> str:
-    endpoint_id = args["endpoint"]
-    if not _endpoint_is_active(ctx.conn, ctx.store.id, endpoint_id):
-        raise InvalidInput(f"webhook endpoint {endpoint_id} does not exist or is disabled")
+    endpoint = _endpoint(ctx.conn, ctx.store.id, args["endpoint"])
+    if endpoint is None or not endpoint.active:
+        raise InvalidInput(f"webhook endpoint {args['endpoint']!r} does not exist or is disabled")
     webhook_storage.enqueue(
-        ctx.conn, ctx.store.id, [endpoint_id], "rule", ctx.order_id, {"rule": ctx.rule_name}
+        ctx.conn, ctx.store.id, [endpoint.id], "rule", ctx.order_id, {"rule": ctx.rule_name}
     )
-    return f"sent to webhook {endpoint_id}"
+    return f"sent to webhook {args['endpoint']}"
 
 
 def _stop(ctx: ActionContext, _args: dict[str, Any]) -> str:
@@ -114,9 +116,8 @@ def _check_folder(conn: Connection, store_id: int, args: dict[str, Any]) -> str 
 
 
 def _check_endpoint(conn: Connection, store_id: int, args: dict[str, Any]) -> str | None:
-    endpoints = webhook_storage.list_endpoints(conn, store_id)
-    if not any(e.id == args["endpoint"] for e in endpoints):
-        return f"no webhook endpoint {args['endpoint']} in this store"
+    if _endpoint(conn, store_id, args["endpoint"]) is None:
+        return f"no webhook endpoint {args['endpoint']!r} in this store"
     return None
 
 

@@ -26,7 +26,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
-from sqlalchemy.sql.expression import false
+from sqlalchemy.sql.expression import false, text
 from sqlalchemy.types import TypeDecorator
 
 from orderhub.domain.limits import ADDRESS_FIELDS, ADDRESS_WIDTH, SHIPPING_ONLY_FIELDS, width
@@ -350,6 +350,8 @@ webhook_endpoints = Table(
     Column("store_id", ForeignKey("stores.id", ondelete="CASCADE"), nullable=False),
     Column("url", String(2000), nullable=False),
     Column("events", String(500), nullable=False),
+    # What a rule's `webhook` action names it by (docs/rules.md); "" when none was given.
+    Column("name", String(100), nullable=False, default="", server_default=text("''")),
     Column("format", String(8), nullable=False, default="form"),
     Column("secret", String(200), nullable=False),
     Column("active", Boolean, nullable=False, default=True),

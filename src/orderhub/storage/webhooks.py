@@ -49,6 +49,7 @@ class Endpoint:
     format: str
     active: bool
     created_at: datetime
+    name: str = ""
 
 
 @dataclass(frozen=True)
@@ -97,17 +98,23 @@ class Attempt:
 def _endpoint(row: Any) -> Endpoint:
     return Endpoint(
         row.id, row.store_id, row.url, tuple(row.events.split(",")), row.format, row.active,
-        row.created_at,
+        row.created_at, row.name,
     )  # fmt: skip
 
 
 def add_endpoint(
-    conn: Connection, store_id: int, url: str, events: Iterable[str], fmt: str, secret: str
+    conn: Connection,
+    store_id: int,
+    url: str,
+    events: Iterable[str],
+    fmt: str,
+    secret: str,
+    name: str = "",
 ) -> Endpoint:
     now = utcnow()
     values = {
         "store_id": store_id, "url": url, "events": ",".join(events), "format": fmt,
-        "secret": secret, "active": True, "created_at": now,
+        "secret": secret, "active": True, "created_at": now, "name": name,
     }  # fmt: skip
     new_id = conn.execute(insert(endpoints).values(**values).returning(endpoints.c.id)).scalar_one()
     return _endpoint(conn.execute(select(endpoints).where(endpoints.c.id == new_id)).one())

@@ -1,4 +1,4 @@
-"""automation rules: the rules table and each store's rule generation
+"""automation rules: the rules table, each store's rule generation, webhook endpoint names
 
 Revision ID: 0010
 Revises: 0008
@@ -50,8 +50,15 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("store_id", name=op.f("pk_rule_sets")),
     )  # fmt: skip
+    # A rule's `webhook` action names its endpoint (ids differ from store to store).
+    op.add_column(
+        "webhook_endpoints",
+        sa.Column("name", sa.String(length=100), nullable=False, server_default=sa.text("''")),
+    )
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("webhook_endpoints") as batch:
+        batch.drop_column("name")
     op.drop_table("rule_sets")
     op.drop_table("rules")

@@ -14,7 +14,7 @@ from orderhub.domain.channel import Channel
 from orderhub.domain.limits import MAX_RULE_CONDITIONS
 from orderhub.services import folders as folder_service
 from orderhub.services import rules as rule_service
-from orderhub.storage import stores
+from orderhub.storage import stores, webhooks
 from orderhub.storage.database import Database
 from tests.desk.helpers import csrf_of, desk_client, make_user, sign_in
 from tests.helpers import OrderDesk, sample_order
@@ -130,6 +130,15 @@ def test_an_owner_builds_a_rule_row_by_row_saves_and_edits_it(
     assert "Delete rule" in client.get(f"/desk/rules/{second}/delete").text
     client.post(f"/desk/rules/{second}/delete", data={"csrf_token": csrf})
     assert [r["name"] for r in _rules(database, store)] == ["UK to printing"]
+    with database.write() as conn:
+        webhooks.add_endpoint(conn, store.store.id, "https://hooks.example.com/a",
+                              ["order.created"], "json", "s3cret", name="printer-hook")  # fmt: skip
+    hook = {**FORM, "actions.0.action": "webhook", "actions.0.endpoint": "printer-hook"}
+    client.post(f"/desk/rules/{rule_id}", data={**hook, "csrf_token": csrf})
+    assert _rules(database, store)[0]["actions"] == [
+        {"action": "webhook", "endpoint": "printer-hook"}
+    ]
+    assert '<option value="printer-hook" selected>' in client.get(f"/desk/rules/{rule_id}").text
     gone = folder_service.create_folder(database, store.store, "Gone soon", None)
     client.post(f"/desk/rules/{rule_id}", data={**FORM, "actions.0.folder": "Gone soon",
                                                 "enabled": "", "csrf_token": csrf})  # fmt: skip

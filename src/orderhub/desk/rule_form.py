@@ -39,7 +39,7 @@ PARAM_LABELS = {
     "folder": "Folder", "field": "Field to set", "value": "Value", "text": "Note",
     "name": "Tag name", "color": "Tag colour", "endpoint": "Webhook endpoint",
 }  # fmt: skip
-# Arguments that are numbers in the contract (typed as text in the form).
+# Arguments that may be numbers in the contract (a webhook endpoint's id; its name is text).
 NUMBER_ARGS = ("endpoint",)
 # Longer input is cut before the domain sees it: longer than any value it accepts (a full
 # `in` list), so the domain's own message still names what is too long.

@@ -22,6 +22,9 @@ from orderhub.desk import (
     routes_notifications,
     routes_order,
     routes_orders,
+    routes_rule_form,
+    routes_rule_runs,
+    routes_rules,
     routes_session,
     routes_settings,
     routes_suppliers,
@@ -54,6 +57,9 @@ def install(app: FastAPI) -> None:
         routes_invitations,
         routes_suppliers,
         routes_webhooks,
+        routes_rules,
+        routes_rule_runs,
+        routes_rule_form,
     ):
         add_routes(app.router, module.router)
     app.mount("/desk/static", StaticFiles(directory=STATIC), name="desk-static")

@@ -14,7 +14,7 @@ from orderhub.domain.orders import Order
 from orderhub.domain.queries import OrderQuery
 from orderhub.orderfiles.export import iter_orders
 from orderhub.services import folders as folder_service
-from orderhub.storage import accounts, inventory, invitations, order_search, stores
+from orderhub.storage import accounts, inventory, invitations, order_search, stores, webhooks
 from orderhub.storage import emails as email_storage
 from orderhub.storage import orders as repo
 from orderhub.storage.accounts import Member
@@ -23,6 +23,7 @@ from orderhub.storage.database import Database
 from orderhub.storage.invitations import Invitation
 from orderhub.storage.orders import partial, revisions
 from orderhub.storage.stores import Folder, Store
+from orderhub.storage.webhooks import Endpoint
 
 PAGE_SIZE = 50
 INVENTORY_PAGE = 50
@@ -192,3 +193,9 @@ def store_invitations(db: Database, store: Store) -> list[Invitation]:
 def my_invitations(db: Database, email: str) -> list[Invitation]:
     with db.read() as conn:
         return invitations.for_email(conn, email)
+
+
+def webhook_endpoints(db: Database, store: Store) -> list[Endpoint]:
+    """The store's webhook endpoints, for a rule's `webhook` action."""
+    with db.read() as conn:
+        return webhooks.list_endpoints(conn, store.id)

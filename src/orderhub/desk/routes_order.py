@@ -19,6 +19,7 @@ from orderhub.domain.errors import InvalidInput, NotFound, OrderhubError, StaleE
 from orderhub.domain.fulfilment import shipped_quantities
 from orderhub.domain.limits import MAX_ID, MAX_QUANTITY
 from orderhub.domain.orders import NOTE_MAX_CHARS, SHIPPING_ADDRESS_FIELDS
+from orderhub.services import rules as rule_service
 from orderhub.services import templates as template_service
 from orderhub.services.moves import UnknownFolder
 from orderhub.templating.builtins import DOCUMENT, EMAIL
@@ -58,6 +59,7 @@ def order_page(
         emails=queries.order_emails(db, desk.store, order_id),
         email_templates=[t for t in templates if t.kind == EMAIL],
         document_templates=[t for t in templates if t.kind == DOCUMENT],
+        manual_rules=rule_service.manual_rules(db, desk.store.id),
         status_code=status_code,
     )  # fmt: skip
 

@@ -23,6 +23,7 @@ from orderhub.orderfiles import CSV_COLUMNS
 from orderhub.orderfiles.export import csv_rows
 from orderhub.protocol.content_disposition import attachment
 from orderhub.protocol.csv_cells import SafeWriter
+from orderhub.services import rules as rule_service
 from orderhub.services import templates as template_service
 
 router = APIRouter(include_in_schema=False)
@@ -76,6 +77,7 @@ def folder_page(folder_id: str, request: Request, desk: Desk = Depends(signed_in
         params=params, query=urlencode(params), errors=errors, sorts=queries.SORTS,
         document_templates=template_service.documents(db, desk.store),
         current_url=local_path(request),
+        manual_rules=rule_service.manual_rules(db, desk.store.id),
         status_code=400 if errors and "cursor" not in errors else 200,
     )  # fmt: skip
 

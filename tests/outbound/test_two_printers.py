@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs
 
@@ -93,25 +95,19 @@ def _set_up_shop(
         webhooks.add_endpoint(conn, store_id, receiver_url, ["shipment.created"], "form", SECRET)
 
 
-def _printer_rules(prefix: str, folder: str, printer: str) -> list[dict[str, Any]]:
-    """docs/routing.md's two rules for one printer: its items split off a mixed order into a
-    new order in its folder; an order that is all its items moved there."""
-    theirs = {"field": "order_items.code", "op": "starts_with", "value": prefix}
-    return [
-        {"name": f"Mixed orders: {printer} takes its items", "event": "order.created",
-         "conditions": [theirs, {"field": "order_items.code", "op": "not_contains",
-                                 "value": prefix}],
-         "actions": [{"action": "split", "conditions": [theirs], "folder": folder}]},
-        {"name": f"{printer} orders", "event": "order.created",
-         "conditions": [{**theirs, "items": "all"}],
-         "actions": [{"action": "move", "folder": folder}]},
-    ]  # fmt: skip
+ROUTING = Path(__file__).resolve().parents[2] / "docs" / "routing.md"
 
 
 def _route_by_rules(database: Database, a: stores.NewStore) -> None:
-    """One split rule per printer (and its move rule): orders route themselves."""
-    found = [*_printer_rules("MUG-", "Mugs", "Printer C"),
-             *_printer_rules("TEE-", "Printing", "Printer B")]  # fmt: skip
+    """docs/routing.md's rules, as the page gives them to `orderhub rule add`: per printer a
+    split rule for a mixed order and a move rule for an order that is all its items."""
+    heredocs = re.findall(r"orderhub rule add 1 --file - <<'EOF'\n(.*?)\nEOF\n",
+                          ROUTING.read_text(), re.S)  # fmt: skip
+    found = [orjson.loads(body) for body in heredocs]
+    assert [r["name"] for r in found] == [
+        "Mixed orders: Printer C takes its items", "Printer C orders",
+        "Mixed orders: Printer B takes its items", "Printer B orders",
+    ]  # fmt: skip
     rules.import_rules(database, a.store, found, replace=True, channel=Channel.cli())
 
 

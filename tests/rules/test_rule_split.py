@@ -4,15 +4,18 @@ the Order Desk API on both databases."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
+import orjson
 import pytest
 from sqlalchemy import func, select
 
 from orderhub.domain.channel import Channel
 from orderhub.domain.orders import Item, Order
 from orderhub.domain.rule_conditions import Condition
-from orderhub.domain.rule_eval import item_predicate
+from orderhub.domain.rule_eval import compile_rule, item_predicate
+from orderhub.domain.rule_fields import OrderFacts
 from orderhub.domain.rules import RuleError, parse_rule, rule_json
 from orderhub.services import rule_actions, rules
 from orderhub.storage import folders, stores, tables
@@ -241,3 +244,14 @@ def test_a_split_made_part_is_a_new_order_for_rules_of_other_stores_too(
                 tables.orders.c.store_id == store_id, tables.orders.c.folder_id == ink.id
             )).scalars().all()  # fmt: skip
             assert in_ink == ["X-1-2"]
+
+
+def test_the_docs_example_is_a_valid_rule() -> None:
+    """docs/rules.md's split-and-email example, as written."""
+    text = (Path(__file__).resolve().parents[2] / "docs" / "rules.md").read_text()
+    block = text.split('```json\n{"name": "Ink to Inkthreadable"', 1)[1].split("```", 1)[0]
+    spec = parse_rule(orjson.loads('{"name": "Ink to Inkthreadable"' + block))
+    assert [a.action for a in spec.actions] == ["split", "email"]
+    order = Order(items=[Item(id=1, code="INK-1"), Item(id=2, code="TEE-1")])
+    assert compile_rule(spec).matches(order, OrderFacts({}))
+    assert not compile_rule(spec).matches(Order(items=[Item(id=1, code="INK-1")]), OrderFacts({}))

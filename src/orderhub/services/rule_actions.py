@@ -116,6 +116,7 @@ def _stop(ctx: ActionContext, _args: dict[str, Any]) -> str:
 def _split(ctx: ActionContext, args: dict[str, Any]) -> str:
     """The items the action's own conditions pick become a new order in the folder (some,
     not all: `parts_matching` refuses none or every item, and the rule fails alone)."""
+    storage.lock_order(ctx.conn, ctx.store.id, ctx.order_id)  # what is picked is what moves
     order = storage.get_order(ctx.conn, ctx.store.id, ctx.order_id, with_history=False)
     parts = splits.parts_matching(order, item_predicate(args["conditions"]))
     done = splits.split_order_in(

@@ -18,7 +18,7 @@ from orderhub.domain.rule_eval import compile_rule, item_predicate
 from orderhub.domain.rule_fields import OrderFacts
 from orderhub.domain.rules import RuleError, parse_rule, rule_json
 from orderhub.services import rule_actions, rules
-from orderhub.storage import folders, stores, tables
+from orderhub.storage import folders, stores, tables, webhooks
 from orderhub.storage.database import Database
 from tests.helpers import OrderDesk, sample_order
 
@@ -156,6 +156,9 @@ def test_a_split_rule_on_create_leaves_tees_and_puts_mugs_in_a_new_order(
         _rule({"action": "tag", "color": "blue", "name": "mugs"}, name="Tag mug orders",
               conditions=mugs_only),
     ], replace=True, channel=CLI)  # fmt: skip
+    with database.write() as conn:
+        webhooks.add_endpoint(conn, store.id, "http://127.0.0.1:9/in",
+                              ["order.created", "order.updated"], "json", "s3cret")  # fmt: skip
 
     created = od.post("/orders", json=sample_order(source_id="S-77"))
     assert created.status_code == 200, created.text
@@ -182,6 +185,10 @@ def test_a_split_rule_on_create_leaves_tees_and_puts_mugs_in_a_new_order(
     assert ("Rule 'Mugs apart'", f"Rule 'Mugs apart': split 1 × MUG-1 into order {new} in "
             "Mugs") in _history(od, original)  # fmt: skip
     assert _orders_of(database, store.id) == 2
+    with database.read() as conn:  # webhooks hear of both orders
+        sent = sorted((d.event, d.order_id) for d in webhooks.list_deliveries(conn, store.id))
+    assert sent == sorted([("order.created", original), ("order.created", new),
+                           ("order.updated", original), ("order.updated", new)])  # fmt: skip
     [stored, _] = rules.list_rules(database, store.id)
     assert (
         stored.last_outcome == f"matched order {original}: split 1 × MUG-1 into order {new} in Mugs"

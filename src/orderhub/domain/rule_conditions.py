@@ -67,29 +67,30 @@ def operators_for(field: str) -> tuple[str, ...]:
     return _BY_KIND[ref.kind] if ref is not None else ()
 
 
-def _fail(where: str, form: str, reason: str) -> RuleError:
+def fail(where: str, form: str, reason: str) -> RuleError:
+    """The error for a bad key: `where` as the JSON says it, `form` as the desk's form does."""
     return RuleError(where, reason, form)
 
 
 def check_text(value: Any, where: str, form: str, *, most: int, empty: bool = True) -> str:
     if not isinstance(value, str):
-        raise _fail(where, form, "must be a string")
+        raise fail(where, form, "must be a string")
     if not empty and not value.strip():
-        raise _fail(where, form, "must not be empty")
+        raise fail(where, form, "must not be empty")
     if len(value) > most:
-        raise _fail(where, form, f"is longer than {most} characters")
+        raise fail(where, form, f"is longer than {most} characters")
     problem = text_problem(value)
     if problem:
-        raise _fail(where, form, problem)
+        raise fail(where, form, problem)
     return value
 
 
 def _scalar(value: Any, where: str, form: str, kind: Kind) -> Any:
     if kind == "number":
         if isinstance(value, bool) or not isinstance(value, int | float):
-            raise _fail(where, form, "must be a number")
+            raise fail(where, form, "must be a number")
         if abs(value) >= limits.MAX_TOTAL:
-            raise _fail(where, form, "is out of range")
+            raise fail(where, form, "is out of range")
         return value
     if kind == "any" and isinstance(value, int | float) and not isinstance(value, bool):
         return value
@@ -107,19 +108,19 @@ def compile_pattern(pattern: str) -> Any:
 def _condition_value(op: str, kind: Kind, value: Any, where: str, form: str) -> Any:
     if op in EMPTY_OPERATORS:
         if value is not None:
-            raise _fail(where, form, f"{op} takes no value")
+            raise fail(where, form, f"{op} takes no value")
         return None
     if value is None:
-        raise _fail(where, form, f"{op} needs a value")
+        raise fail(where, form, f"{op} needs a value")
     if op in LIST_OPERATORS:
         if not isinstance(value, list) or not value:
-            raise _fail(where, form, f"{op} needs a non-empty list")
+            raise fail(where, form, f"{op} needs a non-empty list")
         if len(value) > limits.MAX_RULE_LIST_VALUES:
-            raise _fail(where, form, f"has more than {limits.MAX_RULE_LIST_VALUES} entries")
+            raise fail(where, form, f"has more than {limits.MAX_RULE_LIST_VALUES} entries")
         return [_scalar(v, f"{where}[{i}]", form, kind) for i, v in enumerate(value)]
     if op in AGE_OPERATORS:
         if not isinstance(value, str) or not DURATION.fullmatch(value):
-            raise _fail(where, form, 'must be a duration such as "3d", "12h" or "30m"')
+            raise fail(where, form, 'must be a duration such as "3d", "12h" or "30m"')
         return value
     if op == "matches":
         pattern = check_text(value, where, form, most=limits.MAX_RULE_PATTERN_CHARS, empty=False)
@@ -129,19 +130,20 @@ def _condition_value(op: str, kind: Kind, value: Any, where: str, form: str) -> 
             reason = error.args[0] if error.args else error
             if isinstance(reason, bytes):
                 reason = reason.decode(errors="replace")
-            raise _fail(where, form, f"is not a valid regular expression ({reason})") from None
+            raise fail(where, form, f"is not a valid regular expression ({reason})") from None
         return pattern
     if op in ORDER_OPERATORS:
         return _scalar(value, where, form, "number")
     return _scalar(value, where, form, kind)
 
 
-def _object(obj: Any, where: str, form: str, allowed: tuple[str, ...]) -> dict[str, Any]:
+def checked_object(obj: Any, where: str, form: str, allowed: tuple[str, ...]) -> dict[str, Any]:
+    """A JSON object with only known keys (a typo never silently does nothing)."""
     if not isinstance(obj, dict):
-        raise _fail(where, form, "must be an object")
+        raise fail(where, form, "must be an object")
     for key in obj:
         if key not in allowed:
-            raise _fail(f"{where}.{key}" if where else key, f"{form}.{key}".strip("."),
+            raise fail(f"{where}.{key}" if where else key, f"{form}.{key}".strip("."),
                         "is not a known key")  # fmt: skip
     return obj
 
@@ -152,22 +154,22 @@ def parse_condition(
     """One condition; `at` is where its list is (a split action's: `actions[0].conditions`),
     so an error names the place as the rule's JSON and the desk's form do."""
     where, form = f"{at[0]}[{index}]", f"{at[1]}.{index}"
-    body = _object(obj, where, form, ("field", "op", "value", "items"))
+    body = checked_object(obj, where, form, ("field", "op", "value", "items"))
     path = body.get("field")
     if not isinstance(path, str) or resolve(path) is None:
-        raise _fail(f"{where}.field", f"{form}.field", f"unknown field {path!r}")
+        raise fail(f"{where}.field", f"{form}.field", f"unknown field {path!r}")
     ref = resolve(path)
     assert ref is not None
     op = body.get("op")
     if op not in OPERATORS:
-        raise _fail(f"{where}.op", f"{form}.op", f"unknown operator {op!r}")
+        raise fail(f"{where}.op", f"{form}.op", f"unknown operator {op!r}")
     if op not in _BY_KIND[ref.kind]:
-        raise _fail(f"{where}.op", f"{form}.op", f"{op} does not fit the field {path}")
+        raise fail(f"{where}.op", f"{form}.op", f"{op} does not fit the field {path}")
     items = body.get("items", "any")
     if items not in ITEM_QUANTIFIERS:
-        raise _fail(f"{where}.items", f"{form}.items", 'must be "any" or "all"')
+        raise fail(f"{where}.items", f"{form}.items", 'must be "any" or "all"')
     if "items" in body and ref.item is None:
-        raise _fail(f"{where}.items", f"{form}.items", "applies to order_items.* fields only")
+        raise fail(f"{where}.items", f"{form}.items", "applies to order_items.* fields only")
     value = _condition_value(op, ref.kind, body.get("value"), f"{where}.value", f"{form}.value")
     return Condition(path, op, value, items)
 
@@ -176,9 +178,9 @@ def parse_item_conditions(value: Any, where: str, form: str) -> tuple[Condition,
     """A `split` action's conditions: tested on each item alone (all must hold for it), so
     only `order_items.*` fields, and no `items` quantifier."""
     if not isinstance(value, list) or not value:
-        raise _fail(where, form, "a split needs a list of at least one item condition")
+        raise fail(where, form, "a split needs a list of at least one item condition")
     if len(value) > limits.MAX_RULE_CONDITIONS:
-        raise _fail(where, form, f"more than {limits.MAX_RULE_CONDITIONS} conditions")
+        raise fail(where, form, f"more than {limits.MAX_RULE_CONDITIONS} conditions")
     found = []
     for index, obj in enumerate(value):
         condition = parse_condition(obj, index, at=(where, form))
@@ -186,10 +188,10 @@ def parse_item_conditions(value: Any, where: str, form: str) -> tuple[Condition,
         ref = resolve(condition.field)
         if ref is None or ref.item is None:
             reason = f"a split picks items: only order_items.* fields, not {condition.field}"
-            raise _fail(f"{place}.field", f"{path}.field", reason)
+            raise fail(f"{place}.field", f"{path}.field", reason)
         if isinstance(obj, dict) and "items" in obj:
             reason = "a split tests each item on its own: no items quantifier"
-            raise _fail(f"{place}.items", f"{path}.items", reason)
+            raise fail(f"{place}.items", f"{path}.items", reason)
         found.append(condition)
     return tuple(found)
 

@@ -34,12 +34,12 @@ from orderhub.domain.rule_conditions import (  # noqa: F401
     TEXT_OPERATORS,
     Condition,
     RuleError,
-    _fail,
-    _object,
     check_text,
+    checked_object,
     compile_pattern,
     condition_json,
     duration_minutes,
+    fail,
     operators_for,
     parse_condition,
     parse_item_conditions,
@@ -100,7 +100,7 @@ def _set_field(value: Any, where: str, form: str) -> str:
         or any(value.startswith(p) and len(value) > len(p) for p in SETTABLE_PREFIXES)
     ):
         return check_text(value, where, form, most=200)
-    raise _fail(where, form, f"{value!r} is not a field a rule may set")
+    raise fail(where, form, f"{value!r} is not a field a rule may set")
 
 
 def _set_value(value: Any, where: str, form: str) -> Any:
@@ -114,7 +114,7 @@ def _endpoint(value: Any, where: str, form: str) -> int | str:
     if isinstance(value, str):
         return check_text(value, where, form, most=100, empty=False)
     if isinstance(value, bool) or not isinstance(value, int) or not 0 < value <= limits.MAX_ID:
-        raise _fail(where, form, "must be a webhook endpoint's name or id (webhook list)")
+        raise fail(where, form, "must be a webhook endpoint's name or id (webhook list)")
     return value
 
 
@@ -131,7 +131,7 @@ def _recipient(value: Any, where: str, form: str) -> str:
     try:
         return address(text, "to")
     except InvalidRecipient as error:
-        raise _fail(
+        raise fail(
             where, form, f'must be "customer" or an email address ({error.message})'
         ) from None
 
@@ -159,21 +159,21 @@ ACTIONS: tuple[str, ...] = tuple(ACTION_ARGS)
 def parse_action(obj: Any, index: int) -> Action:
     where, form = f"actions[{index}]", f"actions.{index}"
     if not isinstance(obj, dict):
-        raise _fail(where, form, "must be an object")
+        raise fail(where, form, "must be an object")
     name = obj.get("action")
     if name not in ACTION_ARGS:
-        raise _fail(f"{where}.action", f"{form}.action", f"unknown action {name!r}")
+        raise fail(f"{where}.action", f"{form}.action", f"unknown action {name!r}")
     specs = ACTION_ARGS[name]
-    _object(obj, where, form, ("action", *(arg for arg, _ in specs)))
+    checked_object(obj, where, form, ("action", *(arg for arg, _ in specs)))
     args: dict[str, Any] = {}
     for arg, check in specs:
         if arg not in obj:
-            raise _fail(f"{where}.{arg}", f"{form}.{arg}", "is required")
+            raise fail(f"{where}.{arg}", f"{form}.{arg}", "is required")
         args[arg] = check(obj[arg], f"{where}.{arg}", f"{form}.{arg}")
     if name == "set" and args["field"] == "payment_status":  # what the API accepts there
         known = {status.lower(): status for status in PAYMENT_STATUSES}
         if str(args["value"]).lower() not in known:
-            raise _fail(f"{where}.value", f"{form}.value",
+            raise fail(f"{where}.value", f"{form}.value",
                         f"must be one of {', '.join(PAYMENT_STATUSES)}")  # fmt: skip
         args["value"] = known[str(args["value"]).lower()]
     return Action(name, args)
@@ -188,43 +188,43 @@ _RULE_KEYS = (
 def _flag(body: dict[str, Any], key: str, default: bool) -> bool:
     value = body.get(key, default)
     if not isinstance(value, bool):
-        raise _fail(key, key, "must be true or false")
+        raise fail(key, key, "must be true or false")
     return value
 
 
 def parse_rule(obj: object) -> RuleSpec:
     """The contract JSON, validated; RuleError names what is wrong and where."""
-    body = _object(obj, "", "", _RULE_KEYS)
+    body = checked_object(obj, "", "", _RULE_KEYS)
     name = check_text(body.get("name"), "name", "name", most=limits.MAX_RULE_NAME_CHARS,
                       empty=False)  # fmt: skip
     event = body.get("event")
     if event not in EVENTS:
-        raise _fail("event", "event", f"unknown event {event!r} (one of {', '.join(EVENTS)})")
+        raise fail("event", "event", f"unknown event {event!r} (one of {', '.join(EVENTS)})")
     match = body.get("match", "all")
     if match not in MATCHES:
-        raise _fail("match", "match", 'must be "all" or "any"')
+        raise fail("match", "match", 'must be "all" or "any"')
     conditions, actions = body.get("conditions", []), body.get("actions")
     if not isinstance(conditions, list):
-        raise _fail("conditions", "conditions", "must be a list")
+        raise fail("conditions", "conditions", "must be a list")
     if len(conditions) > limits.MAX_RULE_CONDITIONS:
-        raise _fail("conditions", "conditions",
+        raise fail("conditions", "conditions",
                     f"more than {limits.MAX_RULE_CONDITIONS} conditions")  # fmt: skip
     if not isinstance(actions, list) or not actions:
-        raise _fail("actions", "actions", "a rule needs a list of at least one action")
+        raise fail("actions", "actions", "a rule needs a list of at least one action")
     if len(actions) > limits.MAX_RULE_ACTIONS:
-        raise _fail("actions", "actions", f"more than {limits.MAX_RULE_ACTIONS} actions")
+        raise fail("actions", "actions", f"more than {limits.MAX_RULE_ACTIONS} actions")
     every, folder = body.get("every_minutes"), body.get("folder")
     if event == SCHEDULE:
         if isinstance(every, bool) or not isinstance(every, int):
-            raise _fail("every_minutes", "every_minutes", "a schedule rule needs every_minutes")
+            raise fail("every_minutes", "every_minutes", "a schedule rule needs every_minutes")
         if not 1 <= every <= limits.MAX_SCHEDULE_MINUTES:
-            raise _fail("every_minutes", "every_minutes",
+            raise fail("every_minutes", "every_minutes",
                         f"must be from 1 to {limits.MAX_SCHEDULE_MINUTES}")  # fmt: skip
         folder = check_text(folder, "folder", "folder", most=limits.width("folders", "name"),
                             empty=False)  # fmt: skip
     elif every is not None or folder is not None:
         key = "every_minutes" if every is not None else "folder"
-        raise _fail(key, key, "only a schedule rule has every_minutes and folder")
+        raise fail(key, key, "only a schedule rule has every_minutes and folder")
     return RuleSpec(
         name=name,
         event=event,

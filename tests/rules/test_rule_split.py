@@ -262,3 +262,27 @@ def test_the_docs_example_is_a_valid_rule() -> None:
     order = Order(items=[Item(id=1, code="INK-1"), Item(id=2, code="TEE-1")])
     assert compile_rule(spec).matches(order, OrderFacts({}))
     assert not compile_rule(spec).matches(Order(items=[Item(id=1, code="INK-1")]), OrderFacts({}))
+
+
+def test_a_split_rule_runs_on_an_import_set_wise(store: Any, database: Database) -> None:
+    from orderhub.services import imports
+    from orderhub.storage import bulk
+
+    _folder(database, store.store.id, "Inkthreadable")
+    rules.add_rule(database, store.store, _rule(SPLIT), channel=CLI)
+    batch = [
+        bulk.prepare(Order(items=[Item(name="Ink", code="INK-1", quantity=1),
+                                  Item(name="Tee", code="TEE-1", quantity=1)],
+                           source_id=f"IMP-{i}", shipping={"first_name": "A"}),
+                     database.engine.dialect)
+        for i in range(3)
+    ]  # fmt: skip
+    imports.import_batch(database, store.store, batch, channel=Channel.importer())
+    with database.read() as conn:
+        ink = stores.find_folder(conn, store.store.id, name="Inkthreadable")
+        assert ink is not None
+        rows = conn.execute(select(tables.orders.c.source_id, tables.orders.c.folder_id).where(
+            tables.orders.c.store_id == store.store.id)).all()  # fmt: skip
+    assert sorted(r.source_id for r in rows if r.folder_id == ink.id) == [
+        "IMP-0-2", "IMP-1-2", "IMP-2-2"]  # fmt: skip
+    assert len(rows) == 6

@@ -1,26 +1,29 @@
 """One order, two printers, end to end over real loopback HTTP: hub A (in process) with
 suppliers B and C (two more `orderhub serve` processes on their own SQLite databases).
-A shop posts one order with tees for B and mugs for C on A's /api/v2; the order is split
-(`orderhub orders split`) and each part lands in its supplier's folder; B and C each hold
-exactly one order with only their items (the tees' designs taken from A's inventory); both
-ship; A's two orders reach Shipped with the right tracking, and the shop's webhook receiver
-gets both `shipment.created` deliveries with valid hashes. Then again with C down for a
-while: still exactly one order at C."""
+A shop posts one order with tees for B and mugs for C on A's /api/v2; A's rules (one split
+rule per printer, and a move rule for an order that is all one printer's, as in
+docs/routing.md) split it as it comes in, and each part lands in its supplier's folder; B
+and C each hold exactly one order with only their items (the tees' designs taken from A's
+inventory); both ship; A's two orders reach Shipped with the right tracking, and the shop's
+webhook receiver gets both `shipment.created` deliveries with valid hashes. Then again with
+C down for a while: still exactly one order at C."""
 
 from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs
 
 import orjson
 import pytest
-from typer.testing import CliRunner
 
-from orderhub.cli import app as cli
+from orderhub.domain.channel import Channel
 from orderhub.domain.inventory import InventoryItem
+from orderhub.services import rules
 from orderhub.storage import folders, inventory, stores, webhooks
 from orderhub.storage import suppliers as repo
 from orderhub.storage.database import Database
@@ -92,21 +95,26 @@ def _set_up_shop(
         webhooks.add_endpoint(conn, store_id, receiver_url, ["shipment.created"], "form", SECRET)
 
 
-def _split_and_route(database: Database, shop: Shop, order_id: int) -> int:
-    """Mugs to C's folder by the CLI; the tees, left on the original, to B's."""
-    env = {"ORDERHUB_DATABASE_URL": database.url}
-    store = str(shop.store.store.id)
-    result = CliRunner().invoke(
-        cli, ["orders", "split", store, str(order_id), "--item", "MUG-11", "--folder", "Mugs"],
-        env=env,
-    )  # fmt: skip
-    assert result.exit_code == 0, result.output
-    new_id = int(result.output.split("moved to order ")[1].split()[0])
-    moved = shop.http.post(
-        "/move-orders", json={"order_id_list": [order_id], "destination_folder_name": "Printing"}
-    )
-    assert moved.status_code == 200, moved.text
-    return new_id
+ROUTING = Path(__file__).resolve().parents[2] / "docs" / "routing.md"
+
+
+def _route_by_rules(database: Database, a: stores.NewStore) -> None:
+    """docs/routing.md's rules, as the page gives them to `orderhub rule add`: per printer a
+    split rule for a mixed order and a move rule for an order that is all its items."""
+    heredocs = re.findall(r"orderhub rule add 1 --file - <<'EOF'\n(.*?)\nEOF\n",
+                          ROUTING.read_text(), re.S)  # fmt: skip
+    found = [orjson.loads(body) for body in heredocs]
+    assert [r["name"] for r in found] == [
+        "Mixed orders: Printer C takes its items", "Printer C orders",
+        "Mixed orders: Printer B takes its items", "Printer B orders",
+    ]  # fmt: skip
+    rules.import_rules(database, a.store, found, replace=True, channel=Channel.cli())
+
+
+def _split_part(shop: Shop, order_id: int) -> int:
+    """The order the rules split off `order_id` (its history names it)."""
+    note = next(line for line in shop.history(order_id).splitlines() if line.startswith("Split:"))
+    return int(note.split("moved to order ")[1].split()[0])
 
 
 def _supplier_id(shop: Shop, order_id: int) -> str:
@@ -137,11 +145,13 @@ def _run(
     with Receiver() as receiver:
         server = hub_a(supplier_poll_seconds=0.3, webhook_poll_seconds=0.2)
         _set_up_shop(database, a, b, hub_b.url, c, c_url(hub_c), receiver.url)
+        _route_by_rules(database, a)
         shop = Shop(server.url, a)
         created = shop.http.post("/orders", json=sample_order(order_items=[TEE, MUG]))
         assert created.status_code == 200, created.text
         tees = int(created.json()["order"]["id"])
-        mugs = _split_and_route(database, shop, tees)
+        assert created.json()["order"]["folder_id"] == shop.folder("Printing")  # in the answer
+        mugs = _split_part(shop, tees)
 
         at_tees, at_mugs = _supplier_id(shop, tees), _supplier_id(shop, mugs)
         [b_order], [c_order] = at_b(hub_b, b), at_b(hub_c, c)  # exactly one order each
@@ -184,6 +194,12 @@ def test_one_order_split_between_two_printers_ships_from_both(
     assert f"moved to order {mugs}" in shop.history(tees)
     assert f"Split from order {tees}" in shop.history(mugs)
     assert "not sent" not in shop.history(tees)
+    assert (
+        f"Rule 'Mixed orders: Printer C takes its items': split 1 × MUG-11 into order {mugs} "
+        "in Mugs" in shop.history(tees)
+    )
+    assert "Rule 'Printer B orders': moved to Printing" in shop.history(tees)
+    assert "failed" not in shop.history(tees) + shop.history(mugs)
 
 
 def test_printer_c_down_for_a_while_still_gets_exactly_one_order(

@@ -15,9 +15,10 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from orderhub.domain.orders import Order
+from orderhub.domain.orders import Item, Order
+from orderhub.domain.rule_conditions import Condition, compile_pattern, duration_minutes
 from orderhub.domain.rule_fields import FieldRef, OrderFacts, as_number, resolve
-from orderhub.domain.rules import Condition, RuleSpec, compile_pattern, duration_minutes
+from orderhub.domain.rules import RuleSpec
 
 Test = Callable[[Any], bool]
 Predicate = Callable[[Order, OrderFacts], bool]
@@ -121,6 +122,17 @@ def compile_condition(condition: Condition) -> Predicate:
     if condition.items == "all":
         return lambda order, _f: bool(order.items) and all(test(read_item(i)) for i in order.items)
     return lambda order, _f: any(test(read_item(i)) for i in order.items)
+
+
+def item_predicate(conditions: Sequence[Condition]) -> Callable[[Item], bool]:
+    """Whether one item satisfies every one of these `order_items.*` conditions (a split
+    action's): the same value tests as a rule's own conditions, applied to the item alone."""
+    tests = []
+    for condition in conditions:
+        ref = resolve(condition.field)
+        assert ref is not None and ref.item is not None, condition.field
+        tests.append((ref.item, value_test(ref, condition)))
+    return lambda item: all(test(read(item)) for read, test in tests)
 
 
 def _joined(match: str, tests: list[Predicate]) -> Predicate:

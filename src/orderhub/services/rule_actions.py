@@ -3,7 +3,7 @@ call on the transaction's connection and answers the history wording ("moved to 
 `describe` is what a preview says it would do, without writing. `check` verifies what the
 domain cannot (a folder or an endpoint that must exist) when a rule is stored.
 
-A new action (split, email) is one `ACTION_ARGS` entry in domain/rules.py and one entry here.
+A new action is one `ACTION_ARGS` entry in domain/rules.py and one entry here.
 """
 
 from __future__ import annotations
@@ -16,13 +16,17 @@ from sqlalchemy import Connection
 
 from orderhub.domain.channel import Channel
 from orderhub.domain.errors import InvalidInput
+from orderhub.domain.rule_conditions import conditions_text
+from orderhub.domain.rule_eval import item_predicate
 from orderhub.domain.rules import Action
-from orderhub.services import moves, order_fields
+from orderhub.services import emails, moves, order_fields, splits
 from orderhub.services import orders as order_service
 from orderhub.storage import orders as storage
 from orderhub.storage import stores
+from orderhub.storage import templates as template_storage
 from orderhub.storage import webhooks as webhook_storage
 from orderhub.storage.stores import Store, utcnow
+from orderhub.templating.builtins import EMAIL
 
 
 @dataclass
@@ -109,6 +113,28 @@ def _stop(ctx: ActionContext, _args: dict[str, Any]) -> str:
     return "stopped the rules"
 
 
+def _split(ctx: ActionContext, args: dict[str, Any]) -> str:
+    """The items the action's own conditions pick become a new order in the folder (some,
+    not all: `parts_matching` refuses none or every item, and the rule fails alone)."""
+    storage.lock_order(ctx.conn, ctx.store.id, ctx.order_id)  # what is picked is what moves
+    order = storage.get_order(ctx.conn, ctx.store.id, ctx.order_id, with_history=False)
+    parts = splits.parts_matching(order, item_predicate(args["conditions"]))
+    done = splits.split_order_in(
+        ctx.conn, ctx.store, ctx.order_id, parts, folder=args["folder"], channel=ctx.channel,
+        now=utcnow(),
+    )  # fmt: skip
+    moved = ", ".join(f"{m.quantity} × {m.code or f'item {m.item_id}'}" for m in done.moved)
+    return f"split {moved} into order {done.new_order_id} in {args['folder']}"
+
+
+def _email(ctx: ActionContext, args: dict[str, Any]) -> str:
+    emails.queue_email(
+        ctx.conn, ctx.store, ctx.order_id, args["template"], args["to"], channel=ctx.channel,
+        now=utcnow(),
+    )  # fmt: skip
+    return f"queued email '{args['template']}' to {args['to']}"
+
+
 def _check_folder(conn: Connection, store_id: int, args: dict[str, Any]) -> str | None:
     if stores.find_folder(conn, store_id, name=args["folder"]) is None:
         return f"no folder named {args['folder']!r}"
@@ -118,6 +144,13 @@ def _check_folder(conn: Connection, store_id: int, args: dict[str, Any]) -> str 
 def _check_endpoint(conn: Connection, store_id: int, args: dict[str, Any]) -> str | None:
     if _endpoint(conn, store_id, args["endpoint"]) is None:
         return f"no webhook endpoint {args['endpoint']!r} in this store"
+    return None
+
+
+def _check_template(conn: Connection, store_id: int, args: dict[str, Any]) -> str | None:
+    found = template_storage.find(conn, store_id, args["template"])
+    if found is None or found.kind != EMAIL:
+        return f"no email template named {args['template']!r} in this store"
     return None
 
 
@@ -141,6 +174,18 @@ REGISTRY: dict[str, ActionType] = {
         _webhook, lambda a: f"send to webhook {a['endpoint']}", _check_endpoint, "endpoint"
     ),
     "stop": ActionType(_stop, lambda _a: "stop"),
+    "split": ActionType(
+        _split,
+        lambda a: (
+            f"split items matching {conditions_text(a['conditions'])} "
+            f"into a new order in {a['folder']}"
+        ),
+        _check_folder,
+        "folder",
+    ),
+    "email": ActionType(
+        _email, lambda a: f"email '{a['template']}' to {a['to']}", _check_template, "template"
+    ),
 }
 
 

@@ -9,7 +9,8 @@ rule's last outcome), and the change that fired it stands.
 
 Actions publish their own events, which run rules again (a *cascade*): at most
 `MAX_RULE_DEPTH` deep, and a rule at most once per order per cascade. A rule that would run
-again is not, and the order's history says so: a loop is cut, never a hang.
+again is not, and the order's history says so: a loop is cut, never a hang. The part a
+rule's `split` makes counts as that rule's own product: the rule is not tried on it.
 """
 
 from __future__ import annotations
@@ -264,7 +265,12 @@ def on_events(
     candidates = [o for o in first if found.prefilter[name].may_match(o, facts)]
     if candidates and own_fields != fields and not held:
         candidates = load_for_rules(conn, store.id, [o.id for o in candidates if o.id], fields)
-    with cascade():
+    with cascade() as state:
+        if data and data.get("split_from") and state.applying:
+            # A part split off by a rule's `split`: that rule already ran on it (on the order
+            # it came from) in this cascade, so it is not tried on it again — no split of a
+            # split, no failure line — while the part's other rules run as on any new order.
+            state.ran.update((state.applying[-1], order_id) for order_id in order_ids)
         for order in candidates:
             changed = run_rules(conn, store, rules, order, facts) or changed
     return changed

@@ -113,3 +113,6 @@ def test_a_rule_made_in_the_form_is_previewed_saved_and_moves_new_orders(
     said = page.locator("main").inner_text()
     assert "split items matching order_items.code starts_with 'TS-' and " in said
     assert "email 'shipment confirmation' to customer" in said
+    phone.goto(f"{served.base_url}/desk/rules")
+    phone.get_by_role("link", name="Shirts to the printer").click()
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 400

@@ -84,3 +84,35 @@ def test_a_rule_made_in_the_form_is_previewed_saved_and_moves_new_orders(
     assert phone.evaluate("document.documentElement.scrollWidth") <= 400
     phone.evaluate("window.scrollTo(0, 0)")
     shoot(phone, "phone-rule-form", full_page=True)
+
+    # A split with two item conditions and an email, each row added by its submit button.
+    page.goto(f"{served.base_url}/desk/rules/new")
+    page.get_by_label("Rule name").fill("Shirts to the printer")
+    page.get_by_role("button", name="Remove condition 1").click()
+    page.locator('[name="actions.0.action"]').select_option("split")
+    assert page.locator('[name="actions.0.text"]').is_hidden()
+    page.locator('[name="actions.0.folder"]').select_option("Printing")
+    page.locator('[name="actions.0.conditions.0.field"]').select_option("order_items.code")
+    page.locator('[name="actions.0.conditions.0.op"]').select_option("starts_with")
+    page.locator('[name="actions.0.conditions.0.value"]').fill("TS-")
+    assert page.locator('[name="actions.0.conditions.0.key"]').is_hidden()
+    page.get_by_role("button", name="Add item condition").click()
+    item = '[name="actions.0.conditions.1.{}"]'
+    page.locator(item.format("field")).select_option("order_items.variation_list.")
+    page.locator(item.format("key")).fill("Size")
+    page.locator(item.format("value")).fill("M")
+    page.get_by_role("button", name="Add action").click()
+    page.locator('[name="actions.1.action"]').select_option("email")
+    page.locator('[name="actions.1.template"]').select_option("shipment confirmation")
+    assert page.locator('[name="actions.1.to"]').input_value() == "customer"
+    assert page.locator('[name="actions.1.conditions.0.field"]').is_hidden()
+    page.evaluate("window.scrollTo(0, 0)")
+    shoot(page, "rule-form-split", full_page=True)
+    page.get_by_role("button", name="Save rule").click()
+    assert "Shirts to the printer" in page.get_by_role("status").inner_text()
+    said = page.locator("main").inner_text()
+    assert "split items matching order_items.code starts_with 'TS-' and " in said
+    assert "email 'shipment confirmation' to customer" in said
+    phone.goto(f"{served.base_url}/desk/rules")
+    phone.get_by_role("link", name="Shirts to the printer").click()
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 400

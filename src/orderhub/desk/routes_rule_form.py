@@ -23,7 +23,9 @@ from orderhub.domain.channel import Channel
 from orderhub.domain.errors import NotFound
 from orderhub.domain.rules import RuleError
 from orderhub.services import rules as rule_service
+from orderhub.services import templates as template_service
 from orderhub.services.rules import Preview, StoredRule
+from orderhub.templating.builtins import EMAIL
 
 router = APIRouter(include_in_schema=False)
 PREVIEW_ORDERS = 500
@@ -56,9 +58,14 @@ def form_page(
 ) -> Response:
     db = request.app.state.db
     folders = queries.folders(db, desk.store, request.app.state.count_cache)
+    fields = _fields()
+    email_templates = [
+        t.name for t in template_service.list_templates(db, desk.store) if t.kind == EMAIL
+    ]
     return page(
         request, "rule_form.html", desk, form=form, rule=rule, errors=errors or {},
-        preview=preview, events=domain.EVENTS, matches=domain.MATCHES, fields=_fields(),
+        preview=preview, events=domain.EVENTS, matches=domain.MATCHES, fields=fields,
+        item_fields=[f for f in fields if f["item"]], email_templates=email_templates,
         operators=domain.OPERATORS, actions=domain.ACTIONS, param_inputs=rule_form.PARAM_INPUTS,
         param_labels=rule_form.PARAM_LABELS, settable=_settable(),
         endpoints=queries.webhook_endpoints(db, desk.store),

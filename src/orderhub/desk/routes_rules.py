@@ -4,6 +4,8 @@ The rule form itself is `routes_rule_form`; rules run by hand are `routes_rule_r
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import APIRouter, Depends, Request
 from starlette.datastructures import FormData
 from starlette.responses import Response
@@ -14,7 +16,8 @@ from orderhub.desk.paths import number
 from orderhub.desk.render import page, redirect
 from orderhub.domain.channel import Channel
 from orderhub.domain.errors import NotFound
-from orderhub.domain.rules import RuleError, rule_json
+from orderhub.domain.rules import RuleError, RuleSpec, rule_json
+from orderhub.services import rule_actions
 from orderhub.services import rules as rule_service
 from orderhub.services.rules import StoredRule
 
@@ -29,10 +32,19 @@ def stored_rule(request: Request, desk: Desk, raw_id: str) -> StoredRule:
     return found
 
 
+def described(spec: RuleSpec) -> dict[str, Any]:
+    """The rule's JSON for the page, each action with the engine's own words for it (what a
+    preview says), which the page uses for the actions it has no wording of its own for."""
+    body = rule_json(spec)
+    for action, shown in zip(spec.actions, body["actions"], strict=True):
+        shown["said"] = rule_actions.describe(action)
+    return body
+
+
 @router.get("/desk/rules")
 def rules_list(request: Request, desk: Desk = Depends(signed_in)) -> Response:
     found = rule_service.list_rules(request.app.state.db, desk.store.id)
-    return page(request, "rules.html", desk, rules=[(r, rule_json(r.spec)) for r in found])
+    return page(request, "rules.html", desk, rules=[(r, described(r.spec)) for r in found])
 
 
 @router.post("/desk/rules/{rule_id}/enabled")
@@ -76,7 +88,7 @@ def move(
 @router.get("/desk/rules/{rule_id}/delete")
 def confirm_delete(rule_id: str, request: Request, desk: Desk = Depends(owner)) -> Response:
     rule = stored_rule(request, desk, rule_id)
-    return page(request, "rule_delete.html", desk, rule=rule, rule_json=rule_json(rule.spec))
+    return page(request, "rule_delete.html", desk, rule=rule, rule_json=described(rule.spec))
 
 
 @router.post("/desk/rules/{rule_id}/delete")

@@ -1,10 +1,11 @@
 """The rule form: its posted fields as the rule's contract JSON, and a stored rule's JSON as
 the form's rows again.
 
-Input names are the contract's own paths (`name`, `conditions.1.value`, `actions.0.folder`),
-so a `RuleError.field` names the input it concerns. What the form adds to the contract: a
-prefix field (`checkout_data.`) is a select plus a KEY input, an `in`/`not_in` value is a
-comma-separated list, and rows are added or removed by submit buttons (no JavaScript needed).
+Input names are the contract's own paths (`name`, `conditions.1.value`, `actions.0.folder`,
+a split's item conditions `actions.0.conditions.1.value`), so a `RuleError.field` names the
+input it concerns. What the form adds to the contract: a prefix field (`checkout_data.`) is a
+select plus a KEY input, an `in`/`not_in` value is a comma-separated list, and rows (and a
+split's item-condition rows) are added or removed by submit buttons (no JavaScript needed).
 Checking the rule is the domain's (`parse_rule`): the form only reshapes what was typed.
 """
 
@@ -29,22 +30,30 @@ from orderhub.domain.rule_fields import PREFIXES, resolve
 ACTION_PARAMS: dict[str, tuple[str, ...]] = {
     name: tuple(arg for arg, _ in args) for name, args in domain.ACTION_ARGS.items()
 }
+# A split's argument that is a list of item conditions: rows of their own in its action row.
+ITEM_CONDITIONS = "conditions"
 # Each parameter input of an action row, once, with the actions that use it (the page shows
 # only the chosen action's inputs, by CSS, and all of them where CSS cannot tell).
 PARAM_INPUTS: tuple[tuple[str, tuple[str, ...]], ...] = tuple(
     (name, tuple(a for a, params in ACTION_PARAMS.items() if name in params))
     for name in dict.fromkeys(n for params in ACTION_PARAMS.values() for n in params)
+    if name != ITEM_CONDITIONS
 )
 PARAM_LABELS = {
     "folder": "Folder", "field": "Field to set", "value": "Value", "text": "Note",
     "name": "Tag name", "color": "Tag colour", "endpoint": "Webhook endpoint",
+    "template": "Email template", "to": "To",
 }  # fmt: skip
+# What a new action row's inputs hold before anything is typed (an email goes to the
+# order's customer unless an address is given).
+PARAM_DEFAULTS = {"to": domain.CUSTOMER}
+CONDITION_INPUTS = ("field", "key", "op", "value", "items")
 # Arguments that may be numbers in the contract (a webhook endpoint's id; its name is text).
 NUMBER_ARGS = ("endpoint",)
 # Longer input is cut before the domain sees it: longer than any value it accepts (a full
 # `in` list), so the domain's own message still names what is too long.
 MAX_TEXT = (MAX_RULE_VALUE_CHARS + 2) * MAX_RULE_LIST_VALUES + 1
-_ROW = re.compile(r"^(conditions|actions)\.(\d{1,3})\.")
+_ROW_NUMBER = re.compile(r"(\d{1,3})\.")
 
 
 @dataclass
@@ -59,7 +68,13 @@ class ConditionRow:
 @dataclass
 class ActionRow:
     action: str = "move"
-    params: dict[str, str] = field(default_factory=dict)
+    params: dict[str, str] = field(default_factory=lambda: dict(PARAM_DEFAULTS))
+    # A split's item conditions (every row has them, shown only when the action is split).
+    conditions: list[ConditionRow] = field(default_factory=lambda: [ConditionRow()])
+
+    @property
+    def can_add_condition(self) -> bool:
+        return len(self.conditions) < MAX_RULE_CONDITIONS
 
 
 @dataclass
@@ -97,28 +112,37 @@ def _text(data: FormData, name: str) -> str:
     return value.strip()[:MAX_TEXT] if isinstance(value, str) else ""
 
 
-def _indices(data: FormData, kind: str, limit: int) -> list[int]:
-    found = sorted({int(m.group(2)) for k in data if (m := _ROW.match(k)) and m.group(1) == kind})
+def _indices(data: FormData, prefix: str, limit: int) -> list[int]:
+    """The row numbers posted under `prefix` (`conditions.`, `actions.0.conditions.`)."""
+    found = sorted(
+        {int(m.group(1)) for k in data
+         if k.startswith(prefix) and (m := _ROW_NUMBER.match(k, len(prefix)))}
+    )  # fmt: skip
     return found[:limit]
+
+
+def _condition_rows(data: FormData, prefix: str) -> list[ConditionRow]:
+    return [
+        ConditionRow(
+            field=_text(data, f"{prefix}{i}.field"),
+            key=_text(data, f"{prefix}{i}.key"),
+            op=_text(data, f"{prefix}{i}.op"),
+            value=_text(data, f"{prefix}{i}.value"),
+            items_all=_text(data, f"{prefix}{i}.items") == "all",
+        )
+        for i in _indices(data, prefix, MAX_RULE_CONDITIONS)
+    ]
 
 
 def from_form(data: FormData) -> RuleForm:
     """The rows as typed, in their order; at most the limits' number of rows are read."""
-    conditions = [
-        ConditionRow(
-            field=_text(data, f"conditions.{i}.field"),
-            key=_text(data, f"conditions.{i}.key"),
-            op=_text(data, f"conditions.{i}.op"),
-            value=_text(data, f"conditions.{i}.value"),
-            items_all=_text(data, f"conditions.{i}.items") == "all",
-        )
-        for i in _indices(data, "conditions", MAX_RULE_CONDITIONS)
-    ]
+    conditions = _condition_rows(data, "conditions.")
     actions = []
-    for i in _indices(data, "actions", MAX_RULE_ACTIONS):
+    for i in _indices(data, "actions.", MAX_RULE_ACTIONS):
         action = _text(data, f"actions.{i}.action")
         params = {n: _text(data, f"actions.{i}.{n}") for n, _ in PARAM_INPUTS}
-        actions.append(ActionRow(action, {k: v for k, v in params.items() if v}))
+        items = _condition_rows(data, f"actions.{i}.{ITEM_CONDITIONS}.")
+        actions.append(ActionRow(action, {k: v for k, v in params.items() if v}, items))
     return RuleForm(
         name=_text(data, "name"),
         event=_text(data, "event"),
@@ -163,7 +187,10 @@ def _action_json(row: ActionRow) -> dict[str, Any]:
     out: dict[str, Any] = {"action": row.action}
     for name in ACTION_PARAMS.get(row.action, ()):
         raw = row.params.get(name, "")
-        out[name] = _number(raw) if name in NUMBER_ARGS else raw
+        if name == ITEM_CONDITIONS:
+            out[name] = [_condition_json(c) for c in row.conditions]
+        else:
+            out[name] = _number(raw) if name in NUMBER_ARGS else raw
     return out
 
 
@@ -192,19 +219,26 @@ def _shown(value: Any) -> str:
     return "" if value is None else str(value)
 
 
+def _condition_row(c: dict[str, Any]) -> ConditionRow:
+    choice, key = split_path(str(c.get("field", "")))
+    return ConditionRow(choice, key, str(c.get("op", "")), _shown(c.get("value")),
+                        c.get("items") == "all")  # fmt: skip
+
+
+def _action_row(a: dict[str, Any]) -> ActionRow:
+    params = {k: _shown(v) for k, v in a.items() if k not in ("action", ITEM_CONDITIONS)}
+    items = a.get(ITEM_CONDITIONS)
+    return ActionRow(
+        str(a.get("action", "")),
+        {**PARAM_DEFAULTS, **params},
+        [_condition_row(c) for c in items] if isinstance(items, list) else [ConditionRow()],
+    )
+
+
 def from_json(rule: dict[str, Any]) -> RuleForm:
     """A stored rule (its contract JSON) as the form shows it."""
-    conditions = []
-    for c in rule.get("conditions", []):
-        choice, key = split_path(str(c.get("field", "")))
-        conditions.append(
-            ConditionRow(choice, key, str(c.get("op", "")), _shown(c.get("value")),
-                         c.get("items") == "all")
-        )  # fmt: skip
-    actions = [
-        ActionRow(str(a.get("action", "")), {k: _shown(v) for k, v in a.items() if k != "action"})
-        for a in rule.get("actions", [])
-    ]
+    conditions = [_condition_row(c) for c in rule.get("conditions", [])]
+    actions = [_action_row(a) for a in rule.get("actions", [])]
     return RuleForm(
         name=str(rule.get("name", "")),
         event=str(rule.get("event", "")),
@@ -221,6 +255,9 @@ def from_json(rule: dict[str, Any]) -> RuleForm:
 def change_rows(form: RuleForm, command: str) -> RuleForm | None:
     """The form after an "Add condition" / "Remove" button, or None when `command` is no
     row command. Adding past a limit leaves the rows as they are."""
+    kind, _, where = command.partition(".")
+    if kind in ("add_item_condition", "remove_item_condition"):
+        return _change_item_rows(form, kind, where)
     if command == "add_condition" and form.can_add_condition:
         return replace(form, conditions=[*form.conditions, ConditionRow()])
     if command == "add_action" and form.can_add_action:
@@ -237,6 +274,24 @@ def change_rows(form: RuleForm, command: str) -> RuleForm | None:
     return None
 
 
+def _change_item_rows(form: RuleForm, kind: str, where: str) -> RuleForm:
+    """A split's "Add item condition" (`add_item_condition.0`) or an item condition's
+    "Remove" (`remove_item_condition.0.1`); a button naming no row changes nothing."""
+    action, _, index = where.partition(".")
+    if not action.isdigit() or int(action) >= len(form.actions):
+        return form
+    row = form.actions[int(action)]
+    if kind == "add_item_condition" and row.can_add_condition:
+        items = [*row.conditions, ConditionRow()]
+    elif kind == "remove_item_condition" and index.isdigit():
+        items = [c for i, c in enumerate(row.conditions) if i != int(index)]
+    else:
+        return form
+    actions = list(form.actions)
+    actions[int(action)] = replace(row, conditions=items)
+    return replace(form, actions=actions)
+
+
 def error_places(form: RuleForm, field_path: str | None) -> str:
     """Where the form shows an error about `field_path`: the input of that name when the
     form has it, else its row (`conditions.1`), else the top of the form (`_form`)."""
@@ -247,6 +302,8 @@ def error_places(form: RuleForm, field_path: str | None) -> str:
         return parts[0]
     if parts[0] in ("conditions", "actions") and len(parts) >= 2 and parts[1].isdigit():
         rows = form.conditions if parts[0] == "conditions" else form.actions
+        if parts[0] == "actions" and parts[2:3] == [ITEM_CONDITIONS] and int(parts[1]) < len(rows):
+            return _item_error_place(form.actions[int(parts[1])], parts)
         if int(parts[1]) < len(rows):
             if len(parts) >= 3 and parts[2] in _row_inputs(parts[0]):
                 return f"{parts[0]}.{parts[1]}.{parts[2]}"
@@ -254,7 +311,18 @@ def error_places(form: RuleForm, field_path: str | None) -> str:
     return "_form"
 
 
+def _item_error_place(row: ActionRow, parts: list[str]) -> str:
+    """`actions.0.conditions.1.value` → that input of the split's item condition 1 when the
+    form has it, else that item condition's row, else the split's item conditions."""
+    place = ".".join(parts[:3])
+    if len(parts) >= 4 and parts[3].isdigit() and int(parts[3]) < len(row.conditions):
+        if len(parts) >= 5 and parts[4] in CONDITION_INPUTS:
+            return ".".join(parts[:5])
+        return ".".join(parts[:4])
+    return place
+
+
 def _row_inputs(kind: str) -> tuple[str, ...]:
     if kind == "conditions":
-        return ("field", "key", "op", "value", "items")
+        return CONDITION_INPUTS
     return ("action", *(n for n, _ in PARAM_INPUTS))

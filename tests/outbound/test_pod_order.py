@@ -15,7 +15,7 @@ from orderhub.outbound.pod_order import (
     order_request,
     parse_shipping_map,
 )
-from orderhub.protocol.pod import XmlNameError, parse_xml, render_xml
+from orderhub.protocol.pod.xml_format import XmlNameError, parse_xml, render_xml
 
 
 def test_shipping_map_round_trip_and_refusals() -> None:

@@ -18,8 +18,6 @@ import typer
 from rich.progress import Progress, TextColumn
 from rich.table import Table
 
-from orderhub.api.orderdesk.params import parse_id_list
-from orderhub.api.orderdesk.wire import order_dict
 from orderhub.cli.common import console, err, fail, ready_database, record_id, require_store
 from orderhub.domain.channel import Channel
 from orderhub.domain.dates import parse_datetime
@@ -28,6 +26,8 @@ from orderhub.domain.limits import MAX_SPLIT_PARTS, width
 from orderhub.domain.queries import OrderQuery
 from orderhub.orderfiles import CSV_COLUMNS, export, run_import
 from orderhub.protocol.csv_cells import SafeWriter
+from orderhub.protocol.orderdesk.id_list import parse_id_list
+from orderhub.protocol.orderdesk.wire import order_dict
 from orderhub.services import moves, splits
 from orderhub.storage import orders as repo
 from orderhub.storage import stores

@@ -8,10 +8,10 @@ from typing import Any
 
 import orjson
 
-from orderhub.api.orderdesk.wire import order_dict
 from orderhub.domain.orders import Order
 from orderhub.domain.queries import OrderQuery
 from orderhub.orderfiles.pipeline import CSV_ORDER_COLUMNS
+from orderhub.protocol.orderdesk.wire import order_dict
 from orderhub.storage import orders as storage
 from orderhub.storage.database import Database
 

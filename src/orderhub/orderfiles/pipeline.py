@@ -29,12 +29,12 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn, 
 from sqlalchemy import Dialect
 from sqlalchemy.engine import make_url
 
-from orderhub.api.orderdesk.models import OrderIn, describe_errors
 from orderhub.domain import values
 from orderhub.domain.channel import Channel
 from orderhub.domain.errors import OrderhubError
 from orderhub.domain.orders import fill_create_defaults
 from orderhub.protocol.csv_cells import restore_cell
+from orderhub.protocol.orderdesk.models import OrderIn, describe_errors
 from orderhub.services import imports
 from orderhub.storage import bulk, stores
 from orderhub.storage.database import Database

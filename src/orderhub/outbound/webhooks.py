@@ -24,8 +24,8 @@ import orjson
 from sqlalchemy import Connection
 
 from orderhub import __version__
-from orderhub.api.orderdesk.wire import order_dict
 from orderhub.domain.orders import Order
+from orderhub.protocol.orderdesk.wire import order_dict
 from orderhub.storage import webhooks
 from orderhub.storage.stores import Store
 

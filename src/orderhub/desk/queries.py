@@ -11,9 +11,9 @@ from orderhub.domain.errors import NotFound
 from orderhub.domain.inventory import InventoryItem
 from orderhub.domain.orders import Order
 from orderhub.domain.queries import OrderQuery
-from orderhub.orderfiles.export import iter_orders
 from orderhub.protocol.orderdesk.cursor import decode_cursor, encode_cursor
 from orderhub.services import folders as folder_service
+from orderhub.services.exports import iter_orders
 from orderhub.storage import accounts, inventory, invitations, order_search, stores
 from orderhub.storage import emails as email_storage
 from orderhub.storage import orders as repo

@@ -9,7 +9,7 @@ import pytest
 
 from orderhub.domain.errors import InvalidInput
 from orderhub.domain.orders import Item, Order
-from orderhub.outbound.pod_order import (
+from orderhub.protocol.pod.supplier_order import (
     format_shipping_map,
     matching_items,
     order_request,

@@ -30,7 +30,8 @@ from sqlalchemy.engine import make_url
 
 from orderhub.app import create_app
 from orderhub.config import Settings
-from orderhub.protocol.pod import render_xml, sign
+from orderhub.protocol.pod.signature import sign
+from orderhub.protocol.pod.xml_format import render_xml
 from orderhub.storage import migrate, stores
 from orderhub.storage.database import Database
 

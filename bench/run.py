@@ -35,9 +35,9 @@ import httpx
 import orjson
 import psycopg
 
-from orderhub.api.orderdesk.params import encode_cursor
 from orderhub.domain.channel import Channel
 from orderhub.orderfiles import run_import
+from orderhub.protocol.orderdesk.cursor import encode_cursor
 from orderhub.services import rules as rule_service
 from orderhub.storage import migrate, stores
 from orderhub.storage.database import Database
@@ -563,7 +563,8 @@ POD_ORDER = {
 def pod_plan(store: stores.NewStore, workdir: Path) -> list[tuple[str, str, dict[str, str]]]:
     """Signed print-on-demand requests: one create body (POD_ORDER) and its signature serve
     every create."""
-    from orderhub.protocol.pod import render_xml, sign
+    from orderhub.protocol.pod.signature import sign
+    from orderhub.protocol.pod.xml_format import render_xml
 
     secret, app_id = store.pod_secret, store.store.pod_app_id
     plan = []

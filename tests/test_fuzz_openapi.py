@@ -38,7 +38,8 @@ from orderhub.api.orderdesk import openapi_spec as orderdesk_spec
 from orderhub.api.pod import openapi_spec as pod_spec
 from orderhub.app import create_app
 from orderhub.outbound import openapi_spec as supplier_spec
-from orderhub.protocol.pod import parse_xml, sign
+from orderhub.protocol.pod.signature import sign
+from orderhub.protocol.pod.xml_format import parse_xml
 from orderhub.storage import stores
 from orderhub.storage.database import Database
 from tests.helpers import make_settings, sample_order

@@ -13,10 +13,10 @@ import pytest
 from fastapi.testclient import TestClient
 
 from orderhub.api.orderdesk.rendered import join, split
-from orderhub.api.orderdesk.wire import order_dict
 from orderhub.api.rendered import RenderedOrders
 from orderhub.app import create_app
 from orderhub.orderfiles import run_import
+from orderhub.protocol.orderdesk.wire import order_dict
 from orderhub.storage import orders as storage
 from orderhub.storage import stores
 from orderhub.storage.database import Database

@@ -17,7 +17,7 @@ import pytest
 
 from orderhub.app import create_app
 from orderhub.client import PrintOnDemandClient
-from orderhub.protocol.pod import sign
+from orderhub.protocol.pod.signature import sign
 from orderhub.storage import stores
 from orderhub.storage import suppliers as repo
 from orderhub.storage.database import Database

@@ -9,13 +9,13 @@ import pytest
 
 from orderhub.domain.errors import InvalidInput
 from orderhub.domain.orders import Item, Order
-from orderhub.outbound.pod_order import (
+from orderhub.protocol.pod.supplier_order import (
     format_shipping_map,
     matching_items,
     order_request,
     parse_shipping_map,
 )
-from orderhub.protocol.pod import XmlNameError, parse_xml, render_xml
+from orderhub.protocol.pod.xml_format import XmlNameError, parse_xml, render_xml
 
 
 def test_shipping_map_round_trip_and_refusals() -> None:

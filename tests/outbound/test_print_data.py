@@ -4,7 +4,7 @@ the request), and naming what an order's forwarding leaves out."""
 from __future__ import annotations
 
 from orderhub.domain.orders import Item, Order
-from orderhub.outbound.pod_order import left_out, order_request
+from orderhub.protocol.pod.supplier_order import left_out, order_request
 
 STOCKED = {
     "TEE": {

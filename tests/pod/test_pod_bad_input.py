@@ -13,7 +13,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from orderhub.domain import limits
-from orderhub.protocol.pod import parse_xml
+from orderhub.protocol.pod.xml_format import parse_xml
 from tests.helpers import OrderDesk, sample_order
 from tests.pod.helpers import DOC_EXAMPLE, Pod, sha1
 

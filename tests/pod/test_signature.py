@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from orderhub.protocol.pod import sign, split_signature, verify
+from orderhub.protocol.pod.signature import sign, split_signature, verify
 
 
 @pytest.mark.parametrize(

@@ -10,7 +10,6 @@ from typing import Any
 import orjson
 import pytest
 
-from orderhub.api.orderdesk.wire import order_dict
 from orderhub.domain import limits
 from orderhub.domain.dates import format_wire
 from orderhub.domain.money import json_number
@@ -26,6 +25,7 @@ from orderhub.domain.rules import (
     parse_rules,
     rule_json,
 )
+from orderhub.protocol.orderdesk.wire import order_dict
 
 NOW = datetime.now(UTC).replace(tzinfo=None, microsecond=0)
 FACTS = OrderFacts({1: "Received", 2: "Printer"}, from_folder="Received")

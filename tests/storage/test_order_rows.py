@@ -7,9 +7,9 @@ from __future__ import annotations
 import dataclasses
 from decimal import Decimal
 
-from orderhub.api.orderdesk.wire import order_dict
 from orderhub.domain.orders import ADDRESS_FIELDS, SHIPPING_ADDRESS_FIELDS, Item, Order
 from orderhub.domain.queries import SORTABLE_FIELDS
+from orderhub.protocol.orderdesk.wire import order_dict
 from orderhub.storage.orders.rows import (
     ITEM_FIELDS,
     JSON_FIELDS,

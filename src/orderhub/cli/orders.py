@@ -18,17 +18,18 @@ import typer
 from rich.progress import Progress, TextColumn
 from rich.table import Table
 
-from orderhub.api.orderdesk.params import parse_id_list
-from orderhub.api.orderdesk.wire import order_dict
 from orderhub.cli.common import console, err, fail, ready_database, record_id, require_store
 from orderhub.domain.channel import Channel
 from orderhub.domain.dates import parse_datetime
 from orderhub.domain.errors import OrderhubError
 from orderhub.domain.limits import MAX_SPLIT_PARTS, width
 from orderhub.domain.queries import OrderQuery
-from orderhub.orderfiles import CSV_COLUMNS, export, run_import
+from orderhub.orderfiles import run_import
 from orderhub.protocol.csv_cells import SafeWriter
-from orderhub.services import moves, splits
+from orderhub.protocol.orderdesk import order_file
+from orderhub.protocol.orderdesk.id_list import parse_id_list
+from orderhub.protocol.orderdesk.wire import order_dict
+from orderhub.services import exports, moves, splits
 from orderhub.storage import orders as repo
 from orderhub.storage import stores
 
@@ -164,12 +165,12 @@ def export_orders(
             task = progress.add_task("export", total=None)
             writer = SafeWriter(sink) if fmt == "csv" else None
             if writer is not None:
-                writer.writerow(CSV_COLUMNS)
-            for order in export.iter_orders(db, store.id, query):
+                writer.writerow(order_file.CSV_COLUMNS)
+            for order in exports.iter_orders(db, store.id, query):
                 if writer is not None:
-                    writer.writerows(export.csv_rows(order, folder_names))
+                    writer.writerows(order_file.csv_rows(order, folder_names))
                 else:
-                    sink.write(export.json_line(order).decode())
+                    sink.write(order_file.json_line(order).decode())
                 count += 1
                 progress.advance(task)
     except OrderhubError as exc:

@@ -15,7 +15,7 @@ from orderhub.cli.common import console, fail, ready_database, record_id, requir
 from orderhub.domain.channel import Channel
 from orderhub.domain.errors import OrderhubError
 from orderhub.domain.values import parse_id
-from orderhub.outbound.pod_order import format_shipping_map
+from orderhub.protocol.pod.supplier_order import format_shipping_map
 from orderhub.services import suppliers as service
 from orderhub.storage import stores
 from orderhub.storage import suppliers as repo

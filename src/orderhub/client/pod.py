@@ -28,7 +28,8 @@ from orderhub.client.errors import (
     error_for_status,
 )
 from orderhub.client.retry import RetryPolicy, retry_after, should_retry
-from orderhub.protocol.pod import parse_xml, render_xml, sign
+from orderhub.protocol.pod.signature import sign
+from orderhub.protocol.pod.xml_format import parse_xml, render_xml
 
 JSONDict = dict[str, Any]
 

@@ -7,13 +7,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 
-from orderhub.api.orderdesk.params import decode_cursor, encode_cursor
 from orderhub.domain.errors import NotFound
 from orderhub.domain.inventory import InventoryItem
 from orderhub.domain.orders import Order
 from orderhub.domain.queries import OrderQuery
-from orderhub.orderfiles.export import iter_orders
+from orderhub.protocol.orderdesk.cursor import decode_cursor, encode_cursor
 from orderhub.services import folders as folder_service
+from orderhub.services.exports import iter_orders
 from orderhub.storage import accounts, inventory, invitations, order_search, stores, webhooks
 from orderhub.storage import emails as email_storage
 from orderhub.storage import orders as repo

@@ -19,10 +19,9 @@ from orderhub.desk.paths import number
 from orderhub.desk.render import local_path, page, redirect, safe_back
 from orderhub.domain.dates import parse_datetime, store_zone
 from orderhub.domain.errors import OrderhubError
-from orderhub.orderfiles import CSV_COLUMNS
-from orderhub.orderfiles.export import csv_rows
 from orderhub.protocol.content_disposition import attachment
 from orderhub.protocol.csv_cells import SafeWriter
+from orderhub.protocol.orderdesk.order_file import CSV_COLUMNS, csv_rows
 from orderhub.services import rules as rule_service
 from orderhub.services import templates as template_service
 

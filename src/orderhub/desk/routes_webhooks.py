@@ -17,7 +17,7 @@ from orderhub.desk.paths import number
 from orderhub.desk.render import page, redirect
 from orderhub.domain.channel import Channel
 from orderhub.domain.errors import OrderhubError
-from orderhub.outbound.webhooks import FORMATS
+from orderhub.protocol.orderdesk.webhook import FORMATS
 from orderhub.services import webhooks as service
 from orderhub.services.events import EVENTS
 from orderhub.storage import webhook_admin, webhooks

@@ -1,11 +1,6 @@
-"""Order files: JSON Lines and CSV, in (`orderhub orders import`, the benchmark's seeding)
-and out (`orderhub orders export`, the desk's CSV export)."""
+"""Order files into a store: JSON Lines and CSV (`orderhub orders import`, the benchmark's
+seeding). Their format, and the export, are in protocol/orderdesk/order_file.py."""
 
-from orderhub.orderfiles.pipeline import (
-    CSV_COLUMNS,
-    CSV_ORDER_COLUMNS,
-    ImportSummary,
-    run_import,
-)
+from orderhub.orderfiles.pipeline import ImportSummary, run_import
 
-__all__ = ["CSV_COLUMNS", "CSV_ORDER_COLUMNS", "ImportSummary", "run_import"]
+__all__ = ["ImportSummary", "run_import"]

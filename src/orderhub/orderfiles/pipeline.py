@@ -29,12 +29,13 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn, 
 from sqlalchemy import Dialect
 from sqlalchemy.engine import make_url
 
-from orderhub.api.orderdesk.models import OrderIn, describe_errors
 from orderhub.domain import values
 from orderhub.domain.channel import Channel
 from orderhub.domain.errors import OrderhubError
 from orderhub.domain.orders import fill_create_defaults
 from orderhub.protocol.csv_cells import restore_cell
+from orderhub.protocol.orderdesk.models import OrderIn, describe_errors
+from orderhub.protocol.orderdesk.order_file import CSV_ORDER_COLUMNS
 from orderhub.services import imports
 from orderhub.storage import bulk, stores
 from orderhub.storage.database import Database
@@ -42,45 +43,6 @@ from orderhub.storage.database import Database
 BATCH_SIZE = 2000  # orders per write transaction
 CHUNK_SIZE = 500  # orders per unit of work sent to a worker process
 PARALLEL_FROM_BYTES = 4 * 1024 * 1024  # smaller files: starting workers costs more than it saves
-
-# CSV: one row per item; the order's columns repeat on each of its rows, and consecutive rows
-# with the same source_id form one order.
-CSV_ORDER_COLUMNS = (
-    "source_id",
-    "source_name",
-    "email",
-    "date_added",
-    "folder_name",
-    "shipping_method",
-    "shipping_total",
-    "handling_total",
-    "tax_total",
-    "payment_status",
-    "payment_type",
-    "customer_id",
-    "shipping_first_name",
-    "shipping_last_name",
-    "shipping_company",
-    "shipping_address1",
-    "shipping_address2",
-    "shipping_city",
-    "shipping_state",
-    "shipping_postal_code",
-    "shipping_country",
-    "shipping_phone",
-    "customer_first_name",
-    "customer_last_name",
-    "customer_company",
-    "customer_address1",
-    "customer_address2",
-    "customer_city",
-    "customer_state",
-    "customer_postal_code",
-    "customer_country",
-    "customer_phone",
-)
-CSV_ITEM_COLUMNS = ("item_name", "item_code", "item_price", "item_quantity", "item_weight")
-CSV_COLUMNS = ("id", *CSV_ORDER_COLUMNS, *CSV_ITEM_COLUMNS, "order_total")
 
 # One order of the file: its first line, and the raw JSON line or the order built from CSV rows.
 Unit = tuple[int, bytes | dict[str, Any]]

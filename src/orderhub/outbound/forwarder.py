@@ -35,7 +35,7 @@ from orderhub.domain.orders import Item, Order
 from orderhub.outbound import hub_changes, net, tracking
 from orderhub.outbound.background import BackgroundLoop
 from orderhub.outbound.in_flight import InFlight
-from orderhub.outbound.pod_order import left_out, matching_items, order_request
+from orderhub.protocol.pod.supplier_order import left_out, matching_items, order_request
 from orderhub.storage import inventory
 from orderhub.storage import orders as order_repo
 from orderhub.storage import suppliers as repo

@@ -24,14 +24,14 @@ from urllib.parse import urlencode
 
 import httpx
 
-from orderhub.api.pod import codec
-from orderhub.api.pod.orders import order_to_wire
 from orderhub.config import Settings
 from orderhub.domain.dates import store_zone
 from orderhub.outbound import net
 from orderhub.outbound.background import BackgroundLoop
 from orderhub.outbound.in_flight import InFlight
-from orderhub.protocol.pod import sign
+from orderhub.protocol.pod import codec
+from orderhub.protocol.pod.orders import order_to_wire
+from orderhub.protocol.pod.signature import sign
 from orderhub.storage import notifications, stores
 from orderhub.storage import orders as repo
 from orderhub.storage.database import Database

@@ -18,7 +18,7 @@ from starlette.responses import JSONResponse, Response
 
 from orderhub.domain.limits import MAX_ID
 from orderhub.outbound import tracking
-from orderhub.protocol.pod import split_signature, verify
+from orderhub.protocol.pod.signature import split_signature, verify
 from orderhub.storage import suppliers as repo
 from orderhub.storage.database import Database
 from orderhub.storage.suppliers import Supplier

@@ -15,8 +15,7 @@ from typing import Any
 from sqlalchemy import Connection
 
 from orderhub.domain.orders import Order
-from orderhub.outbound import webhooks
-from orderhub.services import emails
+from orderhub.services import emails, webhook_deliveries
 from orderhub.storage import notifications, suppliers
 from orderhub.storage import webhooks as webhook_storage
 from orderhub.storage.stores import Store
@@ -69,7 +68,7 @@ def _forwarding_job(conn: Connection, store: Store, event: OrderEvent) -> None:
 
 SUBSCRIBERS: tuple[Subscriber, ...] = (
     _pod_notification,
-    webhooks.on_order_event,
+    webhook_deliveries.on_order_event,
     _forwarding_job,
     emails.on_order_event,
 )
@@ -82,7 +81,7 @@ _INTEREST: dict[Subscriber, Interest] = {
     _pod_notification: lambda _conn, store, name: bool(
         store.settings.get("pod_notification_url") and name in _POD_NOTIFICATIONS
     ),
-    webhooks.on_order_event: lambda conn, store, name: bool(
+    webhook_deliveries.on_order_event: lambda conn, store, name: bool(
         webhook_storage.subscribed_endpoint_ids(conn, store.id, name)
     ),
     _forwarding_job: lambda conn, store, _name: bool(suppliers.list_suppliers(conn, store.id)),
@@ -95,7 +94,7 @@ _INTEREST: dict[Subscriber, Interest] = {
 # Subscribers that deliver to something a store may not have, and where the store read of a
 # write transaction says whether it has any (None: not known, so the subscriber looks).
 _HAS_TARGETS: dict[Subscriber, Callable[[Store], bool | None]] = {
-    webhooks.on_order_event: lambda store: store.has_webhooks,
+    webhook_deliveries.on_order_event: lambda store: store.has_webhooks,
     _forwarding_job: lambda store: store.has_suppliers,
 }
 

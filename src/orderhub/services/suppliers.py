@@ -22,7 +22,7 @@ from orderhub.domain.limits import (
     URL_MAX,
 )
 from orderhub.outbound import net
-from orderhub.outbound.pod_order import format_shipping_map, parse_shipping_map
+from orderhub.protocol.pod.supplier_order import format_shipping_map, parse_shipping_map
 from orderhub.services import audit
 from orderhub.storage import orders as order_repo
 from orderhub.storage import stores

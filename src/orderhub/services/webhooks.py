@@ -16,7 +16,7 @@ from orderhub.domain.errors import InvalidInput
 from orderhub.domain.limits import URL_MAX, WEBHOOK_NAME_MAX, WEBHOOK_SECRET_MAX, WEBHOOK_SECRET_MIN
 from orderhub.domain.values import text_problem
 from orderhub.outbound import net
-from orderhub.outbound.webhooks import FORMATS
+from orderhub.protocol.orderdesk.webhook import FORMATS
 from orderhub.services import audit
 from orderhub.services.events import EVENTS
 from orderhub.storage import webhook_admin as admin

@@ -12,11 +12,11 @@ from typing import Any
 from jinja2 import pass_context
 from jinja2.runtime import Context
 
-from orderhub.api.orderdesk.wire import order_dict, shipment_dict
 from orderhub.domain.carriers import guess_carrier, tracking_url
 from orderhub.domain.dates import format_wire
 from orderhub.domain.fulfilment import Shipment
 from orderhub.domain.orders import Discount, Item, Order
+from orderhub.protocol.orderdesk.wire import order_dict, shipment_dict
 from orderhub.storage.stores import Store
 from orderhub.templating import filters
 from orderhub.templating.builtins import EMAIL, Template

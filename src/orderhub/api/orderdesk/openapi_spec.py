@@ -14,10 +14,10 @@ from pydantic import BaseModel
 
 from orderhub.api.openapi import Operation, Surface, parameter, ref, request_body, response
 from orderhub.api.orderdesk import openapi_models as out
-from orderhub.api.orderdesk.models import BatchShipmentIn, FolderIn, InventoryItemIn
 from orderhub.api.orderdesk.openapi_examples import ERRORS, SUCCESS, error
 from orderhub.api.orderdesk.params import DEFAULT_LIMIT, MAX_LIMIT
 from orderhub.domain.queries import KEYSET_SORTS, SEARCHABLE_ADDRESS_FIELDS, SORTABLE_FIELDS
+from orderhub.protocol.orderdesk.models import BatchShipmentIn, FolderIn, InventoryItemIn
 
 PREFIX = "/api/v2"
 TAG = "Order Desk v2"

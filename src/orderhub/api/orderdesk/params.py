@@ -2,25 +2,16 @@
 
 from __future__ import annotations
 
-import base64
-import binascii
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
-from typing import Any
-
-import orjson
 
 from orderhub.domain import values
-from orderhub.domain.dates import in_range, parse_datetime, store_zone
+from orderhub.domain.dates import parse_datetime, store_zone
 from orderhub.domain.errors import InvalidInput
-from orderhub.domain.limits import MAX_ID, MAX_OFFSET
-from orderhub.domain.queries import (
-    KEYSET_SORTS,
-    SEARCHABLE_ADDRESS_FIELDS,
-    SORTABLE_FIELDS,
-    OrderQuery,
-)
+from orderhub.domain.limits import MAX_OFFSET
+from orderhub.domain.queries import SEARCHABLE_ADDRESS_FIELDS, SORTABLE_FIELDS, OrderQuery
+from orderhub.protocol.orderdesk.cursor import decode_cursor
+from orderhub.protocol.orderdesk.id_list import parse_id_list
 
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 500
@@ -67,17 +58,6 @@ def parse_clamped(params: Mapping[str, str], name: str, default: int, maximum: i
     return value
 
 
-def parse_id_list(raw: str, name: str) -> list[int]:
-    """Comma-separated record ids (ASCII digits, 1 to 2**63 - 1)."""
-    parts = [part.strip() for part in raw.split(",") if part.strip()]
-    ids = [values.parse_id(part) for part in parts]
-    if not ids or None in ids:
-        raise InvalidInput(
-            f"{name}: must be an id or a comma-separated list of ids (1 to {MAX_ID})"
-        )
-    return [value for value in ids if value is not None]
-
-
 def parse_order_query(params: Mapping[str, str], timezone: str) -> OrderQuery:
     """The filters of GET /orders (§4.2); `timezone` is the store's, for the *_local dates.
     An unknown `folder_name` is checked by the caller, which can read the folders."""
@@ -122,46 +102,3 @@ def parse_order_query(params: Mapping[str, str], timezone: str) -> OrderQuery:
     if params.get("cursor"):
         query.after = decode_cursor(params["cursor"], query.sort)
     return query
-
-
-def encode_cursor(sort: str, value: Any, order_id: int) -> str:
-    """Opaque to clients: where the next page starts, in the list's sort order."""
-    raw = orjson.dumps(
-        [sort, value.isoformat() if isinstance(value, datetime) else value, order_id]
-    )
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
-
-
-def decode_cursor(cursor: str, sort: str) -> tuple[Any, int]:
-    if sort not in KEYSET_SORTS:
-        raise InvalidInput(
-            f"cursor: paging by cursor works with order_by {', '.join(KEYSET_SORTS)}"
-        )
-    refused = InvalidInput("cursor: not a cursor from this list (use next_cursor as given)")
-    try:
-        padded = cursor + "=" * (-len(cursor) % 4)
-        decoded = orjson.loads(base64.urlsafe_b64decode(padded))
-    except (ValueError, orjson.JSONDecodeError, binascii.Error):
-        raise refused from None
-    if not isinstance(decoded, list) or len(decoded) != 3:
-        raise refused
-    made_for, value, order_id = decoded
-    if made_for != sort or not _is_id(order_id):
-        raise refused
-    if sort == "id":
-        if not _is_id(value):
-            raise refused
-        return value, order_id
-    if not isinstance(value, str):
-        raise refused
-    try:
-        moment = datetime.fromisoformat(value)
-    except ValueError:
-        raise refused from None
-    if moment.tzinfo is not None:  # cursors carry the stored (naive UTC) value
-        raise refused
-    return in_range(moment, "cursor"), order_id
-
-
-def _is_id(value: Any) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool) and 0 < value <= MAX_ID

@@ -14,9 +14,9 @@ from typing import Any
 import orjson
 from sqlalchemy import Connection
 
-from orderhub.api.orderdesk.wire import order_dict
 from orderhub.api.rendered import RenderedOrders
 from orderhub.domain.orders import Order
+from orderhub.protocol.orderdesk.wire import order_dict
 from orderhub.storage import orders as storage
 from orderhub.storage.orders import revisions
 

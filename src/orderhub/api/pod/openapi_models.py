@@ -1,5 +1,5 @@
 """Schemas of the print-on-demand bodies, for the OpenAPI document only: the routes parse and
-write these shapes by hand (api/pod/orders.py), so that errors keep the protocol's shape."""
+write these shapes by hand (protocol/pod/orders.py), so that errors keep the protocol's shape."""
 
 from __future__ import annotations
 

@@ -14,7 +14,7 @@ from pydantic import BaseModel
 from orderhub.api.openapi import Operation, Surface, parameter, ref
 from orderhub.api.pod import openapi_models as m
 from orderhub.domain.pod import STATUSES
-from orderhub.protocol.pod import render_xml
+from orderhub.protocol.pod.xml_format import render_xml
 
 TAG = "Print-on-demand (Inkthreadable)"
 SECURITY: list[dict[str, list[str]]] = [{"PodAppId": [], "PodSignature": []}]

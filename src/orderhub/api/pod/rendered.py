@@ -12,9 +12,9 @@ from typing import Any
 
 from sqlalchemy import Connection
 
-from orderhub.api.pod.orders import order_to_wire
 from orderhub.api.rendered import RenderedOrders
 from orderhub.domain.dates import store_zone
+from orderhub.protocol.pod.orders import order_to_wire
 from orderhub.storage import orders as storage
 from orderhub.storage import stores
 from orderhub.storage.orders import revisions

@@ -20,9 +20,8 @@ from starlette.types import Scope
 
 from orderhub.api import db as reads
 from orderhub.api.deps import ResourcesDep
-from orderhub.api.pod import codec, rendered
 from orderhub.api.pod import params as pod_params
-from orderhub.api.pod.orders import order_from_request, order_to_wire
+from orderhub.api.pod import rendered
 from orderhub.domain import pod
 from orderhub.domain.channel import Channel
 from orderhub.domain.dates import parse_datetime, store_zone
@@ -30,7 +29,9 @@ from orderhub.domain.errors import Conflict, DuplicateOrder, InvalidInput, NotFo
 from orderhub.domain.folders import RECEIVED_STATUS
 from orderhub.domain.orders import Order
 from orderhub.domain.queries import OrderQuery
-from orderhub.protocol.pod import split_signature, verify
+from orderhub.protocol.pod import codec
+from orderhub.protocol.pod.orders import order_from_request, order_to_wire
+from orderhub.protocol.pod.signature import split_signature, verify
 from orderhub.services import orders as service
 from orderhub.storage import idempotency, stores
 from orderhub.storage import orders as storage

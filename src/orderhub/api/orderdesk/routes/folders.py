@@ -11,8 +11,8 @@ from orderhub.api.openapi import body_schema
 from orderhub.api.orderdesk.bodies import path_id
 from orderhub.api.orderdesk.deps import CallDep, JsonBody
 from orderhub.api.orderdesk.envelope import success
-from orderhub.api.orderdesk.models import FolderIn, parse_body
 from orderhub.domain.channel import Channel
+from orderhub.protocol.orderdesk.models import FolderIn, parse_body
 from orderhub.services import folders as service
 from orderhub.storage.stores import Folder
 

@@ -13,11 +13,11 @@ from orderhub.api.openapi import body_schema
 from orderhub.api.orderdesk.bodies import path_id
 from orderhub.api.orderdesk.deps import CallDep, JsonBody
 from orderhub.api.orderdesk.envelope import success
-from orderhub.api.orderdesk.models import InventoryItemIn, describe_errors, parse_body
 from orderhub.api.orderdesk.params import parse_page
-from orderhub.api.orderdesk.wire import inventory_dict
 from orderhub.domain.errors import InvalidInput, NotFound
 from orderhub.domain.values import echoed_text
+from orderhub.protocol.orderdesk.models import InventoryItemIn, describe_errors, parse_body
+from orderhub.protocol.orderdesk.wire import inventory_dict
 from orderhub.services import inventory as service
 from orderhub.storage import inventory as storage
 

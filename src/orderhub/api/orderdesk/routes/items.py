@@ -10,9 +10,9 @@ from orderhub.api.openapi import body_schema
 from orderhub.api.orderdesk.bodies import path_id
 from orderhub.api.orderdesk.deps import CallDep, JsonBody
 from orderhub.api.orderdesk.envelope import success
-from orderhub.api.orderdesk.models import ItemIn, ItemPatch, parse_body
-from orderhub.api.orderdesk.wire import item_dict
 from orderhub.domain.channel import Channel
+from orderhub.protocol.orderdesk.models import ItemIn, ItemPatch, parse_body
+from orderhub.protocol.orderdesk.wire import item_dict
 from orderhub.services import items as service
 from orderhub.storage import orders as storage
 

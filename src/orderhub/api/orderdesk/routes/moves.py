@@ -8,9 +8,9 @@ from starlette.responses import Response
 from orderhub.api.openapi import body_schema
 from orderhub.api.orderdesk.deps import CallDep, JsonBody
 from orderhub.api.orderdesk.envelope import success
-from orderhub.api.orderdesk.models import MoveOrdersIn, parse_body
 from orderhub.domain.channel import Channel
 from orderhub.domain.errors import InvalidInput
+from orderhub.protocol.orderdesk.models import MoveOrdersIn, parse_body
 from orderhub.services import moves as service
 
 router = APIRouter()

@@ -16,13 +16,14 @@ from orderhub.api.orderdesk import rendered
 from orderhub.api.orderdesk.bodies import path_id
 from orderhub.api.orderdesk.deps import CallDep, JsonBody
 from orderhub.api.orderdesk.envelope import rate_headers, success
-from orderhub.api.orderdesk.models import HistoryNoteIn, OrderIn, parse_body
-from orderhub.api.orderdesk.params import encode_cursor, parse_order_query, parse_page
-from orderhub.api.orderdesk.wire import order_dict
+from orderhub.api.orderdesk.params import parse_order_query, parse_page
 from orderhub.domain.channel import Channel
 from orderhub.domain.errors import InvalidInput, NotFound
 from orderhub.domain.orders import Order, fill_create_defaults, normalise_addresses
 from orderhub.domain.queries import KEYSET_SORTS
+from orderhub.protocol.orderdesk.cursor import encode_cursor
+from orderhub.protocol.orderdesk.models import HistoryNoteIn, OrderIn, parse_body
+from orderhub.protocol.orderdesk.wire import order_dict
 from orderhub.services import orders as service
 from orderhub.storage import idempotency, stores
 from orderhub.storage import orders as storage

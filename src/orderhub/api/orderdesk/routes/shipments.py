@@ -13,11 +13,16 @@ from orderhub.api.openapi import body_schema
 from orderhub.api.orderdesk.bodies import path_id
 from orderhub.api.orderdesk.deps import CallDep, JsonBody
 from orderhub.api.orderdesk.envelope import success
-from orderhub.api.orderdesk.models import BatchShipmentIn, ShipmentIn, describe_errors, parse_body
-from orderhub.api.orderdesk.wire import shipment_dict
 from orderhub.domain.channel import Channel
 from orderhub.domain.errors import Conflict, DuplicateShipment, InvalidInput
 from orderhub.domain.values import echoed_text
+from orderhub.protocol.orderdesk.models import (
+    BatchShipmentIn,
+    ShipmentIn,
+    describe_errors,
+    parse_body,
+)
+from orderhub.protocol.orderdesk.wire import shipment_dict
 from orderhub.services import shipments as service
 from orderhub.storage import shipments as storage
 

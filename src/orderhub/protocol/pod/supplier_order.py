@@ -16,10 +16,10 @@ from decimal import Decimal
 from fnmatch import fnmatchcase
 from typing import Any
 
-from orderhub.api.pod.orders import ADDRESS_MAP
 from orderhub.domain.errors import InvalidInput
 from orderhub.domain.orders import Item, Order
-from orderhub.protocol.pod import placements
+from orderhub.protocol.pod.orders import ADDRESS_MAP
+from orderhub.protocol.pod.xml_format import placements
 
 MAX_SHIPPING_MAP_ENTRIES = 100
 

@@ -9,7 +9,7 @@ import orjson
 
 from orderhub.domain.errors import InvalidInput
 from orderhub.domain.values import json_problem
-from orderhub.protocol.pod import XmlError, parse_xml, render_xml
+from orderhub.protocol.pod.xml_format import XmlError, parse_xml, render_xml
 
 JSON_TYPE = "application/json; charset=utf-8"
 XML_TYPE = "application/xml; charset=utf-8"

@@ -1,9 +1,5 @@
-"""The print-on-demand (Inkthreadable) protocol's wire format, one implementation for every
-party that speaks it: the server (`api/pod`), the client (`client/pod`) and the forwarder.
-
-Signature: lower-case hex SHA-1 of the payload followed by the secret. The payload is the raw
-body for POST, and for GET and DELETE the raw query string as sent, with the `Signature` pair
-removed wherever it stands (nothing re-encoded, nothing re-ordered).
+"""The print-on-demand (Inkthreadable) protocol's XML, one implementation for every party
+that speaks it: the server (`api/pod`), the client (`client/pod`) and the forwarder.
 
 XML mirrors the JSON shape: an object becomes child elements, a list becomes repeated
 elements named for one of its entries (`orders` → `order`, `items` → `item`, ...); null is
@@ -15,8 +11,6 @@ refused rather than processed.
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import re
 from typing import Any
 from xml.sax.saxutils import escape
@@ -56,31 +50,6 @@ def placements(found: dict[str, str]) -> dict[str, str] | list[dict[str, str]]:
     if all(ELEMENT_NAME.fullmatch(name) for name in found):
         return found
     return [{"title": name, "src": url} for name, url in found.items()]
-
-
-# --- signature ---------------------------------------------------------------------------
-
-
-def sign(payload: bytes, secret: str) -> str:
-    return hashlib.sha1(payload + secret.encode("utf-8"), usedforsecurity=False).hexdigest()
-
-
-def split_signature(raw_query: bytes) -> tuple[bytes, str | None]:
-    """(the query without its Signature pair, the signature sent)."""
-    kept, signature = [], None
-    for pair in raw_query.split(b"&"):
-        if pair.startswith(b"Signature="):
-            signature = pair[len(b"Signature=") :].decode("latin-1")
-        elif pair:
-            kept.append(pair)
-    return b"&".join(kept), signature
-
-
-def verify(payload: bytes, secret: str, presented: str) -> bool:
-    return hmac.compare_digest(sign(payload, secret), presented.strip().lower())
-
-
-# --- XML ---------------------------------------------------------------------------------
 
 
 def render_xml(root: str, value: Any) -> bytes:

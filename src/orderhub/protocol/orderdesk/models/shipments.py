@@ -6,7 +6,11 @@ from typing import Annotated, Any
 
 from pydantic import Field, field_validator
 
-from orderhub.api.orderdesk.models.common import (
+from orderhub.domain.dates import parse_day
+from orderhub.domain.errors import OrderhubError
+from orderhub.domain.fulfilment import LineRequest, Shipment
+from orderhub.domain.values import LINK_RULE, is_link
+from orderhub.protocol.orderdesk.models.common import (
     Lenient,
     LongText,
     OptionalId,
@@ -15,10 +19,6 @@ from orderhub.api.orderdesk.models.common import (
     Str,
     fits,
 )
-from orderhub.domain.dates import parse_day
-from orderhub.domain.errors import OrderhubError
-from orderhub.domain.fulfilment import LineRequest, Shipment
-from orderhub.domain.values import LINK_RULE, is_link
 
 
 def _shipment(name: str, *, min_length: int = 0) -> Any:

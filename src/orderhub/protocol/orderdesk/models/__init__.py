@@ -2,7 +2,7 @@
 both databases, and conversion to domain objects. One module per resource; the annotated
 field types and the error report are in `common`."""
 
-from orderhub.api.orderdesk.models.common import (
+from orderhub.protocol.orderdesk.models.common import (
     MAX_TEXT,
     Lenient,
     Map,
@@ -15,9 +15,9 @@ from orderhub.api.orderdesk.models.common import (
     describe_errors,
     parse_body,
 )
-from orderhub.api.orderdesk.models.folders import FolderIn, MoveOrdersIn
-from orderhub.api.orderdesk.models.inventory import InventoryItemIn
-from orderhub.api.orderdesk.models.orders import (
+from orderhub.protocol.orderdesk.models.folders import FolderIn, MoveOrdersIn
+from orderhub.protocol.orderdesk.models.inventory import InventoryItemIn
+from orderhub.protocol.orderdesk.models.orders import (
     AddressIn,
     DiscountIn,
     HistoryNoteIn,
@@ -26,7 +26,7 @@ from orderhub.api.orderdesk.models.orders import (
     NoteIn,
     OrderIn,
 )
-from orderhub.api.orderdesk.models.shipments import BatchShipmentIn, ShipmentIn, ShipmentLineIn
+from orderhub.protocol.orderdesk.models.shipments import BatchShipmentIn, ShipmentIn, ShipmentLineIn
 
 __all__ = [
     "MAX_TEXT",

@@ -14,17 +14,6 @@ from typing import Annotated, Any
 
 from pydantic import BeforeValidator, Field, ValidationError, field_validator
 
-from orderhub.api.orderdesk.models.common import (
-    Lenient,
-    Map,
-    Money,
-    OptionalId,
-    Quantity,
-    Str,
-    Text,
-    describe_errors,
-    fits,
-)
 from orderhub.domain.dates import parse_datetime
 from orderhub.domain.errors import InvalidInput
 from orderhub.domain.limits import ADDRESS_WIDTH
@@ -39,6 +28,17 @@ from orderhub.domain.orders import (
     Order,
 )
 from orderhub.domain.values import ascii_digits
+from orderhub.protocol.orderdesk.models.common import (
+    Lenient,
+    Map,
+    Money,
+    OptionalId,
+    Quantity,
+    Str,
+    Text,
+    describe_errors,
+    fits,
+)
 
 AddressText = Annotated[Str, Field(max_length=ADDRESS_WIDTH)]
 

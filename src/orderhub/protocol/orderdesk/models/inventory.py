@@ -7,7 +7,8 @@ from typing import Annotated, Any
 
 from pydantic import Field
 
-from orderhub.api.orderdesk.models.common import (
+from orderhub.domain.inventory import InventoryItem
+from orderhub.protocol.orderdesk.models.common import (
     Lenient,
     Map,
     Money,
@@ -16,7 +17,6 @@ from orderhub.api.orderdesk.models.common import (
     fits,
     optional_fits,
 )
-from orderhub.domain.inventory import InventoryItem
 
 
 def _column(name: str, *, min_length: int = 0) -> Any:

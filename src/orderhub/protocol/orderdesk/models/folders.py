@@ -6,7 +6,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from orderhub.api.orderdesk.models.common import (
+from orderhub.protocol.orderdesk.models.common import (
     Lenient,
     OptionalId,
     RecordId,

@@ -113,6 +113,7 @@ def test_cli_settings_keys_users_and_rules_are_logged(
     email = "cli-user@shop.test"
     run("user", "create", email, "--store", sid, "--password-stdin", stdin=password + "\n")
     run("user", "create", email, "--store", sid, "--role", "owner")
+    run("user", "reset-password", email, "--password-stdin", stdin=password + "!\n")
     run("user", "delete", email)
     rule = {"name": "Notes", "event": "order.created", "conditions": [],
             "actions": [{"action": "add_note", "text": "hi"}]}  # fmt: skip
@@ -128,7 +129,8 @@ def test_cli_settings_keys_users_and_rules_are_logged(
 
     entries = _log(database, store.store.id)
     assert _actions(entries, "cli") == [
-        "settings.set", "settings.unset", "key.rotate", "user.add", "user.role", "user.remove",
+        "settings.set", "settings.unset", "key.rotate",
+        "user.add", "user.role", "user.reset_password", "user.remove",
         "rule.add", "rule.disable", "rule.enable", "rule.import", "rule.move", "rule.remove",
     ]  # fmt: skip
     assert {e.actor for e in entries} == {"CLI"}

@@ -13,7 +13,7 @@ from orderhub.domain import passwords
 from orderhub.domain.channel import Channel
 from orderhub.domain.errors import OrderhubError
 from orderhub.services import members
-from orderhub.storage import accounts, desk_sessions
+from orderhub.storage import accounts
 from orderhub.storage.database import Database
 
 app = typer.Typer(help="Desk users (staff accounts) and their stores.", no_args_is_help=True)
@@ -143,9 +143,7 @@ def user_reset_password(
     db = ready_database()
     user = _existing(db, email)
     password, generated = _read_password(password_stdin)
-    with db.write() as conn:
-        accounts.set_password_hash(conn, user.id, passwords.hash_password(password))
-        desk_sessions.end_all_for_user(conn, user.id)
+    members.reset_password(db, user, password, channel=Channel.cli())
     console.print(f"password of {user.email} changed; their sessions are ended")
     if generated:
         console.print(f"password: {password}")

@@ -1,7 +1,7 @@
 """Who works in a store: the desk's invitations (sent, cancelled, accepted, declined), role
-changes and removals, and the operator's `orderhub user create --store` / `user delete`.
-Each change to a store's staff is written to that store's audit log in its own transaction;
-the log names the email and role, never a password."""
+changes and removals, and the operator's `orderhub user create --store`, `reset-password`
+and `delete`. Each change to a store's staff is written to that store's audit log in its
+own transaction; the log names the email and role, never a password."""
 
 from __future__ import annotations
 
@@ -111,3 +111,14 @@ def delete_user(db: Database, user: User, *, channel: Channel) -> None:
             audit.record(conn, membership.store_id, channel, "user.remove", user.email)
         desk_sessions.end_all_for_user(conn, user.id)
         accounts.delete_user(conn, user.id)
+
+
+def reset_password(db: Database, user: User, password: str, *, channel: Channel) -> None:
+    """Set a new password and sign the user out everywhere; each store they work in logs
+    that it changed (never the password)."""
+    password_hash = passwords.hash_password(password)
+    with db.write() as conn:
+        accounts.set_password_hash(conn, user.id, password_hash)
+        desk_sessions.end_all_for_user(conn, user.id)
+        for membership in accounts.memberships_of(conn, user.id):
+            audit.record(conn, membership.store_id, channel, "user.reset_password", user.email)

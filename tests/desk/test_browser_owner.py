@@ -5,6 +5,7 @@ dashboard, search)."""
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -199,24 +200,39 @@ def test_two_people_edit_the_same_address_and_nothing_is_lost(
 
 
 def test_search_by_tracking_number_and_the_keys(page: Any, served: Served, shoot: Shoot) -> None:
+    """The top bar's search finds an order in any folder (here Shipped) from any page."""
     order_id = served.new_order()
     items = served.api("GET", f"/orders/{order_id}").json()["order"]["order_items"]
     shipment = {"tracking_number": "1Z999AA10123456784",
                 "order_items": [{"id": items[0]["id"], "quantity": 1}]}  # fmt: skip
     assert served.api("POST", f"/orders/{order_id}/shipments", json=shipment).status_code == 200
     sign_in(page, served)
-    page.keyboard.press("/")
+    page.keyboard.press("/")  # a folder's page: its own search
     assert page.evaluate("document.activeElement.id") == "q"
+    page.keyboard.press("Escape")
+    shipped = page.get_by_role("navigation", name="Folders").get_by_role(
+        "link", name=re.compile(r"^Shipped")
+    )
+    shipped_id = int(shipped.get_attribute("href").rsplit("/", 1)[1])
+    moved = {"order_id_list": [order_id], "destination_folder_id": shipped_id}
+    assert served.api("POST", "/move-orders", json=moved).status_code == 200
+    page.get_by_role("link", name="Dashboard").click()
+    page.locator("main h1").click()
+    page.keyboard.press("/")  # elsewhere: the top bar's, any order of the store
+    assert page.evaluate("document.activeElement.id") == "top-q"
     page.keyboard.type("1Z999AA10123456784")
     page.keyboard.press("Enter")
+    page.wait_for_url("**/desk/search?q=1Z999AA10123456784")
     rows = page.locator("table.orders tbody tr")
     rows.first.wait_for()
     assert rows.count() == 1 and f"#{order_id}" in rows.first.inner_text()
+    assert "Shipped" in rows.first.inner_text()
+    assert page.get_by_label("Folder", exact=True).input_value() == ""  # All folders
+    shoot(page, "search")
     page.keyboard.press("Escape")
     page.locator("main h1").click()
     page.keyboard.press("?")
     assert "open the row" in page.get_by_role("dialog", name="Keyboard shortcuts").inner_text()
-    shoot(page, "search")
     page.keyboard.press("j")
     page.keyboard.press("o")
     page.wait_for_url(f"**/desk/orders/{order_id}")

@@ -10,10 +10,12 @@ from rich.table import Table
 
 from orderhub.cli.common import console, err, fail, ready_database, record_id
 from orderhub.cli.common import settings as cli_settings
+from orderhub.domain.channel import Channel
 from orderhub.domain.dates import store_zone
 from orderhub.domain.errors import OrderhubError
 from orderhub.domain.settings import STORE_SETTINGS, parse_setting, spec_of
 from orderhub.outbound.setting_urls import check_contacted_urls
+from orderhub.services import store_settings
 from orderhub.storage import stores
 
 store_app = typer.Typer(help="Stores and their credentials.", no_args_is_help=True)
@@ -134,8 +136,7 @@ def store_set(
     try:
         parsed = parse_setting(name, value)
         check_contacted_urls({name: parsed}, cli_settings())
-        with db.write() as conn:
-            stores.update_settings(conn, store_id, {name: parsed})
+        store_settings.change_settings(db, store_id, {name: parsed}, channel=Channel.cli())
     except OrderhubError as exc:
         fail(exc.message)
     console.print(f"store {store_id}: {name} = {parsed!r}")
@@ -153,8 +154,7 @@ def store_unset(
     db = ready_database()
     try:
         spec_of(name)
-        with db.write() as conn:
-            stores.update_settings(conn, store_id, {}, remove=(name,))
+        store_settings.change_settings(db, store_id, {}, (name,), channel=Channel.cli())
     except OrderhubError as exc:
         fail(exc.message)
     console.print(f"store {store_id}: {name} back to the default")
@@ -223,8 +223,7 @@ def key_rotate(
     """
     db = ready_database()
     try:
-        with db.write() as conn:
-            key = stores.rotate_api_key(conn, store_id)
+        key = store_settings.rotate_api_key(db, store_id, channel=Channel.cli())
     except OrderhubError as exc:
         fail(exc.message)
     console.print(f"new API key for store {store_id}: [bold]{key}[/]")

@@ -10,8 +10,10 @@ from rich.table import Table
 
 from orderhub.cli.common import console, fail, ready_database, require_store
 from orderhub.domain import passwords
+from orderhub.domain.channel import Channel
 from orderhub.domain.errors import OrderhubError
-from orderhub.storage import accounts, desk_sessions
+from orderhub.services import members
+from orderhub.storage import accounts
 from orderhub.storage.database import Database
 
 app = typer.Typer(help="Desk users (staff accounts) and their stores.", no_args_is_help=True)
@@ -34,21 +36,8 @@ def _read_password(from_stdin: bool) -> tuple[str, bool]:
 def add_user(
     db: Database, email: str, store_id: int | None, role: str, password: str | None
 ) -> bool:
-    """Create the user (when `password` is given) or add the existing one to the store
-    (no store: an account that joins stores by accepting owners' invitations in the desk).
-    Returns whether a user was created."""
-    with db.write() as conn:
-        found = accounts.find_user(conn, email)
-        if found is None:
-            if password is None:
-                raise OrderhubError("a new user needs a password")
-            user = accounts.create_user(conn, email, passwords.hash_password(password))
-            created = True
-        else:
-            user, created = found[0], False
-        if store_id is not None:
-            accounts.set_membership(conn, user.id, store_id, role)
-    return created
+    """Create the user or add the existing one to the store (`members.add_user`)."""
+    return members.add_user(db, email, store_id, role, password, channel=Channel.cli())
 
 
 def create_demo_user(db: Database, store_id: int) -> tuple[str, str] | None:
@@ -154,9 +143,7 @@ def user_reset_password(
     db = ready_database()
     user = _existing(db, email)
     password, generated = _read_password(password_stdin)
-    with db.write() as conn:
-        accounts.set_password_hash(conn, user.id, passwords.hash_password(password))
-        desk_sessions.end_all_for_user(conn, user.id)
+    members.reset_password(db, user, password, channel=Channel.cli())
     console.print(f"password of {user.email} changed; their sessions are ended")
     if generated:
         console.print(f"password: {password}")
@@ -170,9 +157,7 @@ def user_delete(email: Annotated[str, typer.Argument(help="the user's email")]) 
     """
     db = ready_database()
     user = _existing(db, email)
-    with db.write() as conn:
-        desk_sessions.end_all_for_user(conn, user.id)
-        accounts.delete_user(conn, user.id)
+    members.delete_user(db, user, channel=Channel.cli())
     console.print(f"user {user.email} deleted")
 
 

@@ -1,8 +1,8 @@
 """Every change the desk makes, in one place. Order and inventory changes go through the
 service layer (`orderhub.services`), so history, stock, folder rules and outbound events are
 the same whichever door a change came through; the history names the desk user
-(`Channel.desk`). Store settings, keys and accounts have no service of their own yet and are
-written here, each in one transaction."""
+(`Channel.desk`). Settings, keys and staff go through `store_settings` and `members`, which
+write the store's audit log."""
 
 from __future__ import annotations
 
@@ -11,16 +11,24 @@ from typing import Any
 
 from orderhub.desk import queries
 from orderhub.domain.channel import Channel
-from orderhub.domain.errors import InvalidInput, NotFound
+from orderhub.domain.errors import NotFound
 from orderhub.domain.fulfilment import LineRequest, Shipment
 from orderhub.domain.orders import SHIPPING_ADDRESS_FIELDS
-from orderhub.services import audit, moves, order_updates, orders, shipments, splits
 from orderhub.services import emails as email_service
 from orderhub.services import inventory as inventory_service
+from orderhub.services import (
+    members,
+    moves,
+    order_updates,
+    orders,
+    shipments,
+    splits,
+    store_settings,
+)
 from orderhub.services.inventory import ItemVersion
 from orderhub.services.moves import MoveResult
 from orderhub.services.order_updates import OrderChanges
-from orderhub.storage import accounts, desk_sessions, invitations, stores
+from orderhub.storage import accounts, desk_sessions
 from orderhub.storage import emails as email_storage
 from orderhub.storage.accounts import User
 from orderhub.storage.database import Database
@@ -114,20 +122,11 @@ def update_inventory(
 def save_settings(
     db: Database, store: Store, changes: dict[str, Any], remove: list[str], user: str = ""
 ) -> None:
-    with db.write() as conn:
-        before = stores.get_store(conn, store.id).settings
-        stores.update_settings(conn, store.id, changes, tuple(remove))
-        changed = [n for n, v in changes.items() if before.get(n) != v]
-        changed += [n for n in remove if n in before]
-        if changed:
-            audit.record(conn, store.id, Channel.desk(user), "settings.set", ", ".join(changed))
+    store_settings.change_settings(db, store.id, changes, tuple(remove), channel=Channel.desk(user))
 
 
 def rotate_api_key(db: Database, store: Store, user: str = "") -> str:
-    with db.write() as conn:
-        key = stores.rotate_api_key(conn, store.id)
-        audit.record(conn, store.id, Channel.desk(user), "key.rotate", "Order Desk API key")
-        return key
+    return store_settings.rotate_api_key(db, store.id, channel=Channel.desk(user))
 
 
 def switch_store(db: Database, session_hash: bytes, user_id: int, store_id: int) -> None:
@@ -138,46 +137,25 @@ def switch_store(db: Database, session_hash: bytes, user_id: int, store_id: int)
 
 
 def invite_member(db: Database, store: Store, email: str, role: str, by: str) -> bool:
-    """Invite `email` to the store with `role`. The account (if there is one) joins only when
-    its user accepts, signed in; nothing here depends on whether it exists, so the owner's
-    answer cannot tell. Someone who already works here (the page lists them) just gets the
-    role: returns True then."""
-    with db.write() as conn:
-        found = accounts.find_user(conn, email)
-        if found is not None and accounts.role_in(conn, found[0].id, store.id) is not None:
-            accounts.set_membership(conn, found[0].id, store.id, role)
-            return True
-        invitations.invite(conn, store.id, email, role, by)
-    return False
+    """Invite `email` with `role` (see `members.invite_member`); True: they already work
+    here and just got the role."""
+    return members.invite_member(db, store.id, email, role, by, channel=Channel.desk(by))
 
 
 def answer_invitation(
     db: Database, user: User, session_hash: bytes, invitation_id: int, *, accept: bool
 ) -> Invitation:
-    """Accept (join the store, and work in it now) or decline one of the user's invitations."""
-    with db.write() as conn:
-        invitation = invitations.take(conn, invitation_id, user.email)
-        if invitation is None:
-            raise NotFound("Invitation not found")
-        if accept:
-            accounts.set_membership(conn, user.id, invitation.store_id, invitation.role)
-            desk_sessions.switch_store(conn, session_hash, invitation.store_id)
-    return invitation
+    return members.answer_invitation(db, user, session_hash, invitation_id, accept=accept)
 
 
-def cancel_invitation(db: Database, store: Store, invitation_id: int) -> None:
-    with db.write() as conn:
-        if not invitations.cancel(conn, store.id, invitation_id):
-            raise NotFound("Invitation not found")
+def cancel_invitation(db: Database, store: Store, invitation_id: int, user: str = "") -> None:
+    members.cancel_invitation(db, store.id, invitation_id, channel=Channel.desk(user))
 
 
-def remove_member(db: Database, store: Store, user_id: int, acting_user_id: int) -> None:
-    if user_id == acting_user_id:
-        raise InvalidInput("You cannot remove yourself from the store")
-    with db.write() as conn:
-        if not accounts.remove_membership(conn, user_id, store.id):
-            raise NotFound("User not found")
-        desk_sessions.end_all_for_user(conn, user_id, store.id)
+def remove_member(
+    db: Database, store: Store, user_id: int, acting_user_id: int, user: str = ""
+) -> None:
+    members.remove_member(db, store.id, user_id, acting_user_id, channel=Channel.desk(user))
 
 
 def send_email(db: Database, store: Store, order_id: int, template: str, user: str) -> None:

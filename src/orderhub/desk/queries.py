@@ -85,11 +85,12 @@ def order_page(
     db: Database,
     counts: CountCache,
     store: Store,
-    folder_id: int,
+    folder_id: int | None,
     filters: ListFilter,
     cursor: str | None,
 ) -> OrderPage:
-    """One page in keyset order: the millionth order costs what the first does."""
+    """One page in keyset order: the millionth order costs what the first does. No folder:
+    every folder of the store."""
     query = _query(folder_id, filters)
     if cursor:
         query.after = decode_cursor(cursor, query.sort)

@@ -1,5 +1,6 @@
-"""A folder's orders: search, date range, sort, keyset paging, moving a selection and the
-CSV export of the current view (printing the selection: routes_documents.py)."""
+"""A folder's orders, and the store-wide search (`/desk/search`, every folder or one): search,
+date range, sort, keyset paging, moving a selection and the CSV export of a folder's current
+view (printing the selection: routes_documents.py)."""
 
 from __future__ import annotations
 
@@ -24,15 +25,19 @@ from orderhub.protocol.csv_cells import SafeWriter
 from orderhub.protocol.orderdesk.order_file import CSV_COLUMNS, csv_rows
 from orderhub.services import rules as rule_service
 from orderhub.services import templates as template_service
+from orderhub.storage.stores import Folder
 
 router = APIRouter(include_in_schema=False)
 MAX_SEARCH = 200
 
 
-def _filters(request: Request, desk: Desk) -> tuple[queries.ListFilter, dict[str, str]]:
-    """The list's filters from the query string, and a message per bad one."""
+def _filters(
+    request: Request, desk: Desk, errors: dict[str, str] | None = None
+) -> tuple[queries.ListFilter, dict[str, str]]:
+    """The list's filters from the query string, and a message per bad one (added to
+    `errors`)."""
     params = request.query_params
-    errors: dict[str, str] = {}
+    errors = dict(errors or {})
     text = params.get("q", "").strip()
     if len(text) > MAX_SEARCH:
         errors["q"] = f"Search must be at most {MAX_SEARCH} characters"
@@ -53,32 +58,60 @@ def _filters(request: Request, desk: Desk) -> tuple[queries.ListFilter, dict[str
     return queries.ListFilter(text, dates["from"], dates["to"], sort), errors
 
 
-@router.get("/desk/folders/{folder_id}")
-def folder_page(folder_id: str, request: Request, desk: Desk = Depends(signed_in)) -> Response:
+def _list_page(
+    request: Request, desk: Desk, *, folder: Folder | None, within: int | None, list_url: str,
+    errors: dict[str, str] | None = None,
+) -> Response:  # fmt: skip
+    """A folder's page (`folder`), or the store-wide search (`within`: the folder chosen in
+    its filter, None for all): one query, one template."""
     db = request.app.state.db
-    folder = queries.folder(db, desk.store, number(folder_id, "Folder"))
-    filters, errors = _filters(request, desk)
+    filters, errors = _filters(request, desk, errors)
     cursor = request.query_params.get("cursor") or None
     listing = queries.OrderPage([], 0, None)
     if not errors:
         try:
             listing = queries.order_page(
-                db, request.app.state.count_cache, desk.store, folder.id, filters, cursor
+                db, request.app.state.count_cache, desk.store, within, filters, cursor
             )
         except OrderhubError:
             errors["cursor"] = "That page link is out of date; showing the first page"
             listing = queries.order_page(
-                db, request.app.state.count_cache, desk.store, folder.id, filters, None
+                db, request.app.state.count_cache, desk.store, within, filters, None
             )
-    params = {k: v for k, v in request.query_params.items() if k in ("q", "from", "to", "sort")}
+    names = ("q", "from", "to", "sort") + (("folder",) if folder is None else ())
+    params = {k: v for k, v in request.query_params.items() if k in names and v}
     return page(
         request, "folder.html", desk, folder=folder, listing=listing, filters=filters,
         params=params, query=urlencode(params), errors=errors, sorts=queries.SORTS,
+        list_url=list_url, within=within,
         document_templates=template_service.documents(db, desk.store),
         current_url=local_path(request),
         manual_rules=rule_service.manual_rules(db, desk.store.id),
         status_code=400 if errors and "cursor" not in errors else 200,
     )  # fmt: skip
+
+
+@router.get("/desk/folders/{folder_id}")
+def folder_page(folder_id: str, request: Request, desk: Desk = Depends(signed_in)) -> Response:
+    folder = queries.folder(request.app.state.db, desk.store, number(folder_id, "Folder"))
+    return _list_page(
+        request, desk, folder=folder, within=folder.id, list_url=f"/desk/folders/{folder.id}"
+    )
+
+
+@router.get("/desk/search")
+def search_page(request: Request, desk: Desk = Depends(signed_in)) -> Response:
+    """Find any order of the store: every folder (or the one chosen), the same search."""
+    raw = request.query_params.get("folder", "").strip()
+    within, errors = None, {}
+    if raw:
+        try:
+            within = queries.folder(request.app.state.db, desk.store, number(raw, "Folder")).id
+        except OrderhubError:
+            errors["folder"] = "Choose a folder from the list"
+    return _list_page(
+        request, desk, folder=None, within=within, list_url="/desk/search", errors=errors
+    )
 
 
 @router.get("/desk/folders/{folder_id}/export.csv")

@@ -133,7 +133,9 @@ def cancel_invitation(
     invitation_id: str, request: Request, desk: Desk = Depends(owner),
     form: FormData = Depends(checked_form),
 ) -> Response:  # fmt: skip
-    actions.cancel_invitation(request.app.state.db, desk.store, number(invitation_id, "Invitation"))
+    actions.cancel_invitation(
+        request.app.state.db, desk.store, number(invitation_id, "Invitation"), desk.user.email
+    )
     return redirect("/desk/settings#users", "Invitation cancelled")
 
 
@@ -144,7 +146,7 @@ def remove_user(
 ) -> Response:  # fmt: skip
     uid = number(user_id, "User")
     try:
-        actions.remove_member(request.app.state.db, desk.store, uid, desk.user.id)
+        actions.remove_member(request.app.state.db, desk.store, uid, desk.user.id, desk.user.email)
     except OrderhubError as exc:
         if exc.status_code == 404:
             raise

@@ -28,7 +28,7 @@ from orderhub.domain.rules import (
     parse_rules,
     rule_json,
 )
-from orderhub.services import rule_actions, rule_runner
+from orderhub.services import audit, rule_actions, rule_runner
 from orderhub.services.transaction import write
 from orderhub.storage import orders as order_storage
 from orderhub.storage import rules as storage
@@ -132,6 +132,10 @@ def _insert(conn: Connection, store_id: int, spec: RuleSpec, position: int) -> i
     )  # fmt: skip
 
 
+def _subject(rule_id: int, spec: RuleSpec) -> str:
+    return f"rule {rule_id} ({spec.name})"
+
+
 def _full(conn: Connection, store_id: int, adding: int) -> None:
     if storage.count_rules(conn, store_id) + adding > limits.MAX_RULES_PER_STORE:
         raise RuleError("", f"a store has at most {limits.MAX_RULES_PER_STORE} rules")
@@ -147,6 +151,7 @@ def add_rule(db: Database, store: Store, data: object, *, channel: Channel) -> S
         position = (rows[-1].position if rows else 0) + 1
         rule_id = _insert(conn, store.id, spec, position)
         storage.bump_generation(conn, store.id)
+        audit.record(conn, store.id, channel, "rule.add", _subject(rule_id, spec), spec.event)
         return _stored(_get(conn, store.id, rule_id))
 
 
@@ -162,15 +167,17 @@ def replace_rule(
             next_run_at=_next_run(spec, utcnow()),
         )  # fmt: skip
         storage.bump_generation(conn, store.id)
+        audit.record(conn, store.id, channel, "rule.replace", _subject(rule_id, spec), spec.event)
         return _stored(_get(conn, store.id, rule_id))
 
 
 def remove_rule(db: Database, store: Store, rule_id: int, *, channel: Channel) -> None:
     with write(db, store) as (conn, store):
-        _get(conn, store.id, rule_id)
+        removed = rule_runner.load_spec(_get(conn, store.id, rule_id).body)
         storage.delete_rules(conn, store.id, [rule_id])
         storage.set_positions(conn, store.id, [r.id for r in storage.list_rules(conn, store.id)])
         storage.bump_generation(conn, store.id)
+        audit.record(conn, store.id, channel, "rule.remove", _subject(rule_id, removed))
 
 
 def set_enabled(
@@ -186,6 +193,8 @@ def set_enabled(
             next_run_at=_next_run(spec, utcnow()),
         )  # fmt: skip
         storage.bump_generation(conn, store.id)
+        action = "rule.enable" if enabled else "rule.disable"
+        audit.record(conn, store.id, channel, action, _subject(rule_id, spec))
         return _stored(_get(conn, store.id, rule_id))
 
 
@@ -194,13 +203,15 @@ def move_rule(
 ) -> list[StoredRule]:
     """Put the rule at `to_position` (1-based; past the end means last)."""
     with write(db, store) as (conn, store):
-        _get(conn, store.id, rule_id)
+        moved = rule_runner.load_spec(_get(conn, store.id, rule_id).body)
         if to_position < 1:
             raise RuleError("position", "positions start at 1", "position")
         ids = [r.id for r in storage.list_rules(conn, store.id) if r.id != rule_id]
         ids.insert(min(to_position, len(ids) + 1) - 1, rule_id)
         storage.set_positions(conn, store.id, ids)
         storage.bump_generation(conn, store.id)
+        audit.record(conn, store.id, channel, "rule.move", _subject(rule_id, moved),
+                     f"to position {ids.index(rule_id) + 1}")  # fmt: skip
         return [_stored(row) for row in storage.list_rules(conn, store.id)]
 
 
@@ -227,6 +238,10 @@ def import_rules(
         for offset, spec in enumerate(specs, start=1):
             _insert(conn, store.id, spec, position + offset)
         storage.bump_generation(conn, store.id)
+        names = ", ".join(spec.name for spec in specs)
+        audit.record(conn, store.id, channel, "rule.import",
+                     f"{len(specs)} rule{'s' * (len(specs) != 1)}",
+                     ("replaced the list: " if replace else "appended: ") + names)  # fmt: skip
         return [_stored(row) for row in storage.list_rules(conn, store.id)]
 
 

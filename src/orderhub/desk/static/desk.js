@@ -79,7 +79,8 @@
     }
     var list = rows();
     if (event.key === "/") {
-      var search = document.getElementById("q");
+      // The page's own search (a folder, the search page), else the top bar's: any order.
+      var search = document.getElementById("q") || document.getElementById("top-q");
       if (search) { event.preventDefault(); search.focus(); search.select(); }
     } else if (event.key === "j" || event.key === "k") {
       if (!list.length) { return; }

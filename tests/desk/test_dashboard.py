@@ -55,3 +55,18 @@ def test_the_dashboard_counts_a_store_with_orders_in_every_folder(
 def test_signing_in_opens_the_dashboard(owner: Signed) -> None:
     response = owner.client.get("/", follow_redirects=True)
     assert response.url.path == "/desk" and "Orders in per day" in response.text
+
+
+def test_a_delivery_that_gives_up_shows_at_the_next_view(
+    owner: Signed, database: Database, store: stores.NewStore, od: Any
+) -> None:
+    """Giving up changes no order (the store's count generation stays), yet the very next
+    view of the dashboard says so."""
+    order_id = int(od.create_order()["id"])
+    with database.write() as conn:
+        notifications.enqueue(conn, store.store.id, order_id, "shipped", "http://127.0.0.1:9/")
+    assert "gave up" not in owner.client.get("/desk").text
+    with database.write() as conn:
+        [row] = notifications.history(conn, store.store.id, order_id)
+        notifications.failed_attempt(conn, row["id"], status=500, error="down", retry_at=None)
+    assert "1</strong> print-on-demand notifications gave up" in owner.client.get("/desk").text

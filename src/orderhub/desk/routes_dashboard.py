@@ -118,8 +118,10 @@ def home(request: Request, desk: Desk = Depends(signed_in)) -> Response:
     arrivals = parts[0] + parts[1]
     past, now = _two_parts(request, desk, "shipped", dashboard.shipped, since, midnight, tomorrow)
     shipped = dashboard.Shipped(past.per_day + now.per_day, past.hours_to_ship + now.hours_to_ship)
-    jobs = _cached(request, desk, "jobs", lambda: _read(request, dashboard.jobs_by_state, store_id))
-    gave_up = _cached(request, desk, "gave_up", lambda: _read(request, dashboard.gave_up, store_id))
+    # Read at every view: a delivery that gives up or a job that fails changes no order, so
+    # the count generation would keep an old answer ("nothing failing") indefinitely.
+    jobs = _read(request, dashboard.jobs_by_state, store_id)
+    gave_up = _read(request, dashboard.gave_up, store_id)
     folders = queries.folders(request.app.state.db, desk.store, request.app.state.count_cache)
 
     known = {door for door, _ in DOORS}

@@ -18,7 +18,7 @@ from orderhub.desk.render import page, redirect
 from orderhub.domain.errors import InvalidInput, NotFound, OrderhubError, StaleEdit
 from orderhub.domain.fulfilment import shipped_quantities
 from orderhub.domain.limits import MAX_ID, MAX_QUANTITY
-from orderhub.domain.orders import NOTE_MAX_CHARS, SHIPPING_ADDRESS_FIELDS
+from orderhub.domain.orders import NOTE_MAX_CHARS, SHIPPING_ADDRESS_FIELDS, Order
 from orderhub.services import rules as rule_service
 from orderhub.services import templates as template_service
 from orderhub.services.moves import UnknownFolder
@@ -142,6 +142,28 @@ def move_order(
     return _act(request, desk, oid, form, "move", ("folder_id",), work)
 
 
+def _unshipped_quantities(
+    fields: Form, order: Order, prefix: str, *, minimum: int, too_many: str
+) -> list[tuple[int, int]]:
+    """The quantities typed per item (fields `<prefix><item id>`) as (item id, quantity)
+    pairs, each at most what is not shipped yet; one over that is an error beside its field
+    (`too_many` with `{left}`). Shared by the shipment and split forms."""
+    ordered = {item.id: item.quantity for item in order.items if item.id is not None}
+    shipped = shipped_quantities(ordered, order.shipments)
+    lines: list[tuple[int, int]] = []
+    for item in order.items:
+        name = f"{prefix}{item.id}"
+        if fields.raw(name) in ("", "0"):
+            continue
+        left = item.quantity - shipped.get(item.id or 0, 0)
+        qty = fields.whole(name, "Quantity", minimum=minimum, maximum=MAX_QUANTITY)
+        if qty is not None and qty > left:
+            fields.errors[name] = too_many.format(left=left)
+        elif qty:
+            lines.append((int(item.id or 0), qty))
+    return lines
+
+
 @router.post("/desk/orders/{order_id}/shipments")
 def add_shipment(
     order_id: str, request: Request, desk: Desk = Depends(signed_in),
@@ -156,18 +178,9 @@ def add_shipment(
         carrier = fields.text("carrier_code", "Carrier", max_chars=50)
         lines: list[tuple[int, int]] = []
         if fields.raw("what") == "items":
-            ordered = {item.id: item.quantity for item in order.items if item.id is not None}
-            shipped = shipped_quantities(ordered, order.shipments)
-            for item in order.items:
-                name = f"qty_{item.id}"
-                if fields.raw(name) in ("", "0"):
-                    continue
-                left = item.quantity - shipped.get(item.id or 0, 0)
-                qty = fields.whole(name, "Quantity", minimum=0, maximum=1_000_000)
-                if qty is not None and qty > left:
-                    fields.errors[name] = f"Only {left} left to ship"
-                if qty:
-                    lines.append((int(item.id or 0), qty))
+            lines = _unshipped_quantities(
+                fields, order, "qty_", minimum=0, too_many="Only {left} left to ship"
+            )
             if not lines and not fields.errors:
                 fields.errors["_shipment"] = "Enter a quantity for at least one item"
         fields.check()
@@ -190,19 +203,9 @@ def split_order(
     order = queries.order(request.app.state.db, desk.store, oid)
 
     def work(fields: Form) -> str:
-        ordered = {item.id: item.quantity for item in order.items if item.id is not None}
-        shipped = shipped_quantities(ordered, order.shipments)
-        lines: list[tuple[int, int]] = []
-        for item in order.items:
-            name = f"split_{item.id}"
-            if fields.raw(name) in ("", "0"):
-                continue
-            left = item.quantity - shipped.get(item.id or 0, 0)
-            qty = fields.whole(name, "Quantity", minimum=1, maximum=MAX_QUANTITY)
-            if qty is not None and qty > left:
-                fields.errors[name] = f"Only {left} not shipped yet"
-            elif qty:
-                lines.append((int(item.id or 0), qty))
+        lines = _unshipped_quantities(
+            fields, order, "split_", minimum=1, too_many="Only {left} not shipped yet"
+        )
         if not lines and not fields.errors:
             fields.errors["_split"] = "Enter a quantity to move for at least one item"
         folder_id = None

@@ -27,8 +27,7 @@ import httpx
 from orderhub.config import Settings
 from orderhub.domain.dates import store_zone
 from orderhub.outbound import net
-from orderhub.outbound.background import BackgroundLoop
-from orderhub.outbound.in_flight import InFlight
+from orderhub.outbound.sender import HttpSender
 from orderhub.protocol.pod import codec
 from orderhub.protocol.pod.orders import order_to_wire
 from orderhub.protocol.pod.signature import sign
@@ -41,27 +40,18 @@ log = logging.getLogger("orderhub.notify")
 ROWS_PER_STORE = 5  # claimed at once for one store, sent in turn within one lease
 
 
-class Notifier:
+class Notifier(HttpSender):
     def __init__(self, db: Database, settings: Settings) -> None:
+        # One send at a time per store: a store's notifications arrive in order.
+        super().__init__(
+            "notification delivery", settings, poll_seconds=settings.notify_poll_seconds,
+            timeout=settings.notify_timeout_seconds, per_receiver=1, log=log,
+        )  # fmt: skip
         self.db = db
-        self.poll_seconds = settings.notify_poll_seconds
         self.max_attempts = settings.notify_max_attempts
         self.backoff_seconds = settings.notify_backoff_seconds
-        self.timeout = settings.notify_timeout_seconds
-        self.policy = net.OutboundPolicy.from_settings(settings)
         # long enough for a store's rows to go out one after the other
         self.lease = timedelta(seconds=ROWS_PER_STORE * self.timeout + 10)
-        self.in_flight = InFlight(settings.outbound_concurrency, 1, log)
-        self._loop = BackgroundLoop("notification delivery", self.poll_seconds, log)
-
-    def client(self) -> net.OutboundClient:
-        return net.OutboundClient(self.policy, deadline=self.timeout)
-
-    def start(self) -> None:
-        self._loop.start(self.start_due, self.client(), self.in_flight)
-
-    async def stop(self) -> None:
-        await self._loop.stop()
 
     async def start_due(self, client: net.OutboundClient) -> int:
         """One pass: claim what is due for stores with nothing in flight and start sending

@@ -26,8 +26,7 @@ import httpx
 from orderhub.config import Settings
 from orderhub.domain.orders import Order
 from orderhub.outbound import net
-from orderhub.outbound.background import BackgroundLoop
-from orderhub.outbound.in_flight import InFlight
+from orderhub.outbound.sender import HttpSender
 from orderhub.outbound.webhooks import render
 from orderhub.storage import orders as order_repo
 from orderhub.storage import outbox, webhooks
@@ -38,28 +37,17 @@ log = logging.getLogger("orderhub.webhooks")
 SUCCESS = (200, 201)
 
 
-class WebhookWorker:
+class WebhookWorker(HttpSender):
     def __init__(self, db: Database, settings: Settings) -> None:
+        super().__init__(
+            "webhook delivery", settings, poll_seconds=settings.webhook_poll_seconds,
+            timeout=settings.webhook_timeout_seconds,
+            per_receiver=settings.outbound_per_receiver, log=log,
+        )  # fmt: skip
         self.db = db
-        self.poll_seconds = settings.webhook_poll_seconds
-        self.timeout = settings.webhook_timeout_seconds
         self.max_attempts = settings.webhook_max_attempts
         self.backoff_seconds = settings.webhook_backoff_seconds
-        self.policy = net.OutboundPolicy.from_settings(settings)
         self.lease = timedelta(seconds=2 * self.timeout + 5)
-        self.in_flight = InFlight(
-            settings.outbound_concurrency, settings.outbound_per_receiver, log
-        )
-        self._loop = BackgroundLoop("webhook delivery", self.poll_seconds, log)
-
-    def client(self) -> net.OutboundClient:
-        return net.OutboundClient(self.policy, deadline=self.timeout)
-
-    def start(self) -> None:
-        self._loop.start(self.start_due, self.client(), self.in_flight)
-
-    async def stop(self) -> None:
-        await self._loop.stop()
 
     async def start_due(self, client: net.OutboundClient) -> int:
         """One pass: claim what is due (as far as there is room) and start sending it,

@@ -16,6 +16,7 @@ from typing import Any
 
 from orderhub.domain import limits
 from orderhub.domain.emails import InvalidRecipient, address
+from orderhub.domain.events import EVENTS as ORDER_EVENTS
 from orderhub.domain.orders import (
     ADDRESS_FIELDS,
     NOTE_MAX_CHARS,
@@ -46,9 +47,7 @@ from orderhub.domain.rule_conditions import (  # noqa: F401
 )
 from orderhub.domain.rule_fields import FIELDS
 
-EVENT_NAMES = (
-    "order.created", "order.updated", "order.moved", "order.canceled", "shipment.created",
-)  # fmt: skip
+EVENT_NAMES = ORDER_EVENTS
 SCHEDULE = "schedule"
 MANUAL = "manual"
 EVENTS: tuple[str, ...] = (*EVENT_NAMES, SCHEDULE, MANUAL)

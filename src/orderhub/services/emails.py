@@ -17,6 +17,7 @@ from orderhub.domain import emails as email_values
 from orderhub.domain.channel import Channel
 from orderhub.domain.emails import InvalidRecipient
 from orderhub.domain.errors import InvalidInput, NotFound
+from orderhub.domain.events import SHIPMENT_CREATED
 from orderhub.services.transaction import write
 from orderhub.storage import emails as outbox
 from orderhub.storage import orders as order_storage
@@ -30,8 +31,6 @@ from orderhub.templating.builtins import EMAIL, SHIPMENT_CONFIRMATION
 if TYPE_CHECKING:
     from orderhub.services.events import OrderEvent
 
-# events.SHIPMENT_CREATED (services/events.py imports this module for its subscriber).
-SHIPMENT_CREATED = "shipment.created"
 
 CUSTOMER = "customer"
 # History lines the subscriber and the sender write name this as their source.

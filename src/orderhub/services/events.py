@@ -14,20 +14,19 @@ from typing import Any
 
 from sqlalchemy import Connection
 
+from orderhub.domain.events import (  # noqa: F401 (the names services publish by)
+    EVENTS,
+    ORDER_CANCELED,
+    ORDER_CREATED,
+    ORDER_MOVED,
+    ORDER_UPDATED,
+    SHIPMENT_CREATED,
+)
 from orderhub.domain.orders import Order
 from orderhub.services import emails, webhook_deliveries
 from orderhub.storage import notifications, suppliers
 from orderhub.storage import webhooks as webhook_storage
 from orderhub.storage.stores import Store
-
-ORDER_CREATED = "order.created"
-ORDER_UPDATED = "order.updated"
-# data: from_folder_id, from_folder, to_folder_id, to_folder
-ORDER_MOVED = "order.moved"
-ORDER_CANCELED = "order.canceled"
-# data: shipment_id
-SHIPMENT_CREATED = "shipment.created"
-EVENTS = (ORDER_CREATED, ORDER_UPDATED, ORDER_MOVED, ORDER_CANCELED, SHIPMENT_CREATED)
 
 
 @dataclass(frozen=True)

@@ -25,10 +25,9 @@ from orderhub.api.openapi import (
 )
 from orderhub.api.orderdesk import openapi_models as out
 from orderhub.api.orderdesk.openapi_examples import ERRORS, SUCCESS, error
-from orderhub.api.orderdesk.params import DEFAULT_LIMIT, MAX_LIMIT
+from orderhub.api.orderdesk.params import ORDER_PARAMS, PAGING
 from orderhub.api.orderdesk.router import router
 from orderhub.api.orderdesk.routes import folders, inventory, items, moves, orders, shipments, store
-from orderhub.domain.queries import KEYSET_SORTS, SEARCHABLE_ADDRESS_FIELDS, SORTABLE_FIELDS
 from orderhub.protocol.orderdesk.models import BatchShipmentIn, FolderIn, InventoryItemIn
 
 TAG = "Order Desk v2"
@@ -130,41 +129,8 @@ def _q(name: str, description: str, schema: dict[str, Any] | None = None, **kw: 
     return parameter(name, "query", description, schema, **kw)
 
 
-_DATE = {
-    "type": "string",
-    "examples": ["2026-01-31", "2026-01-31 23:00:00", "2026-01-31T23:00:00+01:00"],
-}
-_PAGING = [
-    _q("limit", f"Page size; default {DEFAULT_LIMIT}, larger than {MAX_LIMIT} is clamped "
-       "(the answer's `limit` says what was used)", {"type": "integer", "minimum": 1}),
-    _q("offset", "Records to skip", {"type": "integer", "minimum": 0}),
-]  # fmt: skip
-ORDER_FILTERS = [
-    *_PAGING,
-    _q("folder_id", "One folder id or a comma-separated list",
-       {"type": "string", "pattern": r"^\s*[0-9]{1,18}(\s*,\s*[0-9]{1,18})*\s*$"}, example="1,5"),
-    _q("folder_name", "Exact folder name; an unknown name is a 400", example="Received"),
-    _q("source_id", "Exact match"),
-    _q("source_name", "Exact match", example="Order Desk"),
-    _q("email", "Exact match, case-insensitive"),
-    _q("customer_id", "Exact match"),
-    _q("search_start_date", "`date_added` from (UTC); YYYY-MM-DD, YYYY-MM-DD HH:MM:SS or "
-       "ISO 8601", _DATE),
-    _q("search_end_date", "`date_added` to (UTC); a bare date includes the whole day", _DATE),
-    _q("search_start_date_local", "`date_added` from, in the store's time zone", _DATE),
-    _q("search_end_date_local", "`date_added` to, in the store's time zone", _DATE),
-    _q("modified_start_date", "`date_updated` from (UTC)", _DATE),
-    _q("modified_end_date", "`date_updated` to (UTC)", _DATE),
-    *(_q(column, "Case-insensitive substring") for column in SEARCHABLE_ADDRESS_FIELDS),
-    _q("order_by", "Sort field (default date_added); ties broken by id",
-       {"type": "string", "enum": sorted(SORTABLE_FIELDS)}),
-    _q("order", "Sort direction, any case (default DESC)",
-       {"type": "string", "enum": ["ASC", "DESC", "asc", "desc"]}),
-    _q("get_order_history", "`1` adds `order_history` to each order",
-       {"type": "string", "enum": ["0", "1"]}),
-    _q("cursor", "Keyset paging (orderhub extension): the previous page's `next_cursor`, with "
-       f"the same filters and sort, no offset; sorts {', '.join(KEYSET_SORTS)} only"),
-]  # fmt: skip
+_PAGING = [_q(p.name, p.description, p.schema) for p in PAGING]
+ORDER_FILTERS = [_q(p.name, p.description, p.schema, example=p.example) for p in ORDER_PARAMS]
 INVENTORY_FILTERS = [
     *_PAGING,
     _q("code", "One code or a comma-separated list (exact)", example="TS-1,MUG"),

@@ -23,7 +23,8 @@ Kind = Literal[
     "id", "ref", "text", "money", "count", "date", "status", "flag", "address", "map", "notes",
     "discounts", "items", "shipments", "history", "blob",
 ]  # fmt: skip
-# Which part of the order a field belongs to (the desk and the docs group them so).
+# Which part of the order a field belongs to: its source, an address, the checkout (payment),
+# the store's own notes and tags (meta), or the totals computed from the items.
 Group = Literal["", "source", "address", "checkout", "meta", "total"]
 SCALAR_KINDS: frozenset[str] = frozenset({"id", "ref", "text", "money", "count", "date"})
 

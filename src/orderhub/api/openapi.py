@@ -4,22 +4,26 @@ The routes parse their own input (so errors keep each protocol's shape), so Fast
 neither their parameters nor their answers. Each protocol package therefore describes its
 operations in a declarative table (`api/orderdesk/openapi_spec.py`, `api/pod/openapi_spec.py`):
 security, parameters, request body and every status it really answers, with schemas and
-examples. `install` merges those tables into the generated document and drops FastAPI's
-default 422, which orderhub never sends.
+examples. The tables are keyed by the routes' endpoints (`operations_by_route`), so each
+path is written once, in its route's decorator. `install` merges those tables into the
+generated document and drops FastAPI's default 422, which orderhub never sends.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
+from fastapi.routing import APIRoute
 from pydantic import BaseModel
+from starlette.routing import BaseRoute
 
 _REF = "#/components/schemas/{model}"
 _registered: dict[str, Any] = {}
+_route_models: list[type[BaseModel]] = []
 METHODS = ("get", "put", "post", "delete", "patch")
 # What FastAPI adds for parameters it validated itself; orderhub validates its own input.
 _FASTAPI_VALIDATION = ("HTTPValidationError", "ValidationError")
@@ -28,8 +32,11 @@ JsonSchema = dict[str, Any]
 
 
 def body_schema(model: type[BaseModel], media_type: str = "application/json") -> dict[str, Any]:
-    """`openapi_extra` for a route whose handler parses `model` from the body itself."""
-    return {"requestBody": request_body({media_type: ref(model)})}
+    """`openapi_extra` for a route whose handler parses `model` from the body itself. The
+    model is registered by `operations_by_route`, after the models its operation table
+    names, so that the components keep their order whichever module is imported first."""
+    _route_models.append(model)
+    return {"requestBody": request_body({media_type: {"$ref": _REF.format(model=model.__name__)}})}
 
 
 def ref(model: type[BaseModel]) -> JsonSchema:
@@ -109,6 +116,33 @@ class Operation:
     description: str | None = None
 
 
+Endpoint = Callable[..., Any]
+
+
+def _register_route_models() -> None:
+    while _route_models:
+        ref(_route_models.pop(0))
+
+
+def operations_by_route(
+    routes: Iterable[BaseRoute], table: Mapping[Endpoint, Operation]
+) -> dict[tuple[str, str], Operation]:
+    """A table keyed by route endpoints, by (path, method) as the routes declare them, so
+    that a path is written once, in its route's decorator."""
+    routes = list(routes)
+    operations: dict[tuple[str, str], Operation] = {}
+    for route in routes:
+        if isinstance(route, APIRoute) and route.endpoint in table:
+            for method in sorted(route.methods):
+                operations[route.path, method] = table[route.endpoint]
+    _register_route_models()
+    routed = {route.endpoint for route in routes if isinstance(route, APIRoute)}
+    unrouted = [endpoint.__qualname__ for endpoint in table if endpoint not in routed]
+    if unrouted:
+        raise ValueError(f"OpenAPI operations for endpoints no route serves: {unrouted}")
+    return operations
+
+
 @dataclass(frozen=True)
 class Surface:
     """One protocol's part of the document."""
@@ -132,6 +166,7 @@ def merge(schema: dict[str, Any], surfaces: Iterable[Surface]) -> dict[str, Any]
             tags.append(
                 {"name": surface.tag_description[0], "description": surface.tag_description[1]}
             )
+    _register_route_models()
     schemas.update(_registered)
     for path, item in schema.get("paths", {}).items():
         for method in METHODS:

@@ -17,6 +17,7 @@ from starlette.types import Scope
 
 from orderhub.desk import queries
 from orderhub.desk.auth import Desk
+from orderhub.domain import limits
 from orderhub.domain.dates import store_zone
 from orderhub.domain.errors import OrderhubError
 from orderhub.domain.values import is_link
@@ -54,6 +55,8 @@ def _when(context: Context, value: datetime | None) -> str:
 
 env.filters["money"] = _money
 env.filters["when"] = _when
+# Form fields as long as their columns: `maxlength="{{ limits.URL_MAX }}"`.
+env.globals["limits"] = limits
 # `{% if url is link %}`: only http(s) URLs become links, whatever older rows hold.
 env.tests["link"] = is_link
 

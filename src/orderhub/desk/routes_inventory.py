@@ -15,11 +15,11 @@ from orderhub.desk.forms import Form
 from orderhub.desk.paths import number
 from orderhub.desk.render import page, redirect
 from orderhub.domain.errors import StaleEdit
+from orderhub.domain.limits import MAX_STOCK
 from orderhub.domain.values import ascii_digits
 from orderhub.services.inventory import ItemVersion
 
 router = APIRouter(include_in_schema=False)
-MAX_STOCK = 1_000_000_000
 
 
 @router.get("/desk/inventory")

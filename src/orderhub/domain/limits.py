@@ -11,6 +11,13 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from orderhub.domain import order_fields
+
+# The address parts and their width, declared with the order, are read from here too.
+from orderhub.domain.order_fields import ADDRESS_FIELDS as ADDRESS_FIELDS
+from orderhub.domain.order_fields import ADDRESS_WIDTH as ADDRESS_WIDTH
+from orderhub.domain.order_fields import SHIPPING_ONLY_FIELDS as SHIPPING_ONLY_FIELDS
+
 # Ids are positive 63-bit integers on both databases.
 MAX_ID = 2**63 - 1
 # Metadata, checkout data and every other free-form value: deeper than this is refused.
@@ -53,26 +60,13 @@ WEBHOOK_NAME_MAX = 100
 MIN_YEAR = 1970
 MAX_YEAR = 9998
 
-ADDRESS_WIDTH = 255
-ADDRESS_FIELDS = (
-    "first_name", "last_name", "company", "address1", "address2", "city", "state",
-    "postal_code", "country", "phone",
-)  # fmt: skip
-SHIPPING_ONLY_FIELDS = ("address3", "address4")
-
 TEXT_WIDTHS: dict[str, dict[str, int]] = {
     "stores": {
         "name": 200, "api_key_hint": 8, "pod_app_id": 12, "pod_secret": 64, "timezone": 64,
     },
     "folders": {"name": 100, "pod_status": 40},
-    "orders": {
-        "source_name": 100, "source_id": 100, "email": 255, "shipping_method": 255,
-        "cc_number_masked": 32, "cc_exp": 16, "processor_response": 255, "payment_type": 64,
-        "payment_status": 32, "customer_id": 100, "ip_address": 64, "tag_color": 32,
-        "tag_name": 100, "fulfillment_name": 100, "fulfillment_id": 100,
-        **{f"shipping_{name}": ADDRESS_WIDTH for name in ADDRESS_FIELDS + SHIPPING_ONLY_FIELDS},
-        **{f"customer_{name}": ADDRESS_WIDTH for name in ADDRESS_FIELDS},
-    },
+    # The order's own text fields are declared with the order (domain/order_fields.py).
+    "orders": order_fields.text_widths(),
     "order_items": {
         "name": 255, "code": 100, "delivery_type": 16, "category_code": 100,
         "fulfillment_method": 100,

@@ -8,19 +8,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from orderhub.domain.orders import ADDRESS_FIELDS, SHIPPING_ADDRESS_FIELDS
+from orderhub.domain.order_fields import sortable_columns
 
 # Fields a list may be sorted by: every scalar field of the order.
-SORTABLE_FIELDS: tuple[str, ...] = (
-    "id", "folder_id", "date_added", "date_updated", "source_id", "source_name", "email",
-    "shipping_method", "shipping_total", "handling_total", "tax_total", "refund_total",
-    "cc_number_masked", "cc_exp", "processor_response", "payment_type", "payment_status",
-    "customer_id", "ip_address", "tag_color", "tag_name", "fulfillment_name", "fulfillment_id",
-    "quantity_total", "weight_total", "product_total", "discount_total", "order_total",
-    "processor_balance",
-    *(f"shipping_{f}" for f in SHIPPING_ADDRESS_FIELDS),
-    *(f"customer_{f}" for f in ADDRESS_FIELDS),
-)  # fmt: skip
+SORTABLE_FIELDS: tuple[str, ...] = sortable_columns()
 # Address fields searched by "contains" (case-insensitive).
 SEARCHABLE_ADDRESS_FIELDS: tuple[str, ...] = tuple(
     f"{prefix}_{f}"

@@ -8,7 +8,16 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
-from orderhub.api.openapi import Operation, Surface, ref, request_body, response
+from orderhub.api.openapi import (
+    Endpoint,
+    Operation,
+    Surface,
+    operations_by_route,
+    ref,
+    request_body,
+    response,
+)
+from orderhub.outbound import notify_route
 from orderhub.outbound.notify_route import REFUSED
 
 TAG = "Forwarding to print providers"
@@ -59,8 +68,9 @@ class HubError(BaseModel):
 
 
 _BODY_ERROR = 'the body must be JSON: {"order": {...}}'
-OPERATIONS = {
-    ("/api/suppliers/{supplier_id}/notify", "POST"): Operation(
+# Keyed by the route's endpoint: its path and method are read from its decorator.
+_TABLE: dict[Endpoint, Operation] = {
+    notify_route.supplier_notification: Operation(
         responses={
             "200": response(
                 "Applied to the forwarded order, or ignored (not an order the hub forwarded)",
@@ -91,6 +101,8 @@ OPERATIONS = {
         ),
     )
 }
+
+OPERATIONS = operations_by_route(notify_route.router.routes, _TABLE)
 
 SURFACE = Surface(
     security_schemes=SECURITY_SCHEMES,

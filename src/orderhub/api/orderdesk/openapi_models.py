@@ -3,13 +3,17 @@
 Responses are encoded by `wire.py` and never validated on the way out (that would cost every
 request); these models describe the same shapes, strictly (`additionalProperties: false`),
 so the published contract is checked against real answers by the tests (Schemathesis).
+The order and its addresses are built from the declaration of the order's fields
+(domain/order_fields.py), one property per field the wire shows, in the wire's order.
 """
 
 from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, create_model
+
+from orderhub.domain.order_fields import ADDRESS_FIELDS, ON_WIRE, SHIPPING_ONLY_FIELDS
 
 WireDate = Annotated[
     str, Field(pattern=r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$", examples=["2026-11-25 10:15:00"])
@@ -28,22 +32,15 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
-class AddressOut(_Strict):
-    first_name: str
-    last_name: str
-    company: str
-    address1: str
-    address2: str
-    city: str
-    state: str
-    postal_code: str
-    country: str
-    phone: str
-
-
-class ShippingAddressOut(AddressOut):
-    address3: str
-    address4: str
+AddressOut = create_model(
+    "AddressOut", __base__=_Strict, __module__=__name__, **{n: (str, ...) for n in ADDRESS_FIELDS}
+)
+ShippingAddressOut = create_model(
+    "ShippingAddressOut",
+    __base__=AddressOut,
+    __module__=__name__,
+    **{n: (str, ...) for n in SHIPPING_ONLY_FIELDS},
+)
 
 
 class OrderItemOut(_Strict):
@@ -100,50 +97,51 @@ class HistoryEntryOut(_Strict):
     date_added: WireDate
 
 
-class OrderOut(_Strict):
-    id: IdString
-    email: str
-    shipping_method: str
-    quantity_total: int
-    weight_total: Number
-    product_total: Number
-    shipping_total: Number
-    handling_total: Number
-    tax_total: Number
-    discount_total: Number
-    order_total: Number
-    cc_number_masked: str
-    cc_exp: str
-    processor_response: str
-    payment_type: str
-    payment_status: str
-    processor_balance: Number
-    refund_total: Number
-    customer_id: str
-    email_count: IdString
-    ip_address: str
-    tag_color: str
-    tag_name: str
-    fulfillment_name: str
-    fulfillment_id: str
-    folder_id: int | None
-    date_added: WireDate
-    date_updated: WireDate
-    source_id: str
-    source_name: str
-    shipping: ShippingAddressOut
-    customer: AddressOut
-    return_address: Map
-    checkout_data: Map
-    order_metadata: Map
-    discount_list: list[DiscountOut]
-    order_notes: list[Any]
-    order_items: list[OrderItemOut]
-    order_shipments: list[ShipmentOut]
-    fulfillment_status: Literal["unfulfilled", "partial", "fulfilled"]
-    order_history: list[HistoryEntryOut] | None = Field(
-        default=None, description="On GET /orders/{id}, POST order-history, get_order_history=1"
-    )
+# Each kind of order field as the wire shows it (domain/order_fields.py declares the fields).
+_WIRE_TYPES: dict[str, Any] = {
+    "id": IdString,
+    "ref": int | None,
+    "text": str,
+    "money": Number,
+    "count": int,
+    "date": WireDate,
+    "status": Literal["unfulfilled", "partial", "fulfilled"],
+    "map": Map,
+    "notes": list[Any],
+    "discounts": list[DiscountOut],
+    "items": list[OrderItemOut],
+    "shipments": list[ShipmentOut],
+}
+# Fields whose wire type is not their kind's.
+_WIRE_TYPES_BY_NAME: dict[str, Any] = {
+    "email_count": IdString,
+    "shipping": ShippingAddressOut,
+    "customer": AddressOut,
+}
+_OPTIONAL: dict[str, Any] = {
+    "history": (
+        list[HistoryEntryOut] | None,
+        Field(
+            default=None,
+            description="On GET /orders/{id}, POST order-history, get_order_history=1",
+        ),
+    ),
+}
+
+
+def _order_out() -> type[_Strict]:
+    """The order as `wire.order_dict` renders it, one property per declared wire field."""
+    fields: dict[str, Any] = {}
+    for f in ON_WIRE:
+        assert f.wire is not None
+        if f.name in _OPTIONAL:
+            fields[f.wire] = _OPTIONAL[f.name]
+        else:
+            fields[f.wire] = (_WIRE_TYPES_BY_NAME.get(f.name) or _WIRE_TYPES[f.kind], ...)
+    return create_model("OrderOut", __base__=_Strict, __module__=__name__, **fields)
+
+
+OrderOut = _order_out()
 
 
 class InventoryItemOut(_Strict):

@@ -3,7 +3,8 @@ bodies the routes declare no schema for, and every status each operation really 
 all in the error envelope `{"status": "error", "message", "execution_time"}`.
 
 A table rather than decorators on the routes, so the contract lives in one place and the
-handlers stay about handling (see api/openapi.py for how it is merged).
+handlers stay about handling; keyed by the handlers themselves, so each path is written once,
+in its route (see api/openapi.py for how it is merged).
 """
 
 from __future__ import annotations
@@ -12,14 +13,23 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from orderhub.api.openapi import Operation, Surface, parameter, ref, request_body, response
+from orderhub.api.openapi import (
+    Endpoint,
+    Operation,
+    Surface,
+    operations_by_route,
+    parameter,
+    ref,
+    request_body,
+    response,
+)
 from orderhub.api.orderdesk import openapi_models as out
 from orderhub.api.orderdesk.openapi_examples import ERRORS, SUCCESS, error
-from orderhub.api.orderdesk.params import DEFAULT_LIMIT, MAX_LIMIT
-from orderhub.domain.queries import KEYSET_SORTS, SEARCHABLE_ADDRESS_FIELDS, SORTABLE_FIELDS
+from orderhub.api.orderdesk.params import ORDER_PARAMS, PAGING
+from orderhub.api.orderdesk.router import router
+from orderhub.api.orderdesk.routes import folders, inventory, items, moves, orders, shipments, store
 from orderhub.protocol.orderdesk.models import BatchShipmentIn, FolderIn, InventoryItemIn
 
-PREFIX = "/api/v2"
 TAG = "Order Desk v2"
 SECURITY: list[dict[str, list[str]]] = [{"OrderDeskStoreId": [], "OrderDeskApiKey": []}]
 SECURITY_SCHEMES = {
@@ -119,41 +129,8 @@ def _q(name: str, description: str, schema: dict[str, Any] | None = None, **kw: 
     return parameter(name, "query", description, schema, **kw)
 
 
-_DATE = {
-    "type": "string",
-    "examples": ["2026-01-31", "2026-01-31 23:00:00", "2026-01-31T23:00:00+01:00"],
-}
-_PAGING = [
-    _q("limit", f"Page size; default {DEFAULT_LIMIT}, larger than {MAX_LIMIT} is clamped "
-       "(the answer's `limit` says what was used)", {"type": "integer", "minimum": 1}),
-    _q("offset", "Records to skip", {"type": "integer", "minimum": 0}),
-]  # fmt: skip
-ORDER_FILTERS = [
-    *_PAGING,
-    _q("folder_id", "One folder id or a comma-separated list",
-       {"type": "string", "pattern": r"^\s*[0-9]{1,18}(\s*,\s*[0-9]{1,18})*\s*$"}, example="1,5"),
-    _q("folder_name", "Exact folder name; an unknown name is a 400", example="Received"),
-    _q("source_id", "Exact match"),
-    _q("source_name", "Exact match", example="Order Desk"),
-    _q("email", "Exact match, case-insensitive"),
-    _q("customer_id", "Exact match"),
-    _q("search_start_date", "`date_added` from (UTC); YYYY-MM-DD, YYYY-MM-DD HH:MM:SS or "
-       "ISO 8601", _DATE),
-    _q("search_end_date", "`date_added` to (UTC); a bare date includes the whole day", _DATE),
-    _q("search_start_date_local", "`date_added` from, in the store's time zone", _DATE),
-    _q("search_end_date_local", "`date_added` to, in the store's time zone", _DATE),
-    _q("modified_start_date", "`date_updated` from (UTC)", _DATE),
-    _q("modified_end_date", "`date_updated` to (UTC)", _DATE),
-    *(_q(column, "Case-insensitive substring") for column in SEARCHABLE_ADDRESS_FIELDS),
-    _q("order_by", "Sort field (default date_added); ties broken by id",
-       {"type": "string", "enum": sorted(SORTABLE_FIELDS)}),
-    _q("order", "Sort direction, any case (default DESC)",
-       {"type": "string", "enum": ["ASC", "DESC", "asc", "desc"]}),
-    _q("get_order_history", "`1` adds `order_history` to each order",
-       {"type": "string", "enum": ["0", "1"]}),
-    _q("cursor", "Keyset paging (orderhub extension): the previous page's `next_cursor`, with "
-       f"the same filters and sort, no offset; sorts {', '.join(KEYSET_SORTS)} only"),
-]  # fmt: skip
+_PAGING = [_q(p.name, p.description, p.schema) for p in PAGING]
+ORDER_FILTERS = [_q(p.name, p.description, p.schema, example=p.example) for p in ORDER_PARAMS]
 INVENTORY_FILTERS = [
     *_PAGING,
     _q("code", "One code or a comma-separated list (exact)", example="TS-1,MUG"),
@@ -188,85 +165,79 @@ _NOT_FOUND = {
 }
 _STOCK = {"409": "insufficient stock for code TS-1 (have 1, need 2)"}
 _TRACKING = {"409": "Shipment Not Added"}
-ORDER, ITEM, SHIPMENT = "/orders/{order_id}", "/order-items/{item_id}", "/shipments/{shipment_id}"
-INVENTORY = "/inventory-items/{item_id}"
-
 _FOLDER_BODY = request_body({"application/json": ref(FolderIn)}, {"name": "Printing"})
 _FOLDER_HELD = {
     "404": "Folder 99 not found",
     "409": "Folder 5 still holds 3 orders; move them first",
 }
-_TABLE: dict[tuple[str, str], Operation] = {
-    ("/test", "GET"): op(out.ConnectionResponse, "connection", ""),
-    ("/store", "GET"): op(out.StoreResponse, "store", ""),
-    ("/orders", "GET"): op(out.OrderListResponse, "order_list", "400", parameters=ORDER_FILTERS),
-    ("/orders", "POST"): op(
+# Keyed by the route's endpoint: its path and method are read from its decorator.
+_TABLE: dict[Endpoint, Operation] = {
+    store.test_connection: op(out.ConnectionResponse, "connection", ""),
+    store.store_settings: op(out.StoreResponse, "store", ""),
+    orders.list_orders: op(out.OrderListResponse, "order_list", "400", parameters=ORDER_FILTERS),
+    orders.create_order: op(
         out.OrderResponse, "order_created", "400 409 413", parameters=[IDEMPOTENCY_KEY]
     ),
-    (ORDER, "GET"): op(out.OrderResponse, "order", "404"),
-    (ORDER, "PUT"): op(out.OrderResponse, "order_updated", "400 404 409 413"),
-    (ORDER, "DELETE"): op(out.MessageResponse, "order_deleted", "404"),
-    (ORDER + "/order-history", "POST"): op(out.OrderHistoryResponse, "history", "400 404 413"),
-    (ORDER + "/order-items", "GET"): op(out.OrderItemsResponse, "items", "404"),
-    (ORDER + "/order-items", "POST"): op(
-        out.OrderItemResponse, "item_added", "400 404 409 413", messages=_STOCK
-    ),
-    (ORDER + ITEM, "GET"): op(out.OrderItemResponse, "item", "404", messages=_NOT_FOUND["item"]),
-    (ORDER + ITEM, "PUT"): op(
+    orders.get_order: op(out.OrderResponse, "order", "404"),
+    orders.replace_order: op(out.OrderResponse, "order_updated", "400 404 409 413"),
+    orders.delete_order: op(out.MessageResponse, "order_deleted", "404"),
+    orders.add_history: op(out.OrderHistoryResponse, "history", "400 404 413"),
+    items.list_items: op(out.OrderItemsResponse, "items", "404"),
+    items.add_item: op(out.OrderItemResponse, "item_added", "400 404 409 413", messages=_STOCK),
+    items.get_item: op(out.OrderItemResponse, "item", "404", messages=_NOT_FOUND["item"]),
+    items.update_item: op(
         out.OrderItemResponse,
         "item_updated",
         "400 404 409 413",
         messages={**_NOT_FOUND["item"], **_STOCK},
     ),
-    (ORDER + ITEM, "DELETE"): op(
-        out.MessageResponse, "item_deleted", "404", messages=_NOT_FOUND["item"]
-    ),
-    (ORDER + "/shipments", "GET"): op(out.ShipmentsResponse, "shipments", "404"),
-    (ORDER + "/shipments", "POST"): op(
+    items.delete_item: op(out.MessageResponse, "item_deleted", "404", messages=_NOT_FOUND["item"]),
+    shipments.list_shipments: op(out.ShipmentsResponse, "shipments", "404"),
+    shipments.add_shipment: op(
         out.ShipmentResponse, "shipment_added", "400 404 409 413", messages=_TRACKING
     ),
-    (ORDER + SHIPMENT, "GET"): op(
+    shipments.get_shipment: op(
         out.ShipmentResponse, "shipment", "404", messages=_NOT_FOUND["shipment"]
     ),
-    (ORDER + SHIPMENT, "PUT"): op(
+    shipments.update_shipment: op(
         out.ShipmentResponse, "shipment_updated", "400 404 413", messages=_NOT_FOUND["shipment"]
     ),
-    (ORDER + SHIPMENT, "DELETE"): op(
+    shipments.delete_shipment: op(
         out.MessageResponse, "shipment_deleted", "404", messages=_NOT_FOUND["shipment"]
     ),
-    ("/batch-shipments", "POST"): op(
+    shipments.batch_shipments: op(
         out.BatchShipmentsResponse, "batch_shipments", "400 413", body=_array_of(BatchShipmentIn)
     ),
-    ("/inventory-items", "GET"): op(
+    inventory.list_items: op(
         out.InventoryListResponse, "inventory_list", "400", parameters=INVENTORY_FILTERS
     ),
-    ("/inventory-items", "POST"): op(
+    inventory.create_item: op(
         out.InventoryItemResponse,
         "inventory_added",
         "400 409 413",
         messages=_NOT_FOUND["inventory"],
     ),
-    (INVENTORY, "GET"): op(
+    inventory.get_item: op(
         out.InventoryItemResponse, "inventory_item", "404", messages=_NOT_FOUND["inventory"]
     ),
-    (INVENTORY, "PUT"): op(
+    inventory.replace_item: op(
         out.InventoryItemResponse,
         "inventory_updated",
         "400 404 409 413",
         messages=_NOT_FOUND["inventory"],
     ),
-    (INVENTORY, "DELETE"): op(
+    inventory.delete_item: op(
         out.MessageResponse, "inventory_deleted", "404", messages=_NOT_FOUND["inventory"]
     ),
-    ("/batch-inventory-items", "PUT"): op(
+    inventory.batch_items: op(
         out.BatchInventoryResponse, "batch_inventory", "400 413", body=_array_of(InventoryItemIn)
     ),
-    ("/move-orders", "POST"): op(out.MoveOrdersResponse, "move_orders", "400 413"),
-    ("/folders", "GET"): op(out.FoldersResponse, "folders", ""),
-    ("/folders", "POST"): op(
+    moves.move_orders: op(out.MoveOrdersResponse, "move_orders", "400 413"),
+    folders.list_folders: op(out.FoldersResponse, "folders", ""),
+    folders.create_folder: op(
         out.FolderResponse, "folder_added", "400 409 413", messages=_NOT_FOUND["folder"]
     ),
-    ("/folders/{folder_id}", "PUT"): op(
+    folders.rename_folder: op(
         out.FolderResponse,
         "folder_updated",
         "400 404 409 413",
@@ -274,11 +245,11 @@ _TABLE: dict[tuple[str, str], Operation] = {
         body=_FOLDER_BODY,
         description="Only `name` changes; `pod_status` is set when a folder is created.",
     ),
-    ("/folders/{folder_id}", "DELETE"): op(
+    folders.delete_folder: op(
         out.MessageResponse, "folder_deleted", "404 409", messages=_FOLDER_HELD
     ),
 }
-OPERATIONS = {(PREFIX + path, method): operation for (path, method), operation in _TABLE.items()}
+OPERATIONS = operations_by_route(router.routes, _TABLE)
 
 SURFACE = Surface(
     security_schemes=SECURITY_SCHEMES,

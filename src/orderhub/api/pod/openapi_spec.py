@@ -11,8 +11,9 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from orderhub.api.openapi import Operation, Surface, parameter, ref
+from orderhub.api.openapi import Endpoint, Operation, Surface, operations_by_route, parameter, ref
 from orderhub.api.pod import openapi_models as m
+from orderhub.api.pod import routes
 from orderhub.domain.pod import STATUSES
 from orderhub.protocol.pod.xml_format import render_xml
 
@@ -142,8 +143,9 @@ def op(answers: dict[str, Any], parameters: list[dict[str, Any]], **kw: Any) -> 
     return Operation(responses=answers, security=SECURITY, parameters=parameters, **kw)
 
 
-OPERATIONS: dict[tuple[str, str], Operation] = {
-    ("/api/orders.php", "GET"): op(
+# Keyed by the route's endpoint: its path and method are read from its decorator.
+_TABLE: dict[Endpoint, Operation] = {
+    routes.list_orders: op(
         _answer(
             m.PodOrderListResponse, {"orders": [{"order": ORDER}]}, "Invalid AppId or Signature"
         ),
@@ -159,14 +161,14 @@ OPERATIONS: dict[tuple[str, str], Operation] = {
         ],
         description="Ordered by id, ascending; no total (ask count.php).",
     ),
-    ("/api/order.php", "GET"): op(
+    routes.get_order: op(
         _answer(m.PodOrderResponse, {"order": ORDER}, "Order not found"), [ORDER_ID, FORMAT]
     ),
-    ("/api/orders/count.php", "GET"): op(
+    routes.count_orders: op(
         _answer(m.PodCountResponse, {"count": 12}, "status must be one of received, …"),
         [*FILTERS, FORMAT],
     ),
-    ("/api/orders.php", "POST"): op(
+    routes.create_order: op(
         _answer(m.PodOrderResponse, {"order": ORDER}, "items[0].pn is required"),
         [IDEMPOTENCY_KEY],
         request_body={
@@ -182,7 +184,7 @@ OPERATIONS: dict[tuple[str, str], Operation] = {
         "error, or the existing order with the store setting pod_duplicate_external_id "
         "= return_existing.",
     ),
-    ("/api/orders.php", "DELETE"): op(
+    routes.delete_order: op(
         _answer(
             m.PodOrderResponse,
             {"order": {**ORDER, "deleted": "true"}},
@@ -192,6 +194,8 @@ OPERATIONS: dict[tuple[str, str], Operation] = {
         description="Cancels an unpaid (received) order; it stays, flagged deleted.",
     ),
 }
+
+OPERATIONS = operations_by_route(routes.router.routes, _TABLE)
 
 SURFACE = Surface(
     security_schemes=SECURITY_SCHEMES,

@@ -10,45 +10,13 @@ from typing import Any
 
 import orjson
 
+from orderhub.domain.order_fields import csv_order_columns
 from orderhub.domain.orders import Order
 from orderhub.protocol.orderdesk.wire import order_dict
 
 # CSV: one row per item; the order's columns repeat on each of its rows, and consecutive rows
 # with the same source_id form one order.
-CSV_ORDER_COLUMNS = (
-    "source_id",
-    "source_name",
-    "email",
-    "date_added",
-    "folder_name",
-    "shipping_method",
-    "shipping_total",
-    "handling_total",
-    "tax_total",
-    "payment_status",
-    "payment_type",
-    "customer_id",
-    "shipping_first_name",
-    "shipping_last_name",
-    "shipping_company",
-    "shipping_address1",
-    "shipping_address2",
-    "shipping_city",
-    "shipping_state",
-    "shipping_postal_code",
-    "shipping_country",
-    "shipping_phone",
-    "customer_first_name",
-    "customer_last_name",
-    "customer_company",
-    "customer_address1",
-    "customer_address2",
-    "customer_city",
-    "customer_state",
-    "customer_postal_code",
-    "customer_country",
-    "customer_phone",
-)
+CSV_ORDER_COLUMNS = csv_order_columns()  # each field's `csv` place (domain/order_fields.py)
 CSV_ITEM_COLUMNS = ("item_name", "item_code", "item_price", "item_quantity", "item_weight")
 CSV_COLUMNS = ("id", *CSV_ORDER_COLUMNS, *CSV_ITEM_COLUMNS, "order_total")
 

@@ -247,11 +247,10 @@ class Forwarder:
     ) -> None:
         supplier_order_id = str(placed.get("id", ""))
         lines = [(item.id, item.quantity) for item in items if item.id is not None]
+        status = str(placed.get("status") or "")
         forwarding.record_sent(
-            self.db, job.id, supplier_order_id=supplier_order_id, lines=lines,
-            last_status=str(placed.get("status") or "")[:40],
-            next_poll=utcnow() + self.tracking_every,
-        )  # fmt: skip
+            self.db, job.id, (supplier_order_id, status), lines, poll_every=self.tracking_every
+        )
         hub_changes.record_forwarded(
             self.db, supplier, job.order_id, supplier_order_id, job.external_id, unsent
         )

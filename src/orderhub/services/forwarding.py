@@ -15,7 +15,7 @@ from orderhub.services.events import ORDER_CREATED, ORDER_MOVED, OrderEvent, Sub
 from orderhub.storage import suppliers as repo
 from orderhub.storage.claims import Room
 from orderhub.storage.database import Database
-from orderhub.storage.stores import Store
+from orderhub.storage.stores import Store, utcnow
 from orderhub.storage.suppliers import Job
 
 
@@ -54,19 +54,16 @@ def claim_due(
 
 
 def record_sent(
-    db: Database,
-    job_id: int,
-    *,
-    supplier_order_id: str,
-    lines: list[tuple[int, int]],
-    last_status: str,
-    next_poll: datetime,
-) -> None:
-    """The supplier has the order: polled for tracking from `next_poll` on."""
+    db: Database, job_id: int, placed: tuple[str, str], lines: list[tuple[int, int]],
+    *, poll_every: timedelta,
+) -> None:  # fmt: skip
+    """The supplier has the order, `placed` as (its order id, its status), with these
+    (item id, quantity) lines: polled for tracking every `poll_every` from now on."""
+    supplier_order_id, status = placed
     with db.write() as conn:
         repo.mark_sent(
             conn, job_id, supplier_order_id=supplier_order_id, lines=lines,
-            last_status=last_status, next_poll=next_poll,
+            last_status=status[:40], next_poll=utcnow() + poll_every,
         )  # fmt: skip
 
 

@@ -25,7 +25,7 @@ def test_the_composition_registers_every_subscriber_and_the_rules() -> None:
     compose()
     where = [s.deliver.__module__.rpartition(".")[2] for s in events.subscriptions()]
     assert where == ["pod_notifications", "webhook_deliveries", "forwarding", "emails"]
-    assert events._registered().rules is rule_runner.on_events
+    assert events._registry is not None and events._registry.rules is rule_runner.on_events
 
 
 @pytest.mark.usefixtures("uncomposed")

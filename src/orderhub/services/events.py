@@ -73,14 +73,13 @@ def register(subscriptions: Sequence[Subscription], *, rules: RuleRunner) -> Non
     _registry = _Registry(tuple(subscriptions), rules)
 
 
-def _registered() -> _Registry:
-    if _registry is None:  # a door that forgot the composition would lose every event
-        raise RuntimeError("no event subscribers: call orderhub.composition.compose() first")
-    return _registry
+def _unregistered() -> _Registry:
+    # A door that forgot the composition would lose every event: it fails instead.
+    raise RuntimeError("no event subscribers: call orderhub.composition.compose() first")
 
 
 def subscriptions() -> tuple[Subscription, ...]:
-    return _registered().subscriptions
+    return (_registry or _unregistered()).subscriptions
 
 
 def publish(
@@ -90,7 +89,7 @@ def publish(
     transaction, before the change answers). `order`: the order as it stands now, when the
     caller holds it (a create), so rules need not read it. Whether a rule changed the
     order: a caller that answers with the order it holds reads it again then."""
-    for subscription in _registered().subscriptions:
+    for subscription in (_registry or _unregistered()).subscriptions:
         if not subscription.skipped_for(store):
             subscription.deliver(conn, store, event)
     return run_rules(conn, store, event.name, [event.order_id], dict(event.data), known=order)
@@ -111,7 +110,7 @@ def run_rules(
         # the store a write transaction read (`services/transaction.write`, as every
         # service does); a store read elsewhere does not say, and runs none.
         return False
-    return _registered().rules(conn, store, name, order_ids, data, known=known)
+    return (_registry or _unregistered()).rules(conn, store, name, order_ids, data, known=known)
 
 
 def publish_all(
@@ -121,7 +120,7 @@ def publish_all(
     after one question, so a bulk import pays per batch, not per order; the rules run
     set-wise (compiled once, the orders loaded together), unless `rules` is False."""
     names = {event.name for event in batch}
-    for subscription in _registered().subscriptions:
+    for subscription in (_registry or _unregistered()).subscriptions:
         if subscription.skipped_for(store):
             continue
         interested = subscription.interest

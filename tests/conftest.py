@@ -23,12 +23,16 @@ from sqlalchemy.engine import make_url
 os.environ.setdefault("COLUMNS", "200")
 
 from orderhub.app import create_app  # noqa: E402
+from orderhub.composition import compose
 from orderhub.config import normalise_database_url
 from orderhub.storage import migrate, stores
 from orderhub.storage.database import Database
 from tests.helpers import OrderDesk, make_settings, sample_order, test_settings
 
 __all__ = ["sample_order", "test_settings"]
+
+# Tests that call services without an app or a CLI command fire the same subscribers.
+compose()
 
 POSTGRES_URL = os.environ.get(
     "ORDERHUB_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test"

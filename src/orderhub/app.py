@@ -26,6 +26,7 @@ from orderhub.api.pod import routes as pod_routes
 from orderhub.api.ratelimit import build_rate_limiter
 from orderhub.api.rendered import RenderedOrders
 from orderhub.api.routing import add_routes
+from orderhub.composition import compose
 from orderhub.config import Settings
 from orderhub.domain.errors import OrderhubError
 from orderhub.logs import AccessLog
@@ -85,6 +86,7 @@ def open_database(settings: Settings) -> Database:
 
 def create_app(settings: Settings | None = None, *, database: Database | None = None) -> FastAPI:
     settings = settings or Settings()
+    compose()
     db = database or open_database(settings)
     problem = schema_state(db).problem()
     if problem:

@@ -53,8 +53,11 @@ def test_the_url_is_set_and_the_log_resends(
     cleared = owner.post("/desk/notifications", {"url": ""}, follow_redirects=True)
     assert "Notifications are off" in cleared.text and _url(database, store) is None
     with database.read() as conn:
-        actions = [e.action for e in audit.page(conn, store.store.id, before=None, limit=5)]
-    assert actions == ["settings.set", "notification.resend", "settings.set"]
+        entries = audit.page(conn, store.store.id, before=None, limit=5)
+    # Saved as any setting is (services/store_settings.py): named, never its value (a URL may
+    # carry a credential), and a cleared one is recorded as unset, as `orderhub store unset`.
+    assert [e.action for e in entries] == ["settings.unset", "notification.resend", "settings.set"]
+    assert entries[-1].subject == "pod_notification_url" and "127.0.0.1" not in entries[-1].detail
 
 
 def test_staff_and_other_stores_are_refused(

@@ -55,4 +55,6 @@ def test_the_shipment_subscriber_makes_no_query_when_the_setting_is_off() -> Non
     store = Store(1, "Shop", "", "", "UTC", {}, datetime(2026, 1, 1))
     shipped = OrderEvent(events.SHIPMENT_CREATED, 1, {"shipment_id": 1})
     emails.on_order_event(None, store, shipped)  # type: ignore[arg-type]  # no connection used
-    assert not events._INTEREST[emails.on_order_event](None, store, events.SHIPMENT_CREATED)  # type: ignore[arg-type]
+    interest = emails.SUBSCRIPTION.interest
+    assert interest is not None
+    assert not interest(None, store, events.SHIPMENT_CREATED)  # type: ignore[arg-type]

@@ -9,6 +9,7 @@ import typer
 from rich.console import Console
 from sqlalchemy.exc import OperationalError
 
+from orderhub.composition import compose
 from orderhub.config import Settings
 from orderhub.domain.errors import OrderhubError
 from orderhub.domain.values import MAX_ID, parse_id
@@ -50,6 +51,7 @@ def open_database(config: Settings | None = None, *, create: bool = False) -> Da
     A missing SQLite file is refused, naming the absolute path looked for, unless `create`
     (only `db upgrade` and `quickstart` make a new database): run from the wrong directory,
     a command must not silently make an empty database there."""
+    compose()  # before any command's service publishes an event
     url = (config or settings()).effective_database_url
     path = sqlite_file(url)
     if path is not None and not create and not path.exists():

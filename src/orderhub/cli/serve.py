@@ -24,6 +24,7 @@ from orderhub.config import Settings
 from orderhub.domain.errors import OrderhubError
 from orderhub.logs import LogFormat
 from orderhub.outbound import mailer
+from orderhub.services import stores as store_service
 from orderhub.storage import migrate, serving, stores
 from orderhub.storage.database import display_url
 
@@ -174,9 +175,7 @@ def quickstart(host: Host = None, port: Port = None) -> None:
     db = open_database(config, create=True)
     migrate.upgrade(db)
     base_url = f"http://{host}:{port}"
-    with db.write() as conn:
-        existing = stores.count_stores(conn)
-        new = None if existing else stores.create_store(conn, "Demo Store")
+    new = store_service.create_first_store(db, "Demo Store")
     demo_user = create_demo_user(db, new.store.id) if new is not None else None
     console.print(f"orderhub {db.dialect} database: {display_url(db.url)}")
     if new is not None:
@@ -189,6 +188,8 @@ def quickstart(host: Host = None, port: Port = None) -> None:
         )
         print_demo_user(demo_user, base_url)
     else:
+        with db.read() as conn:
+            existing = stores.count_stores(conn)
         console.print(
             f"{existing} store(s) already exist; their keys were shown when they were created. "
             "`orderhub store list` lists them and `orderhub key rotate ID` issues a new key."

@@ -16,6 +16,7 @@ from orderhub.domain.errors import OrderhubError
 from orderhub.domain.settings import STORE_SETTINGS, parse_setting, spec_of
 from orderhub.outbound.setting_urls import check_contacted_urls
 from orderhub.services import store_settings
+from orderhub.services import stores as store_service
 from orderhub.storage import stores
 
 store_app = typer.Typer(help="Stores and their credentials.", no_args_is_help=True)
@@ -64,8 +65,7 @@ def store_create(
     except OrderhubError as exc:
         fail(exc.message)
     db = ready_database()
-    with db.write() as conn:
-        new = stores.create_store(conn, name, timezone=timezone, settings=settings)
+    new = store_service.create_store(db, name, timezone=timezone, settings=settings)
     print_credentials(new)
 
 
@@ -187,14 +187,12 @@ def store_delete(
             f"Delete store {store_id} ({store.name}) and its {held} order(s) for good?", abort=True
         )
     grace = cli_settings().auth_cache_seconds
-    with db.write() as conn:
-        stores.revoke_credentials(conn, store_id)
+    store_service.revoke_credentials(db, store_id)
     if grace:  # running servers may trust a credential they verified that long ago
         err.print(f"credentials revoked; waiting {grace:g} s for running servers to drop them")
         time.sleep(grace)
     try:
-        with db.write() as conn:
-            removed = stores.delete_store(conn, store_id, with_orders=with_orders)
+        removed = store_service.delete_store(db, store_id, with_orders=with_orders)
     except OrderhubError as exc:
         fail(exc.message)
     counts = ", ".join(f"{n} {table}" for table, n in removed.items() if n and table != "stores")

@@ -14,9 +14,8 @@ from orderhub.domain.channel import Channel
 from orderhub.domain.errors import NotFound
 from orderhub.domain.fulfilment import LineRequest, Shipment
 from orderhub.domain.orders import SHIPPING_ADDRESS_FIELDS
-from orderhub.services import emails as email_service
-from orderhub.services import inventory as inventory_service
 from orderhub.services import (
+    desk_sessions,
     members,
     moves,
     order_updates,
@@ -25,10 +24,11 @@ from orderhub.services import (
     splits,
     store_settings,
 )
+from orderhub.services import emails as email_service
+from orderhub.services import inventory as inventory_service
 from orderhub.services.inventory import ItemVersion
 from orderhub.services.moves import MoveResult
 from orderhub.services.order_updates import OrderChanges
-from orderhub.storage import accounts, desk_sessions
 from orderhub.storage import emails as email_storage
 from orderhub.storage.accounts import User
 from orderhub.storage.database import Database
@@ -130,10 +130,7 @@ def rotate_api_key(db: Database, store: Store, user: str = "") -> str:
 
 
 def switch_store(db: Database, session_hash: bytes, user_id: int, store_id: int) -> None:
-    with db.write() as conn:
-        if accounts.role_in(conn, user_id, store_id) is None:
-            raise NotFound("Store not found")
-        desk_sessions.switch_store(conn, session_hash, store_id)
+    desk_sessions.switch_store(db, session_hash, user_id, store_id)
 
 
 def invite_member(db: Database, store: Store, email: str, role: str, by: str) -> bool:

@@ -17,6 +17,7 @@ from starlette.responses import Response
 
 from orderhub.config import Settings
 from orderhub.domain.errors import NotFound, OrderhubError
+from orderhub.services import desk_sessions as session_service
 from orderhub.storage import accounts, desk_sessions, invitations
 from orderhub.storage import stores as store_repo
 from orderhub.storage.accounts import Membership, User
@@ -119,16 +120,12 @@ def signed_in(request: Request) -> Desk:
     if not memberships and pending:
         raise InvitationsPending(user, session)
     if not memberships:
-        with state.db.write() as conn:
-            desk_sessions.end(conn, session.id_hash)
+        session_service.end(state.db, session.id_hash)
         raise SignInRequired
     current = next((m for m in memberships if m.store_id == session.store_id), None)
     if current is None or desk_sessions.needs_touch(session, now):
         current = current or memberships[0]
-        with state.db.write() as conn:
-            desk_sessions.touch(conn, session.id_hash, now)
-            if current.store_id != session.store_id:
-                desk_sessions.switch_store(conn, session.id_hash, current.store_id)
+        session_service.keep_alive(state.db, session, current.store_id, now)
     with state.db.read() as conn:
         store = store_repo.get_store(conn, current.store_id)
     return Desk(user, store, current.role, memberships, session, pending)

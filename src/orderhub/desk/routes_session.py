@@ -32,7 +32,8 @@ from orderhub.desk.render import page, redirect, safe_back
 from orderhub.domain import passwords
 from orderhub.domain.errors import OrderhubError
 from orderhub.domain.values import parse_id
-from orderhub.storage import accounts, desk_sessions, invitations
+from orderhub.services import desk_sessions as session_service
+from orderhub.storage import accounts
 
 router = APIRouter(include_in_schema=False)
 LOGIN_COOKIE = "orderhub_login"
@@ -128,24 +129,17 @@ def _sign_in(request: Request, email: str, password: str, next_url: str) -> Resp
     if not passwords.verify_password(password, found[1] if found else None) or found is None:
         return _login_page(request, status_code=401, email=email, error="Wrong email or password.")
     user = found[0]
-    with db.write() as conn:
-        memberships = accounts.memberships_of(conn, user.id)
-        invited = invitations.for_email(conn, user.email) if not memberships else []
-        if not memberships and not invited:
-            return _login_page(
-                request, status_code=403, email=email,
-                error="Your account does not belong to any store yet; ask an owner.",
-            )  # fmt: skip
-        old = request.cookies.get(COOKIE)
-        if old:
-            desk_sessions.end(conn, desk_sessions.hash_id(old))
-        # No store yet but invitations: the session names the first inviting store until the
-        # user accepts one (its pages stay closed: `signed_in` sends them to the invitations).
-        store_id = memberships[0].store_id if memberships else invited[0].store_id
-        raw_id, _ = desk_sessions.create(conn, user.id, store_id)
-        idle, max_age = lifetimes(request.app.state.settings)
-        desk_sessions.purge_expired(conn, idle=idle, max_age=max_age)
-    target = safe_back(next_url, "/desk") if memberships else "/desk/invitations"
+    idle, max_age = lifetimes(request.app.state.settings)
+    started = session_service.start(
+        db, user, replacing=request.cookies.get(COOKIE), idle=idle, max_age=max_age
+    )
+    if started is None:
+        return _login_page(
+            request, status_code=403, email=email,
+            error="Your account does not belong to any store yet; ask an owner.",
+        )  # fmt: skip
+    raw_id, works_in_a_store = started
+    target = safe_back(next_url, "/desk") if works_in_a_store else "/desk/invitations"
     response = redirect(target, f"Signed in as {user.email}")
     set_cookie(response, request.app.state.settings, raw_id)
     response.delete_cookie(LOGIN_COOKIE, path=_login_path(request))
@@ -153,8 +147,7 @@ def _sign_in(request: Request, email: str, password: str, next_url: str) -> Resp
 
 
 def _end(request: Request, id_hash: bytes) -> None:
-    with request.app.state.db.write() as conn:
-        desk_sessions.end(conn, id_hash)
+    session_service.end(request.app.state.db, id_hash)
 
 
 @router.post("/logout")

@@ -68,8 +68,7 @@ class EmailWorker:
         return len(claimed)
 
     def _claim(self) -> list[outbox.Email]:
-        with self.db.write() as conn:
-            return outbox.claim_due(conn, limit=BATCH, lease=self.lease)
+        return email_service.claim_due(self.db, limit=BATCH, lease=self.lease)
 
     def _message(self, email: outbox.Email) -> mailer.EmailMessage:
         with self.db.read() as conn:

@@ -36,6 +36,7 @@ from orderhub.outbound import hub_changes, net, tracking
 from orderhub.outbound.background import BackgroundLoop
 from orderhub.outbound.in_flight import InFlight
 from orderhub.protocol.pod.supplier_order import left_out, matching_items, order_request
+from orderhub.services import forwarding
 from orderhub.storage import inventory
 from orderhub.storage import orders as order_repo
 from orderhub.storage import suppliers as repo
@@ -155,11 +156,10 @@ class Forwarder:
     def _claim(self, free: int, busy: frozenset[int]) -> list[Job]:
         """Jobs to send within the free slots (each a task), jobs to poll up to a batch
         (one task per supplier)."""
-        with self.db.write() as conn:
-            return repo.claim_due(
-                conn, limit=POLL_BATCH, lease=LEASE, poll_every=self.tracking_every,
-                busy=busy, room=self.in_flight.room, to_send=free,
-            )  # fmt: skip
+        return forwarding.claim_due(
+            self.db, limit=POLL_BATCH, lease=LEASE, poll_every=self.tracking_every,
+            busy=busy, room=self.in_flight.room, to_send=free,
+        )  # fmt: skip
 
     # --- sending -------------------------------------------------------------------------
 
@@ -247,12 +247,10 @@ class Forwarder:
     ) -> None:
         supplier_order_id = str(placed.get("id", ""))
         lines = [(item.id, item.quantity) for item in items if item.id is not None]
-        with self.db.write() as conn:
-            repo.mark_sent(
-                conn, job.id, supplier_order_id=supplier_order_id, lines=lines,
-                last_status=str(placed.get("status") or "")[:40],
-                next_poll=utcnow() + self.tracking_every,
-            )  # fmt: skip
+        status = str(placed.get("status") or "")
+        forwarding.record_sent(
+            self.db, job.id, (supplier_order_id, status), lines, poll_every=self.tracking_every
+        )
         hub_changes.record_forwarded(
             self.db, supplier, job.order_id, supplier_order_id, job.external_id, unsent
         )
@@ -272,19 +270,16 @@ class Forwarder:
             return
         delay = min(self.backoff_seconds * 2 ** (attempts - 1), 3600.0)
         log.warning("job %s: try %s failed (%s); next in %.0f s", job.id, attempts, error, delay)
-        with self.db.write() as conn:
-            repo.mark_retry(
-                conn, job.id, error=error, retry_at=utcnow() + timedelta(seconds=delay),
-                in_doubt=True,
-            )  # fmt: skip
+        forwarding.schedule_retry(
+            self.db, job.id, error=error, retry_at=utcnow() + timedelta(seconds=delay)
+        )
 
     def _fail(self, job: Job, supplier: Supplier, error: str, in_doubt: bool) -> None:
         self._mark_final(job, repo.FAILED, error, in_doubt=in_doubt)
         hub_changes.record_failed(self.db, supplier, job.order_id, error)
 
     def _mark_final(self, job: Job, status: str, error: str, *, in_doubt: bool = False) -> None:
-        with self.db.write() as conn:
-            repo.mark_final(conn, job.id, status, error=error, in_doubt=in_doubt)
+        forwarding.finish(self.db, job.id, status, error=error, in_doubt=in_doubt)
 
     # --- tracking --------------------------------------------------------------------------
 

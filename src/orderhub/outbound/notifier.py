@@ -31,6 +31,7 @@ from orderhub.outbound.sender import HttpSender
 from orderhub.protocol.pod import codec
 from orderhub.protocol.pod.orders import order_to_wire
 from orderhub.protocol.pod.signature import sign
+from orderhub.services import pod_notifications
 from orderhub.storage import notifications, stores
 from orderhub.storage import orders as repo
 from orderhub.storage.database import Database
@@ -74,11 +75,10 @@ class Notifier(HttpSender):
         return claimed
 
     def _claim(self, stores_free: int, busy: frozenset[int]) -> list[notifications.Pending]:
-        with self.db.write() as conn:
-            return notifications.claim_due(
-                conn, limit=stores_free * ROWS_PER_STORE, lease=self.lease, busy=busy,
-                room=lambda store_id: ROWS_PER_STORE,
-            )  # fmt: skip
+        return pod_notifications.claim_due(
+            self.db, limit=stores_free * ROWS_PER_STORE, lease=self.lease, busy=busy,
+            room=lambda store_id: ROWS_PER_STORE,
+        )  # fmt: skip
 
     async def _deliver_in_turn(
         self, client: net.OutboundClient, rows: list[notifications.Pending]
@@ -126,8 +126,7 @@ class Notifier(HttpSender):
             await asyncio.to_thread(self._finish, row, answer.status_code, answer.excerpt())
 
     def _delivered(self, row: notifications.Pending, status: int, body: bytes) -> None:
-        with self.db.write() as conn:
-            notifications.delivered(conn, row.id, status, body)
+        pod_notifications.delivered(self.db, row.id, status, body)
 
     def _finish(
         self, row: notifications.Pending, status: int | None, error: str, *, final: bool = False
@@ -139,7 +138,6 @@ class Notifier(HttpSender):
         if retry_at is None:
             log.warning("notification %s to store %s's URL failed: %s", row.id, row.store_id,
                         error)  # fmt: skip
-        with self.db.write() as conn:
-            notifications.failed_attempt(
-                conn, row.id, status=status, error=error, retry_at=retry_at
-            )
+        pod_notifications.failed_attempt(
+            self.db, row.id, status=status, error=error, retry_at=retry_at
+        )

@@ -14,6 +14,7 @@ from typing import Any
 
 from orderhub.domain.fulfilment import LineRequest, Shipment
 from orderhub.outbound import hub_changes
+from orderhub.services import forwarding
 from orderhub.storage import suppliers as repo
 from orderhub.storage.database import Database
 from orderhub.storage.suppliers import Job, Supplier
@@ -54,15 +55,13 @@ def apply(db: Database, supplier: Supplier, job: Job, order: dict[str, Any]) -> 
         return
     status = _text(order.get("status"))[:40]
     if status and status != current.last_status:
-        with db.write() as conn:
-            repo.set_last_status(conn, job.id, status)
+        forwarding.record_supplier_status(db, job.id, status)
         hub_changes.note(
             db, supplier, job.order_id,
             f"At {supplier.name}, order {current.supplier_order_id} is now {status}",
         )  # fmt: skip
     if _text(order.get("deleted")).lower() == "true":
-        with db.write() as conn:
-            repo.mark_final(conn, job.id, repo.CANCELED)
+        forwarding.finish(db, job.id, repo.CANCELED)
         hub_changes.note(
             db, supplier, job.order_id,
             f"{supplier.name} cancelled their order {current.supplier_order_id}",
@@ -72,7 +71,6 @@ def apply(db: Database, supplier: Supplier, job: Job, order: dict[str, Any]) -> 
         shipment = shipment_of(order, current)
         lines = [LineRequest(quantity, item_id=item_id) for item_id, quantity in current.lines]
         added = hub_changes.add_shipment(db, supplier, job.order_id, shipment, lines)
-        with db.write() as conn:
-            repo.mark_final(conn, job.id, repo.SHIPPED)
+        forwarding.finish(db, job.id, repo.SHIPPED)
         if not added:
             log.info("order %s: shipment %s was already recorded", job.order_id, shipment)

@@ -28,6 +28,7 @@ from orderhub.domain.orders import Order
 from orderhub.outbound import net
 from orderhub.outbound.sender import HttpSender
 from orderhub.outbound.webhooks import render
+from orderhub.services import webhook_deliveries
 from orderhub.storage import orders as order_repo
 from orderhub.storage import outbox, webhooks
 from orderhub.storage.database import Database
@@ -67,10 +68,9 @@ class WebhookWorker(HttpSender):
         return claimed
 
     def _claim(self, limit: int = 20, busy: frozenset[int] = frozenset()) -> list[webhooks.Claimed]:
-        with self.db.write() as conn:
-            return webhooks.claim_due(
-                conn, limit=limit, lease=self.lease, busy=busy, room=self.in_flight.room
-            )
+        return webhook_deliveries.claim_due(
+            self.db, limit=limit, lease=self.lease, busy=busy, room=self.in_flight.room
+        )
 
     def _load(self, row: webhooks.Claimed) -> Order | None:
         with self.db.read() as conn:
@@ -122,5 +122,6 @@ class WebhookWorker(HttpSender):
                 "webhook delivery %s to endpoint %s failed (attempt %s): %s",
                 row.delivery_id, row.endpoint_id, row.attempts, attempt.error,
             )  # fmt: skip
-        with self.db.write() as conn:
-            webhooks.record_attempt(conn, row.id, attempt, delivered=delivered, retry_at=retry_at)
+        webhook_deliveries.record_attempt(
+            self.db, row.id, attempt, delivered=delivered, retry_at=retry_at
+        )

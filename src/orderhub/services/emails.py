@@ -8,8 +8,7 @@ anything is written (`InvalidRecipient`); the caller words or records the refusa
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import TYPE_CHECKING
+from datetime import datetime, timedelta
 
 from sqlalchemy import Connection, select
 
@@ -18,6 +17,7 @@ from orderhub.domain.channel import Channel
 from orderhub.domain.emails import InvalidRecipient
 from orderhub.domain.errors import InvalidInput, NotFound
 from orderhub.domain.events import SHIPMENT_CREATED
+from orderhub.services.events import OrderEvent, Subscription
 from orderhub.services.transaction import write
 from orderhub.storage import emails as outbox
 from orderhub.storage import orders as order_storage
@@ -27,10 +27,6 @@ from orderhub.storage.database import Database
 from orderhub.storage.stores import Store, utcnow
 from orderhub.storage.tables import orders
 from orderhub.templating.builtins import EMAIL, SHIPMENT_CONFIRMATION
-
-if TYPE_CHECKING:
-    from orderhub.services.events import OrderEvent
-
 
 CUSTOMER = "customer"
 # History lines the subscriber and the sender write name this as their source.
@@ -126,6 +122,18 @@ def on_order_event(conn: Connection, store: Store, event: OrderEvent) -> None:
         order_storage.record_history(
             conn, store.id, event.order_id, note, event=HISTORY_EVENT, channel=AUTOMATIC, now=now
         )
+
+
+SUBSCRIPTION = Subscription(
+    on_order_event,
+    interest=lambda _conn, store, name: name == SHIPMENT_CREATED and confirms_shipments(store),
+)
+
+
+def claim_due(db: Database, *, limit: int, lease: timedelta) -> list[outbox.Email]:
+    """Take up to `limit` due emails for `lease` (the sender's; storage/emails.py)."""
+    with db.write() as conn:
+        return outbox.claim_due(conn, limit=limit, lease=lease)
 
 
 def resend(db: Database, email_id: int, *, store_id: int | None, channel: Channel) -> outbox.Email:

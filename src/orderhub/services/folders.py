@@ -1,5 +1,6 @@
 """Folder management: one transaction per change, each written to the audit log when the
-caller names its door (`channel`).
+caller names its door (`channel`). A change of the folders changes the store's folder list
+and its counts, so each bumps the store's count generation (storage/count_cache.py).
 
 The desk's folder page also reorders, and deletes a folder that holds orders by moving them
 to another folder first, in the same transaction. It refuses to delete the folders the
@@ -17,8 +18,8 @@ from orderhub.domain.folders import protected_reason
 from orderhub.domain.limits import MAX_ORDERS_MOVED_WITH_FOLDER, width
 from orderhub.services import audit, moves
 from orderhub.services.transaction import write
+from orderhub.storage import count_cache, stores
 from orderhub.storage import folders as storage
-from orderhub.storage import stores
 from orderhub.storage.database import Database
 from orderhub.storage.stores import Folder, Store, utcnow
 
@@ -41,6 +42,7 @@ def create_folder(
 ) -> Folder:
     with db.write() as conn:
         folder = storage.create_folder(conn, store.id, _name(name), pod_status)
+        count_cache.bump(store.id)
         if channel is not None:
             audit.record(conn, store.id, channel, "folder.create", folder.name)
         return folder
@@ -63,6 +65,7 @@ def rename_folder(
             if reason:
                 raise InvalidInput(f"name: {reason}")
         folder = storage.rename_folder(conn, store.id, folder_id, _name(name))
+        count_cache.bump(store.id)
         if channel is not None and before is not None:
             audit.record(conn, store.id, channel, "folder.rename", f"{before.name} → {name}")
         return folder
@@ -74,6 +77,7 @@ def delete_folder(
     with db.write() as conn:
         folder = stores.find_folder(conn, store.id, folder_id=folder_id)
         storage.delete_folder(conn, store.id, folder_id)
+        count_cache.bump(store.id)
         if channel is not None and folder is not None:
             audit.record(conn, store.id, channel, "folder.delete", folder.name)
 
@@ -129,6 +133,7 @@ def delete_folder_moving_orders(
                     reason=f"folder {folder.name} deleted",
                 )  # fmt: skip
         storage.delete_folder(conn, store.id, folder_id)
+        count_cache.bump(store.id)
         detail = f"{len(order_ids)} orders moved" if order_ids else ""
         audit.record(conn, store.id, channel, "folder.delete", folder.name, detail)
         return len(order_ids)
@@ -139,6 +144,7 @@ def move_folder(db: Database, store: Store, folder_id: int, *, up: bool, channel
     with db.write() as conn:
         folder = storage.swap_with_neighbour(conn, store.id, folder_id, up=up)
         if folder is not None:
+            count_cache.bump(store.id)
             audit.record(
                 conn, store.id, channel, "folder.reorder", folder.name, "up" if up else "down"
             )

@@ -1,6 +1,7 @@
 """Where the store's print-on-demand status notifications go (the `pod_notification_url`
-setting), set from the desk's notifications page; and sending one again. Both are written
-to the audit log."""
+setting), set from the desk's notifications page, checked against the outbound guards and
+then saved as any setting is (`store_settings`: one write path, one audit entry, for the
+desk and the CLI alike); and sending one again, written to the audit log."""
 
 from __future__ import annotations
 
@@ -8,8 +9,8 @@ from orderhub.domain.channel import Channel
 from orderhub.domain.errors import InvalidInput
 from orderhub.domain.settings import parse_setting
 from orderhub.outbound import net
-from orderhub.services import audit
-from orderhub.storage import notification_log, stores
+from orderhub.services import audit, store_settings
+from orderhub.storage import notification_log
 from orderhub.storage.database import Database
 
 SETTING = "pod_notification_url"
@@ -31,12 +32,8 @@ def set_url(
             net.check_url(str(url), outbound)
         except net.OutboundRefused as exc:
             raise InvalidInput(f"{SETTING}: {exc.message}") from None
-    with db.write() as conn:
-        if url:
-            stores.update_settings(conn, store_id, {SETTING: url})
-        else:
-            stores.update_settings(conn, store_id, {}, (SETTING,))
-        audit.record(conn, store_id, channel, "settings.set", SETTING, str(url or "(none)"))
+    changes, remove = ({SETTING: url}, ()) if url else ({}, (SETTING,))
+    store_settings.change_settings(db, store_id, changes, remove, channel=channel)
     return str(url or "")
 
 

@@ -23,7 +23,7 @@ from orderhub.domain.orders import Order
 from orderhub.services import events
 from orderhub.services.events import OrderEvent
 from orderhub.services.transaction import write
-from orderhub.storage import idempotency, stores
+from orderhub.storage import count_cache, idempotency, stores
 from orderhub.storage import orders as storage
 from orderhub.storage.database import Database
 from orderhub.storage.idempotency import Replay
@@ -209,6 +209,7 @@ def cancel_locked(conn: Connection, store: Store, order_id: int, *, channel: Cha
 def delete_order(db: Database, store: Store, order_id: int) -> None:
     with write(db, store) as (conn, store):
         storage.delete_order(conn, store.id, order_id, stock=stock_policy(store))
+        count_cache.bump(store.id)
 
 
 def add_note(

@@ -24,7 +24,6 @@ from sqlalchemy.exc import IntegrityError
 
 from orderhub.domain.errors import Conflict, InvalidInput, NotFound
 from orderhub.domain.folders import POD_STATUSES
-from orderhub.storage import count_cache
 from orderhub.storage.stores import Folder, find_folder, list_folders
 from orderhub.storage.tables import folders, orders, suppliers
 
@@ -61,7 +60,6 @@ def create_folder(conn: Connection, store_id: int, name: str, pod_status: str | 
         ).scalar_one()
     except IntegrityError:
         raise Conflict(f"name: a folder named {name!r} already exists") from None
-    count_cache.bump(store_id)
     return Folder(int(folder_id), name, position, pod_status)
 
 
@@ -90,7 +88,6 @@ def rename_folder(conn: Connection, store_id: int, folder_id: int, name: str) ->
         raise NotFound(f"Folder {folder_id} not found")
     _ensure_free(conn, store_id, name=name, pod_status=None, other_than=folder_id)
     conn.execute(update(folders).where(folders.c.id == folder_id).values(name=name))
-    count_cache.bump(store_id)
     return Folder(folder.id, name, folder.position, folder.pod_status)
 
 
@@ -106,7 +103,6 @@ def delete_folder(conn: Connection, store_id: int, folder_id: int) -> None:
     if len(list_folders(conn, store_id)) == 1:
         raise Conflict("a store keeps at least one folder")
     conn.execute(delete(folders).where(folders.c.id == folder_id))
-    count_cache.bump(store_id)
 
 
 def suppliers_using(conn: Connection, store_id: int, folder_id: int) -> list[str]:
@@ -151,7 +147,6 @@ def swap_with_neighbour(
     for position, folder in enumerate(listed):
         if folder.position != position:
             conn.execute(update(folders).where(folders.c.id == folder.id).values(position=position))
-    count_cache.bump(store_id)
     return listed[other]
 
 

@@ -324,7 +324,6 @@ def delete_order(conn: Connection, store_id: int, order_id: int, *, stock: Stock
         conn.execute(delete(order_history).where(order_history.c.order_id == order_id))
         conn.execute(delete(order_items).where(order_items.c.order_id == order_id))
     conn.execute(delete(orders).where(orders.c.id == order_id))
-    count_cache.bump(store_id)
 
 
 def mark_cancelled(

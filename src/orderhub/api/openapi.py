@@ -133,7 +133,7 @@ def operations_by_route(
     operations: dict[tuple[str, str], Operation] = {}
     for route in routes:
         if isinstance(route, APIRoute) and route.endpoint in table:
-            for method in sorted(route.methods):
+            for method in sorted(route.methods or ()):
                 operations[route.path, method] = table[route.endpoint]
     _register_route_models()
     routed = {route.endpoint for route in routes if isinstance(route, APIRoute)}

@@ -9,7 +9,8 @@ The order and its addresses are built from the declaration of the order's fields
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, create_model
 
@@ -32,15 +33,17 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
-AddressOut = create_model(
-    "AddressOut", __base__=_Strict, __module__=__name__, **{n: (str, ...) for n in ADDRESS_FIELDS}
-)
-ShippingAddressOut = create_model(
-    "ShippingAddressOut",
-    __base__=AddressOut,
-    __module__=__name__,
-    **{n: (str, ...) for n in SHIPPING_ONLY_FIELDS},
-)
+def _strings(name: str, base: type[_Strict], names: Iterable[str]) -> type[_Strict]:
+    """A model of required string properties, one per declared field name."""
+    fields: dict[str, Any] = {n: (str, ...) for n in names}
+    return create_model(name, __base__=base, __module__=__name__, **fields)
+
+
+if TYPE_CHECKING:  # mypy cannot follow create_model's fields; it needs a class to name
+    AddressOut = ShippingAddressOut = _Strict
+else:
+    AddressOut = _strings("AddressOut", _Strict, ADDRESS_FIELDS)
+    ShippingAddressOut = _strings("ShippingAddressOut", AddressOut, SHIPPING_ONLY_FIELDS)
 
 
 class OrderItemOut(_Strict):
@@ -141,7 +144,10 @@ def _order_out() -> type[_Strict]:
     return create_model("OrderOut", __base__=_Strict, __module__=__name__, **fields)
 
 
-OrderOut = _order_out()
+if TYPE_CHECKING:
+    OrderOut = _Strict
+else:
+    OrderOut = _order_out()
 
 
 class InventoryItemOut(_Strict):

@@ -1,0 +1,147 @@
+"""An imported order as a compiled schema (msgspec): the bulk importer's fast path.
+
+It takes only a strict subset of what `models.OrderIn` takes — JSON types as they should
+be (text as strings, whole numbers as integers), no field OrderIn does not name, free-form
+maps of plain values, no escape in the line that could spell a control character — and the
+lengths and ranges are OrderIn's own (`tests/unit/protocol/test_bulk_schema.py` compares the
+two field by field). A line it refuses, or cannot judge, is judged by OrderIn, which gives
+the verdict and the API's message: so this path can only be faster, never answer
+differently. Bad lines are rare; a good one is decoded, typed and measured in C.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import msgspec
+from msgspec import Meta, Struct
+
+from orderhub.domain.limits import ADDRESS_WIDTH, MAX_ID, MAX_QUANTITY, width
+from orderhub.domain.orders import NOTE_MAX_CHARS
+from orderhub.protocol.orderdesk.models.common import MAX_TEXT
+
+# Bytes after which a decoded string could hold a character OrderIn refuses (values.py's
+# control characters, U+FFFE, U+FFFF): any \u escape, \b, \f, and the two characters in
+# UTF-8. A line holding one goes to OrderIn (most such lines are fine; few lines have one).
+_SUSPECT = (b"\\u", b"\\b", b"\\f", b"\xef\xbf\xbe", b"\xef\xbf\xbf")
+
+_Id = Annotated[int, Meta(ge=1, le=MAX_ID)]
+_Quantity = Annotated[int, Meta(ge=1, le=MAX_QUANTITY)]
+# Numbers OrderIn's free-form JSON check accepts without a doubt: 64-bit integers, finite
+# floats (msgspec refuses a JSON number that overflows a float).
+_Int = Annotated[int, Meta(ge=-(2**63), le=2**63 - 1)]
+Scalar = str | _Int | float | bool | None
+# A key→value object of plain values: one level, so never too deep for the body check.
+Map = dict[str, Scalar]
+# Money as JSON numbers; whether it has at most 4 decimals and fits is checked in Python
+# (`domain.money.fixed4_units`), which sends anything else to OrderIn.
+Number = int | float
+
+
+def _text(limit: int) -> Any:
+    return Annotated[str, Meta(max_length=limit)]
+
+
+def _order(name: str) -> Any:
+    return _text(width("orders", name))
+
+
+def _item(name: str) -> Any:
+    return _text(width("order_items", name))
+
+
+_Address = _text(ADDRESS_WIDTH)
+_Text = _text(MAX_TEXT)
+
+
+class BulkAddress(Struct, forbid_unknown_fields=True):
+    """In the order of `domain.orders.SHIPPING_ADDRESS_FIELDS`: the customer's fields are
+    the first ten of them."""
+
+    first_name: _Address = ""
+    last_name: _Address = ""
+    company: _Address = ""
+    address1: _Address = ""
+    address2: _Address = ""
+    city: _Address = ""
+    state: _Address = ""
+    postal_code: _Address = ""
+    country: _Address = ""
+    phone: _Address = ""
+    address3: _Address = ""
+    address4: _Address = ""
+
+
+class BulkItem(Struct, forbid_unknown_fields=True):
+    id: _Id | None = None
+    name: _item("name") = ""
+    price: Number = 0
+    quantity: _Quantity = 1
+    weight: Number = 0
+    code: _item("code") = ""
+    delivery_type: _item("delivery_type") = "ship"
+    category_code: _item("category_code") = ""
+    fulfillment_method: _item("fulfillment_method") = ""
+    variation_list: Map = {}
+    metadata: Map = {}
+
+
+class BulkDiscount(Struct, forbid_unknown_fields=True):
+    name: _Text = ""
+    code: _Text = ""
+    amount: Number = 0
+
+
+class BulkNote(Struct, forbid_unknown_fields=True):
+    date_added: _Text = ""
+    username: _Text = ""
+    content: _text(NOTE_MAX_CHARS) = ""
+
+
+class BulkOrder(Struct, forbid_unknown_fields=True):
+    id: Scalar = None  # read-only, ignored as OrderIn ignores it
+    source_id: _order("source_id") = ""
+    source_name: _order("source_name") = ""
+    email: _order("email") = ""
+    shipping_method: _order("shipping_method") = ""
+    shipping_total: Number = 0
+    handling_total: Number = 0
+    tax_total: Number = 0
+    cc_number: _Text = ""
+    cc_number_masked: _order("cc_number_masked") = ""
+    cc_exp: _order("cc_exp") = ""
+    processor_response: _order("processor_response") = ""
+    payment_type: _order("payment_type") = ""
+    payment_status: _order("payment_status") = ""
+    processor_balance: Number | None = None
+    refund_total: Number = 0
+    customer_id: _order("customer_id") = ""
+    ip_address: _order("ip_address") = ""
+    tag_color: _order("tag_color") = ""
+    tag_name: _order("tag_name") = ""
+    fulfillment_name: _order("fulfillment_name") = ""
+    fulfillment_id: _order("fulfillment_id") = ""
+    folder_id: _Id | None = None
+    date_added: _Text = ""
+    shipping: BulkAddress = msgspec.field(default_factory=BulkAddress)
+    customer: BulkAddress = msgspec.field(default_factory=BulkAddress)
+    return_address: Map = {}
+    checkout_data: Map = {}
+    order_metadata: Map = {}
+    discount_list: list[BulkDiscount] | None = None
+    order_notes: list[BulkNote] | None = None
+    order_items: list[BulkItem] = []
+
+
+_decoder = msgspec.json.Decoder(BulkOrder)
+
+
+def decode(line: bytes) -> BulkOrder | None:
+    """The line as a BulkOrder, or None: OrderIn must judge it."""
+    for suspect in _SUSPECT:
+        if suspect in line:
+            return None
+    try:
+        return _decoder.decode(line)
+    except (msgspec.ValidationError, msgspec.DecodeError):
+        return None

@@ -43,6 +43,9 @@ from orderhub.storage.database import Database
 
 BATCH_SIZE = 2000  # orders per write transaction
 CHUNK_SIZE = 500  # orders per unit of work sent to a worker process
+# Chunks in flight: three batches' worth, so that the workers keep preparing while this
+# process writes a batch (with one batch's worth they ran dry half-way through each write).
+IN_FLIGHT = 3 * BATCH_SIZE // CHUNK_SIZE
 PROGRESS_LINES = 1000
 PARALLEL_FROM_BYTES = 4 * 1024 * 1024  # smaller files: starting workers costs more than it saves
 
@@ -163,7 +166,7 @@ def _chunks(units: Iterable[Unit], size: int) -> Iterator[list[Unit]]:
 
 def prepare_all(units: Iterable[Unit], drivername: str, jobs: int) -> Iterator[Parsed]:
     """Every unit prepared, in file order: here when `jobs` is 1, else in `jobs` worker
-    processes with at most two chunks per worker in flight."""
+    processes with at most IN_FLIGHT chunks in flight (constant memory)."""
     if jobs <= 1:
         dialect = _dialect(drivername)
         for line, payload in units:
@@ -177,7 +180,7 @@ def prepare_all(units: Iterable[Unit], drivername: str, jobs: int) -> Iterator[P
         pending: deque[Future[list[Wire]]] = deque()
         for chunk in _chunks(units, CHUNK_SIZE):
             pending.append(pool.submit(_prepare_chunk, chunk))
-            if len(pending) >= 2 * jobs:
+            if len(pending) >= max(IN_FLIGHT, 2 * jobs):
                 yield from _from_wire(pending.popleft().result())
         while pending:
             yield from _from_wire(pending.popleft().result())

@@ -1,11 +1,12 @@
 """Order files into a store: JSON Lines and CSV, read as a stream, validated, written in
 batches — the bulk path behind `orderhub orders import` and the benchmark's seeding.
 
-Each order is validated exactly as the API validates it. That is most of the cost, so for a
-large file it is spread over worker processes: a worker turns lines into
-`bulk.PreparedOrder` (plain row values, already converted for the database) rather than
-domain orders, because a validated domain order costs more to send between processes than
-to build. This process reads the file, keeps a bounded number of chunks in flight (constant
+Each order is validated exactly as the API validates it: a well-typed JSON line by the
+compiled schema (protocol/orderdesk/bulk_schema.py) and straight into rows (rows.py), any
+other line by the API's own models, which give the API's verdict and message. For a large
+file that is spread over worker processes: a worker turns lines into `bulk.PreparedOrder`
+(plain row values, already converted for the database), sent back as plain tuples. This
+process reads the file, keeps a bounded number of chunks in flight (constant
 memory), and is the only writer: duplicates, ids and inserts.
 """
 

@@ -10,7 +10,7 @@ caller then runs the chain, which refuses it with the API's message.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from decimal import Decimal
 from operator import attrgetter
 from typing import Any
@@ -55,6 +55,7 @@ _SHIPPING_COLUMNS = tuple(f"shipping_{k}" for k in SHIPPING_ADDRESS_FIELDS)
 _CUSTOMER_COLUMNS = tuple(f"customer_{k}" for k in ADDRESS_FIELDS)
 _CUSTOMER_WIDTH = len(ADDRESS_FIELDS)
 _text_values = attrgetter(*_TEXT_FIELDS)
+_money_values = attrgetter(*_MONEY_FIELDS)
 if (
     BulkAddress.__struct_fields__ != SHIPPING_ADDRESS_FIELDS
     or SHIPPING_ADDRESS_FIELDS[:_CUSTOMER_WIDTH] != ADDRESS_FIELDS
@@ -90,6 +91,17 @@ def source_id_of(line: bytes) -> str:
     """An order's source id when the file gives none: a deterministic key, so that a re-run
     of the same file recognises the order."""
     return "import-" + hashlib.sha1(line, usedforsecurity=False).hexdigest()[:20]
+
+
+def _units(numbers: Iterable[int | float]) -> list[int] | None:
+    """Each number as a count of 1/10,000, or None if any is not plainly acceptable."""
+    found = []
+    for number in numbers:
+        units = fixed4_units(number)
+        if units is None:
+            return None
+        found.append(units)
+    return found
 
 
 def _item_row(item: BulkItem, position: int, pod_data: str) -> tuple[Any, ...] | None:
@@ -131,26 +143,26 @@ def prepare_fast(order: BulkOrder, line: bytes, dialect: Dialect) -> bulk.Prepar
     template = _template(dialect)
     items = []
     for position, item in enumerate(order.order_items):
-        row = _item_row(item, position, template["pod_data"])
-        if row is None:
+        item_row = _item_row(item, position, template["pod_data"])
+        if item_row is None:
             return None
-        items.append(row)
+        items.append(item_row)
     addresses = _addresses(order) if items else None
     if addresses is None:
         return None
     status = _STATUSES.get(order.payment_status.lower()) if order.payment_status else "Captured"
     if status is None:
         return None
-    money = [fixed4_units(getattr(order, name)) for name in _MONEY_FIELDS]
-    discounts = [fixed4_units(d.amount) for d in order.discount_list or ()]
-    if None in money or None in discounts or any(d < 0 for d in discounts):  # type: ignore[operator]
+    money = _units(_money_values(order))
+    discounts = _units(d.amount for d in order.discount_list or ())
+    if money is None or discounts is None or any(d < 0 for d in discounts):
         return None
     shipping_total, handling_total, tax_total, refund_total = money
     quantity_total = sum(row[2] for row in items)
     weight_total = sum(row[3] * row[2] for row in items)
     product_total = sum(row[1] * row[2] for row in items)
-    discount_total = sum(discounts)  # type: ignore[arg-type]
-    order_total = product_total - discount_total + shipping_total + handling_total + tax_total  # type: ignore[operator]
+    discount_total = sum(discounts)
+    order_total = product_total - discount_total + shipping_total + handling_total + tax_total
     if quantity_total > MAX_QUANTITY_TOTAL or any(
         abs(total) >= _MAX_TOTAL_UNITS
         for total in (order_total, product_total, discount_total, weight_total)

@@ -11,7 +11,7 @@ differently. Bad lines are rare; a good one is decoded, typed and measured in C.
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 import msgspec
 from msgspec import Meta, Struct
@@ -38,20 +38,16 @@ Map = dict[str, Scalar]
 Number = int | float
 
 
-def _text(limit: int) -> Any:
-    return Annotated[str, Meta(max_length=limit)]
+def _order(name: str) -> Meta:
+    return Meta(max_length=width("orders", name))
 
 
-def _order(name: str) -> Any:
-    return _text(width("orders", name))
+def _item(name: str) -> Meta:
+    return Meta(max_length=width("order_items", name))
 
 
-def _item(name: str) -> Any:
-    return _text(width("order_items", name))
-
-
-_Address = _text(ADDRESS_WIDTH)
-_Text = _text(MAX_TEXT)
+_Address = Annotated[str, Meta(max_length=ADDRESS_WIDTH)]
+_Text = Annotated[str, Meta(max_length=MAX_TEXT)]
 
 
 class BulkAddress(Struct, forbid_unknown_fields=True):
@@ -74,14 +70,14 @@ class BulkAddress(Struct, forbid_unknown_fields=True):
 
 class BulkItem(Struct, forbid_unknown_fields=True):
     id: _Id | None = None
-    name: _item("name") = ""
+    name: Annotated[str, _item("name")] = ""
     price: Number = 0
     quantity: _Quantity = 1
     weight: Number = 0
-    code: _item("code") = ""
-    delivery_type: _item("delivery_type") = "ship"
-    category_code: _item("category_code") = ""
-    fulfillment_method: _item("fulfillment_method") = ""
+    code: Annotated[str, _item("code")] = ""
+    delivery_type: Annotated[str, _item("delivery_type")] = "ship"
+    category_code: Annotated[str, _item("category_code")] = ""
+    fulfillment_method: Annotated[str, _item("fulfillment_method")] = ""
     variation_list: Map = {}
     metadata: Map = {}
 
@@ -95,32 +91,32 @@ class BulkDiscount(Struct, forbid_unknown_fields=True):
 class BulkNote(Struct, forbid_unknown_fields=True):
     date_added: _Text = ""
     username: _Text = ""
-    content: _text(NOTE_MAX_CHARS) = ""
+    content: Annotated[str, Meta(max_length=NOTE_MAX_CHARS)] = ""
 
 
 class BulkOrder(Struct, forbid_unknown_fields=True):
     id: Scalar = None  # read-only, ignored as OrderIn ignores it
-    source_id: _order("source_id") = ""
-    source_name: _order("source_name") = ""
-    email: _order("email") = ""
-    shipping_method: _order("shipping_method") = ""
+    source_id: Annotated[str, _order("source_id")] = ""
+    source_name: Annotated[str, _order("source_name")] = ""
+    email: Annotated[str, _order("email")] = ""
+    shipping_method: Annotated[str, _order("shipping_method")] = ""
     shipping_total: Number = 0
     handling_total: Number = 0
     tax_total: Number = 0
     cc_number: _Text = ""
-    cc_number_masked: _order("cc_number_masked") = ""
-    cc_exp: _order("cc_exp") = ""
-    processor_response: _order("processor_response") = ""
-    payment_type: _order("payment_type") = ""
-    payment_status: _order("payment_status") = ""
+    cc_number_masked: Annotated[str, _order("cc_number_masked")] = ""
+    cc_exp: Annotated[str, _order("cc_exp")] = ""
+    processor_response: Annotated[str, _order("processor_response")] = ""
+    payment_type: Annotated[str, _order("payment_type")] = ""
+    payment_status: Annotated[str, _order("payment_status")] = ""
     processor_balance: Number | None = None
     refund_total: Number = 0
-    customer_id: _order("customer_id") = ""
-    ip_address: _order("ip_address") = ""
-    tag_color: _order("tag_color") = ""
-    tag_name: _order("tag_name") = ""
-    fulfillment_name: _order("fulfillment_name") = ""
-    fulfillment_id: _order("fulfillment_id") = ""
+    customer_id: Annotated[str, _order("customer_id")] = ""
+    ip_address: Annotated[str, _order("ip_address")] = ""
+    tag_color: Annotated[str, _order("tag_color")] = ""
+    tag_name: Annotated[str, _order("tag_name")] = ""
+    fulfillment_name: Annotated[str, _order("fulfillment_name")] = ""
+    fulfillment_id: Annotated[str, _order("fulfillment_id")] = ""
     folder_id: _Id | None = None
     date_added: _Text = ""
     shipping: BulkAddress = msgspec.field(default_factory=BulkAddress)

@@ -89,10 +89,31 @@ def corpus() -> list[bytes]:
     # json, not orjson: it writes integers beyond 64 bits too, as clients may.
     lines = [json.dumps(body, ensure_ascii=False).encode() + b"\n" for body in bodies]
     lines += [orjson.dumps(body) + b"\n" for body in bodies[:200]]
+    # ASCII-only JSON, as many clients write it: every other character as a \u escape.
+    lines += [json.dumps(body).encode() + b"\n" for body in bodies[:400]]
     return lines + [
         b'{"source_id": "a", "source_id": "b", "order_items": [{"name": "x"}],'
         b' "shipping": {"company": "C"}}\n',
         b'{"source_id": "esc\\u00e9", "order_items": [{"name": "x"}], "shipping": {"company": "C"}}',
+        *(
+            b'{"source_id": "s\\' + escape + b'", "order_items": [{"name": "x"}],'
+            b' "shipping": {"company": "C"}}\n'
+            for escape in (
+                b"u00e9",
+                b"ud800",
+                b"udc00x",
+                b"ud83d\\ude00",
+                b"u2028",
+                b"u007f",
+                b"u001F",
+                b"uFFFF",
+                b"b",
+                b"f",
+                b"t",
+                b"/",
+                b"q",
+            )
+        ),
         b"[1, 2]\n",
         b'"text"\n',
         b"{bad json\n",

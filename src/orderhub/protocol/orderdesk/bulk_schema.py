@@ -11,6 +11,7 @@ differently. Bad lines are rare; a good one is decoded, typed and measured in C.
 
 from __future__ import annotations
 
+import re
 from typing import Annotated
 
 import msgspec
@@ -20,10 +21,12 @@ from orderhub.domain.limits import ADDRESS_WIDTH, MAX_ID, MAX_QUANTITY, width
 from orderhub.domain.orders import NOTE_MAX_CHARS
 from orderhub.protocol.orderdesk.models.common import MAX_TEXT
 
-# Bytes after which a decoded string could hold a character OrderIn refuses (values.py's
-# control characters, U+FFFE, U+FFFF): any \u escape, \b, \f, and the two characters in
-# UTF-8. A line holding one goes to OrderIn (most such lines are fine; few lines have one).
-_SUSPECT = (b"\\u", b"\\b", b"\\f", b"\xef\xbf\xbe", b"\xef\xbf\xbf")
+# What in a line could decode to a character OrderIn refuses (values.py's control characters,
+# U+FFFE, U+FFFF) or that orjson refuses (a lone surrogate): the escapes \u0000-\u001f,
+# \ufffe, \uffff, \ud800-\udfff, \b and \f, and the two characters in UTF-8. A line with
+# one goes to OrderIn (most such lines are fine, and few lines have one); other escapes,
+# `\u00e9` say, are plain text.
+_SUSPECT = re.compile(rb"\\(?:u(?:00[01]|fff[ef]|d[89a-f])|[bf])|\xef\xbf[\xbe\xbf]", re.IGNORECASE)
 
 _Id = Annotated[int, Meta(ge=1, le=MAX_ID)]
 _Quantity = Annotated[int, Meta(ge=1, le=MAX_QUANTITY)]
@@ -134,9 +137,8 @@ _decoder = msgspec.json.Decoder(BulkOrder)
 
 def decode(line: bytes) -> BulkOrder | None:
     """The line as a BulkOrder, or None: OrderIn must judge it."""
-    for suspect in _SUSPECT:
-        if suspect in line:
-            return None
+    if _SUSPECT.search(line) is not None:
+        return None
     try:
         return _decoder.decode(line)
     except (msgspec.ValidationError, msgspec.DecodeError):

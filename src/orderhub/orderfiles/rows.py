@@ -1,7 +1,8 @@
 """A decoded import line (`protocol/orderdesk/bulk_schema.BulkOrder`) straight to the rows
 the writer stores, without the domain `Order`: the values `OrderIn.to_domain`,
 `fill_create_defaults`, `apply_totals` and `storage.bulk.prepare` give, money as the
-stored count of 1/10,000 (`tests/test_import_rows.py` compares the two paths row for row).
+stored count of 1/10,000 (`tests/test_import_fast_path.py` compares the two paths row for
+row).
 
 `prepare_fast` answers None whenever that chain would refuse the order, or might: the
 caller then runs the chain, which refuses it with the API's message.

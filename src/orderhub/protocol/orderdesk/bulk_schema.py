@@ -132,6 +132,10 @@ class BulkOrder(Struct, forbid_unknown_fields=True):
     order_items: list[BulkItem] = []
 
 
+# The order's fields this schema reads: OrderIn's (tests/unit/protocol/orderdesk/
+# test_bulk_schema.py), which the field declarations are checked against.
+ORDER_FIELDS: tuple[str, ...] = BulkOrder.__struct_fields__
+
 _decoder = msgspec.json.Decoder(BulkOrder)
 
 

@@ -50,6 +50,10 @@ def test_the_same_fields_with_the_same_lengths(
             assert max_length(model, name) is None, name
 
 
+def test_the_order_fields_are_order_ins() -> None:
+    assert set(bulk_schema.ORDER_FIELDS) == set(OrderIn.model_fields)
+
+
 def test_numbers_within_the_models_ranges() -> None:
     item = fields_of(bulk_schema.BulkItem)
     quantity = item["quantity"].type

@@ -33,6 +33,9 @@ def item(**fields: Any) -> dict[str, Any]:
     return {"name": "Thing", "code": "T-1", "price": 1, "quantity": 1, **fields}
 
 
+STRICT = {"name": "Thing", "code": "T-1", "price": 1.5, "quantity": 2, "weight": 0.25}
+
+
 def case(number: int, **fields: Any) -> dict[str, Any]:
     defaults = {"source_id": f"case-{number:03d}", "date_added": "2024-05-06 07:08:09"}
     return sample_order(**{**defaults, **fields})
@@ -88,6 +91,27 @@ CASES: list[dict[str, Any]] = [
     case(45, order_metadata="text"),
     case(46, order_items=[item(quantity=limits.MAX_QUANTITY + 1)]),
     case(47, unknown={"ignored, but still a body": "\x00"}),
+    # Strictly typed: the importer's compiled fast path (protocol/orderdesk/bulk_schema.py).
+    case(48, order_items=[STRICT]),
+    case(49, order_items=[STRICT] * 150),
+    case(50, order_items=[STRICT, 5]),
+    case(51, order_items=[{**STRICT, "quantity": -2}]),
+    case(52, order_items=[STRICT], checkout_data={"a": [1, {"b": "c"}]}),
+    case(53, order_items=[STRICT], order_metadata={"n": 2**63 - 1, "f": 1.5, "t": True}),
+    case(54, order_items=[STRICT], tax_total=1e20),
+    case(55, order_items=[STRICT], customer={"company": "Co", "address3": "x"}, shipping={}),
+    case(56, order_items=[{**STRICT, "price": 1e15}]),
+    case(
+        57,
+        order_items=[STRICT],
+        payment_status="voided",
+        order_notes=[{"content": "n"}],
+        discount_list=[{"name": "D", "code": "C", "amount": 0.5}],
+    ),
+    case(58, order_items=[{**STRICT, "metadata": {"k": "v\u0007"}}]),
+    case(59, order_items=[STRICT], date_added="2024-13-01"),
+    case(60, order_items=[{**STRICT, "name": "x" * 256}]),
+    case(61, order_items=[STRICT], unknown=[1, {"x": [deep(40)]}]),
 ]
 
 
@@ -115,7 +139,7 @@ def test_import_takes_exactly_what_the_api_takes(
         response = od.post("/orders", content=orjson.dumps(body))
         assert response.status_code in (200, 400, 422), response.text
         answers.append(None if response.status_code == 200 else response.json()["message"])
-    assert answers.count(None) == 21, answers  # both kinds are really exercised
+    assert answers.count(None) == 27, answers  # both kinds are really exercised
 
     path = tmp_path / "orders.jsonl"
     path.write_bytes(b"".join(orjson.dumps(body) + b"\n" for body in CASES))

@@ -57,3 +57,36 @@ def money_string(value: Decimal) -> str:
     if isinstance(exponent, int) and exponent < -2:
         return format(normal, "f")
     return format(value.quantize(Decimal("0.01")), "f")
+
+
+UNITS = 10_000  # money is stored as a whole count of 1/10,000 (storage's Fixed4)
+_MAX_UNITS = int(MAX_ABS) * UNITS
+
+
+def fixed4_units(value: int | float) -> int | None:
+    """A JSON number as a count of 1/10,000 when `parse_decimal` takes it as it is (at most
+    4 decimals, |x| < 1e12), else None — the caller lets `parse_decimal` judge it then. The
+    bulk importer's shortcut past Decimal: a float is read from its shortest text (`repr`),
+    which is what `parse_decimal` reads too."""
+    if type(value) is int:
+        return value * UNITS if -_MAX_UNITS < value * UNITS < _MAX_UNITS else None
+    if value in _float_units:  # prices repeat: most floats of a file were read before
+        return _float_units[value]
+    if len(_float_units) > 100_000:
+        _float_units.clear()
+    found = _float_units[value] = _float_to_units(value)
+    return found
+
+
+_float_units: dict[float, int | None] = {}
+
+
+def _float_to_units(value: float) -> int | None:
+    text = repr(value)
+    whole, dot, fraction = text.partition(".")
+    if not dot or len(fraction) > 4 or not fraction.isdigit() or not whole.lstrip("-").isdigit():
+        return None
+    units = abs(int(whole)) * UNITS + int(fraction.ljust(4, "0"))
+    if units >= _MAX_UNITS:
+        return None
+    return -units if text.startswith("-") else units

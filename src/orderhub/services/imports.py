@@ -45,3 +45,14 @@ def import_batch(
             if attempt == ATTEMPTS - 1:
                 raise
     raise AssertionError("unreachable")
+
+
+def refresh_statistics(db: Database) -> None:
+    """The planner's statistics, as a large import goes (see `bulk.refresh_statistics`)."""
+    with db.write() as conn:
+        bulk.refresh_statistics(conn)
+
+
+def settle_after_import(db: Database) -> None:
+    """Once an import is done (see `bulk.settle_after_import`)."""
+    bulk.settle_after_import(db)

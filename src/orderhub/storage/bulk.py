@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from operator import itemgetter
 from typing import Any
 
-from sqlalchemy import Connection, Dialect, String, Table, any_, bindparam, select, text
-from sqlalchemy.dialects.postgresql import ARRAY
+import orjson
+from sqlalchemy import Connection, Dialect, Table, text
 
 from orderhub.domain.channel import Channel
 from orderhub.domain.folders import unknown_folder
@@ -72,16 +72,17 @@ def prepare(order: Order, dialect: Dialect) -> PreparedOrder:
             if order.date_added is None
             else to_order_row({"date_added": order.date_added})["date_added"]
         ),
-        order_values=_order_values(to_order_row(order_row_values(order))),
+        order_values=order_tuple(to_order_row(order_row_values(order))),
         item_values=[
-            _item_values(to_item_row({**item_row_values(item), "position": i}))
+            item_tuple(to_item_row({**item_row_values(item), "position": i}))
             for i, item in enumerate(order.items)
         ],
     )
 
 
-_order_values = itemgetter(*ORDER_COLUMNS)
-_item_values = itemgetter(*ITEM_COLUMNS)
+# A row dict's values as a tuple in the column order above.
+order_tuple = itemgetter(*ORDER_COLUMNS)
+item_tuple = itemgetter(*ITEM_COLUMNS)
 
 
 def import_batch(
@@ -173,24 +174,34 @@ def _existing_keys(
     conn: Connection, store_id: int, batch: Sequence[PreparedOrder]
 ) -> dict[tuple[str, str], int]:
     """Which of the batch's (source_name, source_id) the store already has. One query per
-    source name, each a plain `IN` list that the unique index answers directly."""
+    source name on the DB-API cursor, the source ids as one parameter (an array on
+    PostgreSQL, a JSON array on SQLite), which the unique index answers directly: as an
+    SQLAlchemy `IN` list, 2,000 placeholders cost the writer more than the lookup."""
     by_name: dict[str, list[str]] = {}
     for order in batch:
         if order.source_id:
             by_name.setdefault(order.source_name, []).append(order.source_id)
-    found: dict[tuple[str, str], int] = {}
-    for name, source_ids in by_name.items():
-        if conn.dialect.name == "postgresql":
-            # One array parameter, not thousands of placeholders to parse and plan.
-            matches = orders.c.source_id == any_(bindparam("ids", source_ids, type_=ARRAY(String)))
-        else:
-            matches = orders.c.source_id.in_(source_ids)
-        rows = conn.execute(
-            select(orders.c.source_id, orders.c.id).where(
-                orders.c.store_id == store_id, orders.c.source_name == name, matches
-            )
+    if conn.dialect.name == "postgresql":
+        sql = (
+            "SELECT source_id, id FROM orders WHERE store_id = %s AND source_name = %s "
+            "AND source_id = ANY(%s::varchar[])"
         )
-        found.update({(name, row.source_id): row.id for row in rows})
+    else:
+        sql = (
+            "SELECT source_id, id FROM orders WHERE store_id = ? AND source_name = ? "
+            "AND source_id IN (SELECT value FROM json_each(?))"
+        )
+    found: dict[tuple[str, str], int] = {}
+    cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+    try:
+        for name, source_ids in by_name.items():
+            ids: Any = source_ids
+            if conn.dialect.name != "postgresql":
+                ids = orjson.dumps(source_ids).decode()
+            cursor.execute(sql, (store_id, name, ids))
+            found.update(((name, source_id), oid) for source_id, oid in cursor.fetchall())
+    finally:
+        cursor.close()
     return found
 
 

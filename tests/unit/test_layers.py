@@ -15,8 +15,6 @@ OPENS_A_WRITE = re.compile(
 )
 # Where a write transaction may open: the use cases, and the Database that implements it.
 ALLOWED = ("services/", "storage/database.py")
-# The import's writer still opens its own; it moves into services/imports.py.
-NOT_YET = {"orderfiles/pipeline.py"}
 
 
 def _opening_writes() -> dict[str, list[int]]:
@@ -33,13 +31,8 @@ def _opening_writes() -> dict[str, list[int]]:
 
 
 def test_write_transactions_open_only_in_services() -> None:
-    outside = {name: lines for name, lines in _opening_writes().items() if name not in NOT_YET}
+    outside = _opening_writes()
     assert outside == {}, "call a service (services/) instead of opening a write transaction"
-
-
-def test_the_exceptions_still_hold() -> None:
-    """An entry of NOT_YET that opens no write any more is removed with the move."""
-    assert NOT_YET <= set(_opening_writes())
 
 
 def test_the_scan_sees_a_write() -> None:

@@ -102,7 +102,7 @@ def test_imported_orders_fire_order_created_unless_told_not_to(
     from sqlalchemy import func, select
 
     from orderhub.storage import webhooks
-    from orderhub.storage.tables import webhook_deliveries
+    from orderhub.storage.webhook_tables import webhook_deliveries
 
     with db.write() as conn:
         hooked = stores.create_store(conn, "Hooked").store.id

@@ -9,7 +9,7 @@ from typing import Any
 import orjson
 import pytest
 
-from orderhub.storage import audit, stores
+from orderhub.storage import audit, forwarding_jobs, stores
 from orderhub.storage import suppliers as repo
 from orderhub.storage.database import Database
 from tests.desk.owner_helpers import Signed, folder_id, owner_app, signed
@@ -112,9 +112,11 @@ def test_failed_forwards_are_listed_with_the_suppliers_message_and_resent(
     supplier = _only(database, store)
     order_id = int(od.create_order()["id"])
     with database.write() as conn:
-        repo.queue_arrivals(conn, store.store.id, order_id, supplier.folder_id)
-        [job] = repo.jobs_for_order(conn, store.store.id, order_id)
-        repo.mark_final(conn, job.id, repo.FAILED, error="Unknown product code JH999")
+        forwarding_jobs.queue_arrivals(conn, store.store.id, order_id, supplier.folder_id)
+        [job] = forwarding_jobs.jobs_for_order(conn, store.store.id, order_id)
+        forwarding_jobs.mark_final(
+            conn, job.id, forwarding_jobs.FAILED, error="Unknown product code JH999"
+        )
     page = owner.client.get(f"/desk/suppliers/{supplier.id}")
     assert "Unknown product code JH999" in page.text and f"#{order_id}" in page.text
     resent = owner.post(
@@ -122,7 +124,10 @@ def test_failed_forwards_are_listed_with_the_suppliers_message_and_resent(
     )
     assert "queued" in resent.text
     with database.read() as conn:
-        assert repo.jobs_for_order(conn, store.store.id, order_id)[0].status == repo.PENDING
+        assert (
+            forwarding_jobs.jobs_for_order(conn, store.store.id, order_id)[0].status
+            == forwarding_jobs.PENDING
+        )
 
 
 def test_staff_and_other_stores_are_refused(

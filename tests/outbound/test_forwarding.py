@@ -18,7 +18,7 @@ import pytest
 from orderhub.app import create_app
 from orderhub.client import PrintOnDemandClient
 from orderhub.protocol.pod.signature import sign
-from orderhub.storage import stores
+from orderhub.storage import forwarding_jobs, stores
 from orderhub.storage import suppliers as repo
 from orderhub.storage.database import Database
 from tests.helpers import LiveServer, make_settings, sample_order
@@ -234,8 +234,8 @@ def test_supplier_refusing_the_order_lands_it_in_the_failed_folder(
     assert "at least one design is required" in history  # the supplier's own message
     assert at_b(hub_b, b) == []
     with database.read() as conn:
-        [job] = repo.jobs_for_order(conn, a.store.id, int(created["id"]))
-    assert job.status == repo.FAILED and not job.in_doubt
+        [job] = forwarding_jobs.jobs_for_order(conn, a.store.id, int(created["id"]))
+    assert job.status == forwarding_jobs.FAILED and not job.in_doubt
     assert "supplier_order_id" not in metadata(order)
 
 

@@ -13,7 +13,7 @@ from orderhub.domain.channel import Channel
 from orderhub.domain.orders import Item, Order
 from orderhub.services import events, moves, orders
 from orderhub.services.events import OrderEvent
-from orderhub.storage import migrate, stores
+from orderhub.storage import forwarding_jobs, migrate, stores
 from orderhub.storage import suppliers as repo
 from orderhub.storage.database import Database
 
@@ -102,13 +102,13 @@ def test_arrivals_are_queued_and_resend_requeues(setup: tuple[Database, stores.S
     with db.write() as conn:  # a move elsewhere, and an update, queue nothing
         events.publish(conn, store, OrderEvent(events.ORDER_MOVED, order_id, elsewhere))
         events.publish(conn, store, OrderEvent(events.ORDER_UPDATED, order_id))
-        assert repo.jobs_for_order(conn, store.id, order_id) == []
+        assert forwarding_jobs.jobs_for_order(conn, store.id, order_id) == []
     for _ in range(2):  # moved in (twice: still one job)
         moves.move_orders(db, store, [order_id], folder_id=printing.id, channel=Channel.cli())
         moves.move_orders(db, store, [order_id], folder_id=received.id, channel=Channel.cli())
     with db.read() as conn:
-        [job] = repo.jobs_for_order(conn, store.id, order_id)
-    assert job.status == repo.PENDING and job.external_id == f"hub-{store.id}-{order_id}"
+        [job] = forwarding_jobs.jobs_for_order(conn, store.id, order_id)
+    assert job.status == forwarding_jobs.PENDING and job.external_id == f"hub-{store.id}-{order_id}"
 
     # Created directly in the folder.
     order = Order(items=[Item(name="Tee", code="JH001")], shipping={"company": "ACME"})
@@ -116,17 +116,17 @@ def test_arrivals_are_queued_and_resend_requeues(setup: tuple[Database, stores.S
     taken = orders.take_order(db, store, order, channel=Channel.cli())
     assert taken.order is not None and taken.order.id is not None
     with db.read() as conn:
-        assert len(repo.jobs_for_order(conn, store.id, taken.order.id)) == 1
+        assert len(forwarding_jobs.jobs_for_order(conn, store.id, taken.order.id)) == 1
 
     with db.write() as conn:
-        repo.mark_final(conn, job.id, repo.FAILED, error="refused")
+        forwarding_jobs.mark_final(conn, job.id, forwarding_jobs.FAILED, error="refused")
     resent = runner.invoke(app, ["supplier", "resend", str(store.id), str(order_id)])
     assert resent.exit_code == 0 and "queued" in resent.output, resent.output
     with db.read() as conn:
-        [job] = repo.jobs_for_order(conn, store.id, order_id)
-    assert job.status == repo.PENDING and job.attempts == 0
+        [job] = forwarding_jobs.jobs_for_order(conn, store.id, order_id)
+    assert job.status == forwarding_jobs.PENDING and job.attempts == 0
     with db.write() as conn:
-        repo.mark_sent(conn, job.id, supplier_order_id="77", lines=[], last_status="received",
+        forwarding_jobs.mark_sent(conn, job.id, supplier_order_id="77", lines=[], last_status="received",
                        next_poll=job.next_attempt_at)  # fmt: skip
     again = runner.invoke(app, ["supplier", "resend", str(store.id), str(order_id)])
     assert again.exit_code == 0 and "already has it as order 77; not resent" in again.output

@@ -16,7 +16,7 @@ from orderhub.domain.orders import Item, Order
 from orderhub.orderfiles import pipeline
 from orderhub.outbound import hub_changes
 from orderhub.services import imports, rules
-from orderhub.storage import bulk, stores, tables
+from orderhub.storage import bulk, stores, supplier_tables, tables
 from orderhub.storage import orders as order_storage
 from orderhub.storage.database import Database
 from orderhub.storage.suppliers import Supplier
@@ -181,7 +181,9 @@ def test_a_rule_routes_an_api_order_to_a_supplier(od: OrderDesk, database: Datab
         queued = {
             row.order_id
             for row in conn.execute(
-                tables.forwarding_jobs.select().where(tables.forwarding_jobs.c.store_id == store.id)
+                supplier_tables.forwarding_jobs.select().where(
+                    supplier_tables.forwarding_jobs.c.store_id == store.id
+                )
             )
         }
     assert queued == {int(tee["id"])} and int(mug["id"]) not in queued

@@ -16,7 +16,7 @@ from orderhub.domain.fulfilment import LineRequest, Shipment
 from orderhub.domain.orders import Discount, Item, Order
 from orderhub.services import events, moves, orders, shipments
 from orderhub.storage import folders as folder_storage
-from orderhub.storage import notifications, stores
+from orderhub.storage import forwarding_jobs, notifications, stores
 from orderhub.storage import orders as storage
 from orderhub.storage import suppliers as supplier_storage
 from orderhub.storage import webhooks as webhook_storage
@@ -170,7 +170,7 @@ def test_subscribers_look_up_only_what_the_store_has(database: Any, store: Any) 
     assert taken.order is not None
     with database.read() as conn:
         queued = [d.event for d in webhook_storage.list_deliveries(conn, store.store.id)]
-        jobs = supplier_storage.jobs_for_order(conn, store.store.id, taken.order.id)
+        jobs = forwarding_jobs.jobs_for_order(conn, store.store.id, taken.order.id)
     assert queued == ["order.created"]
     assert len(jobs) == 1
 

@@ -17,7 +17,7 @@ from orderhub.domain.errors import OrderhubError
 from orderhub.domain.values import parse_id
 from orderhub.protocol.pod.supplier_order import format_shipping_map
 from orderhub.services import suppliers as service
-from orderhub.storage import stores
+from orderhub.storage import forwarding_jobs, stores
 from orderhub.storage import suppliers as repo
 from orderhub.storage.database import Database
 from orderhub.storage.stores import Folder
@@ -154,7 +154,7 @@ def supplier_show(store_id: Store, name: Name) -> None:
     supplier = _supplier(db, store_id, name)
     _print(db, supplier)
     with db.read() as conn:
-        counts = Counter(job.status for job in repo.jobs_of_supplier(conn, supplier.id))
+        counts = Counter(job.status for job in forwarding_jobs.jobs_of_supplier(conn, supplier.id))
     console.print(
         "jobs: " + (", ".join(f"{status} {n}" for status, n in sorted(counts.items())) or "none")
     )

@@ -21,6 +21,7 @@ from orderhub.domain.channel import Channel
 from orderhub.domain.errors import NotFound, OrderhubError
 from orderhub.outbound.forwarder import check_connection
 from orderhub.services import suppliers as service
+from orderhub.storage import forwarding_jobs
 from orderhub.storage import suppliers as repo
 from orderhub.storage.suppliers import Supplier
 
@@ -56,11 +57,19 @@ def _detail_page(
     request: Request, desk: Desk, supplier: Supplier, *, status_code: int = 200, **context: Any
 ) -> Response:
     with request.app.state.db.read() as conn:
-        at_supplier = repo.recent_jobs(
-            conn, desk.store.id, supplier.id, (repo.SENT, repo.PENDING), JOBS_SHOWN
+        at_supplier = forwarding_jobs.recent_jobs(
+            conn,
+            desk.store.id,
+            supplier.id,
+            (forwarding_jobs.SENT, forwarding_jobs.PENDING),
+            JOBS_SHOWN,
         )
-        failed = repo.recent_jobs(
-            conn, desk.store.id, supplier.id, (repo.FAILED, repo.SKIPPED), JOBS_SHOWN
+        failed = forwarding_jobs.recent_jobs(
+            conn,
+            desk.store.id,
+            supplier.id,
+            (forwarding_jobs.FAILED, forwarding_jobs.SKIPPED),
+            JOBS_SHOWN,
         )
     context.setdefault("values", _values_of(supplier))
     return page(

@@ -36,12 +36,13 @@ from orderhub.outbound import hub_changes, net, tracking
 from orderhub.outbound.background import BackgroundLoop
 from orderhub.outbound.in_flight import InFlight
 from orderhub.protocol.pod.supplier_order import left_out, matching_items, order_request
-from orderhub.storage import inventory
+from orderhub.storage import forwarding_jobs, inventory
 from orderhub.storage import orders as order_repo
 from orderhub.storage import suppliers as repo
 from orderhub.storage.database import Database
+from orderhub.storage.forwarding_jobs import Job
 from orderhub.storage.stores import utcnow
-from orderhub.storage.suppliers import Job, Supplier
+from orderhub.storage.suppliers import Supplier
 
 log = logging.getLogger("orderhub.forwarder")
 LEASE = timedelta(seconds=120)
@@ -138,7 +139,7 @@ class Forwarder:
         claimed = await asyncio.to_thread(self._claim, free, self.in_flight.busy())
         to_poll: dict[int, list[Job]] = defaultdict(list)
         for job in claimed:
-            if job.status == repo.PENDING:
+            if job.status == forwarding_jobs.PENDING:
                 self.in_flight.start(job.supplier_id, self._forward(job))
             else:
                 to_poll[job.supplier_id].append(job)
@@ -156,7 +157,7 @@ class Forwarder:
         """Jobs to send within the free slots (each a task), jobs to poll up to a batch
         (one task per supplier)."""
         with self.db.write() as conn:
-            return repo.claim_due(
+            return forwarding_jobs.claim_due(
                 conn, limit=POLL_BATCH, lease=LEASE, poll_every=self.tracking_every,
                 busy=busy, room=self.in_flight.room, to_send=free,
             )  # fmt: skip
@@ -184,7 +185,9 @@ class Forwarder:
     async def _forward(self, job: Job) -> None:
         loaded = await asyncio.to_thread(self._load, job)
         if loaded is None:
-            await asyncio.to_thread(self._mark_final, job, repo.FAILED, "order no longer exists")
+            await asyncio.to_thread(
+                self._mark_final, job, forwarding_jobs.FAILED, "order no longer exists"
+            )
             return
         supplier, order = loaded.supplier, loaded.order
         items = matching_items(order, supplier.code_patterns)
@@ -248,7 +251,7 @@ class Forwarder:
         supplier_order_id = str(placed.get("id", ""))
         lines = [(item.id, item.quantity) for item in items if item.id is not None]
         with self.db.write() as conn:
-            repo.mark_sent(
+            forwarding_jobs.mark_sent(
                 conn, job.id, supplier_order_id=supplier_order_id, lines=lines,
                 last_status=str(placed.get("status") or "")[:40],
                 next_poll=utcnow() + self.tracking_every,
@@ -259,7 +262,7 @@ class Forwarder:
 
     def _skip(self, job: Job, supplier: Supplier) -> None:
         patterns = ", ".join(supplier.code_patterns)
-        self._mark_final(job, repo.SKIPPED, f"no item code matches {patterns}")
+        self._mark_final(job, forwarding_jobs.SKIPPED, f"no item code matches {patterns}")
         hub_changes.note(
             self.db, supplier, job.order_id,
             f"Not forwarded to {supplier.name}: no item code matches {patterns}",
@@ -273,18 +276,18 @@ class Forwarder:
         delay = min(self.backoff_seconds * 2 ** (attempts - 1), 3600.0)
         log.warning("job %s: try %s failed (%s); next in %.0f s", job.id, attempts, error, delay)
         with self.db.write() as conn:
-            repo.mark_retry(
+            forwarding_jobs.mark_retry(
                 conn, job.id, error=error, retry_at=utcnow() + timedelta(seconds=delay),
                 in_doubt=True,
             )  # fmt: skip
 
     def _fail(self, job: Job, supplier: Supplier, error: str, in_doubt: bool) -> None:
-        self._mark_final(job, repo.FAILED, error, in_doubt=in_doubt)
+        self._mark_final(job, forwarding_jobs.FAILED, error, in_doubt=in_doubt)
         hub_changes.record_failed(self.db, supplier, job.order_id, error)
 
     def _mark_final(self, job: Job, status: str, error: str, *, in_doubt: bool = False) -> None:
         with self.db.write() as conn:
-            repo.mark_final(conn, job.id, status, error=error, in_doubt=in_doubt)
+            forwarding_jobs.mark_final(conn, job.id, status, error=error, in_doubt=in_doubt)
 
     # --- tracking --------------------------------------------------------------------------
 

@@ -14,9 +14,10 @@ from typing import Any
 
 from orderhub.domain.fulfilment import LineRequest, Shipment
 from orderhub.outbound import hub_changes
-from orderhub.storage import suppliers as repo
+from orderhub.storage import forwarding_jobs
 from orderhub.storage.database import Database
-from orderhub.storage.suppliers import Job, Supplier
+from orderhub.storage.forwarding_jobs import Job
+from orderhub.storage.suppliers import Supplier
 
 log = logging.getLogger("orderhub.forwarder")
 
@@ -49,20 +50,20 @@ def shipment_of(order: dict[str, Any], job: Job) -> Shipment:
 def apply(db: Database, supplier: Supplier, job: Job, order: dict[str, Any]) -> None:
     """Bring the hub order up to what the supplier reports for it."""
     with db.read() as conn:
-        current = repo.get_job(conn, job.id)
-    if current is None or current.status != repo.SENT:
+        current = forwarding_jobs.get_job(conn, job.id)
+    if current is None or current.status != forwarding_jobs.SENT:
         return
     status = _text(order.get("status"))[:40]
     if status and status != current.last_status:
         with db.write() as conn:
-            repo.set_last_status(conn, job.id, status)
+            forwarding_jobs.set_last_status(conn, job.id, status)
         hub_changes.note(
             db, supplier, job.order_id,
             f"At {supplier.name}, order {current.supplier_order_id} is now {status}",
         )  # fmt: skip
     if _text(order.get("deleted")).lower() == "true":
         with db.write() as conn:
-            repo.mark_final(conn, job.id, repo.CANCELED)
+            forwarding_jobs.mark_final(conn, job.id, forwarding_jobs.CANCELED)
         hub_changes.note(
             db, supplier, job.order_id,
             f"{supplier.name} cancelled their order {current.supplier_order_id}",
@@ -73,6 +74,6 @@ def apply(db: Database, supplier: Supplier, job: Job, order: dict[str, Any]) -> 
         lines = [LineRequest(quantity, item_id=item_id) for item_id, quantity in current.lines]
         added = hub_changes.add_shipment(db, supplier, job.order_id, shipment, lines)
         with db.write() as conn:
-            repo.mark_final(conn, job.id, repo.SHIPPED)
+            forwarding_jobs.mark_final(conn, job.id, forwarding_jobs.SHIPPED)
         if not added:
             log.info("order %s: shipment %s was already recorded", job.order_id, shipment)

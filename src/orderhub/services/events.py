@@ -24,7 +24,7 @@ from orderhub.domain.events import (  # noqa: F401 (the names services publish b
 )
 from orderhub.domain.orders import Order
 from orderhub.services import emails, webhook_deliveries
-from orderhub.storage import notifications, suppliers
+from orderhub.storage import forwarding_jobs, notifications, suppliers
 from orderhub.storage import webhooks as webhook_storage
 from orderhub.storage.stores import Store
 
@@ -60,9 +60,11 @@ def _pod_notification(conn: Connection, store: Store, event: OrderEvent) -> None
 def _forwarding_job(conn: Connection, store: Store, event: OrderEvent) -> None:
     """An order arriving in a supplier's folder, moved or created there, is queued for it."""
     if event.name == ORDER_MOVED and event.data.get("to_folder_id") is not None:
-        suppliers.queue_arrivals(conn, store.id, event.order_id, int(event.data["to_folder_id"]))
+        forwarding_jobs.queue_arrivals(
+            conn, store.id, event.order_id, int(event.data["to_folder_id"])
+        )
     elif event.name == ORDER_CREATED:
-        suppliers.queue_arrivals(conn, store.id, event.order_id, event.data.get("folder_id"))
+        forwarding_jobs.queue_arrivals(conn, store.id, event.order_id, event.data.get("folder_id"))
 
 
 SUBSCRIBERS: tuple[Subscriber, ...] = (

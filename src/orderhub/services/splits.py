@@ -33,8 +33,8 @@ from orderhub.services.events import OrderEvent
 from orderhub.services.moves import move_locked, resolve_folder
 from orderhub.services.shipments import to_shipped
 from orderhub.services.transaction import write
+from orderhub.storage import forwarding_jobs, stores
 from orderhub.storage import orders as storage
-from orderhub.storage import stores, suppliers
 from orderhub.storage.database import Database
 from orderhub.storage.orders import split as split_storage
 from orderhub.storage.stores import Store, utcnow
@@ -204,8 +204,8 @@ def _lines(conn: Connection, store_id: int, order: Order) -> list[Line]:
     ordered = {item.id: item.quantity for item in order.items if item.id is not None}
     shipped = shipped_quantities(ordered, order.shipments)
     forwarded: dict[int, int] = {}
-    for job in suppliers.jobs_for_order(conn, store_id, int(order.id or 0)):
-        if job.status in (suppliers.SENT, suppliers.SHIPPED):
+    for job in forwarding_jobs.jobs_for_order(conn, store_id, int(order.id or 0)):
+        if job.status in (forwarding_jobs.SENT, forwarding_jobs.SHIPPED):
             for item_id, quantity in job.lines:
                 forwarded[item_id] = forwarded.get(item_id, 0) + quantity
     return [

@@ -24,8 +24,8 @@ from orderhub.domain.limits import (
 from orderhub.outbound import net
 from orderhub.protocol.pod.supplier_order import format_shipping_map, parse_shipping_map
 from orderhub.services import audit
+from orderhub.storage import forwarding_jobs, stores
 from orderhub.storage import orders as order_repo
-from orderhub.storage import stores
 from orderhub.storage import suppliers as repo
 from orderhub.storage.database import Database
 from orderhub.storage.suppliers import Supplier
@@ -166,10 +166,10 @@ def resend(
     with db.write() as conn:
         if not order_repo.order_exists(conn, store_id, order_id):
             raise NotFound(f"Order {order_id} not found")
-        jobs = repo.jobs_for_order(conn, store_id, order_id)
+        jobs = forwarding_jobs.jobs_for_order(conn, store_id, order_id)
         if not jobs:
-            repo.queue_arrivals(conn, store_id, order_id)
-            jobs = repo.jobs_for_order(conn, store_id, order_id)
+            forwarding_jobs.queue_arrivals(conn, store_id, order_id)
+            jobs = forwarding_jobs.jobs_for_order(conn, store_id, order_id)
         if supplier_id is not None:
             jobs = [j for j in jobs if j.supplier_id == supplier_id]
         if not jobs:
@@ -180,11 +180,11 @@ def resend(
         done = []
         for job in jobs:
             who = names.get(job.supplier_id, str(job.supplier_id))
-            if job.status in (repo.SENT, repo.SHIPPED):
+            if job.status in (forwarding_jobs.SENT, forwarding_jobs.SHIPPED):
                 message = f"{who}: already has it as order {job.supplier_order_id}; not resent"
                 done.append(Resent(who, False, message))
                 continue
-            repo.requeue(conn, job.id)
+            forwarding_jobs.requeue(conn, job.id)
             message = f"{who}: order {order_id} queued (external_id {job.external_id})"
             done.append(Resent(who, True, message))
         if any(r.queued for r in done):

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import Connection, bindparam, select
 
 from orderhub.domain.fulfilment import Shipment, ShipmentLine
-from orderhub.storage.tables import shipment_items, shipments
+from orderhub.storage.shipment_tables import shipment_items, shipments
 
 FIELDS = (
     "tracking_number", "carrier_code", "shipment_method", "weight", "cost", "status",

@@ -14,7 +14,8 @@ from sqlalchemy.sql import ColumnElement
 
 from orderhub.domain.queries import SORTABLE_FIELDS, OrderQuery
 from orderhub.domain.values import like_contains, parse_id
-from orderhub.storage.tables import folders, order_items, orders, shipments
+from orderhub.storage.shipment_tables import shipments
+from orderhub.storage.tables import folders, order_items, orders
 
 SORT_COLUMNS: dict[str, ColumnElement[Any]] = {name: orders.c[name] for name in SORTABLE_FIELDS}
 

@@ -20,7 +20,7 @@ from orderhub.domain.orders import Discount, Item, Order
 from orderhub.services import orders, shipments, splits
 from orderhub.services.splits import SplitPart
 from orderhub.storage import forwarding_jobs, inventory, stores
-from orderhub.storage import orders as storage
+from orderhub.storage import orders as order_storage
 from orderhub.storage import suppliers as supplier_storage
 from orderhub.storage import webhooks as webhook_storage
 from orderhub.storage.webhook_tables import webhook_deliveries
@@ -60,7 +60,7 @@ def _take(database: Any, store: Any, order: Order) -> Order:
 
 def _get(database: Any, store: Any, order_id: int) -> Order:
     with database.read() as conn:
-        return storage.get_order(conn, store.store.id, order_id, with_history=True)
+        return order_storage.get_order(conn, store.store.id, order_id, with_history=True)
 
 
 @pytest.mark.parametrize(
@@ -198,7 +198,7 @@ def test_bad_splits_are_refused_and_write_nothing(
     assert after == before
     with database.read() as conn:
         assert (
-            storage.find_by_source(conn, store.store.id, "Order Desk", f"{order.source_id}-2")
+            order_storage.find_by_source(conn, store.store.id, "Order Desk", f"{order.source_id}-2")
             is None
         )
 

@@ -113,8 +113,9 @@ class Order:
     date_added: datetime | None = None
     # Print-on-demand only (brand, comment, packing slip, billing address...).
     pod_data: dict[str, Any] = field(default_factory=dict)
-    # Cancelled through the print-on-demand API: kept, but flagged.
-    deleted: bool = False
+    # Cancelled through the print-on-demand API: kept, but flagged (stored in the `deleted`
+    # column and shown as `deleted` on the print-on-demand wire).
+    cancelled: bool = False
     # Filled in by storage on read.
     id: int | None = None
     store_id: int | None = None

@@ -37,7 +37,7 @@ from orderhub.outbound.background import BackgroundLoop
 from orderhub.outbound.in_flight import InFlight
 from orderhub.protocol.pod.supplier_order import left_out, matching_items, order_request
 from orderhub.storage import forwarding_jobs, inventory
-from orderhub.storage import orders as order_repo
+from orderhub.storage import orders as order_storage
 from orderhub.storage import suppliers as repo
 from orderhub.storage.database import Database
 from orderhub.storage.forwarding_jobs import Job
@@ -167,7 +167,9 @@ class Forwarder:
     def _load(self, job: Job) -> _Loaded | None:
         with self.db.read() as conn:
             supplier = repo.get_supplier(conn, job.store_id, job.supplier_id)
-            found = order_repo.load_orders(conn, job.store_id, [job.order_id], with_history=False)
+            found = order_storage.load_orders(
+                conn, job.store_id, [job.order_id], with_history=False
+            )
             if not found:
                 return None
             codes = sorted({item.code for item in found[0].items if item.code})

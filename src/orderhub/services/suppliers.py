@@ -25,7 +25,7 @@ from orderhub.outbound import net
 from orderhub.protocol.pod.supplier_order import format_shipping_map, parse_shipping_map
 from orderhub.services import audit
 from orderhub.storage import forwarding_jobs, stores
-from orderhub.storage import orders as order_repo
+from orderhub.storage import orders as order_storage
 from orderhub.storage import suppliers as repo
 from orderhub.storage.database import Database
 from orderhub.storage.suppliers import Supplier
@@ -164,7 +164,7 @@ def resend(
     """Queue an order for forwarding again (after it failed, or was skipped); an order the
     supplier already has is not sent twice."""
     with db.write() as conn:
-        if not order_repo.order_exists(conn, store_id, order_id):
+        if not order_storage.order_exists(conn, store_id, order_id):
             raise NotFound(f"Order {order_id} not found")
         jobs = forwarding_jobs.jobs_for_order(conn, store_id, order_id)
         if not jobs:

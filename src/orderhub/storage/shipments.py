@@ -17,7 +17,7 @@ from sqlalchemy import Connection, bindparam, delete, exists, insert, select, up
 from orderhub.domain.errors import NotFound
 from orderhub.domain.fulfilment import Shipment, ShipmentLine
 from orderhub.storage.orders.load import order_exists
-from orderhub.storage.shipment_rows import FIELDS, load_for_orders
+from orderhub.storage.shipment_reads import FIELDS, load_for_orders
 from orderhub.storage.shipment_tables import shipment_items, shipments
 from orderhub.storage.tables import order_items, orders
 

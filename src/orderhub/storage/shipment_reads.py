@@ -1,4 +1,5 @@
-"""Reading shipments for a set of orders; shared by order hydration and the shipment API."""
+"""Reading shipments (with their lines) for a set of orders: kept apart from `shipments.py`
+(which checks orders through `orders/load.py`) because order hydration reads them too."""
 
 from __future__ import annotations
 

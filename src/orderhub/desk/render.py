@@ -17,6 +17,7 @@ from starlette.types import Scope
 
 from orderhub.desk import queries
 from orderhub.desk.auth import Desk
+from orderhub.domain import limits
 from orderhub.domain.dates import store_zone
 from orderhub.domain.errors import OrderhubError
 from orderhub.domain.values import is_link
@@ -56,6 +57,9 @@ env.filters["money"] = _money
 env.filters["when"] = _when
 # `{% if url is link %}`: only http(s) URLs become links, whatever older rows hold.
 env.tests["link"] = is_link
+# Every form's `maxlength` comes from the same limits the services check:
+# `{{ limits.URL_MAX }}`, `{{ limits.width('shipments', 'tracking_number') }}`.
+env.globals["limits"] = limits
 
 
 def _no_store(response: Response) -> Response:

@@ -17,7 +17,7 @@ from orderhub.desk.paths import number
 from orderhub.desk.render import page, redirect
 from orderhub.domain.errors import InvalidInput, NotFound, OrderhubError, StaleEdit
 from orderhub.domain.fulfilment import shipped_quantities
-from orderhub.domain.limits import MAX_ID, MAX_QUANTITY
+from orderhub.domain.limits import ADDRESS_WIDTH, MAX_ID, MAX_QUANTITY, width
 from orderhub.domain.orders import NOTE_MAX_CHARS, SHIPPING_ADDRESS_FIELDS, Order
 from orderhub.services import rules as rule_service
 from orderhub.services import templates as template_service
@@ -175,8 +175,13 @@ def add_shipment(
 
     def apply_shipment(fields: Form) -> str:
         _still_as_shown(request, desk, oid, fields)
-        tracking = fields.text("tracking_number", "Tracking number", max_chars=100, required=True)
-        carrier = fields.text("carrier_code", "Carrier", max_chars=50)
+        tracking = fields.text(
+            "tracking_number", "Tracking number",
+            max_chars=width("shipments", "tracking_number"), required=True,
+        )  # fmt: skip
+        carrier = fields.text(
+            "carrier_code", "Carrier", max_chars=width("shipments", "carrier_code")
+        )
         lines: list[tuple[int, int]] = []
         if fields.raw("what") == "items":
             lines = _unshipped_quantities(
@@ -256,7 +261,7 @@ def edit_address(
 
     def apply_address(fields: Form) -> str:
         address = {
-            f: fields.text(f"shipping_{f}", ADDRESS_LABELS[f], max_chars=255)
+            f: fields.text(f"shipping_{f}", ADDRESS_LABELS[f], max_chars=ADDRESS_WIDTH)
             for f in SHIPPING_ADDRESS_FIELDS
         }
         if not address["company"] and not (address["first_name"] and address["last_name"]):

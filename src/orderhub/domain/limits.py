@@ -53,12 +53,13 @@ WEBHOOK_NAME_MAX = 100
 MIN_YEAR = 1970
 MAX_YEAR = 9998
 
+# An address (shipping and customer alike) and the two lines only a shipping address has.
 ADDRESS_WIDTH = 255
-ADDRESS_FIELDS = (
+ADDRESS_FIELDS: tuple[str, ...] = (
     "first_name", "last_name", "company", "address1", "address2", "city", "state",
     "postal_code", "country", "phone",
 )  # fmt: skip
-SHIPPING_ONLY_FIELDS = ("address3", "address4")
+SHIPPING_ONLY_FIELDS: tuple[str, ...] = ("address3", "address4")
 
 TEXT_WIDTHS: dict[str, dict[str, int]] = {
     "stores": {
@@ -91,6 +92,7 @@ TEXT_WIDTHS: dict[str, dict[str, int]] = {
     "templates": {"name": 100, "kind": 10},
     "email_outbox": {"recipient": 255, "message_id": 255},
     "audit_log": {"actor": 100, "door": 20, "action": 40, "subject": 200},
+    "users": {"email": 255, "password_hash": 255},
 }  # fmt: skip
 
 

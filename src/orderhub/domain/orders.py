@@ -14,21 +14,11 @@ from typing import Any
 
 from orderhub.domain.errors import InvalidInput
 from orderhub.domain.fulfilment import Shipment, fulfilment_status
-from orderhub.domain.limits import MAX_QUANTITY_TOTAL, MAX_TOTAL
+from orderhub.domain.limits import ADDRESS_FIELDS as ADDRESS_FIELDS
+from orderhub.domain.limits import MAX_QUANTITY_TOTAL, MAX_TOTAL, SHIPPING_ONLY_FIELDS
 
-ADDRESS_FIELDS: tuple[str, ...] = (
-    "first_name",
-    "last_name",
-    "company",
-    "address1",
-    "address2",
-    "city",
-    "state",
-    "postal_code",
-    "country",
-    "phone",
-)
-SHIPPING_ADDRESS_FIELDS: tuple[str, ...] = (*ADDRESS_FIELDS, "address3", "address4")
+# The address fields are declared once, in `limits.py` beside their width.
+SHIPPING_ADDRESS_FIELDS: tuple[str, ...] = (*ADDRESS_FIELDS, *SHIPPING_ONLY_FIELDS)
 PAYMENT_STATUSES: tuple[str, ...] = (
     "Approved",
     "Authorized",

@@ -14,14 +14,15 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 
+from orderhub.domain.limits import width
 from orderhub.storage.tables import Id, metadata
 
 users = Table(
     "users",
     metadata,
     Column("id", Id, primary_key=True, autoincrement=True),
-    Column("email", String(255), nullable=False, unique=True),
-    Column("password_hash", String(255), nullable=False),
+    Column("email", String(width("users", "email")), nullable=False, unique=True),
+    Column("password_hash", String(width("users", "password_hash")), nullable=False),
     Column("created_at", DateTime, nullable=False),
     sqlite_autoincrement=True,
 )

@@ -16,6 +16,12 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 
+from orderhub.domain.limits import (
+    SUPPLIER_APP_ID_MAX,
+    SUPPLIER_NAME_MAX,
+    SUPPLIER_SECRET_MAX,
+    URL_MAX,
+)
 from orderhub.storage.tables import Id, metadata
 
 # A print provider a store forwards orders to over the print-on-demand protocol. The secret
@@ -25,10 +31,10 @@ suppliers = Table(
     metadata,
     Column("id", Id, primary_key=True, autoincrement=True),
     Column("store_id", ForeignKey("stores.id", ondelete="CASCADE"), nullable=False),
-    Column("name", String(100), nullable=False),
-    Column("base_url", String(2000), nullable=False),
-    Column("app_id", String(40), nullable=False),
-    Column("secret", String(200), nullable=False),
+    Column("name", String(SUPPLIER_NAME_MAX), nullable=False),
+    Column("base_url", String(URL_MAX), nullable=False),
+    Column("app_id", String(SUPPLIER_APP_ID_MAX), nullable=False),
+    Column("secret", String(SUPPLIER_SECRET_MAX), nullable=False),
     Column("folder_id", ForeignKey("folders.id"), nullable=False),
     Column("code_patterns", Text, nullable=False, default="[]"),
     Column("shipping_map", Text, nullable=False, default="{}"),

@@ -17,6 +17,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.sql.expression import text
 
+from orderhub.domain.limits import URL_MAX, WEBHOOK_NAME_MAX, WEBHOOK_SECRET_MAX
 from orderhub.storage.tables import Id, metadata
 
 # A store's endpoints; `events` is a comma-separated list of event names ("*" for all).
@@ -26,12 +27,12 @@ webhook_endpoints = Table(
     metadata,
     Column("id", Id, primary_key=True, autoincrement=True),
     Column("store_id", ForeignKey("stores.id", ondelete="CASCADE"), nullable=False),
-    Column("url", String(2000), nullable=False),
+    Column("url", String(URL_MAX), nullable=False),
     Column("events", String(500), nullable=False),
     # What a rule's `webhook` action names it by (docs/rules.md); "" when none was given.
-    Column("name", String(100), nullable=False, default="", server_default=text("''")),
+    Column("name", String(WEBHOOK_NAME_MAX), nullable=False, default="", server_default=text("''")),
     Column("format", String(8), nullable=False, default="form"),
-    Column("secret", String(200), nullable=False),
+    Column("secret", String(WEBHOOK_SECRET_MAX), nullable=False),
     Column("active", Boolean, nullable=False, default=True),
     Column("created_at", DateTime, nullable=False),
     Index("ix_webhook_endpoints_store", "store_id", "active"),

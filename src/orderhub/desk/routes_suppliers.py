@@ -21,8 +21,8 @@ from orderhub.domain.channel import Channel
 from orderhub.domain.errors import NotFound, OrderhubError
 from orderhub.outbound.forwarder import check_connection
 from orderhub.services import suppliers as service
-from orderhub.storage import forwarding_jobs
 from orderhub.storage import suppliers as repo
+from orderhub.storage.forwarding_jobs import FAILED, PENDING, SENT, SKIPPED, recent_jobs
 from orderhub.storage.suppliers import Supplier
 
 router = APIRouter(include_in_schema=False)
@@ -57,20 +57,8 @@ def _detail_page(
     request: Request, desk: Desk, supplier: Supplier, *, status_code: int = 200, **context: Any
 ) -> Response:
     with request.app.state.db.read() as conn:
-        at_supplier = forwarding_jobs.recent_jobs(
-            conn,
-            desk.store.id,
-            supplier.id,
-            (forwarding_jobs.SENT, forwarding_jobs.PENDING),
-            JOBS_SHOWN,
-        )
-        failed = forwarding_jobs.recent_jobs(
-            conn,
-            desk.store.id,
-            supplier.id,
-            (forwarding_jobs.FAILED, forwarding_jobs.SKIPPED),
-            JOBS_SHOWN,
-        )
+        at_supplier = recent_jobs(conn, desk.store.id, supplier.id, (SENT, PENDING), JOBS_SHOWN)
+        failed = recent_jobs(conn, desk.store.id, supplier.id, (FAILED, SKIPPED), JOBS_SHOWN)
     context.setdefault("values", _values_of(supplier))
     return page(
         request, "supplier.html", desk, supplier=supplier, at_supplier=at_supplier,

@@ -10,7 +10,7 @@ import orjson
 import pytest
 
 from orderhub.storage import audit, forwarding_jobs, stores
-from orderhub.storage import suppliers as repo
+from orderhub.storage import suppliers as supplier_storage
 from orderhub.storage.database import Database
 from tests.desk.owner_helpers import Signed, folder_id, owner_app, signed
 from tests.outbound.receiver import Answer, Receiver
@@ -33,9 +33,9 @@ def _form(database: Database, store: stores.NewStore, url: str, **changes: str) 
     }  # fmt: skip
 
 
-def _only(database: Database, store: stores.NewStore) -> repo.Supplier:
+def _only(database: Database, store: stores.NewStore) -> supplier_storage.Supplier:
     with database.read() as conn:
-        [found] = repo.list_suppliers(conn, store.store.id)
+        [found] = supplier_storage.list_suppliers(conn, store.store.id)
     return found
 
 
@@ -74,7 +74,7 @@ def test_an_owner_adds_tests_edits_and_removes_a_supplier(
     )
     assert "Supplier Printer B removed" in removed.text
     with database.read() as conn:
-        assert repo.list_suppliers(conn, store.store.id) == []
+        assert supplier_storage.list_suppliers(conn, store.store.id) == []
         actions = [e.action for e in audit.page(conn, store.store.id, before=None, limit=10)]
     assert actions == ["supplier.remove", "supplier.edit", "supplier.add"]
 
@@ -102,7 +102,7 @@ def test_bad_supplier_input_is_shown_beside_the_field(
     assert message in response.text.split(f'id="err-{field}">', 1)[1].split("</p>", 1)[0]
     assert SECRET not in response.text
     with database.read() as conn:
-        assert repo.list_suppliers(conn, store.store.id) == []
+        assert supplier_storage.list_suppliers(conn, store.store.id) == []
 
 
 def test_failed_forwards_are_listed_with_the_suppliers_message_and_resent(

@@ -14,7 +14,7 @@ from orderhub.domain.orders import Item, Order
 from orderhub.services import events, moves, orders
 from orderhub.services.events import OrderEvent
 from orderhub.storage import forwarding_jobs, migrate, stores
-from orderhub.storage import suppliers as repo
+from orderhub.storage import suppliers as supplier_storage
 from orderhub.storage.database import Database
 
 runner = CliRunner()
@@ -58,7 +58,7 @@ def test_supplier_commands_never_show_the_secret_after_add(
     assert added.exit_code == 0, added.output
     assert SECRET in added.output and "JH*, GD05-*" in added.output
     with db.read() as conn:
-        [supplier] = repo.list_suppliers(conn, store.id)
+        [supplier] = supplier_storage.list_suppliers(conn, store.id)
     assert supplier.base_url == "http://127.0.0.1:9"
     assert supplier.shipping_map == {"Ground": "regular", "Express": "courier"}
     assert supplier.code_patterns == ("JH*", "GD05-*")
@@ -73,7 +73,7 @@ def test_supplier_commands_never_show_the_secret_after_add(
     removed = runner.invoke(app, ["supplier", "remove", str(store.id), "Printer B"])
     assert removed.exit_code == 0, removed.output
     with db.read() as conn:
-        assert repo.list_suppliers(conn, store.id) == []
+        assert supplier_storage.list_suppliers(conn, store.id) == []
 
 
 def test_add_refuses_bad_input(

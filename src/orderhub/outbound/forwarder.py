@@ -38,7 +38,7 @@ from orderhub.outbound.in_flight import InFlight
 from orderhub.protocol.pod.supplier_order import left_out, matching_items, order_request
 from orderhub.storage import forwarding_jobs, inventory
 from orderhub.storage import orders as order_storage
-from orderhub.storage import suppliers as repo
+from orderhub.storage import suppliers as supplier_storage
 from orderhub.storage.database import Database
 from orderhub.storage.forwarding_jobs import Job
 from orderhub.storage.stores import utcnow
@@ -166,7 +166,7 @@ class Forwarder:
 
     def _load(self, job: Job) -> _Loaded | None:
         with self.db.read() as conn:
-            supplier = repo.get_supplier(conn, job.store_id, job.supplier_id)
+            supplier = supplier_storage.get_supplier(conn, job.store_id, job.supplier_id)
             found = order_storage.load_orders(
                 conn, job.store_id, [job.order_id], with_history=False
             )
@@ -178,7 +178,7 @@ class Forwarder:
             ) if codes else (0, [])  # fmt: skip
             others = {
                 s.name: s.code_patterns
-                for s in repo.list_suppliers(conn, job.store_id)
+                for s in supplier_storage.list_suppliers(conn, job.store_id)
                 if s.id != supplier.id
             }
         print_data = {i.code: i.metadata for i in stocked if isinstance(i.metadata, dict)}
@@ -295,7 +295,7 @@ class Forwarder:
 
     def _supplier(self, store_id: int, supplier_id: int) -> Supplier:
         with self.db.read() as conn:
-            return repo.get_supplier(conn, store_id, supplier_id)
+            return supplier_storage.get_supplier(conn, store_id, supplier_id)
 
     async def _poll(self, supplier_id: int, jobs: list[Job]) -> None:
         supplier = await asyncio.to_thread(self._supplier, jobs[0].store_id, supplier_id)

@@ -24,7 +24,8 @@ from orderhub.domain.events import (  # noqa: F401 (the names services publish b
 )
 from orderhub.domain.orders import Order
 from orderhub.services import emails, webhook_deliveries
-from orderhub.storage import forwarding_jobs, notifications, suppliers
+from orderhub.storage import forwarding_jobs, notifications
+from orderhub.storage import suppliers as supplier_storage
 from orderhub.storage import webhooks as webhook_storage
 from orderhub.storage.stores import Store
 
@@ -85,7 +86,9 @@ _INTEREST: dict[Subscriber, Interest] = {
     webhook_deliveries.on_order_event: lambda conn, store, name: bool(
         webhook_storage.subscribed_endpoint_ids(conn, store.id, name)
     ),
-    _forwarding_job: lambda conn, store, _name: bool(suppliers.list_suppliers(conn, store.id)),
+    _forwarding_job: lambda conn, store, _name: bool(
+        supplier_storage.list_suppliers(conn, store.id)
+    ),
     emails.on_order_event: lambda _conn, store, name: (
         name == SHIPMENT_CREATED and emails.confirms_shipments(store)
     ),

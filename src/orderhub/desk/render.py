@@ -55,11 +55,10 @@ def _when(context: Context, value: datetime | None) -> str:
 
 env.filters["money"] = _money
 env.filters["when"] = _when
+# Form fields as long as their columns: `maxlength="{{ limits.URL_MAX }}"`.
+env.globals["limits"] = limits
 # `{% if url is link %}`: only http(s) URLs become links, whatever older rows hold.
 env.tests["link"] = is_link
-# Every form's `maxlength` comes from the same limits the services check:
-# `{{ limits.URL_MAX }}`, `{{ limits.width('shipments', 'tracking_number') }}`.
-env.globals["limits"] = limits
 
 
 def _no_store(response: Response) -> Response:

@@ -15,7 +15,7 @@ from orderhub.desk.forms import Form
 from orderhub.desk.paths import number
 from orderhub.desk.render import page, redirect
 from orderhub.domain.errors import StaleEdit
-from orderhub.domain.limits import MAX_STOCK, width
+from orderhub.domain.limits import MAX_STOCK
 from orderhub.domain.values import ascii_digits
 from orderhub.services.inventory import ItemVersion
 
@@ -24,7 +24,7 @@ router = APIRouter(include_in_schema=False)
 
 @router.get("/desk/inventory")
 def inventory_list(request: Request, desk: Desk = Depends(signed_in)) -> Response:
-    search = request.query_params.get("q", "").strip()[: width("inventory_items", "name")]
+    search = request.query_params.get("q", "").strip()[:100]
     raw_offset = request.query_params.get("offset", "0")
     offset = int(raw_offset) if ascii_digits(raw_offset) and len(raw_offset) < 10 else 0
     total, items = queries.inventory_page(request.app.state.db, desk.store, search, offset)

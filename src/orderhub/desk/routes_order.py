@@ -176,9 +176,11 @@ def add_shipment(
     def apply_shipment(fields: Form) -> str:
         _still_as_shown(request, desk, oid, fields)
         tracking = fields.text(
-            "tracking_number", "Tracking number",
-            max_chars=width("shipments", "tracking_number"), required=True,
-        )  # fmt: skip
+            "tracking_number",
+            "Tracking number",
+            max_chars=width("shipments", "tracking_number"),
+            required=True,
+        )
         carrier = fields.text(
             "carrier_code", "Carrier", max_chars=width("shipments", "carrier_code")
         )

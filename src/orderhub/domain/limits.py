@@ -53,13 +53,12 @@ WEBHOOK_NAME_MAX = 100
 MIN_YEAR = 1970
 MAX_YEAR = 9998
 
-# An address (shipping and customer alike) and the two lines only a shipping address has.
 ADDRESS_WIDTH = 255
-ADDRESS_FIELDS: tuple[str, ...] = (
+ADDRESS_FIELDS = (
     "first_name", "last_name", "company", "address1", "address2", "city", "state",
     "postal_code", "country", "phone",
 )  # fmt: skip
-SHIPPING_ONLY_FIELDS: tuple[str, ...] = ("address3", "address4")
+SHIPPING_ONLY_FIELDS = ("address3", "address4")
 
 TEXT_WIDTHS: dict[str, dict[str, int]] = {
     "stores": {

@@ -14,11 +14,21 @@ from typing import Any
 
 from orderhub.domain.errors import InvalidInput
 from orderhub.domain.fulfilment import Shipment, fulfilment_status
-from orderhub.domain.limits import ADDRESS_FIELDS as ADDRESS_FIELDS
-from orderhub.domain.limits import MAX_QUANTITY_TOTAL, MAX_TOTAL, SHIPPING_ONLY_FIELDS
+from orderhub.domain.limits import MAX_QUANTITY_TOTAL, MAX_TOTAL
 
-# The address fields are declared once, in `limits.py` beside their width.
-SHIPPING_ADDRESS_FIELDS: tuple[str, ...] = (*ADDRESS_FIELDS, *SHIPPING_ONLY_FIELDS)
+ADDRESS_FIELDS: tuple[str, ...] = (
+    "first_name",
+    "last_name",
+    "company",
+    "address1",
+    "address2",
+    "city",
+    "state",
+    "postal_code",
+    "country",
+    "phone",
+)
+SHIPPING_ADDRESS_FIELDS: tuple[str, ...] = (*ADDRESS_FIELDS, "address3", "address4")
 PAYMENT_STATUSES: tuple[str, ...] = (
     "Approved",
     "Authorized",
@@ -103,9 +113,8 @@ class Order:
     date_added: datetime | None = None
     # Print-on-demand only (brand, comment, packing slip, billing address...).
     pod_data: dict[str, Any] = field(default_factory=dict)
-    # Cancelled through the print-on-demand API: kept, but flagged (stored in the `deleted`
-    # column and shown as `deleted` on the print-on-demand wire).
-    cancelled: bool = False
+    # Cancelled through the print-on-demand API: kept, but flagged.
+    deleted: bool = False
     # Filled in by storage on read.
     id: int | None = None
     store_id: int | None = None

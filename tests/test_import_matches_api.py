@@ -16,7 +16,7 @@ import pytest
 from orderhub.domain import limits
 from orderhub.domain.queries import OrderQuery
 from orderhub.orderfiles import run_import
-from orderhub.storage import orders as repo
+from orderhub.storage import orders as order_storage
 from orderhub.storage import stores
 from orderhub.storage.database import Database
 from tests.helpers import OrderDesk, sample_order
@@ -119,8 +119,8 @@ def stored(db: Database, store_id: int) -> dict[str, dict[str, Any]]:
     """Each stored order by source id, without what differs by nature between two stores."""
     with db.read() as conn:
         query = OrderQuery(sort="source_id", descending=False)
-        ids = repo.search_order_ids(conn, store_id, query, limit=1000, offset=0)
-        found = repo.load_orders(conn, store_id, ids, with_history=False)
+        ids = order_storage.search_order_ids(conn, store_id, query, limit=1000, offset=0)
+        found = order_storage.load_orders(conn, store_id, ids, with_history=False)
     rows = {}
     for order in found:
         row = {k: v for k, v in vars(order).items() if k not in ("id", "store_id", "folder_id")}

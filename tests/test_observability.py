@@ -23,7 +23,7 @@ from orderhub.app import create_app
 from orderhub.logs import JsonFormatter, TextFormatter
 from orderhub.storage import migrate, notifications, stores
 from orderhub.storage.database import Database
-from orderhub.storage.tables import notifications as outbox
+from orderhub.storage.notification_tables import notifications as outbox
 from tests.conftest import REDIS_URL, service_missing
 from tests.helpers import make_settings
 from tests.pod.helpers import Pod

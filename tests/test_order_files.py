@@ -14,7 +14,7 @@ from orderhub.domain.queries import OrderQuery
 from orderhub.orderfiles import pipeline as order_files
 from orderhub.orderfiles import run_import
 from orderhub.storage import migrate, stores
-from orderhub.storage import orders as repo
+from orderhub.storage import orders as order_storage
 from orderhub.storage.database import Database
 from tests.helpers import sample_order
 
@@ -46,10 +46,10 @@ def a_file(path: Path) -> Path:
 def stored(db: Database, store_id: int) -> list[dict[str, Any]]:
     """What was written, without what differs by nature between two stores."""
     with db.read() as conn:
-        ids = repo.search_order_ids(
+        ids = order_storage.search_order_ids(
             conn, store_id, OrderQuery(sort="source_id", descending=False), limit=100, offset=0
         )
-        found = repo.load_orders(conn, store_id, ids, with_history=False)
+        found = order_storage.load_orders(conn, store_id, ids, with_history=False)
     rows = []
     for order in found:
         row = {k: v for k, v in vars(order).items() if k not in ("id", "store_id", "folder_id")}
@@ -87,7 +87,7 @@ def test_workers_import_exactly_what_one_process_imports(
         on_the_second = OrderQuery(
             added_from=datetime(2024, 6, 28, 10), added_to=datetime(2024, 6, 28, 10)
         )
-        assert repo.count_orders(conn, spread, on_the_second) == 1
+        assert order_storage.count_orders(conn, spread, on_the_second) == 1
 
 
 def test_large_files_use_one_worker_per_core(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -102,7 +102,7 @@ def test_imported_orders_fire_order_created_unless_told_not_to(
     from sqlalchemy import func, select
 
     from orderhub.storage import webhooks
-    from orderhub.storage.tables import webhook_deliveries
+    from orderhub.storage.webhook_tables import webhook_deliveries
 
     with db.write() as conn:
         hooked = stores.create_store(conn, "Hooked").store.id

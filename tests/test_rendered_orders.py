@@ -17,7 +17,7 @@ from orderhub.api.rendered import RenderedOrders
 from orderhub.app import create_app
 from orderhub.orderfiles import run_import
 from orderhub.protocol.orderdesk.wire import order_dict
-from orderhub.storage import orders as storage
+from orderhub.storage import orders as order_storage
 from orderhub.storage import stores
 from orderhub.storage.database import Database
 from tests.helpers import OrderDesk, make_settings, sample_order
@@ -149,7 +149,7 @@ def test_cached_bytes_are_exactly_the_rendered_order(database: Database, od: Ord
     oid = int(od.create_order(email="")["id"])
     od.post(f"/orders/{oid}/order-history", json={"note": "n"})
     with database.read() as conn:
-        order = storage.get_order(conn, od.store.store.id, oid, with_history=True)
+        order = order_storage.get_order(conn, od.store.store.id, oid, with_history=True)
     head, tail, history = split(order)
     assert join((head, tail), order.email_count, history) == orjson.dumps(order_dict(order))
     order.history = None

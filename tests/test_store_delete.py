@@ -20,10 +20,15 @@ from orderhub.storage import (
     accounts,
     audit,
     desk_sessions,
+    email_tables,
     invitations,
     notifications,
+    shipment_tables,
+    store_tables,
     stores,
+    supplier_tables,
     tables,
+    webhook_tables,
 )
 from orderhub.storage import emails as email_storage
 from orderhub.storage import templates as template_storage
@@ -56,7 +61,7 @@ def populate(od: OrderDesk, database: Database) -> None:
         now = datetime(2026, 11, 25)
         folder_id = stores.list_folders(conn, store_id)[0].id
         endpoint = conn.execute(
-            insert(tables.webhook_endpoints)
+            insert(webhook_tables.webhook_endpoints)
             .values(
                 store_id=store_id,
                 url="http://127.0.0.1:9/",
@@ -64,10 +69,10 @@ def populate(od: OrderDesk, database: Database) -> None:
                 secret="s",
                 created_at=now,
             )
-            .returning(tables.webhook_endpoints.c.id)
+            .returning(webhook_tables.webhook_endpoints.c.id)
         ).scalar_one()
         delivery = conn.execute(
-            insert(tables.webhook_deliveries)
+            insert(webhook_tables.webhook_deliveries)
             .values(
                 store_id=store_id,
                 endpoint_id=endpoint,
@@ -77,15 +82,15 @@ def populate(od: OrderDesk, database: Database) -> None:
                 next_attempt_at=now,
                 created_at=now,
             )
-            .returning(tables.webhook_deliveries.c.id)
+            .returning(webhook_tables.webhook_deliveries.c.id)
         ).scalar_one()
         conn.execute(
-            insert(tables.webhook_attempts).values(
+            insert(webhook_tables.webhook_attempts).values(
                 delivery_id=delivery, attempted_at=now, duration_ms=1
             )
         )
         supplier = conn.execute(
-            insert(tables.suppliers)
+            insert(supplier_tables.suppliers)
             .values(
                 store_id=store_id,
                 name="Printer",
@@ -95,10 +100,10 @@ def populate(od: OrderDesk, database: Database) -> None:
                 folder_id=folder_id,
                 created_at=now,
             )
-            .returning(tables.suppliers.c.id)
+            .returning(supplier_tables.suppliers.c.id)
         ).scalar_one()
         conn.execute(
-            insert(tables.forwarding_jobs).values(
+            insert(supplier_tables.forwarding_jobs).values(
                 store_id=store_id, supplier_id=supplier, order_id=int(order["id"]),
                 status="pending", external_id=f"hub-{order['id']}", next_attempt_at=now,
                 created_at=now, updated_at=now,
@@ -109,7 +114,7 @@ def populate(od: OrderDesk, database: Database) -> None:
             shipment_id=None, now=now, domain="shop.test",
         )  # fmt: skip
         conn.execute(
-            insert(tables.email_attempts).values(
+            insert(email_tables.email_attempts).values(
                 store_id=store_id, email_id=email, attempted_at=now, duration_ms=1
             )
         )
@@ -131,20 +136,24 @@ def rows_of(database: Database, store_id: int) -> dict[str, int]:
         for table in stores.STORE_TABLES:
             query = select(func.count()).select_from(table).where(table.c.store_id == store_id)
             counts[table.name] = conn.execute(query).scalar_one()
-        items = tables.shipment_items.join(tables.shipments)
+        items = shipment_tables.shipment_items.join(shipment_tables.shipments)
         query = (
-            select(func.count()).select_from(items).where(tables.shipments.c.store_id == store_id)
+            select(func.count())
+            .select_from(items)
+            .where(shipment_tables.shipments.c.store_id == store_id)
         )
         counts["shipment_items"] = conn.execute(query).scalar_one()
-        attempts = tables.webhook_attempts.join(tables.webhook_deliveries)
+        attempts = webhook_tables.webhook_attempts.join(webhook_tables.webhook_deliveries)
         query = (
             select(func.count())
             .select_from(attempts)
-            .where(tables.webhook_deliveries.c.store_id == store_id)
+            .where(webhook_tables.webhook_deliveries.c.store_id == store_id)
         )
         counts["webhook_attempts"] = conn.execute(query).scalar_one()
         query = (
-            select(func.count()).select_from(tables.stores).where(tables.stores.c.id == store_id)
+            select(func.count())
+            .select_from(store_tables.stores)
+            .where(store_tables.stores.c.id == store_id)
         )
         counts["stores"] = conn.execute(query).scalar_one()
     return counts

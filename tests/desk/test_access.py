@@ -16,8 +16,8 @@ from orderhub.app import create_app
 from orderhub.storage import stores
 from orderhub.storage.database import Database
 from orderhub.storage.desk_sessions import hash_id
+from orderhub.storage.desk_tables import desk_sessions
 from orderhub.storage.stores import utcnow
-from orderhub.storage.tables import desk_sessions
 from tests.desk.helpers import DeskUser, csrf_of, desk_client, login_token, make_user, sign_in
 from tests.helpers import OrderDesk, make_settings
 

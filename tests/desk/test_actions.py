@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from orderhub.storage import stores
 from orderhub.storage.database import Database
-from orderhub.storage.tables import notifications
+from orderhub.storage.notification_tables import notifications
 from tests.desk.helpers import DeskUser, desk_client, hidden_value, make_user, sign_in
 from tests.helpers import OrderDesk
 

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
+from orderhub.domain.limits import MAX_STOCK
 from orderhub.storage import stores
 from orderhub.storage.database import Database
 from tests.desk.helpers import desk_client, hidden_value, make_user, sign_in
@@ -155,6 +156,31 @@ def test_stock_and_price_are_saved(signed_in: tuple[TestClient, str], od: OrderD
     assert "Stock and price saved" in response.text
     stored = od.get(f"/inventory-items/{item_id}").json()["inventory_item"]
     assert (stored["stock"], stored["price"]) == (-2, 4.5)
+
+
+@pytest.mark.parametrize("stock", [MAX_STOCK, -MAX_STOCK, MAX_STOCK + 1, -MAX_STOCK - 1])
+def test_the_desk_takes_the_stock_range_the_api_takes(
+    signed_in: tuple[TestClient, str], od: OrderDesk, stock: int
+) -> None:
+    """One limit (`domain/limits.py` MAX_STOCK) for both doors: a stock the API accepts the
+    desk saves, and one the API refuses the desk refuses beside the field."""
+    client, csrf = signed_in
+    body = {"name": "Cap", "code": "CAP", "stock": 5, "price": 3}
+    item_id = od.post("/inventory-items", json=body).json()["inventory_item"]["id"]
+    api = od.put(f"/inventory-items/{item_id}", json={**body, "stock": stock})
+    version = hidden_value(client.get(f"/desk/inventory/{item_id}").text, "version")
+    desk = client.post(
+        f"/desk/inventory/{item_id}",
+        data={"stock": str(stock), "price": "3", "version": version, "csrf_token": csrf},
+        follow_redirects=False,
+    )  # fmt: skip
+    within = abs(stock) <= MAX_STOCK
+    assert (api.status_code == 200, desk.status_code == 303) == (within, within)
+    if not within:
+        assert api.status_code == 400 and desk.status_code == 400
+        _error_beside(desk.text, "stock", "Stock")
+    stored = od.get(f"/inventory-items/{item_id}").json()["inventory_item"]
+    assert stored["stock"] == (stock if within else 5)
 
 
 def _settings_form(**changes: str) -> dict[str, str]:

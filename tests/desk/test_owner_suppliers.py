@@ -9,8 +9,8 @@ from typing import Any
 import orjson
 import pytest
 
-from orderhub.storage import audit, stores
-from orderhub.storage import suppliers as repo
+from orderhub.storage import audit, forwarding_jobs, stores
+from orderhub.storage import suppliers as supplier_storage
 from orderhub.storage.database import Database
 from tests.desk.owner_helpers import Signed, folder_id, owner_app, signed
 from tests.outbound.receiver import Answer, Receiver
@@ -33,9 +33,9 @@ def _form(database: Database, store: stores.NewStore, url: str, **changes: str) 
     }  # fmt: skip
 
 
-def _only(database: Database, store: stores.NewStore) -> repo.Supplier:
+def _only(database: Database, store: stores.NewStore) -> supplier_storage.Supplier:
     with database.read() as conn:
-        [found] = repo.list_suppliers(conn, store.store.id)
+        [found] = supplier_storage.list_suppliers(conn, store.store.id)
     return found
 
 
@@ -74,7 +74,7 @@ def test_an_owner_adds_tests_edits_and_removes_a_supplier(
     )
     assert "Supplier Printer B removed" in removed.text
     with database.read() as conn:
-        assert repo.list_suppliers(conn, store.store.id) == []
+        assert supplier_storage.list_suppliers(conn, store.store.id) == []
         actions = [e.action for e in audit.page(conn, store.store.id, before=None, limit=10)]
     assert actions == ["supplier.remove", "supplier.edit", "supplier.add"]
 
@@ -102,7 +102,7 @@ def test_bad_supplier_input_is_shown_beside_the_field(
     assert message in response.text.split(f'id="err-{field}">', 1)[1].split("</p>", 1)[0]
     assert SECRET not in response.text
     with database.read() as conn:
-        assert repo.list_suppliers(conn, store.store.id) == []
+        assert supplier_storage.list_suppliers(conn, store.store.id) == []
 
 
 def test_failed_forwards_are_listed_with_the_suppliers_message_and_resent(
@@ -112,9 +112,11 @@ def test_failed_forwards_are_listed_with_the_suppliers_message_and_resent(
     supplier = _only(database, store)
     order_id = int(od.create_order()["id"])
     with database.write() as conn:
-        repo.queue_arrivals(conn, store.store.id, order_id, supplier.folder_id)
-        [job] = repo.jobs_for_order(conn, store.store.id, order_id)
-        repo.mark_final(conn, job.id, repo.FAILED, error="Unknown product code JH999")
+        forwarding_jobs.queue_arrivals(conn, store.store.id, order_id, supplier.folder_id)
+        [job] = forwarding_jobs.jobs_for_order(conn, store.store.id, order_id)
+        forwarding_jobs.mark_final(
+            conn, job.id, forwarding_jobs.FAILED, error="Unknown product code JH999"
+        )
     page = owner.client.get(f"/desk/suppliers/{supplier.id}")
     assert "Unknown product code JH999" in page.text and f"#{order_id}" in page.text
     resent = owner.post(
@@ -122,7 +124,10 @@ def test_failed_forwards_are_listed_with_the_suppliers_message_and_resent(
     )
     assert "queued" in resent.text
     with database.read() as conn:
-        assert repo.jobs_for_order(conn, store.store.id, order_id)[0].status == repo.PENDING
+        assert (
+            forwarding_jobs.jobs_for_order(conn, store.store.id, order_id)[0].status
+            == forwarding_jobs.PENDING
+        )
 
 
 def test_staff_and_other_stores_are_refused(

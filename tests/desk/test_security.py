@@ -19,7 +19,7 @@ from orderhub.app import create_app
 from orderhub.domain import passwords
 from orderhub.storage import accounts, stores
 from orderhub.storage.database import Database
-from orderhub.storage.tables import shipments
+from orderhub.storage.shipment_tables import shipments
 from tests.desk.helpers import PASSWORD, desk_client, login_token, make_user, sign_in
 from tests.helpers import OrderDesk, make_settings, sample_order
 

@@ -14,7 +14,7 @@ from orderhub.services import emails as email_service
 from orderhub.storage import emails as outbox
 from orderhub.storage import stores
 from orderhub.storage.database import Database
-from orderhub.storage.tables import email_outbox
+from orderhub.storage.email_tables import email_outbox
 from tests.helpers import OrderDesk
 
 runner = CliRunner()

@@ -29,8 +29,9 @@ from orderhub.storage import emails as outbox
 from orderhub.storage import migrate, stores
 from orderhub.storage import templates as template_storage
 from orderhub.storage.database import Database
+from orderhub.storage.email_tables import email_outbox
 from orderhub.storage.suppliers import Supplier
-from orderhub.storage.tables import email_outbox, order_history
+from orderhub.storage.tables import order_history
 from orderhub.templating.builtins import SHIPMENT_CONFIRMATION, default
 from tests.emails.smtp import Inbox
 from tests.helpers import OrderDesk, make_settings

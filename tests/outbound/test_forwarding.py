@@ -18,8 +18,8 @@ import pytest
 from orderhub.app import create_app
 from orderhub.client import PrintOnDemandClient
 from orderhub.protocol.pod.signature import sign
-from orderhub.storage import stores
-from orderhub.storage import suppliers as repo
+from orderhub.storage import forwarding_jobs, stores
+from orderhub.storage import suppliers as supplier_storage
 from orderhub.storage.database import Database
 from tests.helpers import LiveServer, make_settings, sample_order
 from tests.outbound.supplier import FaultyProxy, SupplierHub, supplier_hub, wait_for
@@ -84,7 +84,7 @@ STICKER = {"name": "Sticker", "code": "STK-1", "price": 2, "quantity": 1}
 
 def setup_supplier(
     database: Database, a: stores.NewStore, b: stores.NewStore, base_url: str, **fields: Any
-) -> repo.Supplier:
+) -> supplier_storage.Supplier:
     with database.write() as conn:
         folder = {f.name: f.id for f in stores.list_folders(conn, a.store.id)}
         values: dict[str, Any] = {
@@ -93,7 +93,7 @@ def setup_supplier(
             "shipping_map": {"Ground": "regular"}, "at_supplier_folder_id": folder["In Progress"],
             "failed_folder_id": folder["Internal Order Query"],
         }  # fmt: skip
-        return repo.add_supplier(conn, a.store.id, **{**values, **fields})
+        return supplier_storage.add_supplier(conn, a.store.id, **{**values, **fields})
 
 
 def to_supplier_folder(shop: Shop, order_id: int) -> None:
@@ -234,8 +234,8 @@ def test_supplier_refusing_the_order_lands_it_in_the_failed_folder(
     assert "at least one design is required" in history  # the supplier's own message
     assert at_b(hub_b, b) == []
     with database.read() as conn:
-        [job] = repo.jobs_for_order(conn, a.store.id, int(created["id"]))
-    assert job.status == repo.FAILED and not job.in_doubt
+        [job] = forwarding_jobs.jobs_for_order(conn, a.store.id, int(created["id"]))
+    assert job.status == forwarding_jobs.FAILED and not job.in_doubt
     assert "supplier_order_id" not in metadata(order)
 
 

@@ -13,8 +13,8 @@ from orderhub.domain.channel import Channel
 from orderhub.domain.orders import Item, Order
 from orderhub.services import events, moves, orders
 from orderhub.services.events import OrderEvent
-from orderhub.storage import migrate, stores
-from orderhub.storage import suppliers as repo
+from orderhub.storage import forwarding_jobs, migrate, stores
+from orderhub.storage import suppliers as supplier_storage
 from orderhub.storage.database import Database
 
 runner = CliRunner()
@@ -58,7 +58,7 @@ def test_supplier_commands_never_show_the_secret_after_add(
     assert added.exit_code == 0, added.output
     assert SECRET in added.output and "JH*, GD05-*" in added.output
     with db.read() as conn:
-        [supplier] = repo.list_suppliers(conn, store.id)
+        [supplier] = supplier_storage.list_suppliers(conn, store.id)
     assert supplier.base_url == "http://127.0.0.1:9"
     assert supplier.shipping_map == {"Ground": "regular", "Express": "courier"}
     assert supplier.code_patterns == ("JH*", "GD05-*")
@@ -73,7 +73,7 @@ def test_supplier_commands_never_show_the_secret_after_add(
     removed = runner.invoke(app, ["supplier", "remove", str(store.id), "Printer B"])
     assert removed.exit_code == 0, removed.output
     with db.read() as conn:
-        assert repo.list_suppliers(conn, store.id) == []
+        assert supplier_storage.list_suppliers(conn, store.id) == []
 
 
 def test_add_refuses_bad_input(
@@ -102,13 +102,13 @@ def test_arrivals_are_queued_and_resend_requeues(setup: tuple[Database, stores.S
     with db.write() as conn:  # a move elsewhere, and an update, queue nothing
         events.publish(conn, store, OrderEvent(events.ORDER_MOVED, order_id, elsewhere))
         events.publish(conn, store, OrderEvent(events.ORDER_UPDATED, order_id))
-        assert repo.jobs_for_order(conn, store.id, order_id) == []
+        assert forwarding_jobs.jobs_for_order(conn, store.id, order_id) == []
     for _ in range(2):  # moved in (twice: still one job)
         moves.move_orders(db, store, [order_id], folder_id=printing.id, channel=Channel.cli())
         moves.move_orders(db, store, [order_id], folder_id=received.id, channel=Channel.cli())
     with db.read() as conn:
-        [job] = repo.jobs_for_order(conn, store.id, order_id)
-    assert job.status == repo.PENDING and job.external_id == f"hub-{store.id}-{order_id}"
+        [job] = forwarding_jobs.jobs_for_order(conn, store.id, order_id)
+    assert job.status == forwarding_jobs.PENDING and job.external_id == f"hub-{store.id}-{order_id}"
 
     # Created directly in the folder.
     order = Order(items=[Item(name="Tee", code="JH001")], shipping={"company": "ACME"})
@@ -116,17 +116,17 @@ def test_arrivals_are_queued_and_resend_requeues(setup: tuple[Database, stores.S
     taken = orders.take_order(db, store, order, channel=Channel.cli())
     assert taken.order is not None and taken.order.id is not None
     with db.read() as conn:
-        assert len(repo.jobs_for_order(conn, store.id, taken.order.id)) == 1
+        assert len(forwarding_jobs.jobs_for_order(conn, store.id, taken.order.id)) == 1
 
     with db.write() as conn:
-        repo.mark_final(conn, job.id, repo.FAILED, error="refused")
+        forwarding_jobs.mark_final(conn, job.id, forwarding_jobs.FAILED, error="refused")
     resent = runner.invoke(app, ["supplier", "resend", str(store.id), str(order_id)])
     assert resent.exit_code == 0 and "queued" in resent.output, resent.output
     with db.read() as conn:
-        [job] = repo.jobs_for_order(conn, store.id, order_id)
-    assert job.status == repo.PENDING and job.attempts == 0
+        [job] = forwarding_jobs.jobs_for_order(conn, store.id, order_id)
+    assert job.status == forwarding_jobs.PENDING and job.attempts == 0
     with db.write() as conn:
-        repo.mark_sent(conn, job.id, supplier_order_id="77", lines=[], last_status="received",
+        forwarding_jobs.mark_sent(conn, job.id, supplier_order_id="77", lines=[], last_status="received",
                        next_poll=job.next_attempt_at)  # fmt: skip
     again = runner.invoke(app, ["supplier", "resend", str(store.id), str(order_id)])
     assert again.exit_code == 0 and "already has it as order 77; not resent" in again.output

@@ -25,7 +25,7 @@ from orderhub.domain.channel import Channel
 from orderhub.domain.inventory import InventoryItem
 from orderhub.services import rules
 from orderhub.storage import folders, inventory, stores, webhooks
-from orderhub.storage import suppliers as repo
+from orderhub.storage import suppliers as supplier_storage
 from orderhub.storage.database import Database
 from tests.helpers import sample_order
 from tests.outbound.receiver import Receiver
@@ -84,7 +84,7 @@ def _set_up_shop(
             ("Printer B", b_url, b, "Printing", ["TEE-*"]),
             ("Printer C", c_url, c, "Mugs", ["MUG-*"]),
         ):
-            repo.add_supplier(
+            supplier_storage.add_supplier(
                 conn, store_id, name=name, base_url=url, app_id=supplier.store.pod_app_id,
                 secret=supplier.pod_secret, folder_id=folder[box], code_patterns=codes,
                 shipping_map={"Ground": "regular"}, at_supplier_folder_id=folder["In Progress"],

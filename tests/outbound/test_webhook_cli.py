@@ -14,8 +14,8 @@ from orderhub.services import events
 from orderhub.services.events import OrderEvent
 from orderhub.storage import migrate, stores, webhooks
 from orderhub.storage.database import Database
-from orderhub.storage.tables import webhook_deliveries
-from orderhub.storage.tables import webhook_endpoints as endpoints
+from orderhub.storage.webhook_tables import webhook_deliveries
+from orderhub.storage.webhook_tables import webhook_endpoints as endpoints
 
 runner = CliRunner()
 

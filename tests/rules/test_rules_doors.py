@@ -16,7 +16,7 @@ from orderhub.domain.orders import Item, Order
 from orderhub.orderfiles import pipeline
 from orderhub.outbound import hub_changes
 from orderhub.services import imports, rules
-from orderhub.storage import bulk, stores, tables
+from orderhub.storage import bulk, stores, supplier_tables, tables
 from orderhub.storage import orders as order_storage
 from orderhub.storage.database import Database
 from orderhub.storage.suppliers import Supplier
@@ -161,11 +161,11 @@ def test_forwarder_tracking_door(od: OrderDesk, database: Database) -> None:
 def test_a_rule_routes_an_api_order_to_a_supplier(od: OrderDesk, database: Database) -> None:
     """The README's hub flow up to the forwarder: the rule's move queues the forwarding job in
     the same transaction (tests/outbound/test_forwarding.py carries it on to B and back)."""
-    from orderhub.storage import suppliers
+    from orderhub.storage import suppliers as supplier_storage
 
     store = od.store.store
     with database.write() as conn:
-        suppliers.add_supplier(
+        supplier_storage.add_supplier(
             conn, store.id, name="Printer B", base_url="http://127.0.0.1:9", app_id="APP-1",
             secret="s", folder_id=_folder(database, store.id, "Printing"), code_patterns=[],
             shipping_map={}, at_supplier_folder_id=None, failed_folder_id=None,
@@ -181,7 +181,9 @@ def test_a_rule_routes_an_api_order_to_a_supplier(od: OrderDesk, database: Datab
         queued = {
             row.order_id
             for row in conn.execute(
-                tables.forwarding_jobs.select().where(tables.forwarding_jobs.c.store_id == store.id)
+                supplier_tables.forwarding_jobs.select().where(
+                    supplier_tables.forwarding_jobs.c.store_id == store.id
+                )
             )
         }
     assert queued == {int(tee["id"])} and int(mug["id"]) not in queued

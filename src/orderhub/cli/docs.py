@@ -1,5 +1,5 @@
 """docs/cli.md, generated from the Typer app itself, so the reference cannot drift from the
-commands (tests/test_cli_docs.py fails when it does).
+commands (tests/cli/test_docs.py fails when it does).
 
     python -m orderhub.cli.docs [docs/cli.md]     (or: make docs)
 

@@ -30,7 +30,7 @@ from orderhub.protocol.orderdesk import order_file
 from orderhub.protocol.orderdesk.id_list import parse_id_list
 from orderhub.protocol.orderdesk.wire import order_dict
 from orderhub.services import exports, moves, splits
-from orderhub.storage import orders as repo
+from orderhub.storage import orders as order_storage
 from orderhub.storage import stores
 
 app = typer.Typer(help="Import, export and inspect orders.", no_args_is_help=True)
@@ -196,8 +196,8 @@ def list_orders(
     query = OrderQuery(folder_name=folder_name)
     try:
         with db.read() as conn:
-            ids = repo.search_order_ids(conn, store.id, query, limit=limit, offset=0)
-            found = repo.load_orders(conn, store.id, ids, with_history=False)
+            ids = order_storage.search_order_ids(conn, store.id, query, limit=limit, offset=0)
+            found = order_storage.load_orders(conn, store.id, ids, with_history=False)
             folders = {f.id: f.name for f in stores.list_folders(conn, store.id)}
     except OrderhubError as exc:
         fail(exc.message)
@@ -230,7 +230,7 @@ def show_order(
     require_store(db, store_id)
     try:
         with db.read() as conn:
-            order = repo.get_order(conn, store_id, order_id, with_history=True)
+            order = order_storage.get_order(conn, store_id, order_id, with_history=True)
     except OrderhubError as exc:
         fail(exc.message)
     console.print_json(orjson.dumps(order_dict(order)).decode())

@@ -17,8 +17,8 @@ from orderhub.domain.errors import OrderhubError
 from orderhub.domain.values import parse_id
 from orderhub.protocol.pod.supplier_order import format_shipping_map
 from orderhub.services import suppliers as service
-from orderhub.storage import stores
-from orderhub.storage import suppliers as repo
+from orderhub.storage import forwarding_jobs, stores
+from orderhub.storage import suppliers as supplier_storage
 from orderhub.storage.database import Database
 from orderhub.storage.stores import Folder
 
@@ -39,9 +39,9 @@ def _folder(db: Database, store_id: int, given: str, option: str) -> Folder:
     return folder
 
 
-def _supplier(db: Database, store_id: int, name: str) -> repo.Supplier:
+def _supplier(db: Database, store_id: int, name: str) -> supplier_storage.Supplier:
     with db.read() as conn:
-        found = repo.find_supplier(conn, store_id, name)
+        found = supplier_storage.find_supplier(conn, store_id, name)
     if found is None:
         fail(f"store {store_id} has no supplier named {name!r} (see `orderhub supplier list`)")
     return found
@@ -101,7 +101,7 @@ def supplier_add(
     _print(db, supplier, show_secret=True)
 
 
-def _print(db: Database, supplier: repo.Supplier, *, show_secret: bool = False) -> None:
+def _print(db: Database, supplier: supplier_storage.Supplier, *, show_secret: bool = False) -> None:
     with db.read() as conn:
         names = {f.id: f.name for f in stores.list_folders(conn, supplier.store_id)}
     table = Table(show_header=False, box=None)
@@ -132,7 +132,7 @@ def supplier_list(store_id: Store) -> None:
     db = ready_database()
     require_store(db, store_id)
     with db.read() as conn:
-        found = repo.list_suppliers(conn, store_id)
+        found = supplier_storage.list_suppliers(conn, store_id)
         names = {f.id: f.name for f in stores.list_folders(conn, store_id)}
     table = Table("id", "name", "URL", "AppId", "from folder", "item codes")
     for s in found:
@@ -154,7 +154,7 @@ def supplier_show(store_id: Store, name: Name) -> None:
     supplier = _supplier(db, store_id, name)
     _print(db, supplier)
     with db.read() as conn:
-        counts = Counter(job.status for job in repo.jobs_of_supplier(conn, supplier.id))
+        counts = Counter(job.status for job in forwarding_jobs.jobs_of_supplier(conn, supplier.id))
     console.print(
         "jobs: " + (", ".join(f"{status} {n}" for status, n in sorted(counts.items())) or "none")
     )

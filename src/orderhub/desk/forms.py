@@ -8,6 +8,7 @@ from decimal import Decimal, InvalidOperation
 from starlette.datastructures import FormData
 
 from orderhub.domain.errors import OrderhubError
+from orderhub.domain.limits import MAX_MONEY
 from orderhub.domain.values import ascii_digits, parse_id
 
 MAX_IDS = 500
@@ -38,7 +39,7 @@ class Form:
         value = self.data.get(name, "")
         return value.strip() if isinstance(value, str) else ""
 
-    def text(self, name: str, label: str, *, max_chars: int = 255, required: bool = False) -> str:
+    def text(self, name: str, label: str, *, max_chars: int, required: bool = False) -> str:
         value = self.raw(name)
         if required and not value:
             self.errors[name] = f"{label} is required"
@@ -46,7 +47,7 @@ class Form:
             self.errors[name] = f"{label} must be at most {max_chars} characters"
         return value
 
-    def whole(self, name: str, label: str, *, minimum: int = 0, maximum: int = 10**9) -> int | None:
+    def whole(self, name: str, label: str, *, minimum: int = 0, maximum: int) -> int | None:
         value = self.raw(name)
         if not value:
             self.errors[name] = f"{label} is required"
@@ -63,7 +64,7 @@ class Form:
             amount = Decimal(value)
         except InvalidOperation:
             amount = Decimal("NaN")
-        if not amount.is_finite() or amount < 0 or amount >= 10**9 or len(value) > 20:
+        if not amount.is_finite() or amount < 0 or amount >= MAX_MONEY or len(value) > 20:
             self.errors[name] = f"{label} must be an amount such as 12.50"
             return None
         return amount.quantize(Decimal("0.0001"))

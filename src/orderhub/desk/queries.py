@@ -14,9 +14,9 @@ from orderhub.domain.queries import OrderQuery
 from orderhub.protocol.orderdesk.cursor import decode_cursor, encode_cursor
 from orderhub.services import folders as folder_service
 from orderhub.services.exports import iter_orders
-from orderhub.storage import accounts, inventory, invitations, order_search, stores, webhooks
+from orderhub.storage import accounts, inventory, invitations, stores, webhooks
 from orderhub.storage import emails as email_storage
-from orderhub.storage import orders as repo
+from orderhub.storage import orders as order_storage
 from orderhub.storage.accounts import Member
 from orderhub.storage.count_cache import CountCache
 from orderhub.storage.database import Database
@@ -96,10 +96,10 @@ def order_page(
         query.after = decode_cursor(cursor, query.sort)
     with db.read() as conn:
         total = counts.get_or_count(
-            store.id, query.cache_key(), lambda: repo.count_orders(conn, store.id, query)
+            store.id, query.cache_key(), lambda: order_storage.count_orders(conn, store.id, query)
         )
-        ids = repo.search_order_ids(conn, store.id, query, limit=PAGE_SIZE + 1, offset=0)
-        found = repo.load_orders(conn, store.id, ids[:PAGE_SIZE], with_history=False)
+        ids = order_storage.search_order_ids(conn, store.id, query, limit=PAGE_SIZE + 1, offset=0)
+        found = order_storage.load_orders(conn, store.id, ids[:PAGE_SIZE], with_history=False)
     next_cursor = None
     if len(ids) > PAGE_SIZE and found:
         last = found[-1]
@@ -113,7 +113,7 @@ def export(db: Database, store: Store, folder_id: int, filters: ListFilter) -> I
 
 def order(db: Database, store: Store, order_id: int) -> Order:
     with db.read() as conn:
-        return repo.get_order(conn, store.id, order_id, with_history=True)
+        return order_storage.get_order(conn, store.id, order_id, with_history=True)
 
 
 def order_for_edit(db: Database, store: Store, order_id: int) -> tuple[Order, int]:
@@ -123,7 +123,9 @@ def order_for_edit(db: Database, store: Store, order_id: int) -> tuple[Order, in
         stamp = revisions.stamps(conn, store.id, [order_id], email_count=False).get(order_id)
         if stamp is None:
             raise NotFound(f"Order {order_id} not found")
-        return repo.get_order(conn, store.id, order_id, with_history=True), int(stamp.revision)
+        return order_storage.get_order(conn, store.id, order_id, with_history=True), int(
+            stamp.revision
+        )
 
 
 def revision_and_last_change(
@@ -140,7 +142,10 @@ def revision_and_last_change(
 def orders(db: Database, store: Store, order_ids: list[int]) -> list[Order]:
     """The orders of this store among these ids, in the order asked; others are left out."""
     with db.read() as conn:
-        found = {o.id: o for o in repo.load_orders(conn, store.id, order_ids, with_history=False)}
+        found = {
+            o.id: o
+            for o in order_storage.load_orders(conn, store.id, order_ids, with_history=False)
+        }
     return [found[i] for i in order_ids if i in found]
 
 
@@ -160,8 +165,8 @@ def inventory_item(db: Database, store: Store, item_id: int) -> InventoryItem:
 
 def orders_with_code(db: Database, store: Store, code: str) -> list[Order]:
     with db.read() as conn:
-        ids = order_search.order_ids_with_code(conn, store.id, code, limit=ORDERS_PER_CODE)
-        return repo.load_orders(conn, store.id, ids, with_history=False)
+        ids = order_storage.order_ids_with_code(conn, store.id, code, limit=ORDERS_PER_CODE)
+        return order_storage.load_orders(conn, store.id, ids, with_history=False)
 
 
 def pod_secret(db: Database, store: Store) -> str:
@@ -178,7 +183,7 @@ def latest_order_ids(db: Database, store: Store, count: int = 10) -> list[int]:
     """The store's newest orders, for choosing one to preview a template on."""
     with db.read() as conn:
         newest = OrderQuery(sort="date_added", descending=True)
-        return repo.search_order_ids(conn, store.id, newest, limit=count, offset=0)
+        return order_storage.search_order_ids(conn, store.id, newest, limit=count, offset=0)
 
 
 def order_emails(db: Database, store: Store, order_id: int) -> list[email_storage.Email]:

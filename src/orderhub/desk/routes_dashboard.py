@@ -21,8 +21,7 @@ from starlette.responses import Response
 from orderhub.desk import charts, queries
 from orderhub.desk.auth import Desk, signed_in
 from orderhub.desk.render import page
-from orderhub.storage import dashboard
-from orderhub.storage import suppliers as supplier_repo
+from orderhub.storage import dashboard, forwarding_jobs
 from orderhub.storage.stores import utcnow
 
 router = APIRouter(include_in_schema=False)
@@ -157,7 +156,7 @@ def _failing(desk: Desk, jobs: dict[str, int], gave_up: dict[str, int]) -> list[
             "/desk/notifications" if owner else "", "check the URL, then resend",
         ),
         Failing(
-            "orders failed to forward to a supplier", jobs.get(supplier_repo.FAILED, 0),
+            "orders failed to forward to a supplier", jobs.get(forwarding_jobs.FAILED, 0),
             "/desk/suppliers" if owner else "", "read the supplier's message, then resend",
         ),
     ]  # fmt: skip

@@ -20,6 +20,7 @@ from orderhub.services import templates as template_service
 from orderhub.templating.builtins import DOCUMENT, PACKING_SLIP
 
 router = APIRouter(include_in_schema=False)
+TEMPLATE_NAME_MAX = limits.width("templates", "name")
 # The store's document templates style themselves: inline styles are allowed on the print
 # page (scripts still are not).
 PRINT_CSP = (
@@ -69,7 +70,7 @@ def print_selection(
     ids, error = _selection(form)
     if error:
         return redirect(safe_back(str(form.get("back", "")), "/desk"), error, "error")
-    name = str(form.get("template", PACKING_SLIP))[:100]
+    name = str(form.get("template", PACKING_SLIP))[:TEMPLATE_NAME_MAX]
     return _print(request, desk, name, ids)
 
 
@@ -80,7 +81,7 @@ def packing_slip(order_id: str, request: Request, desk: Desk = Depends(signed_in
 
 @router.get("/desk/orders/{order_id}/print")
 def print_order(order_id: str, request: Request, desk: Desk = Depends(signed_in)) -> Response:
-    name = request.query_params.get("template", PACKING_SLIP)[:100]
+    name = request.query_params.get("template", PACKING_SLIP)[:TEMPLATE_NAME_MAX]
     return _print(request, desk, name, [number(order_id, "Order")], one=True)
 
 
@@ -92,7 +93,7 @@ def send_email(
     form: FormData = Depends(checked_form),
 ) -> Response:
     oid = number(order_id, "Order")
-    name = str(form.get("template", ""))[:100]
+    name = str(form.get("template", ""))[:TEMPLATE_NAME_MAX]
     back = f"/desk/orders/{oid}#emails"
     try:
         actions.send_email(request.app.state.db, desk.store, oid, name, desk.user.email)

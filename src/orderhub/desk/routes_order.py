@@ -89,14 +89,15 @@ def _act(
     form: FormData,
     section: str,
     fields: tuple[str, ...],
-    work: Callable[[Form], str],
+    apply: Callable[[Form], str],
 ) -> Response:
-    """Run one action; on bad input show the order again with the messages."""
+    """Run one action (`apply` checks the form, calls the service and says what it did); on
+    bad input show the order again with the messages."""
     checked = Form(form)
     values = {k: v for k, v in form.items() if isinstance(v, str) and k != "csrf_token"}
     status_code = 400
     try:
-        message = work(checked)
+        message = apply(checked)
     except StaleEdit as exc:
         # The user's values stay in the form; the page shows the current ones beside them,
         # and saving again (with the current revision) is a deliberate overwrite.
@@ -129,7 +130,7 @@ def move_order(
     oid = number(order_id, "Order")
     queries.order(request.app.state.db, desk.store, oid)
 
-    def work(fields: Form) -> str:
+    def apply_move(fields: Form) -> str:
         _still_as_shown(request, desk, oid, fields)
         folder_id = fields.whole("folder_id", "Folder", minimum=1, maximum=10**18)
         fields.check()
@@ -139,7 +140,7 @@ def move_order(
         )[0]
         return result.message
 
-    return _act(request, desk, oid, form, "move", ("folder_id",), work)
+    return _act(request, desk, oid, form, "move", ("folder_id",), apply_move)
 
 
 def _unshipped_quantities(
@@ -172,7 +173,7 @@ def add_shipment(
     oid = number(order_id, "Order")
     order = queries.order(request.app.state.db, desk.store, oid)
 
-    def work(fields: Form) -> str:
+    def apply_shipment(fields: Form) -> str:
         _still_as_shown(request, desk, oid, fields)
         tracking = fields.text(
             "tracking_number",
@@ -197,7 +198,9 @@ def add_shipment(
         )  # fmt: skip
         return "Shipment added" + (" for the chosen items" if lines else "")
 
-    return _act(request, desk, oid, form, "shipment", ("tracking_number", "carrier_code"), work)
+    return _act(
+        request, desk, oid, form, "shipment", ("tracking_number", "carrier_code"), apply_shipment
+    )
 
 
 @router.post("/desk/orders/{order_id}/split")
@@ -209,7 +212,7 @@ def split_order(
     oid = number(order_id, "Order")
     order = queries.order(request.app.state.db, desk.store, oid)
 
-    def work(fields: Form) -> str:
+    def apply_split(fields: Form) -> str:
         lines = _unshipped_quantities(
             fields, order, "split_", minimum=1, too_many="Only {left} not shipped yet"
         )
@@ -229,7 +232,7 @@ def split_order(
             f"Split: the chosen items are now order #{result.new_order_id} ({result.new_source_id})"
         )
 
-    return _act(request, desk, oid, form, "split", ("split_folder",), work)
+    return _act(request, desk, oid, form, "split", ("split_folder",), apply_split)
 
 
 @router.post("/desk/orders/{order_id}/notes")
@@ -240,13 +243,13 @@ def add_note(
     oid = number(order_id, "Order")
     queries.order(request.app.state.db, desk.store, oid)
 
-    def work(fields: Form) -> str:
+    def apply_note(fields: Form) -> str:
         note = fields.text("note", "Note", max_chars=NOTE_MAX_CHARS, required=True)
         fields.check()
         actions.add_note(request.app.state.db, desk.store, oid, note, desk.user.email)
         return "Note added"
 
-    return _act(request, desk, oid, form, "note", ("note",), work)
+    return _act(request, desk, oid, form, "note", ("note",), apply_note)
 
 
 @router.post("/desk/orders/{order_id}/address")
@@ -258,7 +261,7 @@ def edit_address(
     queries.order(request.app.state.db, desk.store, oid)
     names = tuple(f"shipping_{f}" for f in SHIPPING_ADDRESS_FIELDS)
 
-    def work(fields: Form) -> str:
+    def apply_address(fields: Form) -> str:
         address = {
             f: fields.text(f"shipping_{f}", ADDRESS_LABELS[f], max_chars=ADDRESS_WIDTH)
             for f in SHIPPING_ADDRESS_FIELDS
@@ -284,7 +287,7 @@ def edit_address(
             raise
         return "Shipping address saved"
 
-    return _act(request, desk, oid, form, "address", names, work)
+    return _act(request, desk, oid, form, "address", names, apply_address)
 
 
 @router.post("/desk/orders/{order_id}/cancel")
@@ -295,11 +298,11 @@ def cancel(
     oid = number(order_id, "Order")
     queries.order(request.app.state.db, desk.store, oid)
 
-    def work(fields: Form) -> str:
+    def apply_cancel(fields: Form) -> str:
         _still_as_shown(request, desk, oid, fields)
         if fields.raw("confirm") != "yes":
             raise FormInvalid({"confirm": "Tick the box to confirm the cancellation"})
         actions.cancel_order(request.app.state.db, desk.store, oid, desk.user.email)
         return "Order cancelled"
 
-    return _act(request, desk, oid, form, "cancel", ("confirm",), work)
+    return _act(request, desk, oid, form, "cancel", ("confirm",), apply_cancel)

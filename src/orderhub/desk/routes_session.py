@@ -31,6 +31,7 @@ from orderhub.desk.forms import Form
 from orderhub.desk.render import page, redirect, safe_back
 from orderhub.domain import passwords
 from orderhub.domain.errors import OrderhubError
+from orderhub.domain.limits import width
 from orderhub.domain.values import parse_id
 from orderhub.services import desk_sessions as session_service
 from orderhub.storage import accounts
@@ -105,7 +106,7 @@ async def login(request: Request) -> Response:
             _login_page, request, status_code=403,
             error="The sign-in form expired; please try again.",
         )  # fmt: skip
-    email_raw = form.text("email", "Email", max_chars=255)
+    email_raw = form.text("email", "Email", max_chars=width("users", "email"))
     password = form.raw("password")
     try:
         email = passwords.normalise_email(email_raw)

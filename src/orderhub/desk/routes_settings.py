@@ -17,6 +17,7 @@ from orderhub.desk.paths import number
 from orderhub.desk.render import page, redirect
 from orderhub.domain import passwords
 from orderhub.domain.errors import OrderhubError
+from orderhub.domain.limits import width
 from orderhub.domain.settings import STORE_SETTINGS, parse_setting
 from orderhub.outbound.setting_urls import check_contacted_urls
 
@@ -111,7 +112,7 @@ def add_user(
         name, _, reason = exc.message.partition(": ")
         return settings_page(
             request, desk, status_code=400, errors={f"user_{name}": reason},
-            user_values={"email": fields.raw("email")[:255], "role": role},
+            user_values={"email": fields.raw("email")[: width("users", "email")], "role": role},
         )  # fmt: skip
     if email == desk.user.email:
         return settings_page(

@@ -21,7 +21,8 @@ from orderhub.domain.channel import Channel
 from orderhub.domain.errors import NotFound, OrderhubError
 from orderhub.outbound.forwarder import check_connection
 from orderhub.services import suppliers as service
-from orderhub.storage import suppliers as repo
+from orderhub.storage import suppliers as supplier_storage
+from orderhub.storage.forwarding_jobs import FAILED, PENDING, SENT, SKIPPED, recent_jobs
 from orderhub.storage.suppliers import Supplier
 
 router = APIRouter(include_in_schema=False)
@@ -36,14 +37,14 @@ def _supplier(request: Request, desk: Desk, raw_id: str) -> Supplier:
     supplier_id = number(raw_id, "Supplier")
     with request.app.state.db.read() as conn:
         try:
-            return repo.get_supplier(conn, desk.store.id, supplier_id)
+            return supplier_storage.get_supplier(conn, desk.store.id, supplier_id)
         except NotFound:
             raise NotFound("Supplier not found") from None
 
 
 def _list_page(request: Request, desk: Desk, *, status_code: int = 200, **context: Any) -> Response:
     with request.app.state.db.read() as conn:
-        found = repo.list_suppliers(conn, desk.store.id)
+        found = supplier_storage.list_suppliers(conn, desk.store.id)
     folders = queries.folders(request.app.state.db, desk.store, request.app.state.count_cache)
     return page(
         request, "suppliers.html", desk, suppliers=found, section="suppliers", folders=folders,
@@ -56,12 +57,8 @@ def _detail_page(
     request: Request, desk: Desk, supplier: Supplier, *, status_code: int = 200, **context: Any
 ) -> Response:
     with request.app.state.db.read() as conn:
-        at_supplier = repo.recent_jobs(
-            conn, desk.store.id, supplier.id, (repo.SENT, repo.PENDING), JOBS_SHOWN
-        )
-        failed = repo.recent_jobs(
-            conn, desk.store.id, supplier.id, (repo.FAILED, repo.SKIPPED), JOBS_SHOWN
-        )
+        at_supplier = recent_jobs(conn, desk.store.id, supplier.id, (SENT, PENDING), JOBS_SHOWN)
+        failed = recent_jobs(conn, desk.store.id, supplier.id, (FAILED, SKIPPED), JOBS_SHOWN)
     context.setdefault("values", _values_of(supplier))
     return page(
         request, "supplier.html", desk, supplier=supplier, at_supplier=at_supplier,

@@ -85,6 +85,7 @@ TEXT_WIDTHS: dict[str, dict[str, int]] = {
     "templates": {"name": 100, "kind": 10},
     "email_outbox": {"recipient": 255, "message_id": 255},
     "audit_log": {"actor": 100, "door": 20, "action": 40, "subject": 200},
+    "users": {"email": 255, "password_hash": 255},
 }  # fmt: skip
 
 

@@ -1,7 +1,7 @@
 """Splitting an order: which quantities move, and how the order's money is shared out.
 
 Pure arithmetic, no I/O, so every rule here is checked by a property test over random
-orders (tests/services/test_split_arithmetic.py).
+orders (tests/unit/domain/test_split.py).
 
 The rounding rule (docs/routing.md): item totals follow the items exactly. Each other
 amount — shipping, handling, tax, refunds, a processor balance that differs from the order

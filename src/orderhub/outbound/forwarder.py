@@ -37,12 +37,13 @@ from orderhub.outbound.background import BackgroundLoop
 from orderhub.outbound.in_flight import InFlight
 from orderhub.protocol.pod.supplier_order import left_out, matching_items, order_request
 from orderhub.services import forwarding
-from orderhub.storage import inventory
-from orderhub.storage import orders as order_repo
-from orderhub.storage import suppliers as repo
+from orderhub.storage import forwarding_jobs, inventory
+from orderhub.storage import orders as order_storage
+from orderhub.storage import suppliers as supplier_storage
 from orderhub.storage.database import Database
+from orderhub.storage.forwarding_jobs import Job
 from orderhub.storage.stores import utcnow
-from orderhub.storage.suppliers import Job, Supplier
+from orderhub.storage.suppliers import Supplier
 
 log = logging.getLogger("orderhub.forwarder")
 LEASE = timedelta(seconds=120)
@@ -139,7 +140,7 @@ class Forwarder:
         claimed = await asyncio.to_thread(self._claim, free, self.in_flight.busy())
         to_poll: dict[int, list[Job]] = defaultdict(list)
         for job in claimed:
-            if job.status == repo.PENDING:
+            if job.status == forwarding_jobs.PENDING:
                 self.in_flight.start(job.supplier_id, self._forward(job))
             else:
                 to_poll[job.supplier_id].append(job)
@@ -165,8 +166,10 @@ class Forwarder:
 
     def _load(self, job: Job) -> _Loaded | None:
         with self.db.read() as conn:
-            supplier = repo.get_supplier(conn, job.store_id, job.supplier_id)
-            found = order_repo.load_orders(conn, job.store_id, [job.order_id], with_history=False)
+            supplier = supplier_storage.get_supplier(conn, job.store_id, job.supplier_id)
+            found = order_storage.load_orders(
+                conn, job.store_id, [job.order_id], with_history=False
+            )
             if not found:
                 return None
             codes = sorted({item.code for item in found[0].items if item.code})
@@ -175,7 +178,7 @@ class Forwarder:
             ) if codes else (0, [])  # fmt: skip
             others = {
                 s.name: s.code_patterns
-                for s in repo.list_suppliers(conn, job.store_id)
+                for s in supplier_storage.list_suppliers(conn, job.store_id)
                 if s.id != supplier.id
             }
         print_data = {i.code: i.metadata for i in stocked if isinstance(i.metadata, dict)}
@@ -184,7 +187,9 @@ class Forwarder:
     async def _forward(self, job: Job) -> None:
         loaded = await asyncio.to_thread(self._load, job)
         if loaded is None:
-            await asyncio.to_thread(self._mark_final, job, repo.FAILED, "order no longer exists")
+            await asyncio.to_thread(
+                self._mark_final, job, forwarding_jobs.FAILED, "order no longer exists"
+            )
             return
         supplier, order = loaded.supplier, loaded.order
         items = matching_items(order, supplier.code_patterns)
@@ -257,7 +262,7 @@ class Forwarder:
 
     def _skip(self, job: Job, supplier: Supplier) -> None:
         patterns = ", ".join(supplier.code_patterns)
-        self._mark_final(job, repo.SKIPPED, f"no item code matches {patterns}")
+        self._mark_final(job, forwarding_jobs.SKIPPED, f"no item code matches {patterns}")
         hub_changes.note(
             self.db, supplier, job.order_id,
             f"Not forwarded to {supplier.name}: no item code matches {patterns}",
@@ -275,7 +280,7 @@ class Forwarder:
         )
 
     def _fail(self, job: Job, supplier: Supplier, error: str, in_doubt: bool) -> None:
-        self._mark_final(job, repo.FAILED, error, in_doubt=in_doubt)
+        self._mark_final(job, forwarding_jobs.FAILED, error, in_doubt=in_doubt)
         hub_changes.record_failed(self.db, supplier, job.order_id, error)
 
     def _mark_final(self, job: Job, status: str, error: str, *, in_doubt: bool = False) -> None:
@@ -285,7 +290,7 @@ class Forwarder:
 
     def _supplier(self, store_id: int, supplier_id: int) -> Supplier:
         with self.db.read() as conn:
-            return repo.get_supplier(conn, store_id, supplier_id)
+            return supplier_storage.get_supplier(conn, store_id, supplier_id)
 
     async def _poll(self, supplier_id: int, jobs: list[Job]) -> None:
         supplier = await asyncio.to_thread(self._supplier, jobs[0].store_id, supplier_id)

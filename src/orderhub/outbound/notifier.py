@@ -33,7 +33,7 @@ from orderhub.protocol.pod.orders import order_to_wire
 from orderhub.protocol.pod.signature import sign
 from orderhub.services import pod_notifications
 from orderhub.storage import notifications, stores
-from orderhub.storage import orders as repo
+from orderhub.storage import orders as order_storage
 from orderhub.storage.database import Database
 from orderhub.storage.stores import utcnow
 
@@ -92,7 +92,9 @@ class Notifier(HttpSender):
         with self.db.read() as conn:
             store = stores.get_store(conn, row.store_id)
             secret = stores.pod_secret(conn, row.store_id)
-            found = repo.load_orders(conn, row.store_id, [row.order_id], with_history=False)
+            found = order_storage.load_orders(
+                conn, row.store_id, [row.order_id], with_history=False
+            )
             if not found:
                 return None
             statuses = {f.id: f.pod_status for f in stores.list_folders(conn, row.store_id)}

@@ -19,7 +19,8 @@ from starlette.responses import JSONResponse, Response
 from orderhub.domain.limits import MAX_ID
 from orderhub.outbound import tracking
 from orderhub.protocol.pod.signature import split_signature, verify
-from orderhub.storage import suppliers as repo
+from orderhub.storage import forwarding_jobs
+from orderhub.storage import suppliers as supplier_storage
 from orderhub.storage.database import Database
 from orderhub.storage.suppliers import Supplier
 
@@ -29,13 +30,13 @@ REFUSED = "Invalid AppId or Signature"
 
 def _supplier(db: Database, supplier_id: int) -> Supplier | None:
     with db.read() as conn:
-        return repo.supplier_by_id(conn, supplier_id)
+        return supplier_storage.supplier_by_id(conn, supplier_id)
 
 
 def _apply(db: Database, supplier: Supplier, order: dict[str, Any]) -> bool:
     external = order.get("external_id")
     with db.read() as conn:
-        job = repo.find_job_at_supplier(
+        job = forwarding_jobs.find_job_at_supplier(
             conn, supplier.id, str(order.get("id", "")), str(external) if external else None
         )
     if job is None:

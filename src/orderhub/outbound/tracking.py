@@ -15,9 +15,10 @@ from typing import Any
 from orderhub.domain.fulfilment import LineRequest, Shipment
 from orderhub.outbound import hub_changes
 from orderhub.services import forwarding
-from orderhub.storage import suppliers as repo
+from orderhub.storage import forwarding_jobs
 from orderhub.storage.database import Database
-from orderhub.storage.suppliers import Job, Supplier
+from orderhub.storage.forwarding_jobs import Job
+from orderhub.storage.suppliers import Supplier
 
 log = logging.getLogger("orderhub.forwarder")
 
@@ -50,8 +51,8 @@ def shipment_of(order: dict[str, Any], job: Job) -> Shipment:
 def apply(db: Database, supplier: Supplier, job: Job, order: dict[str, Any]) -> None:
     """Bring the hub order up to what the supplier reports for it."""
     with db.read() as conn:
-        current = repo.get_job(conn, job.id)
-    if current is None or current.status != repo.SENT:
+        current = forwarding_jobs.get_job(conn, job.id)
+    if current is None or current.status != forwarding_jobs.SENT:
         return
     status = _text(order.get("status"))[:40]
     if status and status != current.last_status:
@@ -61,7 +62,7 @@ def apply(db: Database, supplier: Supplier, job: Job, order: dict[str, Any]) -> 
             f"At {supplier.name}, order {current.supplier_order_id} is now {status}",
         )  # fmt: skip
     if _text(order.get("deleted")).lower() == "true":
-        forwarding.finish(db, job.id, repo.CANCELED)
+        forwarding.finish(db, job.id, forwarding_jobs.CANCELED)
         hub_changes.note(
             db, supplier, job.order_id,
             f"{supplier.name} cancelled their order {current.supplier_order_id}",
@@ -71,6 +72,6 @@ def apply(db: Database, supplier: Supplier, job: Job, order: dict[str, Any]) -> 
         shipment = shipment_of(order, current)
         lines = [LineRequest(quantity, item_id=item_id) for item_id, quantity in current.lines]
         added = hub_changes.add_shipment(db, supplier, job.order_id, shipment, lines)
-        forwarding.finish(db, job.id, repo.SHIPPED)
+        forwarding.finish(db, job.id, forwarding_jobs.SHIPPED)
         if not added:
             log.info("order %s: shipment %s was already recorded", job.order_id, shipment)

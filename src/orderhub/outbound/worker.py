@@ -29,7 +29,7 @@ from orderhub.outbound import net
 from orderhub.outbound.sender import HttpSender
 from orderhub.outbound.webhooks import render
 from orderhub.services import webhook_deliveries
-from orderhub.storage import orders as order_repo
+from orderhub.storage import orders as order_storage
 from orderhub.storage import outbox, webhooks
 from orderhub.storage.database import Database
 from orderhub.storage.stores import utcnow
@@ -74,7 +74,7 @@ class WebhookWorker(HttpSender):
 
     def _load(self, row: webhooks.Claimed) -> Order | None:
         with self.db.read() as conn:
-            found = order_repo.load_orders(conn, row.store_id, [row.order_id], with_history=True)
+            found = order_storage.load_orders(conn, row.store_id, [row.order_id], with_history=True)
         return found[0] if found else None
 
     async def _deliver(self, client: net.OutboundClient, row: webhooks.Claimed) -> None:

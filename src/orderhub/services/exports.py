@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 from orderhub.domain.orders import Order
 from orderhub.domain.queries import OrderQuery
-from orderhub.storage import orders as storage
+from orderhub.storage import orders as order_storage
 from orderhub.storage.database import Database
 
 PAGE = 1000
@@ -21,8 +21,8 @@ def iter_orders(db: Database, store_id: int, query: OrderQuery) -> Iterator[Orde
     while True:
         query.since_id = last_id
         with db.read() as conn:
-            ids = storage.search_order_ids(conn, store_id, query, limit=PAGE, offset=0)
-            page = storage.load_orders(conn, store_id, ids, with_history=False)
+            ids = order_storage.search_order_ids(conn, store_id, query, limit=PAGE, offset=0)
+            page = order_storage.load_orders(conn, store_id, ids, with_history=False)
         yield from page
         if len(ids) < PAGE:
             return

@@ -12,24 +12,27 @@ from datetime import datetime, timedelta
 from sqlalchemy import Connection
 
 from orderhub.services.events import ORDER_CREATED, ORDER_MOVED, OrderEvent, Subscription
-from orderhub.storage import suppliers as repo
+from orderhub.storage import forwarding_jobs
+from orderhub.storage import suppliers as supplier_storage
 from orderhub.storage.claims import Room
 from orderhub.storage.database import Database
+from orderhub.storage.forwarding_jobs import Job
 from orderhub.storage.stores import Store, utcnow
-from orderhub.storage.suppliers import Job
 
 
 def on_order_event(conn: Connection, store: Store, event: OrderEvent) -> None:
     """An order arriving in a supplier's folder, moved or created there, is queued for it."""
     if event.name == ORDER_MOVED and event.data.get("to_folder_id") is not None:
-        repo.queue_arrivals(conn, store.id, event.order_id, int(event.data["to_folder_id"]))
+        forwarding_jobs.queue_arrivals(
+            conn, store.id, event.order_id, int(event.data["to_folder_id"])
+        )
     elif event.name == ORDER_CREATED:
-        repo.queue_arrivals(conn, store.id, event.order_id, event.data.get("folder_id"))
+        forwarding_jobs.queue_arrivals(conn, store.id, event.order_id, event.data.get("folder_id"))
 
 
 SUBSCRIPTION = Subscription(
     on_order_event,
-    interest=lambda conn, store, _name: bool(repo.list_suppliers(conn, store.id)),
+    interest=lambda conn, store, _name: bool(supplier_storage.list_suppliers(conn, store.id)),
     has_targets=lambda store: store.has_suppliers,
 )
 
@@ -47,7 +50,7 @@ def claim_due(
     """Jobs to send within `to_send` (each leased and counted as a try), and jobs to poll
     for tracking (storage/suppliers.py `claim_due`)."""
     with db.write() as conn:
-        return repo.claim_due(
+        return forwarding_jobs.claim_due(
             conn, limit=limit, lease=lease, poll_every=poll_every, busy=busy, room=room,
             to_send=to_send,
         )  # fmt: skip
@@ -61,7 +64,7 @@ def record_sent(
     (item id, quantity) lines: polled for tracking every `poll_every` from now on."""
     supplier_order_id, status = placed
     with db.write() as conn:
-        repo.mark_sent(
+        forwarding_jobs.mark_sent(
             conn, job_id, supplier_order_id=supplier_order_id, lines=lines,
             last_status=status[:40], next_poll=utcnow() + poll_every,
         )  # fmt: skip
@@ -70,7 +73,7 @@ def record_sent(
 def schedule_retry(db: Database, job_id: int, *, error: str, retry_at: datetime) -> None:
     """A try whose outcome is unknown: in doubt, so the next one looks at the supplier first."""
     with db.write() as conn:
-        repo.mark_retry(conn, job_id, error=error, retry_at=retry_at, in_doubt=True)
+        forwarding_jobs.mark_retry(conn, job_id, error=error, retry_at=retry_at, in_doubt=True)
 
 
 def finish(
@@ -78,10 +81,10 @@ def finish(
 ) -> None:
     """failed, skipped, shipped or canceled: the forwarder leaves the job alone from now on."""
     with db.write() as conn:
-        repo.mark_final(conn, job_id, status, error=error, in_doubt=in_doubt)
+        forwarding_jobs.mark_final(conn, job_id, status, error=error, in_doubt=in_doubt)
 
 
 def record_supplier_status(db: Database, job_id: int, status: str) -> None:
     """What the supplier last said its order's status is."""
     with db.write() as conn:
-        repo.set_last_status(conn, job_id, status)
+        forwarding_jobs.set_last_status(conn, job_id, status)

@@ -14,7 +14,7 @@ from orderhub.services import events
 from orderhub.services.events import OrderEvent
 from orderhub.services.transaction import write
 from orderhub.storage import folders as folder_storage
-from orderhub.storage import orders as storage
+from orderhub.storage import orders as order_storage
 from orderhub.storage import stores
 from orderhub.storage.database import Database
 from orderhub.storage.stores import Folder, Store, utcnow
@@ -60,9 +60,11 @@ def move_locked(
     """Move one order whose row the caller has locked, with its history entry and event."""
     from_id = source.id if isinstance(source, Folder) else source
     from_name = source.name if isinstance(source, Folder) else str(source)
-    storage.set_folder(conn, order_id, destination.id, now)
+    order_storage.set_folder(conn, order_id, destination.id, now)
     note = f"Moved from {from_name} to {destination.name}" + (f" ({reason})" if reason else "")
-    storage.record_history(conn, store.id, order_id, note, event="move", channel=channel, now=now)
+    order_storage.record_history(
+        conn, store.id, order_id, note, event="move", channel=channel, now=now
+    )
     data: dict[str, object] = {
         "from_folder_id": from_id, "from_folder": from_name,
         "to_folder_id": destination.id, "to_folder": destination.name,

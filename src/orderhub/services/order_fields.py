@@ -15,7 +15,7 @@ from orderhub.domain.limits import TEXT_WIDTHS
 from orderhub.domain.values import check_depth, dumps_php, loads_map, text_problem
 from orderhub.services import events
 from orderhub.services.events import OrderEvent
-from orderhub.storage import orders as storage
+from orderhub.storage import orders as order_storage
 from orderhub.storage.stores import Store, utcnow
 from orderhub.storage.tables import orders
 
@@ -53,7 +53,7 @@ def set_fields_locked(
     """Set `changes` (field path → value) on one order, on the caller's transaction (locks
     the order). Column widths are checked here, so a value too long fails the call and
     nothing of it is written."""
-    storage.lock_order(conn, store.id, order_id)
+    order_storage.lock_order(conn, store.id, order_id)
     values: dict[str, Any] = {}
     maps: dict[str, dict[str, Any]] = {}
     for path, value in changes.items():
@@ -74,6 +74,8 @@ def set_fields_locked(
             raise InvalidInput(f"{head}: nested too deep")
         values[head] = dumps_php(mapping)
     now = utcnow()
-    storage.update_fields(conn, order_id, values, now)
-    storage.record_history(conn, store.id, order_id, note, event="update", channel=channel, now=now)
+    order_storage.update_fields(conn, order_id, values, now)
+    order_storage.record_history(
+        conn, store.id, order_id, note, event="update", channel=channel, now=now
+    )
     events.publish(conn, store, OrderEvent(events.ORDER_UPDATED, order_id))

@@ -23,7 +23,7 @@ from orderhub.domain.orders import SHIPPING_ADDRESS_FIELDS
 from orderhub.services import events
 from orderhub.services.events import OrderEvent
 from orderhub.services.transaction import write
-from orderhub.storage import orders as storage
+from orderhub.storage import orders as order_storage
 from orderhub.storage.database import Database
 from orderhub.storage.orders import partial
 from orderhub.storage.stores import Store, utcnow
@@ -62,7 +62,7 @@ def update_order_on(
 ) -> int:
     """The inner form, on the caller's transaction. Returns the order's new revision."""
     _check(changes)
-    storage.lock_order(conn, store.id, order_id)
+    order_storage.lock_order(conn, store.id, order_id)
     current = partial.parts(conn, store.id, order_id)
     if expected_revision is not None and current.revision != expected_revision:
         last = partial.last_change(conn, store.id, order_id)
@@ -76,7 +76,7 @@ def update_order_on(
         conn, store.id, order_id, shipping=dict(changes.shipping) if shipping else None,
         metadata=metadata, now=now,
     )  # fmt: skip
-    storage.record_history(
+    order_storage.record_history(
         conn, store.id, order_id, changes.note, event="updated", channel=channel, now=now
     )
     events.publish(conn, store, OrderEvent(events.ORDER_UPDATED, order_id))

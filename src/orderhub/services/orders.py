@@ -24,7 +24,7 @@ from orderhub.services import events
 from orderhub.services.events import OrderEvent
 from orderhub.services.transaction import write
 from orderhub.storage import count_cache, idempotency, stores
-from orderhub.storage import orders as storage
+from orderhub.storage import orders as order_storage
 from orderhub.storage.database import Database
 from orderhub.storage.idempotency import Replay
 from orderhub.storage.stores import Store, utcnow
@@ -92,7 +92,7 @@ def take_order(
                     return TakenOrder(replay=replay)
             if folder_status is not None:
                 order.folder_id = None  # the insert picks the folder of that status
-            created = storage.insert_order(
+            created = order_storage.insert_order(
                 conn, store.id, order, channel=channel, default_source_id=default_source_id,
                 stock=stock_policy(store), folder_status=folder_status,
             )  # fmt: skip
@@ -101,27 +101,29 @@ def take_order(
             event = OrderEvent(events.ORDER_CREATED, created_id)
             if events.publish(conn, store, event, order=created):
                 # A rule changed it (moved it, tagged it): answer with the order as it is now.
-                created = storage.get_order(conn, store.id, created_id, with_history=False)
+                created = order_storage.get_order(conn, store.id, created_id, with_history=False)
             if idempotent is not None and render is not None:
-                created.email_count = storage.email_count(conn, store.id, created_id)
+                created.email_count = order_storage.email_count(conn, store.id, created_id)
                 response = render(conn, created)
                 idempotency.record(conn, store.id, idempotent.scope, idempotent.key, *response)
                 return TakenOrder(order=created, response=response)
         # The order as stored comes from the insert's own rows; only its email count, which
         # depends on other orders, is read after commit, outside the lock other writers wait for.
         with db.read() as conn:
-            created.email_count = storage.email_count(conn, store.id, created_id)
+            created.email_count = order_storage.email_count(conn, store.id, created_id)
             answer = render(conn, created) if render is not None else None
         return TakenOrder(order=created, response=answer)
     except IntegrityError:
         if not order.source_id:
             raise
         with db.read() as conn:
-            existing = storage.find_by_source(conn, store.id, order.source_name, order.source_id)
+            existing = order_storage.find_by_source(
+                conn, store.id, order.source_name, order.source_id
+            )
             if existing is None:
                 raise
             if on_duplicate == "return_existing":
-                found = storage.get_order(conn, store.id, existing, with_history=False)
+                found = order_storage.get_order(conn, store.id, existing, with_history=False)
                 answer = render(conn, found) if render is not None else None
                 return TakenOrder(order=found, existing=True, response=answer)
         raise DuplicateOrder(existing, order.source_name, order.source_id) from None
@@ -136,26 +138,28 @@ def replace_order(
     channel: Channel,
     keep_items: bool = False,
 ) -> Order:
-    """Full replacement (see storage.orders.replace_order); `keep_items` keeps the items as
+    """Full replacement (see order_storage.orders.replace_order); `keep_items` keeps the items as
     they are (a replacement that did not mention them)."""
     try:
         with write(db, store) as (conn, store):
-            current = storage.lock_order(conn, store.id, order_id)
+            current = order_storage.lock_order(conn, store.id, order_id)
             if keep_items:
-                order.items = storage.get_items(conn, store.id, order_id)
-            folder_id = storage.replace_order(
+                order.items = order_storage.get_items(conn, store.id, order_id)
+            folder_id = order_storage.replace_order(
                 conn, store.id, order_id, order, current, channel=channel,
                 stock=stock_policy(store),
             )  # fmt: skip
             events.publish(conn, store, OrderEvent(events.ORDER_UPDATED, order_id))
             if folder_id != current.folder_id:
                 events.publish(conn, store, _moved(order_id, current.folder_id, folder_id))
-            return storage.get_order(conn, store.id, order_id, with_history=False)
+            return order_storage.get_order(conn, store.id, order_id, with_history=False)
     except IntegrityError:
         # The new (source_name, source_id) belongs to another order.
         source_name = order.source_name
         with db.read() as conn:
-            existing = storage.find_by_source(conn, store.id, source_name, order.source_id or "")
+            existing = order_storage.find_by_source(
+                conn, store.id, source_name, order.source_id or ""
+            )
         if existing is None:
             raise
         raise DuplicateOrder(existing, source_name, order.source_id or "") from None
@@ -173,13 +177,13 @@ def cancel_order(db: Database, store: Store, order_id: int, *, channel: Channel)
     remembering the print-on-demand status it had. Cancelling twice changes nothing."""
     with write(db, store) as (conn, store):
         cancel_locked(conn, store, order_id, channel=channel)
-        return storage.get_order(conn, store.id, order_id, with_history=False)
+        return order_storage.get_order(conn, store.id, order_id, with_history=False)
 
 
 def cancel_locked(conn: Connection, store: Store, order_id: int, *, channel: Channel) -> bool:
     """`cancel_order` on the caller's transaction (locks the order); whether it was
     cancelled now (False: it already was)."""
-    current = storage.lock_order(conn, store.id, order_id)
+    current = order_storage.lock_order(conn, store.id, order_id)
     if current.deleted:
         return False
     folder_list = stores.list_folders(conn, store.id)
@@ -195,7 +199,7 @@ def cancel_locked(conn: Connection, store: Store, order_id: int, *, channel: Cha
         None,
     )
     target = canceled.id if canceled is not None else None
-    storage.mark_cancelled(
+    order_storage.mark_cancelled(
         conn, store.id, current, status_before=status, folder_id=target, channel=channel
     )
     data = {
@@ -208,7 +212,7 @@ def cancel_locked(conn: Connection, store: Store, order_id: int, *, channel: Cha
 
 def delete_order(db: Database, store: Store, order_id: int) -> None:
     with write(db, store) as (conn, store):
-        storage.delete_order(conn, store.id, order_id, stock=stock_policy(store))
+        order_storage.delete_order(conn, store.id, order_id, stock=stock_policy(store))
         count_cache.bump(store.id)
 
 
@@ -225,7 +229,7 @@ def add_note(
     its history."""
     with write(db, store) as (conn, store):
         add_note_locked(conn, store, order_id, note, channel=channel, source_name=source_name)
-        return storage.get_order(conn, store.id, order_id, with_history=True)
+        return order_storage.get_order(conn, store.id, order_id, with_history=True)
 
 
 def add_note_locked(
@@ -238,10 +242,10 @@ def add_note_locked(
     source_name: str = "",
 ) -> None:
     """`add_note` on the caller's transaction (locks the order)."""
-    storage.lock_order(conn, store.id, order_id)
+    order_storage.lock_order(conn, store.id, order_id)
     now = utcnow()
-    storage.record_history(
+    order_storage.record_history(
         conn, store.id, order_id, note, event="note", channel=channel, now=now,
         source_name=source_name,
     )  # fmt: skip
-    storage.touch(conn, order_id, now)
+    order_storage.touch(conn, order_id, now)

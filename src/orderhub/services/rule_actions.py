@@ -21,7 +21,7 @@ from orderhub.domain.rule_eval import item_predicate
 from orderhub.domain.rules import Action
 from orderhub.services import emails, moves, order_fields, splits
 from orderhub.services import orders as order_service
-from orderhub.storage import orders as storage
+from orderhub.storage import orders as order_storage
 from orderhub.storage import stores
 from orderhub.storage import templates as template_storage
 from orderhub.storage import webhooks as webhook_storage
@@ -45,7 +45,7 @@ def _move(ctx: ActionContext, args: dict[str, Any]) -> str:
     destination = stores.find_folder(ctx.conn, ctx.store.id, name=args["folder"])
     if destination is None:
         raise InvalidInput(f"folder {args['folder']!r} does not exist")
-    current = storage.lock_order(ctx.conn, ctx.store.id, ctx.order_id)
+    current = order_storage.lock_order(ctx.conn, ctx.store.id, ctx.order_id)
     if current.folder_id == destination.id:
         return f"already in {destination.name}"
     source = stores.find_folder(ctx.conn, ctx.store.id, folder_id=current.folder_id)
@@ -116,8 +116,8 @@ def _stop(ctx: ActionContext, _args: dict[str, Any]) -> str:
 def _split(ctx: ActionContext, args: dict[str, Any]) -> str:
     """The items the action's own conditions pick become a new order in the folder (some,
     not all: `parts_matching` refuses none or every item, and the rule fails alone)."""
-    storage.lock_order(ctx.conn, ctx.store.id, ctx.order_id)  # what is picked is what moves
-    order = storage.get_order(ctx.conn, ctx.store.id, ctx.order_id, with_history=False)
+    order_storage.lock_order(ctx.conn, ctx.store.id, ctx.order_id)  # what is picked is what moves
+    order = order_storage.get_order(ctx.conn, ctx.store.id, ctx.order_id, with_history=False)
     parts = splits.parts_matching(order, item_predicate(args["conditions"]))
     done = splits.split_order_in(
         ctx.conn, ctx.store, ctx.order_id, parts, folder=args["folder"], channel=ctx.channel,

@@ -33,8 +33,8 @@ from orderhub.services.events import OrderEvent
 from orderhub.services.moves import move_locked, resolve_folder
 from orderhub.services.shipments import to_shipped
 from orderhub.services.transaction import write
-from orderhub.storage import orders as storage
-from orderhub.storage import stores, suppliers
+from orderhub.storage import forwarding_jobs, stores
+from orderhub.storage import orders as order_storage
 from orderhub.storage.database import Database
 from orderhub.storage.orders import split as split_storage
 from orderhub.storage.stores import Store, utcnow
@@ -108,10 +108,10 @@ def split_order_in(
 ) -> SplitResult:
     """Split on the caller's transaction. Refusals (InvalidInput, NotFound, UnknownFolder)
     come before any write."""
-    current = storage.lock_order(conn, store.id, order_id)
+    current = order_storage.lock_order(conn, store.id, order_id)
     if current.deleted:
         raise InvalidInput(f"order {order_id} is cancelled: a cancelled order cannot be split")
-    order = storage.get_order(conn, store.id, order_id, with_history=False)
+    order = order_storage.get_order(conn, store.id, order_id, with_history=False)
     destination = (
         resolve_folder(conn, store.id, folder_id=None, folder_name=folder)
         if folder is not None
@@ -165,14 +165,14 @@ def _record(
     order it came from), the original as updated."""
     original_id, new_id = int(order.id or 0), int(created.id or 0)
     what = ", ".join(f"{m.quantity} × {m.code or f'item {m.item_id}'}" for m in moved)
-    storage.record_notes(
+    order_storage.record_notes(
         conn, store.id,
         [
-            storage.HistoryNote(
+            order_storage.HistoryNote(
                 original_id, f"Split: {what} moved to order {new_id} "
                 f"(source id {created.source_id})", "split",
             ),
-            storage.HistoryNote(
+            order_storage.HistoryNote(
                 new_id, f"Split from order {original_id} (source id "
                 f"{order.source_id or original_id}): {what}", "split",
             ),
@@ -204,8 +204,8 @@ def _lines(conn: Connection, store_id: int, order: Order) -> list[Line]:
     ordered = {item.id: item.quantity for item in order.items if item.id is not None}
     shipped = shipped_quantities(ordered, order.shipments)
     forwarded: dict[int, int] = {}
-    for job in suppliers.jobs_for_order(conn, store_id, int(order.id or 0)):
-        if job.status in (suppliers.SENT, suppliers.SHIPPED):
+    for job in forwarding_jobs.jobs_for_order(conn, store_id, int(order.id or 0)):
+        if job.status in (forwarding_jobs.SENT, forwarding_jobs.SHIPPED):
             for item_id, quantity in job.lines:
                 forwarded[item_id] = forwarded.get(item_id, 0) + quantity
     return [
@@ -290,7 +290,7 @@ def _insert(conn: Connection, store: Store, original: Order, new: Order, channel
         new.source_id = split_storage.free_suffix_source_id(conn, store.id, base, skip=attempt)
         try:
             with conn.begin_nested():
-                return storage.insert_order(
+                return order_storage.insert_order(
                     conn, store.id, replace(new, id=None), channel=channel,
                     default_source_id=False, stock=NO_STOCK,
                 )  # fmt: skip

@@ -24,9 +24,9 @@ from orderhub.domain.limits import (
 from orderhub.outbound import net
 from orderhub.protocol.pod.supplier_order import format_shipping_map, parse_shipping_map
 from orderhub.services import audit
-from orderhub.storage import orders as order_repo
-from orderhub.storage import stores
-from orderhub.storage import suppliers as repo
+from orderhub.storage import forwarding_jobs, stores
+from orderhub.storage import orders as order_storage
+from orderhub.storage import suppliers as supplier_storage
 from orderhub.storage.database import Database
 from orderhub.storage.suppliers import Supplier
 
@@ -114,7 +114,7 @@ def add_supplier(
     url, mapping, patterns = _checked(fields, outbound, new=True)
     with db.write() as conn:
         _check_folders(conn, store_id, fields)
-        supplier = repo.add_supplier(
+        supplier = supplier_storage.add_supplier(
             conn, store_id, name=fields.name.strip(), base_url=url, app_id=fields.app_id.strip(),
             secret=fields.secret, folder_id=fields.folder_id, code_patterns=patterns,
             shipping_map=mapping, at_supplier_folder_id=fields.at_supplier_folder_id,
@@ -136,8 +136,8 @@ def update_supplier(
     url, mapping, patterns = _checked(fields, outbound, new=False)
     with db.write() as conn:
         _check_folders(conn, store_id, fields)
-        before = repo.get_supplier(conn, store_id, supplier_id)
-        supplier = repo.update_supplier(
+        before = supplier_storage.get_supplier(conn, store_id, supplier_id)
+        supplier = supplier_storage.update_supplier(
             conn, store_id, supplier_id, name=fields.name.strip(), base_url=url,
             app_id=fields.app_id.strip(), secret=fields.secret or before.secret,
             folder_id=fields.folder_id, code_patterns=patterns, shipping_map=mapping,
@@ -152,8 +152,8 @@ def update_supplier(
 def remove_supplier(db: Database, store_id: int, supplier_id: int, *, channel: Channel) -> str:
     """Remove it and its forwarding jobs (orders it has stay as they are); its name."""
     with db.write() as conn:
-        supplier = repo.get_supplier(conn, store_id, supplier_id)
-        repo.remove_supplier(conn, store_id, supplier_id)
+        supplier = supplier_storage.get_supplier(conn, store_id, supplier_id)
+        supplier_storage.remove_supplier(conn, store_id, supplier_id)
         audit.record(conn, store_id, channel, "supplier.remove", supplier.name)
     return supplier.name
 
@@ -164,27 +164,27 @@ def resend(
     """Queue an order for forwarding again (after it failed, or was skipped); an order the
     supplier already has is not sent twice."""
     with db.write() as conn:
-        if not order_repo.order_exists(conn, store_id, order_id):
+        if not order_storage.order_exists(conn, store_id, order_id):
             raise NotFound(f"Order {order_id} not found")
-        jobs = repo.jobs_for_order(conn, store_id, order_id)
+        jobs = forwarding_jobs.jobs_for_order(conn, store_id, order_id)
         if not jobs:
-            repo.queue_arrivals(conn, store_id, order_id)
-            jobs = repo.jobs_for_order(conn, store_id, order_id)
+            forwarding_jobs.queue_arrivals(conn, store_id, order_id)
+            jobs = forwarding_jobs.jobs_for_order(conn, store_id, order_id)
         if supplier_id is not None:
             jobs = [j for j in jobs if j.supplier_id == supplier_id]
         if not jobs:
             raise InvalidInput(
                 f"order {order_id} has no forwarding job: move it into a supplier's folder"
             )
-        names = {s.id: s.name for s in repo.list_suppliers(conn, store_id)}
+        names = {s.id: s.name for s in supplier_storage.list_suppliers(conn, store_id)}
         done = []
         for job in jobs:
             who = names.get(job.supplier_id, str(job.supplier_id))
-            if job.status in (repo.SENT, repo.SHIPPED):
+            if job.status in (forwarding_jobs.SENT, forwarding_jobs.SHIPPED):
                 message = f"{who}: already has it as order {job.supplier_order_id}; not resent"
                 done.append(Resent(who, False, message))
                 continue
-            repo.requeue(conn, job.id)
+            forwarding_jobs.requeue(conn, job.id)
             message = f"{who}: order {order_id} queued (external_id {job.external_id})"
             done.append(Resent(who, True, message))
         if any(r.queued for r in done):

@@ -10,8 +10,9 @@ from sqlalchemy import Connection, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from orderhub.domain.errors import Conflict, NotFound
+from orderhub.storage.desk_tables import store_members, users
+from orderhub.storage.store_tables import stores
 from orderhub.storage.stores import utcnow
-from orderhub.storage.tables import store_members, stores, users
 
 
 @dataclass(frozen=True)

@@ -8,8 +8,8 @@ from datetime import datetime
 from sqlalchemy import Connection, insert, select
 
 from orderhub.domain.limits import width
+from orderhub.storage.audit_tables import audit_log as table
 from orderhub.storage.stores import utcnow
-from orderhub.storage.tables import audit_log as table
 
 
 @dataclass(frozen=True)

@@ -11,14 +11,11 @@ from typing import Any
 
 from sqlalchemy import Connection, func, select
 
-from orderhub.storage.tables import (
-    forwarding_jobs,
-    notifications,
-    order_history,
-    orders,
-    shipments,
-    webhook_deliveries,
-)
+from orderhub.storage.notification_tables import notifications
+from orderhub.storage.shipment_tables import shipments
+from orderhub.storage.supplier_tables import forwarding_jobs
+from orderhub.storage.tables import order_history, orders
+from orderhub.storage.webhook_tables import webhook_deliveries
 
 
 def _day(value: Any) -> date:

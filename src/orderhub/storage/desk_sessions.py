@@ -15,8 +15,8 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import Connection, delete, insert, or_, select, update
 
+from orderhub.storage.desk_tables import desk_sessions
 from orderhub.storage.stores import utcnow
-from orderhub.storage.tables import desk_sessions
 
 TOUCH_EVERY = timedelta(minutes=1)
 

@@ -13,8 +13,8 @@ from sqlalchemy import Connection, insert, select, update
 
 from orderhub.domain.errors import Conflict, NotFound
 from orderhub.storage import outbox
+from orderhub.storage.email_tables import email_attempts, email_outbox
 from orderhub.storage.stores import utcnow
-from orderhub.storage.tables import email_attempts, email_outbox
 
 PENDING, SENT, FAILED = outbox.PENDING, "sent", "failed"
 

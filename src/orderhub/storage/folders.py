@@ -25,7 +25,8 @@ from sqlalchemy.exc import IntegrityError
 from orderhub.domain.errors import Conflict, InvalidInput, NotFound
 from orderhub.domain.folders import POD_STATUSES
 from orderhub.storage.stores import Folder, find_folder, list_folders
-from orderhub.storage.tables import folders, orders, suppliers
+from orderhub.storage.supplier_tables import suppliers
+from orderhub.storage.tables import folders, orders
 
 
 def folders_with_counts(conn: Connection, store_id: int) -> list[tuple[Folder, int]]:

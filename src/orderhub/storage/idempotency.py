@@ -17,8 +17,8 @@ from sqlalchemy import Connection, delete, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from orderhub.domain.errors import Conflict, InvalidInput
+from orderhub.storage.store_tables import idempotency_keys as keys
 from orderhub.storage.stores import utcnow
-from orderhub.storage.tables import idempotency_keys as keys
 
 MAX_KEY_LENGTH = 255
 

@@ -9,8 +9,8 @@ from datetime import datetime
 from sqlalchemy import Connection, select, update
 
 from orderhub.domain.errors import NotFound
+from orderhub.storage.notification_tables import notifications as outbox
 from orderhub.storage.stores import utcnow
-from orderhub.storage.tables import notifications as outbox
 
 
 @dataclass(frozen=True)

@@ -16,8 +16,8 @@ from datetime import datetime, timedelta
 from sqlalchemy import Connection, func, insert, select, update
 
 from orderhub.storage.claims import Room, admit
+from orderhub.storage.notification_tables import notifications as outbox
 from orderhub.storage.stores import get_store, utcnow
-from orderhub.storage.tables import notifications as outbox
 
 
 @dataclass(frozen=True)

@@ -17,8 +17,9 @@ from sqlalchemy import Connection, bindparam, delete, exists, insert, select, up
 from orderhub.domain.errors import NotFound
 from orderhub.domain.fulfilment import Shipment, ShipmentLine
 from orderhub.storage.orders.load import order_exists
-from orderhub.storage.shipment_rows import FIELDS, load_for_orders
-from orderhub.storage.tables import order_items, orders, shipment_items, shipments
+from orderhub.storage.shipment_reads import FIELDS, load_for_orders
+from orderhub.storage.shipment_tables import shipment_items, shipments
+from orderhub.storage.tables import order_items, orders
 
 _ITEMS_OF_ORDERS = (
     select(order_items.c.order_id, order_items.c.id, order_items.c.quantity, order_items.c.code)

@@ -12,9 +12,23 @@ from sqlalchemy import Connection, Table, bindparam, delete, func, insert, selec
 from orderhub.domain import credentials
 from orderhub.domain.errors import Conflict, NotFound
 from orderhub.domain.folders import DEFAULT_FOLDERS
-from orderhub.storage import tables
+from orderhub.storage import (
+    audit_tables,
+    desk_tables,
+    email_tables,
+    inventory_tables,
+    notification_tables,
+    shipment_tables,
+    store_tables,
+    supplier_tables,
+    tables,
+    webhook_tables,
+)
 from orderhub.storage.driver import DriverQuery
-from orderhub.storage.tables import folders, rule_sets, stores, suppliers, webhook_endpoints
+from orderhub.storage.store_tables import stores
+from orderhub.storage.supplier_tables import suppliers
+from orderhub.storage.tables import folders, rule_sets
+from orderhub.storage.webhook_tables import webhook_endpoints
 
 
 @dataclass(frozen=True)
@@ -295,26 +309,26 @@ def default_folder(conn: Connection, store_id: int) -> Folder:
 # deletion is explicit and the same on both engines. Every table with a store_id is here
 # (tests/test_store_delete.py checks the list against the schema).
 STORE_TABLES: tuple[Table, ...] = (
-    tables.email_attempts,
-    tables.email_outbox,
-    tables.templates,
-    tables.audit_log,
+    email_tables.email_attempts,
+    email_tables.email_outbox,
+    email_tables.templates,
+    audit_tables.audit_log,
     tables.rules,
     tables.rule_sets,
-    tables.desk_sessions,
-    tables.store_invitations,
-    tables.store_members,
-    tables.forwarding_jobs,
-    tables.suppliers,
-    tables.webhook_deliveries,  # after their webhook_attempts, below
-    tables.webhook_endpoints,
-    tables.notifications,
-    tables.idempotency_keys,
-    tables.shipments,  # after their shipment_items, below
+    desk_tables.desk_sessions,
+    desk_tables.store_invitations,
+    desk_tables.store_members,
+    supplier_tables.forwarding_jobs,
+    supplier_tables.suppliers,
+    webhook_tables.webhook_deliveries,  # after their webhook_attempts, below
+    webhook_tables.webhook_endpoints,
+    notification_tables.notifications,
+    store_tables.idempotency_keys,
+    shipment_tables.shipments,  # after their shipment_items, below
     tables.order_history,
     tables.order_items,
     tables.orders,
-    tables.inventory_items,
+    inventory_tables.inventory_items,
     tables.folders,
 )
 
@@ -351,14 +365,16 @@ def delete_store(conn: Connection, store_id: int, *, with_orders: bool = False) 
             f"store {store_id} has {orders_held} order(s); pass --with-orders to delete them too"
         )
     removed: dict[str, int] = {}
-    shipment_ids = select(tables.shipments.c.id).where(tables.shipments.c.store_id == store_id)
-    items = tables.shipment_items
+    shipment_ids = select(shipment_tables.shipments.c.id).where(
+        shipment_tables.shipments.c.store_id == store_id
+    )
+    items = shipment_tables.shipment_items
     removed["shipment_items"] = conn.execute(
         delete(items).where(items.c.shipment_id.in_(shipment_ids))
     ).rowcount
-    deliveries = tables.webhook_deliveries
+    deliveries = webhook_tables.webhook_deliveries
     delivery_ids = select(deliveries.c.id).where(deliveries.c.store_id == store_id)
-    attempts = tables.webhook_attempts
+    attempts = webhook_tables.webhook_attempts
     removed["webhook_attempts"] = conn.execute(
         delete(attempts).where(attempts.c.delivery_id.in_(delivery_ids))
     ).rowcount

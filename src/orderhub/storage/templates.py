@@ -6,8 +6,8 @@ from typing import Any
 
 from sqlalchemy import Connection, delete, insert, select, update
 
+from orderhub.storage.email_tables import templates
 from orderhub.storage.stores import utcnow
-from orderhub.storage.tables import templates
 from orderhub.templating.builtins import BUILTIN_NAMES, Template, default
 
 

@@ -12,9 +12,9 @@ from sqlalchemy import Connection, func, select, update
 from orderhub.domain.errors import NotFound
 from orderhub.storage.stores import utcnow
 from orderhub.storage.tables import orders
-from orderhub.storage.tables import webhook_attempts as attempts
-from orderhub.storage.tables import webhook_deliveries as deliveries
-from orderhub.storage.tables import webhook_endpoints as endpoints
+from orderhub.storage.webhook_tables import webhook_attempts as attempts
+from orderhub.storage.webhook_tables import webhook_deliveries as deliveries
+from orderhub.storage.webhook_tables import webhook_endpoints as endpoints
 from orderhub.storage.webhooks import (
     _DELIVERY_COLUMNS,
     FAILED,

@@ -33,9 +33,9 @@ from orderhub.domain.errors import Conflict, NotFound
 from orderhub.storage import outbox
 from orderhub.storage.claims import Room, admit
 from orderhub.storage.stores import utcnow
-from orderhub.storage.tables import webhook_attempts as attempts_table
-from orderhub.storage.tables import webhook_deliveries as deliveries
-from orderhub.storage.tables import webhook_endpoints as endpoints
+from orderhub.storage.webhook_tables import webhook_attempts as attempts_table
+from orderhub.storage.webhook_tables import webhook_deliveries as deliveries
+from orderhub.storage.webhook_tables import webhook_endpoints as endpoints
 
 PENDING, DELIVERED, FAILED = outbox.PENDING, "delivered", "failed"
 ALL_EVENTS = "*"

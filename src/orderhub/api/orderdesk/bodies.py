@@ -9,7 +9,7 @@ import orjson
 from fastapi import Request
 
 from orderhub.domain import values
-from orderhub.domain.errors import InvalidInput, NotFound
+from orderhub.domain.errors import InvalidInput
 
 
 async def json_body(request: Request) -> Any:
@@ -27,11 +27,3 @@ async def json_body(request: Request) -> Any:
     if problem:
         raise InvalidInput(f"request body: {problem}")
     return data
-
-
-def path_id(value: str, what: str) -> int:
-    """Ids in paths are numbers; anything else cannot name a record, so it is not found."""
-    record_id = values.parse_id(value)
-    if record_id is None:
-        raise NotFound(f"{what} {value} not found")
-    return record_id

@@ -17,7 +17,7 @@ from sqlalchemy import Connection
 from orderhub.api.rendered import RenderedOrders
 from orderhub.domain.orders import Order
 from orderhub.protocol.orderdesk.wire import order_dict
-from orderhub.storage import orders as storage
+from orderhub.storage import orders as order_storage
 from orderhub.storage.orders import revisions
 
 ORDER = "orderdesk"
@@ -62,7 +62,7 @@ def fetch(
             missing.append(order_id)
         else:
             found[order_id] = (parts, history)
-    for order in storage.load_orders(conn, store_id, missing, with_history=with_history):
+    for order in order_storage.load_orders(conn, store_id, missing, with_history=with_history):
         assert order.id is not None
         head, tail, history = split(order)
         revision = stamps[order.id].revision

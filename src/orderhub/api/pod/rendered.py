@@ -15,7 +15,7 @@ from sqlalchemy import Connection
 from orderhub.api.rendered import RenderedOrders
 from orderhub.domain.dates import store_zone
 from orderhub.protocol.pod.orders import order_to_wire
-from orderhub.storage import orders as storage
+from orderhub.storage import orders as order_storage
 from orderhub.storage import stores
 from orderhub.storage.orders import revisions
 from orderhub.storage.stores import Store
@@ -44,7 +44,7 @@ def fetch(
             found[order_id] = wire
     if missing:
         zone = store_zone(store.timezone)
-        for order in storage.load_orders(conn, store.id, missing, with_history=False):
+        for order in order_storage.load_orders(conn, store.id, missing, with_history=False):
             assert order.id is not None
             wire = order_to_wire(order, statuses, zone)
             cache.put(store.id, order.id, stamps[order.id].revision, forms[order.id], wire)

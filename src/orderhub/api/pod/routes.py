@@ -34,7 +34,7 @@ from orderhub.protocol.pod.orders import order_from_request, order_to_wire
 from orderhub.protocol.pod.signature import split_signature, verify
 from orderhub.services import orders as service
 from orderhub.storage import idempotency, stores
-from orderhub.storage import orders as storage
+from orderhub.storage import orders as order_storage
 from orderhub.storage.stores import Store
 
 router = APIRouter(prefix="/api", tags=["Print-on-demand (Inkthreadable)"])
@@ -146,12 +146,12 @@ async def list_orders(request: Request, resources: ResourcesDep) -> Response:
     page = pod_params.page(params)
     query = _filters(store, params)
 
-    def work(conn: Connection) -> list[dict[str, Any]]:
+    def fetch_page(conn: Connection) -> list[dict[str, Any]]:
         offset = (page - 1) * limit
-        ids = storage.search_order_ids(conn, store.id, query, limit=limit, offset=offset)
+        ids = order_storage.search_order_ids(conn, store.id, query, limit=limit, offset=offset)
         return rendered.fetch(conn, resources.rendered, store, ids)
 
-    orders = await reads.read(resources.db, work)
+    orders = await reads.read(resources.db, fetch_page)
     return respond(request.scope, {"orders": [{"order": o} for o in orders]})
 
 
@@ -160,20 +160,22 @@ async def get_order(request: Request, resources: ResourcesDep) -> Response:
     store, _ = await _authenticate(request, None)
     order_id = _order_id(request)
 
-    def work(conn: Connection) -> dict[str, Any]:
+    def fetch_one(conn: Connection) -> dict[str, Any]:
         found = rendered.fetch(conn, resources.rendered, store, [order_id])
         if not found:
             raise NotFound("Order not found")
         return found[0]
 
-    return respond(request.scope, {"order": await reads.read(resources.db, work)})
+    return respond(request.scope, {"order": await reads.read(resources.db, fetch_one)})
 
 
 @router.get("/orders/count.php", summary="Count orders (since_id, created_at_min/max, status)")
 async def count_orders(request: Request, resources: ResourcesDep) -> Response:
     store, _ = await _authenticate(request, None)
     query = _filters(store, _query(request.scope))
-    count = await reads.read(resources.db, lambda conn: storage.count_orders(conn, store.id, query))
+    count = await reads.read(
+        resources.db, lambda conn: order_storage.count_orders(conn, store.id, query)
+    )
     return respond(request.scope, {"count": count})
 
 

@@ -11,7 +11,12 @@ from orderhub.storage.orders.load import (
     order_exists,
 )
 from orderhub.storage.orders.rows import item_row_values, order_row_values
-from orderhub.storage.orders.search import SORT_COLUMNS, count_orders, search_order_ids
+from orderhub.storage.orders.search import (
+    SORT_COLUMNS,
+    count_orders,
+    order_ids_with_code,
+    search_order_ids,
+)
 from orderhub.storage.orders.write import (
     HistoryNote,
     delete_order,
@@ -43,6 +48,7 @@ __all__ = [
     "load_orders",
     "lock_order",
     "mark_cancelled",
+    "order_ids_with_code",
     "order_exists",
     "order_row_values",
     "record_history",

@@ -11,7 +11,7 @@ from orderhub.domain.errors import NotFound
 from orderhub.domain.orders import HistoryEntry, Item, Order
 from orderhub.storage.driver import DriverQuery
 from orderhub.storage.orders.rows import row_to_item, row_to_order
-from orderhub.storage.shipment_rows import load_for_orders as load_shipments
+from orderhub.storage.shipment_reads import load_for_orders as load_shipments
 from orderhub.storage.tables import order_history, order_items, orders
 
 _same_email = orders.alias("same_email")

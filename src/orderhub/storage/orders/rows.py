@@ -1,5 +1,5 @@
 """An order and its items as table rows, both ways. The one place where the order's stored
-fields are listed; `tests/storage/test_order_rows.py` checks the list against the domain
+fields are listed; `tests/unit/storage/orders/test_rows.py` checks the list against the domain
 dataclass, the table and the wire format."""
 
 from __future__ import annotations

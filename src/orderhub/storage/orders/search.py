@@ -1,4 +1,6 @@
-"""Order searches as SQL: one page of ids, and counts.
+"""Order searches as SQL: one page of ids, and counts; and the desk's look-up that the API
+has no filter for, the orders holding items of an inventory code (the orders that took its
+stock).
 
 Selecting ids first keeps a deep page on the composite indexes; the rows are hydrated
 afterwards (`load.load_orders`) for just that page.
@@ -14,7 +16,8 @@ from sqlalchemy.sql import ColumnElement
 
 from orderhub.domain.queries import SORTABLE_FIELDS, OrderQuery
 from orderhub.domain.values import like_contains, parse_id
-from orderhub.storage.tables import folders, order_items, orders, shipments
+from orderhub.storage.shipment_tables import shipments
+from orderhub.storage.tables import folders, order_items, orders
 
 SORT_COLUMNS: dict[str, ColumnElement[Any]] = {name: orders.c[name] for name in SORTABLE_FIELDS}
 
@@ -122,3 +125,21 @@ def search_order_ids(
 def count_orders(conn: Connection, store_id: int, query: OrderQuery) -> int:
     stmt = select(func.count()).select_from(orders).where(and_(*conditions(store_id, query)))
     return int(conn.execute(stmt).scalar_one())
+
+
+def order_ids_with_code(conn: Connection, store_id: int, code: str, *, limit: int) -> list[int]:
+    """The newest orders with an item of this code."""
+    stmt = (
+        select(orders.c.id)
+        .where(
+            orders.c.store_id == store_id,
+            orders.c.id.in_(
+                select(order_items.c.order_id).where(
+                    order_items.c.store_id == store_id, order_items.c.code == code
+                )
+            ),
+        )
+        .order_by(orders.c.date_added.desc(), orders.c.id.desc())
+        .limit(limit)
+    )
+    return [int(i) for i in conn.execute(stmt).scalars()]

@@ -8,9 +8,9 @@ from fastapi import APIRouter, Request
 from starlette.responses import Response
 
 from orderhub.api.openapi import body_schema
-from orderhub.api.orderdesk.bodies import path_id
 from orderhub.api.orderdesk.deps import CallDep, JsonBody
 from orderhub.api.orderdesk.envelope import success
+from orderhub.api.orderdesk.path_ids import path_id
 from orderhub.domain.channel import Channel
 from orderhub.protocol.orderdesk.models import FolderIn, parse_body
 from orderhub.services import folders as service

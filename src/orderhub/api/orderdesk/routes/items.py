@@ -7,14 +7,14 @@ from starlette.responses import Response
 
 from orderhub.api import db as reads
 from orderhub.api.openapi import body_schema
-from orderhub.api.orderdesk.bodies import path_id
 from orderhub.api.orderdesk.deps import CallDep, JsonBody
 from orderhub.api.orderdesk.envelope import success
+from orderhub.api.orderdesk.path_ids import path_id
 from orderhub.domain.channel import Channel
 from orderhub.protocol.orderdesk.models import ItemIn, ItemPatch, parse_body
 from orderhub.protocol.orderdesk.wire import item_dict
 from orderhub.services import items as service
-from orderhub.storage import orders as storage
+from orderhub.storage import orders as order_storage
 
 router = APIRouter()
 CHANNEL = Channel.orderdesk()
@@ -23,7 +23,9 @@ CHANNEL = Channel.orderdesk()
 @router.get("/orders/{order_id}/order-items", summary="List an order's items")
 async def list_items(order_id: str, request: Request, call: CallDep) -> Response:
     oid = path_id(order_id, "Order")
-    items = await reads.read(call.db, lambda conn: storage.get_items(conn, call.store.id, oid))
+    items = await reads.read(
+        call.db, lambda conn: order_storage.get_items(conn, call.store.id, oid)
+    )
     return success(request, total_records=len(items), order_items=[item_dict(i) for i in items])
 
 
@@ -42,7 +44,9 @@ def add_item(order_id: str, request: Request, call: CallDep, data: JsonBody) -> 
 @router.get("/orders/{order_id}/order-items/{item_id}", summary="Get one item")
 async def get_item(order_id: str, item_id: str, request: Request, call: CallDep) -> Response:
     oid, iid = path_id(order_id, "Order"), path_id(item_id, "Order Item")
-    item = await reads.read(call.db, lambda conn: storage.get_item(conn, call.store.id, oid, iid))
+    item = await reads.read(
+        call.db, lambda conn: order_storage.get_item(conn, call.store.id, oid, iid)
+    )
     return success(request, order_item=item_dict(item))
 
 

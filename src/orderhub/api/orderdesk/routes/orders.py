@@ -13,10 +13,10 @@ from starlette.responses import Response
 from orderhub.api import db as reads
 from orderhub.api.openapi import body_schema
 from orderhub.api.orderdesk import rendered
-from orderhub.api.orderdesk.bodies import path_id
 from orderhub.api.orderdesk.deps import CallDep, JsonBody
 from orderhub.api.orderdesk.envelope import rate_headers, success
 from orderhub.api.orderdesk.params import parse_order_query, parse_page
+from orderhub.api.orderdesk.path_ids import path_id
 from orderhub.domain.channel import Channel
 from orderhub.domain.errors import InvalidInput, NotFound
 from orderhub.domain.orders import Order, fill_create_defaults, normalise_addresses
@@ -26,7 +26,7 @@ from orderhub.protocol.orderdesk.models import HistoryNoteIn, OrderIn, parse_bod
 from orderhub.protocol.orderdesk.wire import order_dict
 from orderhub.services import orders as service
 from orderhub.storage import idempotency, stores
-from orderhub.storage import orders as storage
+from orderhub.storage import orders as order_storage
 
 router = APIRouter()
 CHANNEL = Channel.orderdesk()
@@ -41,19 +41,21 @@ async def list_orders(request: Request, call: CallDep) -> Response:
     page = parse_page(params)
     with_history = params.get("get_order_history") == "1"
 
-    def work(conn: Connection) -> tuple[int, list[tuple[Any, orjson.Fragment]]]:
+    def count_and_fetch(conn: Connection) -> tuple[int, list[tuple[Any, orjson.Fragment]]]:
         if (
             query.folder_name is not None
             and stores.find_folder(conn, store.id, name=query.folder_name) is None
         ):
             raise InvalidInput(f"folder_name: no folder named {query.folder_name!r}")
         total = call.counts.get_or_count(
-            store.id, query.cache_key(), lambda: storage.count_orders(conn, store.id, query)
+            store.id, query.cache_key(), lambda: order_storage.count_orders(conn, store.id, query)
         )
-        ids = storage.search_order_ids(conn, store.id, query, limit=page.limit, offset=page.offset)
+        ids = order_storage.search_order_ids(
+            conn, store.id, query, limit=page.limit, offset=page.offset
+        )
         return total, rendered.fetch(conn, call.rendered, store.id, ids, with_history=with_history)
 
-    total, found = await reads.read(call.db, work)
+    total, found = await reads.read(call.db, count_and_fetch)
     next_cursor = None
     if len(found) == page.limit and query.sort in KEYSET_SORTS:
         last = found[-1][0]

@@ -10,9 +10,9 @@ from starlette.responses import Response
 
 from orderhub.api import db as reads
 from orderhub.api.openapi import body_schema
-from orderhub.api.orderdesk.bodies import path_id
 from orderhub.api.orderdesk.deps import CallDep, JsonBody
 from orderhub.api.orderdesk.envelope import success
+from orderhub.api.orderdesk.path_ids import path_id
 from orderhub.domain.channel import Channel
 from orderhub.domain.errors import Conflict, DuplicateShipment, InvalidInput
 from orderhub.domain.values import echoed_text

@@ -15,7 +15,7 @@ from orderhub.domain.fulfilment import LineRequest, Shipment, shipped_quantities
 from orderhub.domain.orders import Item, Order
 from orderhub.services import items, moves, orders, shipments
 from orderhub.storage import notifications, stores
-from orderhub.storage import orders as storage
+from orderhub.storage import orders as order_storage
 from orderhub.storage import shipments as shipment_storage
 
 DESK = Channel.desk("ann@shop.example")
@@ -92,7 +92,7 @@ def _ids_out(outcomes: list[str]) -> list[str]:
 def _state(database: Any, store: Any, ids: list[int]) -> list[Any]:
     """Everything a client can see of the orders, with this store's ids made relative."""
     with database.read() as conn:
-        found = storage.load_orders(conn, store.store.id, ids, with_history=True)
+        found = order_storage.load_orders(conn, store.store.id, ids, with_history=True)
         folder_names = {f.id: f.name for f in stores.list_folders(conn, store.store.id)}
     first_item = {o.id: o.items[0].id for o in found}
     state = []
@@ -153,7 +153,7 @@ def test_a_batch_is_checked_against_the_orders_shipments_however_many(
 
     def condensed_matches() -> list[Any]:
         with database.read() as conn:
-            full = storage.get_order(conn, store.store.id, order_id)
+            full = order_storage.get_order(conn, store.store.id, order_id)
             condensed = shipment_storage.shipped_so_far(conn, [order_id])[order_id]
         ordered = {item.id: item.quantity for item in full.items}
         assert shipped_quantities(ordered, condensed) == shipped_quantities(ordered, full.shipments)
@@ -179,7 +179,10 @@ def test_a_batch_is_checked_against_the_orders_shipments_however_many(
     condensed = condensed_matches()
     assert [s.lines for s in condensed] == [[]]  # only the whole shipment is needed now
     with database.read() as conn:
-        assert storage.get_order(conn, store.store.id, order_id).fulfillment_status == "fulfilled"
+        assert (
+            order_storage.get_order(conn, store.store.id, order_id).fulfillment_status
+            == "fulfilled"
+        )
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3])
@@ -199,7 +202,7 @@ def test_condensed_shipments_give_the_full_lists_quantities(
             pass
     with database.read() as conn:
         condensed = shipment_storage.shipped_so_far(conn, ids)
-        for order in storage.load_orders(conn, store.store.id, ids, with_history=False):
+        for order in order_storage.load_orders(conn, store.store.id, ids, with_history=False):
             assert order.id is not None
             ordered = {item.id: item.quantity for item in order.items}
             assert bool(condensed[order.id]) == bool(order.shipments)
@@ -231,7 +234,7 @@ def test_a_refused_batch_write_is_retried_entry_by_entry(
     results = shipments.add_shipments(database, store.store, entries, channel=DESK)
     assert [r.error for r in results] == ["", "internal error; not added", ""]
     with database.read() as conn:
-        found = storage.load_orders(conn, store.store.id, ids, with_history=True)
+        found = order_storage.load_orders(conn, store.store.id, ids, with_history=True)
     assert [[s.tracking_number for s in o.shipments] for o in found] == [["OK-1"], [], ["OK-2"]]
     # created, then shipment and the move to Shipped — nothing of the refused entry
     assert [len(o.history or []) for o in found] == [3, 1, 3]
@@ -265,4 +268,4 @@ def test_a_batch_cannot_ship_another_stores_order(database: Any, make_store: Any
     )  # fmt: skip
     assert results[0].error == f"Order {their_order} not found"
     with database.read() as conn:
-        assert storage.get_order(conn, theirs.store.id, their_order).shipments == []
+        assert order_storage.get_order(conn, theirs.store.id, their_order).shipments == []

@@ -19,11 +19,11 @@ from orderhub.domain.inventory import InventoryItem
 from orderhub.domain.orders import Discount, Item, Order
 from orderhub.services import orders, shipments, splits
 from orderhub.services.splits import SplitPart
-from orderhub.storage import inventory, stores
-from orderhub.storage import orders as storage
+from orderhub.storage import forwarding_jobs, inventory, stores
+from orderhub.storage import orders as order_storage
 from orderhub.storage import suppliers as supplier_storage
 from orderhub.storage import webhooks as webhook_storage
-from orderhub.storage.tables import webhook_deliveries
+from orderhub.storage.webhook_tables import webhook_deliveries
 from tests.pod.helpers import Pod
 
 CLI = Channel.cli()
@@ -60,7 +60,7 @@ def _take(database: Any, store: Any, order: Order) -> Order:
 
 def _get(database: Any, store: Any, order_id: int) -> Order:
     with database.read() as conn:
-        return storage.get_order(conn, store.store.id, order_id, with_history=True)
+        return order_storage.get_order(conn, store.store.id, order_id, with_history=True)
 
 
 @pytest.mark.parametrize(
@@ -198,7 +198,7 @@ def test_bad_splits_are_refused_and_write_nothing(
     assert after == before
     with database.read() as conn:
         assert (
-            storage.find_by_source(conn, store.store.id, "Order Desk", f"{order.source_id}-2")
+            order_storage.find_by_source(conn, store.store.id, "Order Desk", f"{order.source_id}-2")
             is None
         )
 
@@ -232,9 +232,9 @@ def test_stock_does_not_move_and_items_at_a_supplier_stay(database: Any, make_st
             secret="x", folder_id=folder.id, code_patterns=["TEE"], shipping_map={},
             at_supplier_folder_id=None, failed_folder_id=None,
         )  # fmt: skip
-        supplier_storage.queue_arrivals(conn, store.store.id, oid, folder.id)
-        [job] = supplier_storage.jobs_for_order(conn, store.store.id, oid)
-        supplier_storage.mark_sent(
+        forwarding_jobs.queue_arrivals(conn, store.store.id, oid, folder.id)
+        [job] = forwarding_jobs.jobs_for_order(conn, store.store.id, oid)
+        forwarding_jobs.mark_sent(
             conn, job.id, supplier_order_id="7", lines=[(int(tee.id or 0), 4)], last_status="",
             next_poll=job.created_at,
         )  # fmt: skip

@@ -1,4 +1,5 @@
-"""Reading shipments for a set of orders; shared by order hydration and the shipment API."""
+"""Reading shipments (with their lines) for a set of orders: kept apart from `shipments.py`
+(which checks orders through `orders/load.py`) because order hydration reads them too."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from typing import Any
 from sqlalchemy import Connection, bindparam, select
 
 from orderhub.domain.fulfilment import Shipment, ShipmentLine
-from orderhub.storage.tables import shipment_items, shipments
+from orderhub.storage.shipment_tables import shipment_items, shipments
 
 FIELDS = (
     "tracking_number", "carrier_code", "shipment_method", "weight", "cost", "status",

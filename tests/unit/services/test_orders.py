@@ -16,8 +16,8 @@ from orderhub.domain.fulfilment import LineRequest, Shipment
 from orderhub.domain.orders import Discount, Item, Order
 from orderhub.services import events, moves, orders, shipments
 from orderhub.storage import folders as folder_storage
-from orderhub.storage import notifications, stores
-from orderhub.storage import orders as storage
+from orderhub.storage import forwarding_jobs, notifications, stores
+from orderhub.storage import orders as order_storage
 from orderhub.storage import suppliers as supplier_storage
 from orderhub.storage import webhooks as webhook_storage
 
@@ -37,7 +37,7 @@ def test_take_order_records_the_channel_in_history(database: Any, store: Any) ->
     taken = orders.take_order(database, store.store, _order("S-1"), channel=DESK)
     assert taken.order is not None and taken.order.quantity_total == 3
     with database.read() as conn:
-        found = storage.get_order(conn, store.store.id, taken.order.id)
+        found = order_storage.get_order(conn, store.store.id, taken.order.id)
     assert found.history is not None
     assert [(h.source_name, h.surface) for h in found.history] == [
         ("Desk (ann@shop.example)", "desk")
@@ -67,7 +67,7 @@ def test_idempotent_take_stores_the_rendered_response(database: Any, store: Any)
     assert first.response is not None and replay.replay is not None
     assert replay.replay.body == first.response[1]
     with database.read() as conn:
-        assert storage.count_orders(conn, store.store.id, _all()) == 1
+        assert order_storage.count_orders(conn, store.store.id, _all()) == 1
 
 
 def _all() -> Any:
@@ -86,11 +86,11 @@ def test_a_full_shipment_moves_a_status_folder_order_to_shipped(database: Any, s
         [LineRequest(quantity=1, code="T")], channel=DESK,
     )  # fmt: skip
     with database.read() as conn:
-        partial = storage.get_order(conn, store.store.id, order_id)
+        partial = order_storage.get_order(conn, store.store.id, order_id)
     assert partial.fulfillment_status == "partial"
     shipments.add_shipment(database, store.store, order_id, Shipment("B2"), channel=DESK)
     with database.read() as conn:
-        done = storage.get_order(conn, store.store.id, order_id)
+        done = order_storage.get_order(conn, store.store.id, order_id)
         names = {f.id: f.name for f in stores.list_folders(conn, store.store.id)}
     assert done.fulfillment_status == "fulfilled" and names[done.folder_id] == "Shipped"
     assert done.history is not None and "all items shipped" in done.history[-1].note
@@ -109,7 +109,7 @@ def test_batch_shipments_keep_good_entries_when_one_fails(database: Any, store: 
     assert results[1].shipment_id is None and "not found" in results[1].error
     assert results[2].shipment_id is None and results[2].failure is not None
     with database.read() as conn:
-        found = storage.get_order(conn, store.store.id, taken.order.id)
+        found = order_storage.get_order(conn, store.store.id, taken.order.id)
     assert [s.tracking_number for s in found.shipments] == ["GOOD-1"]
 
 
@@ -170,7 +170,7 @@ def test_subscribers_look_up_only_what_the_store_has(database: Any, store: Any) 
     assert taken.order is not None
     with database.read() as conn:
         queued = [d.event for d in webhook_storage.list_deliveries(conn, store.store.id)]
-        jobs = supplier_storage.jobs_for_order(conn, store.store.id, taken.order.id)
+        jobs = forwarding_jobs.jobs_for_order(conn, store.store.id, taken.order.id)
     assert queued == ["order.created"]
     assert len(jobs) == 1
 
@@ -233,7 +233,7 @@ def test_a_taken_order_is_exactly_what_a_read_loads(
     taken = orders.take_order(database, store.store, order, channel=DESK, **kwargs)
     assert taken.order is not None and taken.order.id is not None
     with database.read() as conn:
-        loaded = storage.get_order(conn, store.store.id, taken.order.id, with_history=False)
+        loaded = order_storage.get_order(conn, store.store.id, taken.order.id, with_history=False)
     assert repr(taken.order) == repr(loaded)
     assert taken.order.email_count == (2 if case != "bare" else 0)
 
@@ -255,7 +255,7 @@ def test_an_idempotent_take_renders_the_order_as_stored(database: Any, store: An
     )
     assert taken.order is not None and taken.order.id is not None
     with database.read() as conn:
-        loaded = storage.get_order(conn, store.store.id, taken.order.id, with_history=False)
+        loaded = order_storage.get_order(conn, store.store.id, taken.order.id, with_history=False)
     assert seen == [repr(loaded)]
 
 
@@ -267,7 +267,7 @@ def test_a_take_without_a_key_renders_its_answer_after_commit(database: Any, sto
 
     def render(conn: Any, order: Order) -> tuple[int, bytes]:
         assert order.id is not None
-        visible = storage.find_by_source(conn, store.store.id, order.source_name, "R-1")
+        visible = order_storage.find_by_source(conn, store.store.id, order.source_name, "R-1")
         seen.append((order.id, order.email_count, visible == order.id))
         return 200, f"{order.id}".encode()
 
@@ -290,7 +290,7 @@ def test_an_idempotent_take_must_say_how_to_render(database: Any, store: Any) ->
     with pytest.raises(ValueError, match="rendered"):
         orders.take_order(database, store.store, _order(), channel=DESK, idempotent=request)
     with database.read() as conn:
-        assert storage.count_orders(conn, store.store.id, _all()) == 0
+        assert order_storage.count_orders(conn, store.store.id, _all()) == 0
 
 
 def test_a_new_order_lands_in_the_folder_of_its_status_else_the_first(

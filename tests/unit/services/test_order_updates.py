@@ -13,7 +13,7 @@ from orderhub.domain.errors import InvalidInput, StaleEdit
 from orderhub.domain.orders import Item, Order
 from orderhub.services import order_updates, orders
 from orderhub.services.order_updates import OrderChanges
-from orderhub.storage import orders as storage
+from orderhub.storage import orders as order_storage
 from orderhub.storage.orders import revisions
 
 ANN, BOB = Channel.desk("ann@shop.example"), Channel.desk("bob@shop.example")
@@ -38,7 +38,7 @@ def _revision(database: Any, store: Any, order_id: int) -> int:
 
 def _get(database: Any, store: Any, order_id: int) -> Order:
     with database.read() as conn:
-        return storage.get_order(conn, store.store.id, order_id, with_history=True)
+        return order_storage.get_order(conn, store.store.id, order_id, with_history=True)
 
 
 def test_two_edits_from_the_same_revision_the_second_is_refused(database: Any, store: Any) -> None:

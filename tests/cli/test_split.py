@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 from orderhub.cli import app
 from orderhub.domain.channel import Channel
 from orderhub.services import orders
-from orderhub.storage import orders as repo
+from orderhub.storage import orders as order_storage
 from orderhub.storage import stores
 from orderhub.storage.database import Database
 from tests.helpers import OrderDesk
@@ -47,8 +47,8 @@ def test_split_moves_a_quantity_and_a_whole_item(
     assert "moved to order" in result.output and f"{order['source_id']}-2" in result.output
     new_id = int(result.output.split("moved to order ")[1].split()[0])
     with database.read() as conn:
-        kept = repo.get_order(conn, od.store.store.id, int(order["id"]))
-        new = repo.get_order(conn, od.store.store.id, new_id)
+        kept = order_storage.get_order(conn, od.store.store.id, int(order["id"]))
+        new = order_storage.get_order(conn, od.store.store.id, new_id)
     assert {i.code: i.quantity for i in kept.items} == {"TEE:L": 2, "PIN": 1}
     assert {i.code: i.quantity for i in new.items} == {"TEE:L": 3, "MUG": 2}
     for name in ("order_total", "shipping_total", "tax_total", "handling_total"):

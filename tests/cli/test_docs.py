@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 from orderhub.cli import app
 from orderhub.cli import docs as cli_docs
 
-CLI_MD = Path(__file__).resolve().parent.parent / "docs" / "cli.md"
+CLI_MD = Path(__file__).resolve().parents[2] / "docs" / "cli.md"
 
 
 def test_cli_md_matches_the_commands() -> None:

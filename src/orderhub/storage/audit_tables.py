@@ -3,24 +3,24 @@ suppliers, webhooks, folders, rules), when, and through which door."""
 
 from __future__ import annotations
 
-from sqlalchemy import Column, DateTime, ForeignKey, Index, String, Table, Text
+import sqlalchemy as sa
 
 from orderhub.domain.limits import width
-from orderhub.storage.tables import Id, metadata
+from orderhub.storage.tables import id_column, metadata, store_column
 
-audit_log = Table(
+audit_log = sa.Table(
     "audit_log",
     metadata,
-    Column("id", Id, primary_key=True, autoincrement=True),
-    Column("store_id", ForeignKey("stores.id", ondelete="CASCADE"), nullable=False),
-    Column("at", DateTime, nullable=False),
+    id_column(),
+    store_column(),
+    sa.Column("at", sa.DateTime, nullable=False),
     # Who: "Desk (jane@shop.com)", "CLI", ... (a Channel's source name) and its door.
-    Column("actor", String(width("audit_log", "actor")), nullable=False),
-    Column("door", String(width("audit_log", "door")), nullable=False),
+    sa.Column("actor", sa.String(width("audit_log", "actor")), nullable=False),
+    sa.Column("door", sa.String(width("audit_log", "door")), nullable=False),
     # What: "supplier.add", "webhook.rotate_secret", "folder.delete", ...
-    Column("action", String(width("audit_log", "action")), nullable=False),
-    Column("subject", String(width("audit_log", "subject")), nullable=False, default=""),
-    Column("detail", Text, nullable=False, default=""),
-    Index("ix_audit_log_store", "store_id", "id"),
+    sa.Column("action", sa.String(width("audit_log", "action")), nullable=False),
+    sa.Column("subject", sa.String(width("audit_log", "subject")), nullable=False, default=""),
+    sa.Column("detail", sa.Text, nullable=False, default=""),
+    sa.Index("ix_audit_log_store", "store_id", "id"),
     sqlite_autoincrement=True,
 )

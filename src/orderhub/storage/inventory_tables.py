@@ -3,45 +3,39 @@ complete."""
 
 from __future__ import annotations
 
-from sqlalchemy import (
-    Column,
-    DateTime,
-    ForeignKey,
-    Index,
-    Integer,
-    String,
-    Table,
-    Text,
-    UniqueConstraint,
-)
+import sqlalchemy as sa
 
 from orderhub.domain.limits import width
-from orderhub.storage.tables import Fixed4, Id, metadata
+from orderhub.storage.tables import Fixed4, id_column, metadata, store_column
 
-inventory_items = Table(
+inventory_items = sa.Table(
     "inventory_items",
     metadata,
-    Column("id", Id, primary_key=True, autoincrement=True),
-    Column("store_id", ForeignKey("stores.id", ondelete="CASCADE"), nullable=False),
-    Column("name", String(width("inventory_items", "name")), nullable=False),
-    Column("code", String(width("inventory_items", "code")), nullable=False),
-    Column("price", Fixed4, nullable=False, default=0),
-    Column("cost", Fixed4, nullable=False, default=0),
-    Column("weight", Fixed4, nullable=False, default=0),
-    Column("stock", Integer, nullable=False, default=0),
-    Column("location", String(width("inventory_items", "location")), nullable=False, default=""),
-    Column(
+    id_column(),
+    store_column(),
+    sa.Column("name", sa.String(width("inventory_items", "name")), nullable=False),
+    sa.Column("code", sa.String(width("inventory_items", "code")), nullable=False),
+    sa.Column("price", Fixed4, nullable=False, default=0),
+    sa.Column("cost", Fixed4, nullable=False, default=0),
+    sa.Column("weight", Fixed4, nullable=False, default=0),
+    sa.Column("stock", sa.Integer, nullable=False, default=0),
+    sa.Column(
+        "location", sa.String(width("inventory_items", "location")), nullable=False, default=""
+    ),
+    sa.Column(
         "update_source",
-        String(width("inventory_items", "update_source")),
+        sa.String(width("inventory_items", "update_source")),
         nullable=False,
         default="",
     ),
-    Column("manufacturer_sku", String(width("inventory_items", "manufacturer_sku")), nullable=True),
-    Column("metadata", Text, nullable=False, default="[]"),
-    Column("variation_list", Text, nullable=False, default="[]"),
-    Column("date_added", DateTime, nullable=False),
-    Column("date_updated", DateTime, nullable=False),
-    UniqueConstraint("store_id", "code", name="uq_inventory_items_store_code"),
-    Index("ix_inventory_items_store_name", "store_id", "name"),
+    sa.Column(
+        "manufacturer_sku", sa.String(width("inventory_items", "manufacturer_sku")), nullable=True
+    ),
+    sa.Column("metadata", sa.Text, nullable=False, default="[]"),
+    sa.Column("variation_list", sa.Text, nullable=False, default="[]"),
+    sa.Column("date_added", sa.DateTime, nullable=False),
+    sa.Column("date_updated", sa.DateTime, nullable=False),
+    sa.UniqueConstraint("store_id", "code", name="uq_inventory_items_store_code"),
+    sa.Index("ix_inventory_items_store_name", "store_id", "name"),
     sqlite_autoincrement=True,
 )

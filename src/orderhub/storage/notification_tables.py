@@ -3,42 +3,31 @@
 
 from __future__ import annotations
 
-from sqlalchemy import (
-    BigInteger,
-    Column,
-    DateTime,
-    ForeignKey,
-    Index,
-    Integer,
-    LargeBinary,
-    String,
-    Table,
-    Text,
-)
+import sqlalchemy as sa
 
 from orderhub.domain.limits import width
-from orderhub.storage.tables import Id, metadata
+from orderhub.storage.tables import id_column, metadata, store_column
 
 # Outbound notifications, written in the transaction of the change they announce (an
 # outbox) and delivered after commit by a worker that retries with backoff.
-notifications = Table(
+notifications = sa.Table(
     "notifications",
     metadata,
-    Column("id", Id, primary_key=True, autoincrement=True),
-    Column("store_id", ForeignKey("stores.id", ondelete="CASCADE"), nullable=False),
-    Column("order_id", BigInteger, nullable=False),
-    Column("event", String(width("notifications", "event")), nullable=False),
-    Column("url", String(width("notifications", "url")), nullable=False),
-    Column("body", LargeBinary, nullable=False),
-    Column("attempts", Integer, nullable=False, default=0),
-    Column("next_attempt_at", DateTime, nullable=False),
-    Column("delivered_at", DateTime, nullable=True),
-    Column("failed_at", DateTime, nullable=True),
-    Column("last_status", Integer, nullable=True),
-    Column("last_error", Text, nullable=False, default=""),
-    Column("created_at", DateTime, nullable=False),
-    Index("ix_notifications_pending", "delivered_at", "failed_at", "next_attempt_at"),
-    Index("ix_notifications_store_order", "store_id", "order_id"),
-    Index("ix_notifications_store", "store_id", "id"),
+    id_column(),
+    store_column(),
+    sa.Column("order_id", sa.BigInteger, nullable=False),
+    sa.Column("event", sa.String(width("notifications", "event")), nullable=False),
+    sa.Column("url", sa.String(width("notifications", "url")), nullable=False),
+    sa.Column("body", sa.LargeBinary, nullable=False),
+    sa.Column("attempts", sa.Integer, nullable=False, default=0),
+    sa.Column("next_attempt_at", sa.DateTime, nullable=False),
+    sa.Column("delivered_at", sa.DateTime, nullable=True),
+    sa.Column("failed_at", sa.DateTime, nullable=True),
+    sa.Column("last_status", sa.Integer, nullable=True),
+    sa.Column("last_error", sa.Text, nullable=False, default=""),
+    sa.Column("created_at", sa.DateTime, nullable=False),
+    sa.Index("ix_notifications_pending", "delivered_at", "failed_at", "next_attempt_at"),
+    sa.Index("ix_notifications_store_order", "store_id", "order_id"),
+    sa.Index("ix_notifications_store", "store_id", "id"),
     sqlite_autoincrement=True,
 )

@@ -4,45 +4,35 @@ complete."""
 
 from __future__ import annotations
 
-from sqlalchemy import (
-    Column,
-    DateTime,
-    ForeignKey,
-    Index,
-    Integer,
-    LargeBinary,
-    String,
-    Table,
-    Text,
-)
+import sqlalchemy as sa
 
 from orderhub.domain.limits import width
-from orderhub.storage.tables import Id, metadata
+from orderhub.storage.tables import id_column, metadata, store_column
 
-stores = Table(
+stores = sa.Table(
     "stores",
     metadata,
-    Column("id", Id, primary_key=True, autoincrement=True),
-    Column("name", String(width("stores", "name")), nullable=False),
-    Column("api_key_hash", LargeBinary(32), nullable=False),
-    Column("api_key_hint", String(width("stores", "api_key_hint")), nullable=False),
-    Column("pod_app_id", String(width("stores", "pod_app_id")), nullable=False, unique=True),
-    Column("pod_secret", String(width("stores", "pod_secret")), nullable=False),
-    Column("timezone", String(width("stores", "timezone")), nullable=False, default="UTC"),
-    Column("settings", Text, nullable=False, default="{}"),
-    Column("created_at", DateTime, nullable=False),
+    id_column(),
+    sa.Column("name", sa.String(width("stores", "name")), nullable=False),
+    sa.Column("api_key_hash", sa.LargeBinary(32), nullable=False),
+    sa.Column("api_key_hint", sa.String(width("stores", "api_key_hint")), nullable=False),
+    sa.Column("pod_app_id", sa.String(width("stores", "pod_app_id")), nullable=False, unique=True),
+    sa.Column("pod_secret", sa.String(width("stores", "pod_secret")), nullable=False),
+    sa.Column("timezone", sa.String(width("stores", "timezone")), nullable=False, default="UTC"),
+    sa.Column("settings", sa.Text, nullable=False, default="{}"),
+    sa.Column("created_at", sa.DateTime, nullable=False),
     sqlite_autoincrement=True,
 )
 
-idempotency_keys = Table(
+idempotency_keys = sa.Table(
     "idempotency_keys",
     metadata,
-    Column("store_id", ForeignKey("stores.id", ondelete="CASCADE"), primary_key=True),
-    Column("scope", String(width("idempotency_keys", "scope")), primary_key=True),
-    Column("key", String(width("idempotency_keys", "key")), primary_key=True),
-    Column("request_hash", LargeBinary(32), nullable=False),
-    Column("response_status", Integer, nullable=True),
-    Column("response_body", LargeBinary, nullable=True),
-    Column("created_at", DateTime, nullable=False),
-    Index("ix_idempotency_keys_created_at", "created_at"),
+    store_column(primary_key=True),
+    sa.Column("scope", sa.String(width("idempotency_keys", "scope")), primary_key=True),
+    sa.Column("key", sa.String(width("idempotency_keys", "key")), primary_key=True),
+    sa.Column("request_hash", sa.LargeBinary(32), nullable=False),
+    sa.Column("response_status", sa.Integer, nullable=True),
+    sa.Column("response_body", sa.LargeBinary, nullable=True),
+    sa.Column("created_at", sa.DateTime, nullable=False),
+    sa.Index("ix_idempotency_keys_created_at", "created_at"),
 )

@@ -3,18 +3,7 @@ of orders to them. Imported by `tables.py`, so the metadata is complete."""
 
 from __future__ import annotations
 
-from sqlalchemy import (
-    Boolean,
-    Column,
-    DateTime,
-    ForeignKey,
-    Index,
-    Integer,
-    String,
-    Table,
-    Text,
-    UniqueConstraint,
-)
+import sqlalchemy as sa
 
 from orderhub.domain.limits import (
     SUPPLIER_APP_ID_MAX,
@@ -22,56 +11,56 @@ from orderhub.domain.limits import (
     SUPPLIER_SECRET_MAX,
     URL_MAX,
 )
-from orderhub.storage.tables import Id, metadata
+from orderhub.storage.tables import id_column, metadata, store_column
 
 # A print provider a store forwards orders to over the print-on-demand protocol. The secret
 # is kept in clear: it is needed to sign every request.
-suppliers = Table(
+suppliers = sa.Table(
     "suppliers",
     metadata,
-    Column("id", Id, primary_key=True, autoincrement=True),
-    Column("store_id", ForeignKey("stores.id", ondelete="CASCADE"), nullable=False),
-    Column("name", String(SUPPLIER_NAME_MAX), nullable=False),
-    Column("base_url", String(URL_MAX), nullable=False),
-    Column("app_id", String(SUPPLIER_APP_ID_MAX), nullable=False),
-    Column("secret", String(SUPPLIER_SECRET_MAX), nullable=False),
-    Column("folder_id", ForeignKey("folders.id"), nullable=False),
-    Column("code_patterns", Text, nullable=False, default="[]"),
-    Column("shipping_map", Text, nullable=False, default="{}"),
-    Column("at_supplier_folder_id", ForeignKey("folders.id"), nullable=True),
-    Column("failed_folder_id", ForeignKey("folders.id"), nullable=True),
-    Column("created_at", DateTime, nullable=False),
-    UniqueConstraint("store_id", "name", name="uq_suppliers_store_name"),
-    Index("ix_suppliers_store_folder", "store_id", "folder_id"),
+    id_column(),
+    store_column(),
+    sa.Column("name", sa.String(SUPPLIER_NAME_MAX), nullable=False),
+    sa.Column("base_url", sa.String(URL_MAX), nullable=False),
+    sa.Column("app_id", sa.String(SUPPLIER_APP_ID_MAX), nullable=False),
+    sa.Column("secret", sa.String(SUPPLIER_SECRET_MAX), nullable=False),
+    sa.Column("folder_id", sa.ForeignKey("folders.id"), nullable=False),
+    sa.Column("code_patterns", sa.Text, nullable=False, default="[]"),
+    sa.Column("shipping_map", sa.Text, nullable=False, default="{}"),
+    sa.Column("at_supplier_folder_id", sa.ForeignKey("folders.id"), nullable=True),
+    sa.Column("failed_folder_id", sa.ForeignKey("folders.id"), nullable=True),
+    sa.Column("created_at", sa.DateTime, nullable=False),
+    sa.UniqueConstraint("store_id", "name", name="uq_suppliers_store_name"),
+    sa.Index("ix_suppliers_store_folder", "store_id", "folder_id"),
     sqlite_autoincrement=True,
 )
 
 # One order's way to one supplier: written in the transaction that put the order in the
 # supplier's folder, then sent, retried, and polled for tracking by the forwarder.
-forwarding_jobs = Table(
+forwarding_jobs = sa.Table(
     "forwarding_jobs",
     metadata,
-    Column("id", Id, primary_key=True, autoincrement=True),
-    Column("store_id", ForeignKey("stores.id", ondelete="CASCADE"), nullable=False),
-    Column("supplier_id", ForeignKey("suppliers.id", ondelete="CASCADE"), nullable=False),
-    Column("order_id", ForeignKey("orders.id", ondelete="CASCADE"), nullable=False),
+    id_column(),
+    store_column(),
+    sa.Column("supplier_id", sa.ForeignKey("suppliers.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("order_id", sa.ForeignKey("orders.id", ondelete="CASCADE"), nullable=False),
     # pending, sent, shipped, failed, skipped, canceled
-    Column("status", String(20), nullable=False),
-    Column("external_id", String(100), nullable=False),
-    Column("supplier_order_id", String(100), nullable=True),
+    sa.Column("status", sa.String(20), nullable=False),
+    sa.Column("external_id", sa.String(100), nullable=False),
+    sa.Column("supplier_order_id", sa.String(100), nullable=True),
     # The order items sent, as a JSON list of [order_item_id, quantity].
-    Column("lines", Text, nullable=False, default="[]"),
-    Column("attempts", Integer, nullable=False, default=0),
+    sa.Column("lines", sa.Text, nullable=False, default="[]"),
+    sa.Column("attempts", sa.Integer, nullable=False, default=0),
     # When the worker next sends (pending) or polls (sent) this job; also the claim lease.
-    Column("next_attempt_at", DateTime, nullable=False),
+    sa.Column("next_attempt_at", sa.DateTime, nullable=False),
     # The last try ended without knowing whether the supplier has the order.
-    Column("in_doubt", Boolean, nullable=False, default=False),
-    Column("last_error", Text, nullable=False, default=""),
-    Column("last_status", String(40), nullable=False, default=""),
-    Column("created_at", DateTime, nullable=False),
-    Column("updated_at", DateTime, nullable=False),
-    UniqueConstraint("supplier_id", "order_id", name="uq_forwarding_jobs_supplier_order"),
-    Index("ix_forwarding_jobs_due", "status", "next_attempt_at"),
-    Index("ix_forwarding_jobs_store_order", "store_id", "order_id"),
+    sa.Column("in_doubt", sa.Boolean, nullable=False, default=False),
+    sa.Column("last_error", sa.Text, nullable=False, default=""),
+    sa.Column("last_status", sa.String(40), nullable=False, default=""),
+    sa.Column("created_at", sa.DateTime, nullable=False),
+    sa.Column("updated_at", sa.DateTime, nullable=False),
+    sa.UniqueConstraint("supplier_id", "order_id", name="uq_forwarding_jobs_supplier_order"),
+    sa.Index("ix_forwarding_jobs_due", "status", "next_attempt_at"),
+    sa.Index("ix_forwarding_jobs_store_order", "store_id", "order_id"),
     sqlite_autoincrement=True,
 )

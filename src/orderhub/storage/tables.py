@@ -13,20 +13,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import (
-    BigInteger,
-    Boolean,
-    Column,
-    DateTime,
-    ForeignKey,
-    Index,
-    Integer,
-    MetaData,
-    String,
-    Table,
-    Text,
-    UniqueConstraint,
-)
+import sqlalchemy as sa
 from sqlalchemy.sql.expression import false
 from sqlalchemy.types import TypeDecorator
 
@@ -34,7 +21,7 @@ from orderhub.domain.limits import ADDRESS_FIELDS, ADDRESS_WIDTH, SHIPPING_ONLY_
 
 SCALE = 10_000
 
-metadata = MetaData(
+metadata = sa.MetaData(
     naming_convention={
         "ix": "ix_%(column_0_label)s",
         "uq": "uq_%(table_name)s_%(column_0_name)s",
@@ -47,7 +34,7 @@ metadata = MetaData(
 class Fixed4(TypeDecorator[Decimal]):
     """A Decimal stored as a BIGINT count of 1/10,000 units."""
 
-    impl = BigInteger
+    impl = sa.BigInteger
     cache_ok = True
 
     def process_bind_param(self, value: Any, dialect: Any) -> int | None:
@@ -63,151 +50,181 @@ class Fixed4(TypeDecorator[Decimal]):
 
 # Ids are never reused after a delete (sqlite_autoincrement below): integrations keep them.
 # Big integer ids on PostgreSQL, INTEGER PRIMARY KEY (the rowid alias) on SQLite.
-Id = BigInteger().with_variant(Integer(), "sqlite")
+Id = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
 
-folders = Table(
+
+def id_column() -> sa.Column[int]:
+    """The surrogate key a table of a store's records starts with."""
+    return sa.Column("id", Id, primary_key=True, autoincrement=True)
+
+
+def store_column(*, primary_key: bool = False) -> sa.Column[Any]:
+    """The store a row belongs to: every query is scoped by it, and a store's deletion
+    takes its rows with it."""
+    return sa.Column(
+        "store_id",
+        sa.ForeignKey("stores.id", ondelete="CASCADE"),
+        primary_key=primary_key,
+        nullable=False,
+    )
+
+
+folders = sa.Table(
     "folders",
     metadata,
-    Column("id", Id, primary_key=True, autoincrement=True),
-    Column("store_id", ForeignKey("stores.id", ondelete="CASCADE"), nullable=False),
-    Column("name", String(width("folders", "name")), nullable=False),
-    Column("position", Integer, nullable=False, default=0),
-    Column("pod_status", String(width("folders", "pod_status")), nullable=True),
-    UniqueConstraint("store_id", "name", name="uq_folders_store_name"),
-    UniqueConstraint("store_id", "pod_status", name="uq_folders_store_pod_status"),
+    id_column(),
+    store_column(),
+    sa.Column("name", sa.String(width("folders", "name")), nullable=False),
+    sa.Column("position", sa.Integer, nullable=False, default=0),
+    sa.Column("pod_status", sa.String(width("folders", "pod_status")), nullable=True),
+    sa.UniqueConstraint("store_id", "name", name="uq_folders_store_name"),
+    sa.UniqueConstraint("store_id", "pod_status", name="uq_folders_store_pod_status"),
     sqlite_autoincrement=True,
 )
 
 
-def _address_columns(prefix: str, fields: tuple[str, ...]) -> list[Column[Any]]:
+def _address_columns(prefix: str, fields: tuple[str, ...]) -> list[sa.Column[Any]]:
     return [
-        Column(f"{prefix}_{name}", String(ADDRESS_WIDTH), nullable=False, default="")
+        sa.Column(f"{prefix}_{name}", sa.String(ADDRESS_WIDTH), nullable=False, default="")
         for name in fields
     ]
 
 
-orders = Table(
+orders = sa.Table(
     "orders",
     metadata,
-    Column("id", Id, primary_key=True, autoincrement=True),
-    Column("store_id", ForeignKey("stores.id", ondelete="CASCADE"), nullable=False),
-    Column("folder_id", ForeignKey("folders.id"), nullable=False),
-    Column("source_name", String(width("orders", "source_name")), nullable=False),
-    Column("source_id", String(width("orders", "source_id")), nullable=True),
-    Column("email", String(width("orders", "email")), nullable=False, default=""),
-    Column(
-        "shipping_method", String(width("orders", "shipping_method")), nullable=False, default=""
+    id_column(),
+    store_column(),
+    sa.Column("folder_id", sa.ForeignKey("folders.id"), nullable=False),
+    sa.Column("source_name", sa.String(width("orders", "source_name")), nullable=False),
+    sa.Column("source_id", sa.String(width("orders", "source_id")), nullable=True),
+    sa.Column("email", sa.String(width("orders", "email")), nullable=False, default=""),
+    sa.Column(
+        "shipping_method", sa.String(width("orders", "shipping_method")), nullable=False, default=""
     ),
-    Column("quantity_total", Integer, nullable=False, default=0),
-    Column("weight_total", Fixed4, nullable=False, default=0),
-    Column("product_total", Fixed4, nullable=False, default=0),
-    Column("shipping_total", Fixed4, nullable=False, default=0),
-    Column("handling_total", Fixed4, nullable=False, default=0),
-    Column("tax_total", Fixed4, nullable=False, default=0),
-    Column("discount_total", Fixed4, nullable=False, default=0),
-    Column("order_total", Fixed4, nullable=False, default=0),
-    Column("processor_balance", Fixed4, nullable=False, default=0),
-    Column("refund_total", Fixed4, nullable=False, default=0),
-    Column(
-        "cc_number_masked", String(width("orders", "cc_number_masked")), nullable=False, default=""
-    ),
-    Column("cc_exp", String(width("orders", "cc_exp")), nullable=False, default=""),
-    Column(
-        "processor_response",
-        String(width("orders", "processor_response")),
+    sa.Column("quantity_total", sa.Integer, nullable=False, default=0),
+    sa.Column("weight_total", Fixed4, nullable=False, default=0),
+    sa.Column("product_total", Fixed4, nullable=False, default=0),
+    sa.Column("shipping_total", Fixed4, nullable=False, default=0),
+    sa.Column("handling_total", Fixed4, nullable=False, default=0),
+    sa.Column("tax_total", Fixed4, nullable=False, default=0),
+    sa.Column("discount_total", Fixed4, nullable=False, default=0),
+    sa.Column("order_total", Fixed4, nullable=False, default=0),
+    sa.Column("processor_balance", Fixed4, nullable=False, default=0),
+    sa.Column("refund_total", Fixed4, nullable=False, default=0),
+    sa.Column(
+        "cc_number_masked",
+        sa.String(width("orders", "cc_number_masked")),
         nullable=False,
         default="",
     ),
-    Column("payment_type", String(width("orders", "payment_type")), nullable=False, default=""),
-    Column(
+    sa.Column("cc_exp", sa.String(width("orders", "cc_exp")), nullable=False, default=""),
+    sa.Column(
+        "processor_response",
+        sa.String(width("orders", "processor_response")),
+        nullable=False,
+        default="",
+    ),
+    sa.Column(
+        "payment_type", sa.String(width("orders", "payment_type")), nullable=False, default=""
+    ),
+    sa.Column(
         "payment_status",
-        String(width("orders", "payment_status")),
+        sa.String(width("orders", "payment_status")),
         nullable=False,
         default="Captured",
     ),
-    Column("customer_id", String(width("orders", "customer_id")), nullable=False, default=""),
-    Column("ip_address", String(width("orders", "ip_address")), nullable=False, default=""),
-    Column("tag_color", String(width("orders", "tag_color")), nullable=False, default=""),
-    Column("tag_name", String(width("orders", "tag_name")), nullable=False, default=""),
-    Column(
-        "fulfillment_name", String(width("orders", "fulfillment_name")), nullable=False, default=""
-    ),
-    Column("fulfillment_id", String(width("orders", "fulfillment_id")), nullable=False, default=""),
-    *_address_columns("shipping", ADDRESS_FIELDS + SHIPPING_ONLY_FIELDS),
-    *_address_columns("customer", ADDRESS_FIELDS),
-    Column("return_address", Text, nullable=False, default="[]"),
-    Column("checkout_data", Text, nullable=False, default="[]"),
-    Column("order_metadata", Text, nullable=False, default="[]"),
-    Column("discount_list", Text, nullable=False, default="[]"),
-    Column("order_notes", Text, nullable=False, default="[]"),
-    # Print-on-demand only: brand, comment, packing slip, billing address, extra phones...
-    Column("pod_data", Text, nullable=False, default="{}", server_default="{}"),
-    # A print-on-demand cancellation keeps the order, flagged deleted.
-    Column("deleted", Boolean, nullable=False, default=False, server_default=false()),
-    Column("date_added", DateTime, nullable=False),
-    Column("date_updated", DateTime, nullable=False),
-    # Bumped by every write to the order, its items, shipments or history, in the same
-    # transaction: a rendered order is valid while its revision is unchanged.
-    Column("revision", Integer, nullable=False, default=0, server_default="0"),
-    UniqueConstraint("store_id", "source_name", "source_id", name="uq_orders_store_source"),
-    Index("ix_orders_store_date_added", "store_id", "date_added", "id"),
-    Index("ix_orders_store_date_updated", "store_id", "date_updated", "id"),
-    Index("ix_orders_store_folder_date_added", "store_id", "folder_id", "date_added", "id"),
-    Index("ix_orders_store_email", "store_id", "email"),
-    Index("ix_orders_store_customer_id", "store_id", "customer_id"),
-    sqlite_autoincrement=True,
-)
-
-order_items = Table(
-    "order_items",
-    metadata,
-    Column("id", Id, primary_key=True, autoincrement=True),
-    Column("order_id", ForeignKey("orders.id", ondelete="CASCADE"), nullable=False),
-    Column("store_id", ForeignKey("stores.id", ondelete="CASCADE"), nullable=False),
-    Column("position", Integer, nullable=False, default=0),
-    Column("name", String(width("order_items", "name")), nullable=False, default=""),
-    Column("price", Fixed4, nullable=False, default=0),
-    Column("quantity", Integer, nullable=False, default=1),
-    Column("weight", Fixed4, nullable=False, default=0),
-    Column("code", String(width("order_items", "code")), nullable=False, default=""),
-    Column(
-        "delivery_type",
-        String(width("order_items", "delivery_type")),
-        nullable=False,
-        default="ship",
-    ),
-    Column(
-        "category_code", String(width("order_items", "category_code")), nullable=False, default=""
-    ),
-    Column(
-        "fulfillment_method",
-        String(width("order_items", "fulfillment_method")),
+    sa.Column("customer_id", sa.String(width("orders", "customer_id")), nullable=False, default=""),
+    sa.Column("ip_address", sa.String(width("orders", "ip_address")), nullable=False, default=""),
+    sa.Column("tag_color", sa.String(width("orders", "tag_color")), nullable=False, default=""),
+    sa.Column("tag_name", sa.String(width("orders", "tag_name")), nullable=False, default=""),
+    sa.Column(
+        "fulfillment_name",
+        sa.String(width("orders", "fulfillment_name")),
         nullable=False,
         default="",
     ),
-    Column("variation_list", Text, nullable=False, default="[]"),
-    Column("metadata", Text, nullable=False, default="[]"),
-    # Print-on-demand only: designs, mockups, label, description, brand.
-    Column("pod_data", Text, nullable=False, default="{}", server_default="{}"),
-    Index("ix_order_items_order", "order_id", "position", "id"),
-    Index("ix_order_items_store_code", "store_id", "code"),
+    sa.Column(
+        "fulfillment_id", sa.String(width("orders", "fulfillment_id")), nullable=False, default=""
+    ),
+    *_address_columns("shipping", ADDRESS_FIELDS + SHIPPING_ONLY_FIELDS),
+    *_address_columns("customer", ADDRESS_FIELDS),
+    sa.Column("return_address", sa.Text, nullable=False, default="[]"),
+    sa.Column("checkout_data", sa.Text, nullable=False, default="[]"),
+    sa.Column("order_metadata", sa.Text, nullable=False, default="[]"),
+    sa.Column("discount_list", sa.Text, nullable=False, default="[]"),
+    sa.Column("order_notes", sa.Text, nullable=False, default="[]"),
+    # Print-on-demand only: brand, comment, packing slip, billing address, extra phones...
+    sa.Column("pod_data", sa.Text, nullable=False, default="{}", server_default="{}"),
+    # A print-on-demand cancellation keeps the order, flagged deleted.
+    sa.Column("deleted", sa.Boolean, nullable=False, default=False, server_default=false()),
+    sa.Column("date_added", sa.DateTime, nullable=False),
+    sa.Column("date_updated", sa.DateTime, nullable=False),
+    # Bumped by every write to the order, its items, shipments or history, in the same
+    # transaction: a rendered order is valid while its revision is unchanged.
+    sa.Column("revision", sa.Integer, nullable=False, default=0, server_default="0"),
+    sa.UniqueConstraint("store_id", "source_name", "source_id", name="uq_orders_store_source"),
+    sa.Index("ix_orders_store_date_added", "store_id", "date_added", "id"),
+    sa.Index("ix_orders_store_date_updated", "store_id", "date_updated", "id"),
+    sa.Index("ix_orders_store_folder_date_added", "store_id", "folder_id", "date_added", "id"),
+    sa.Index("ix_orders_store_email", "store_id", "email"),
+    sa.Index("ix_orders_store_customer_id", "store_id", "customer_id"),
     sqlite_autoincrement=True,
 )
 
-order_history = Table(
+order_items = sa.Table(
+    "order_items",
+    metadata,
+    id_column(),
+    sa.Column("order_id", sa.ForeignKey("orders.id", ondelete="CASCADE"), nullable=False),
+    store_column(),
+    sa.Column("position", sa.Integer, nullable=False, default=0),
+    sa.Column("name", sa.String(width("order_items", "name")), nullable=False, default=""),
+    sa.Column("price", Fixed4, nullable=False, default=0),
+    sa.Column("quantity", sa.Integer, nullable=False, default=1),
+    sa.Column("weight", Fixed4, nullable=False, default=0),
+    sa.Column("code", sa.String(width("order_items", "code")), nullable=False, default=""),
+    sa.Column(
+        "delivery_type",
+        sa.String(width("order_items", "delivery_type")),
+        nullable=False,
+        default="ship",
+    ),
+    sa.Column(
+        "category_code",
+        sa.String(width("order_items", "category_code")),
+        nullable=False,
+        default="",
+    ),
+    sa.Column(
+        "fulfillment_method",
+        sa.String(width("order_items", "fulfillment_method")),
+        nullable=False,
+        default="",
+    ),
+    sa.Column("variation_list", sa.Text, nullable=False, default="[]"),
+    sa.Column("metadata", sa.Text, nullable=False, default="[]"),
+    # Print-on-demand only: designs, mockups, label, description, brand.
+    sa.Column("pod_data", sa.Text, nullable=False, default="{}", server_default="{}"),
+    sa.Index("ix_order_items_order", "order_id", "position", "id"),
+    sa.Index("ix_order_items_store_code", "store_id", "code"),
+    sqlite_autoincrement=True,
+)
+
+order_history = sa.Table(
     "order_history",
     metadata,
-    Column("id", Id, primary_key=True, autoincrement=True),
-    Column("order_id", ForeignKey("orders.id", ondelete="CASCADE"), nullable=False),
-    Column("store_id", ForeignKey("stores.id", ondelete="CASCADE"), nullable=False),
-    Column(
-        "source_name", String(width("order_history", "source_name")), nullable=False, default=""
+    id_column(),
+    sa.Column("order_id", sa.ForeignKey("orders.id", ondelete="CASCADE"), nullable=False),
+    store_column(),
+    sa.Column(
+        "source_name", sa.String(width("order_history", "source_name")), nullable=False, default=""
     ),
-    Column("note", Text, nullable=False, default=""),
-    Column("event", String(width("order_history", "event")), nullable=False, default="note"),
-    Column("surface", String(width("order_history", "surface")), nullable=False, default=""),
-    Column("date_added", DateTime, nullable=False),
-    Index("ix_order_history_order", "order_id", "id"),
+    sa.Column("note", sa.Text, nullable=False, default=""),
+    sa.Column("event", sa.String(width("order_history", "event")), nullable=False, default="note"),
+    sa.Column("surface", sa.String(width("order_history", "surface")), nullable=False, default=""),
+    sa.Column("date_added", sa.DateTime, nullable=False),
+    sa.Index("ix_order_history_order", "order_id", "id"),
     sqlite_autoincrement=True,
 )
 

@@ -17,7 +17,7 @@ from orderhub.domain.dates import format_wire
 from orderhub.domain.errors import OrderhubError
 from orderhub.services import emails as email_service
 from orderhub.services import templates as service
-from orderhub.storage import emails as outbox
+from orderhub.storage import emails as email_storage
 from orderhub.templating.builtins import DOCUMENT, EMAIL, KINDS, Template
 
 app = typer.Typer(help="Templates: customer emails and printable documents.", no_args_is_help=True)
@@ -157,7 +157,7 @@ def email_list(
     db = ready_database()
     require_store(db, store_id)
     with db.read() as conn:
-        found = outbox.list_emails(conn, store_id, failed_only=failed, limit=limit)
+        found = email_storage.list_emails(conn, store_id, failed_only=failed, limit=limit)
     table = Table("id", "order", "template", "to", "status", "tries", "queued", "last error")
     for e in found:
         table.add_row(str(e.id), str(e.order_id), e.template, e.recipient, e.status,

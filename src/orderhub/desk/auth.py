@@ -18,8 +18,7 @@ from starlette.responses import Response
 from orderhub.config import Settings
 from orderhub.domain.errors import NotFound, OrderhubError
 from orderhub.services import desk_sessions as session_service
-from orderhub.storage import accounts, desk_sessions, invitations
-from orderhub.storage import stores as store_repo
+from orderhub.storage import accounts, desk_sessions, invitations, stores
 from orderhub.storage.accounts import Membership, User
 from orderhub.storage.desk_sessions import DeskSession
 from orderhub.storage.stores import Store, utcnow
@@ -127,7 +126,7 @@ def signed_in(request: Request) -> Desk:
         current = current or memberships[0]
         session_service.keep_alive(state.db, session, current.store_id, now)
     with state.db.read() as conn:
-        store = store_repo.get_store(conn, current.store_id)
+        store = stores.get_store(conn, current.store_id)
     return Desk(user, store, current.role, memberships, session, pending)
 
 

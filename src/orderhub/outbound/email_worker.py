@@ -24,7 +24,7 @@ from orderhub.domain.errors import OrderhubError
 from orderhub.outbound import mailer
 from orderhub.outbound.background import BackgroundLoop
 from orderhub.services import emails as email_service
-from orderhub.storage import emails as outbox
+from orderhub.storage import emails as email_storage
 from orderhub.storage import orders as order_storage
 from orderhub.storage import stores
 from orderhub.storage import templates as template_storage
@@ -67,10 +67,10 @@ class EmailWorker:
                 log.exception("email %s failed unexpectedly", email.id)
         return len(claimed)
 
-    def _claim(self) -> list[outbox.Email]:
+    def _claim(self) -> list[email_storage.Email]:
         return email_service.claim_due(self.db, limit=BATCH, lease=self.lease)
 
-    def _message(self, email: outbox.Email) -> mailer.EmailMessage:
+    def _message(self, email: email_storage.Email) -> mailer.EmailMessage:
         with self.db.read() as conn:
             store = stores.get_store(conn, email.store_id)
             found = order_storage.load_orders(conn, store.id, [email.order_id], with_history=False)
@@ -85,7 +85,7 @@ class EmailWorker:
         except OrderhubError as exc:
             raise _Final(exc.message) from None
 
-    def send_one(self, email: outbox.Email) -> None:
+    def send_one(self, email: email_storage.Email) -> None:
         """Render, send and record one claimed email (blocking)."""
         assert self.server is not None
         attempted_at, started = utcnow(), time.monotonic()
@@ -100,7 +100,7 @@ class EmailWorker:
         except (smtplib.SMTPException, OSError) as exc:
             error = f"{self.server.shown}: {type(exc).__name__}: {exc}"
         duration_ms = int((time.monotonic() - started) * 1000)
-        attempt = outbox.Attempt(attempted_at, duration_ms, error[:2000])
+        attempt = email_storage.Attempt(attempted_at, duration_ms, error[:2000])
         retry = (
             None
             if final or not error

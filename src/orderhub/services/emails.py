@@ -19,7 +19,7 @@ from orderhub.domain.errors import InvalidInput, NotFound
 from orderhub.domain.events import SHIPMENT_CREATED
 from orderhub.services.events import OrderEvent, Subscription
 from orderhub.services.transaction import write
-from orderhub.storage import emails as outbox
+from orderhub.storage import emails as email_storage
 from orderhub.storage import orders as order_storage
 from orderhub.storage import shipments as shipment_storage
 from orderhub.storage import templates as template_storage
@@ -74,7 +74,7 @@ def queue_email(
     raw = _customer_address(conn, store, order_id) if to == CUSTOMER else to
     field = "the order's email" if to == CUSTOMER else "to"
     recipient = email_values.address(raw, field)
-    email_id = outbox.enqueue(
+    email_id = email_storage.enqueue(
         conn, store.id, order_id, found.name, recipient, shipment_id=shipment_id, now=now,
         domain=_message_domain(store),
     )  # fmt: skip
@@ -130,29 +130,31 @@ SUBSCRIPTION = Subscription(
 )
 
 
-def claim_due(db: Database, *, limit: int, lease: timedelta) -> list[outbox.Email]:
+def claim_due(db: Database, *, limit: int, lease: timedelta) -> list[email_storage.Email]:
     """Take up to `limit` due emails for `lease` (the sender's; storage/emails.py)."""
     with db.write() as conn:
-        return outbox.claim_due(conn, limit=limit, lease=lease)
+        return email_storage.claim_due(conn, limit=limit, lease=lease)
 
 
-def resend(db: Database, email_id: int, *, store_id: int | None, channel: Channel) -> outbox.Email:
+def resend(
+    db: Database, email_id: int, *, store_id: int | None, channel: Channel
+) -> email_storage.Email:
     """Queue a sent or failed email again (`store_id`: only if it is that store's)."""
     with db.write() as conn:
-        found = outbox.get(conn, email_id, store_id)
-        outbox.resend(conn, found)
+        found = email_storage.get(conn, email_id, store_id)
+        email_storage.resend(conn, found)
         note = f"Email {found.id} re-queued: '{found.template}' to {found.recipient}"
         order_storage.record_history(
             conn, found.store_id, found.order_id, note, event=HISTORY_EVENT, channel=channel,
             now=utcnow(),
         )  # fmt: skip
-        return outbox.get(conn, email_id)
+        return email_storage.get(conn, email_id)
 
 
 def settle(
     db: Database,
-    email: outbox.Email,
-    attempt: outbox.Attempt,
+    email: email_storage.Email,
+    attempt: email_storage.Attempt,
     *,
     sent: bool,
     retry_at: datetime | None,
@@ -160,7 +162,7 @@ def settle(
     """Record an attempt; the order's history hears of the outcome (sent, or failed for
     good), not of each retry."""
     with db.write() as conn:
-        settled = outbox.record_attempt(conn, email, attempt, sent=sent, retry_at=retry_at)
+        settled = email_storage.record_attempt(conn, email, attempt, sent=sent, retry_at=retry_at)
         if not settled or (not sent and retry_at is not None):
             return
         if sent:

@@ -19,7 +19,7 @@ from orderhub.domain.limits import MAX_ORDERS_MOVED_WITH_FOLDER, width
 from orderhub.services import audit, moves
 from orderhub.services.transaction import write
 from orderhub.storage import count_cache, stores
-from orderhub.storage import folders as storage
+from orderhub.storage import folders as folder_storage
 from orderhub.storage.database import Database
 from orderhub.storage.stores import Folder, Store, utcnow
 
@@ -28,7 +28,7 @@ NAME_MAX = width("folders", "name")
 
 def with_counts(db: Database, store: Store) -> list[tuple[Folder, int]]:
     with db.read() as conn:
-        return storage.folders_with_counts(conn, store.id)
+        return folder_storage.folders_with_counts(conn, store.id)
 
 
 def _name(name: str) -> str:
@@ -41,7 +41,7 @@ def create_folder(
     db: Database, store: Store, name: str, pod_status: str | None, channel: Channel | None = None
 ) -> Folder:
     with db.write() as conn:
-        folder = storage.create_folder(conn, store.id, _name(name), pod_status)
+        folder = folder_storage.create_folder(conn, store.id, _name(name), pod_status)
         count_cache.bump(store.id)
         if channel is not None:
             audit.record(conn, store.id, channel, "folder.create", folder.name)
@@ -64,7 +64,7 @@ def rename_folder(
             reason = protected_reason(before, renaming=True)
             if reason:
                 raise InvalidInput(f"name: {reason}")
-        folder = storage.rename_folder(conn, store.id, folder_id, _name(name))
+        folder = folder_storage.rename_folder(conn, store.id, folder_id, _name(name))
         count_cache.bump(store.id)
         if channel is not None and before is not None:
             audit.record(conn, store.id, channel, "folder.rename", f"{before.name} → {name}")
@@ -76,7 +76,7 @@ def delete_folder(
 ) -> None:
     with db.write() as conn:
         folder = stores.find_folder(conn, store.id, folder_id=folder_id)
-        storage.delete_folder(conn, store.id, folder_id)
+        folder_storage.delete_folder(conn, store.id, folder_id)
         count_cache.bump(store.id)
         if channel is not None and folder is not None:
             audit.record(conn, store.id, channel, "folder.delete", folder.name)
@@ -95,7 +95,7 @@ def _deletable(conn: Connection, store_id: int, folder_id: int) -> Folder:
     reason = protected_reason(folder)
     if reason:
         raise InvalidInput(reason)
-    users = storage.suppliers_using(conn, store_id, folder_id)
+    users = folder_storage.suppliers_using(conn, store_id, folder_id)
     if users:
         raise InvalidInput(f"Supplier {users[0]} uses this folder: change the supplier first")
     return folder
@@ -109,7 +109,7 @@ def delete_folder_moving_orders(
     many orders moved."""
     with write(db, store) as (conn, store):
         folder = _deletable(conn, store.id, folder_id)
-        order_ids = storage.order_ids_in(
+        order_ids = folder_storage.order_ids_in(
             conn, store.id, folder_id, MAX_ORDERS_MOVED_WITH_FOLDER + 1
         )
         if order_ids and to_folder_id is None:
@@ -125,14 +125,14 @@ def delete_folder_moving_orders(
             destination = moves.resolve_folder(
                 conn, store.id, folder_id=to_folder_id, folder_name=None
             )
-            storage.lock_orders(conn, store.id, order_ids)
+            folder_storage.lock_orders(conn, store.id, order_ids)
             now = utcnow()
             for order_id in order_ids:
                 moves.move_locked(
                     conn, store, order_id, folder, destination, channel=channel, now=now,
                     reason=f"folder {folder.name} deleted",
                 )  # fmt: skip
-        storage.delete_folder(conn, store.id, folder_id)
+        folder_storage.delete_folder(conn, store.id, folder_id)
         count_cache.bump(store.id)
         detail = f"{len(order_ids)} orders moved" if order_ids else ""
         audit.record(conn, store.id, channel, "folder.delete", folder.name, detail)
@@ -142,7 +142,7 @@ def delete_folder_moving_orders(
 def move_folder(db: Database, store: Store, folder_id: int, *, up: bool, channel: Channel) -> None:
     """One place up or down in the side bar (swapped with its neighbour)."""
     with db.write() as conn:
-        folder = storage.swap_with_neighbour(conn, store.id, folder_id, up=up)
+        folder = folder_storage.swap_with_neighbour(conn, store.id, folder_id, up=up)
         if folder is not None:
             count_cache.bump(store.id)
             audit.record(

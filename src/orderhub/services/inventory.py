@@ -10,7 +10,7 @@ from decimal import Decimal
 
 from orderhub.domain.errors import OrderhubError, StaleEdit
 from orderhub.domain.inventory import InventoryItem
-from orderhub.storage import inventory as storage
+from orderhub.storage import inventory as inventory_storage
 from orderhub.storage.database import Database
 from orderhub.storage.stores import Store
 
@@ -38,14 +38,14 @@ class BatchResult:
 
 def create_item(db: Database, store: Store, item: InventoryItem) -> InventoryItem:
     with db.write() as conn:
-        item_id = storage.create_item(conn, store.id, item)
-        return storage.get_item(conn, store.id, item_id)
+        item_id = inventory_storage.create_item(conn, store.id, item)
+        return inventory_storage.get_item(conn, store.id, item_id)
 
 
 def replace_item(db: Database, store: Store, item_id: int, item: InventoryItem) -> InventoryItem:
     with db.write() as conn:
-        storage.replace_item(conn, store.id, item_id, item)
-        return storage.get_item(conn, store.id, item_id)
+        inventory_storage.replace_item(conn, store.id, item_id, item)
+        return inventory_storage.get_item(conn, store.id, item_id)
 
 
 @dataclass(frozen=True)
@@ -80,18 +80,20 @@ def set_stock_and_price(
     with db.write() as conn:
         values = {"stock": stock, "price": price, "update_source": source}
         expected = {"date_updated": seen.date_updated, "stock": seen.stock, "price": seen.price}
-        if not storage.update_if_unchanged(conn, store.id, item_id, values, expected=expected):
-            now = storage.get_item(conn, store.id, item_id)  # NotFound when it is gone
+        if not inventory_storage.update_if_unchanged(
+            conn, store.id, item_id, values, expected=expected
+        ):
+            now = inventory_storage.get_item(conn, store.id, item_id)  # NotFound when it is gone
             raise StaleEdit(
                 f"Item {now.code}", now.update_source or "an order", now.date_updated,
                 ItemVersion.of(now).token(),
             )  # fmt: skip
-        return storage.get_item(conn, store.id, item_id)
+        return inventory_storage.get_item(conn, store.id, item_id)
 
 
 def delete_item(db: Database, store: Store, item_id: int) -> None:
     with db.write() as conn:
-        storage.delete_item(conn, store.id, item_id)
+        inventory_storage.delete_item(conn, store.id, item_id)
 
 
 def save_items(db: Database, store: Store, entries: Sequence[BatchEntry]) -> list[BatchResult]:
@@ -106,13 +108,13 @@ def save_items(db: Database, store: Store, entries: Sequence[BatchEntry]) -> lis
             try:
                 target = entry.item_id
                 if target is None:
-                    existing = storage.find_by_code(conn, store.id, entry.item.code)
+                    existing = inventory_storage.find_by_code(conn, store.id, entry.item.code)
                     target = existing.id if existing else None
                 if target is None:
-                    target = storage.create_item(conn, store.id, entry.item)
+                    target = inventory_storage.create_item(conn, store.id, entry.item)
                     created = True
                 else:
-                    storage.replace_item(conn, store.id, target, entry.item)
+                    inventory_storage.replace_item(conn, store.id, target, entry.item)
                     created = False
             except OrderhubError as exc:
                 savepoint.rollback()

@@ -31,7 +31,7 @@ from orderhub.domain.rules import (
 from orderhub.services import audit, rule_actions, rule_runner
 from orderhub.services.transaction import write
 from orderhub.storage import orders as order_storage
-from orderhub.storage import rules as storage
+from orderhub.storage import rules as rule_storage
 from orderhub.storage import stores
 from orderhub.storage.database import Database
 from orderhub.storage.stores import Store, utcnow
@@ -75,7 +75,7 @@ class RunResult:
     outcome: str
 
 
-def _stored(row: storage.RuleRow) -> StoredRule:
+def _stored(row: rule_storage.RuleRow) -> StoredRule:
     return StoredRule(row.id, row.position, rule_runner.load_spec(row.body), row.last_run_at,
                       row.last_outcome)  # fmt: skip
 
@@ -102,8 +102,8 @@ def _next_run(spec: RuleSpec, now: datetime) -> datetime | None:
     return now + timedelta(minutes=spec.every_minutes)
 
 
-def _get(conn: Connection, store_id: int, rule_id: int) -> storage.RuleRow:
-    row = storage.get_rule(conn, store_id, rule_id)
+def _get(conn: Connection, store_id: int, rule_id: int) -> rule_storage.RuleRow:
+    row = rule_storage.get_rule(conn, store_id, rule_id)
     if row is None:
         raise UnknownRule(store_id, rule_id)
     return row
@@ -111,12 +111,12 @@ def _get(conn: Connection, store_id: int, rule_id: int) -> storage.RuleRow:
 
 def list_rules(db: Database, store_id: int) -> list[StoredRule]:
     with db.read() as conn:
-        return [_stored(row) for row in storage.list_rules(conn, store_id)]
+        return [_stored(row) for row in rule_storage.list_rules(conn, store_id)]
 
 
 def get_rule(db: Database, store_id: int, rule_id: int) -> StoredRule | None:
     with db.read() as conn:
-        row = storage.get_rule(conn, store_id, rule_id)
+        row = rule_storage.get_rule(conn, store_id, rule_id)
     return _stored(row) if row is not None else None
 
 
@@ -126,7 +126,7 @@ def manual_rules(db: Database, store_id: int) -> list[StoredRule]:
 
 def _insert(conn: Connection, store_id: int, spec: RuleSpec, position: int) -> int:
     now = utcnow()
-    return storage.insert_rule(
+    return rule_storage.insert_rule(
         conn, store_id, position=position, event=spec.event, enabled=spec.enabled,
         body=_body(spec), next_run_at=_next_run(spec, now), now=now,
     )  # fmt: skip
@@ -137,7 +137,7 @@ def _subject(rule_id: int, spec: RuleSpec) -> str:
 
 
 def _full(conn: Connection, store_id: int, adding: int) -> None:
-    if storage.count_rules(conn, store_id) + adding > limits.MAX_RULES_PER_STORE:
+    if rule_storage.count_rules(conn, store_id) + adding > limits.MAX_RULES_PER_STORE:
         raise RuleError("", f"a store has at most {limits.MAX_RULES_PER_STORE} rules")
 
 
@@ -147,10 +147,10 @@ def add_rule(db: Database, store: Store, data: object, *, channel: Channel) -> S
     with write(db, store) as (conn, store):
         check_in_store(conn, store.id, spec)
         _full(conn, store.id, 1)
-        rows = storage.list_rules(conn, store.id)
+        rows = rule_storage.list_rules(conn, store.id)
         position = (rows[-1].position if rows else 0) + 1
         rule_id = _insert(conn, store.id, spec, position)
-        storage.bump_generation(conn, store.id)
+        rule_storage.bump_generation(conn, store.id)
         audit.record(conn, store.id, channel, "rule.add", _subject(rule_id, spec), spec.event)
         return _stored(_get(conn, store.id, rule_id))
 
@@ -162,11 +162,11 @@ def replace_rule(
     with write(db, store) as (conn, store):
         _get(conn, store.id, rule_id)
         check_in_store(conn, store.id, spec)
-        storage.update_rule(
+        rule_storage.update_rule(
             conn, store.id, rule_id, body=_body(spec), event=spec.event, enabled=spec.enabled,
             next_run_at=_next_run(spec, utcnow()),
         )  # fmt: skip
-        storage.bump_generation(conn, store.id)
+        rule_storage.bump_generation(conn, store.id)
         audit.record(conn, store.id, channel, "rule.replace", _subject(rule_id, spec), spec.event)
         return _stored(_get(conn, store.id, rule_id))
 
@@ -174,9 +174,11 @@ def replace_rule(
 def remove_rule(db: Database, store: Store, rule_id: int, *, channel: Channel) -> None:
     with write(db, store) as (conn, store):
         removed = rule_runner.load_spec(_get(conn, store.id, rule_id).body)
-        storage.delete_rules(conn, store.id, [rule_id])
-        storage.set_positions(conn, store.id, [r.id for r in storage.list_rules(conn, store.id)])
-        storage.bump_generation(conn, store.id)
+        rule_storage.delete_rules(conn, store.id, [rule_id])
+        rule_storage.set_positions(
+            conn, store.id, [r.id for r in rule_storage.list_rules(conn, store.id)]
+        )
+        rule_storage.bump_generation(conn, store.id)
         audit.record(conn, store.id, channel, "rule.remove", _subject(rule_id, removed))
 
 
@@ -188,11 +190,11 @@ def set_enabled(
         spec = dataclasses.replace(spec, enabled=enabled)
         if enabled:
             check_in_store(conn, store.id, spec)
-        storage.update_rule(
+        rule_storage.update_rule(
             conn, store.id, rule_id, body=_body(spec), enabled=enabled,
             next_run_at=_next_run(spec, utcnow()),
         )  # fmt: skip
-        storage.bump_generation(conn, store.id)
+        rule_storage.bump_generation(conn, store.id)
         action = "rule.enable" if enabled else "rule.disable"
         audit.record(conn, store.id, channel, action, _subject(rule_id, spec))
         return _stored(_get(conn, store.id, rule_id))
@@ -206,13 +208,13 @@ def move_rule(
         moved = rule_runner.load_spec(_get(conn, store.id, rule_id).body)
         if to_position < 1:
             raise RuleError("position", "positions start at 1", "position")
-        ids = [r.id for r in storage.list_rules(conn, store.id) if r.id != rule_id]
+        ids = [r.id for r in rule_storage.list_rules(conn, store.id) if r.id != rule_id]
         ids.insert(min(to_position, len(ids) + 1) - 1, rule_id)
-        storage.set_positions(conn, store.id, ids)
-        storage.bump_generation(conn, store.id)
+        rule_storage.set_positions(conn, store.id, ids)
+        rule_storage.bump_generation(conn, store.id)
         audit.record(conn, store.id, channel, "rule.move", _subject(rule_id, moved),
                      f"to position {ids.index(rule_id) + 1}")  # fmt: skip
-        return [_stored(row) for row in storage.list_rules(conn, store.id)]
+        return [_stored(row) for row in rule_storage.list_rules(conn, store.id)]
 
 
 def export_rules(db: Database, store_id: int) -> list[dict[str, object]]:
@@ -231,18 +233,18 @@ def import_rules(
             except RuleError as error:
                 raise error.in_rule(index, spec.name) from None
         if replace:
-            storage.delete_rules(conn, store.id)
+            rule_storage.delete_rules(conn, store.id)
         _full(conn, store.id, len(specs))
-        rows = storage.list_rules(conn, store.id)
+        rows = rule_storage.list_rules(conn, store.id)
         position = rows[-1].position if rows else 0
         for offset, spec in enumerate(specs, start=1):
             _insert(conn, store.id, spec, position + offset)
-        storage.bump_generation(conn, store.id)
+        rule_storage.bump_generation(conn, store.id)
         names = ", ".join(spec.name for spec in specs)
         audit.record(conn, store.id, channel, "rule.import",
                      f"{len(specs)} rule{'s' * (len(specs) != 1)}",
                      ("replaced the list: " if replace else "appended: ") + names)  # fmt: skip
-        return [_stored(row) for row in storage.list_rules(conn, store.id)]
+        return [_stored(row) for row in rule_storage.list_rules(conn, store.id)]
 
 
 def preview(db: Database, store: Store, data: object, *, orders: int = 500) -> Preview:

@@ -32,7 +32,7 @@ from orderhub.services.moves import move_locked
 from orderhub.services.transaction import write
 from orderhub.storage import folders as folder_storage
 from orderhub.storage import orders as order_storage
-from orderhub.storage import shipments as storage
+from orderhub.storage import shipments as shipment_storage
 from orderhub.storage import stores
 from orderhub.storage.database import Database
 from orderhub.storage.stores import Folder, Store, utcnow
@@ -78,7 +78,7 @@ def add_shipment(
             raise result.failure
         [shipment_id] = _write(conn, store, planned, channel, folders)
         assert shipment_id is not None
-        return storage.get(conn, store.id, order_id, shipment_id)
+        return shipment_storage.get(conn, store.id, order_id, shipment_id)
 
 
 def add_shipments(
@@ -125,7 +125,7 @@ class _OrderState:
 
     items: list[Any]
     ordered: dict[int, int]
-    shipped: list[Shipment]  # condensed (storage.shipped_so_far), then the batch's own
+    shipped: list[Shipment]  # condensed (shipment_storage.shipped_so_far), then the batch's own
     numbers: set[str]  # tracking numbers it carries, of those the batch brings
 
 
@@ -142,10 +142,10 @@ def _check_all(
     }
     folder_of = folder_storage.lock_orders(conn, store.id, sorted(wanted))
     found = sorted(folder_of)
-    items = storage.items_of_orders(conn, found)
-    shipped = storage.shipped_so_far(conn, found)
+    items = shipment_storage.items_of_orders(conn, found)
+    shipped = shipment_storage.shipped_so_far(conn, found)
     brought = {e.shipment.tracking_number.strip() for e in entries if e.shipment is not None}
-    numbers = storage.numbers_in_use(conn, store.id, found, brought)
+    numbers = shipment_storage.numbers_in_use(conn, store.id, found, brought)
     states = {
         order_id: _OrderState(
             items[order_id],
@@ -199,7 +199,9 @@ def _write(
     """Insert the shipments, then their history entries and events in entry order; an order
     a shipment completes follows to the shipped folder right after that shipment's entry."""
     now = utcnow()
-    ids = storage.insert_shipments(conn, store.id, [(p.order_id, p.shipment) for p in planned], now)
+    ids = shipment_storage.insert_shipments(
+        conn, store.id, [(p.order_id, p.shipment) for p in planned], now
+    )
     notes: list[order_storage.HistoryNote] = []
     published: list[OrderEvent] = []
     folders: list[Folder] | None = None
@@ -280,13 +282,13 @@ def replace_shipment(
         order_storage.lock_order(conn, store.id, order_id)
         now = utcnow()
         fill_shipment_defaults(shipment, now.date().isoformat())
-        storage.replace_fields(conn, order_id, shipment_id, shipment)
+        shipment_storage.replace_fields(conn, order_id, shipment_id, shipment)
         order_storage.record_history(
             conn, store.id, order_id, f"Shipment {shipment_id} updated: {shipment.tracking_number}",
             event="shipment", channel=channel, now=now,
         )  # fmt: skip
         order_storage.touch(conn, order_id, now)
-        return storage.get(conn, store.id, order_id, shipment_id)
+        return shipment_storage.get(conn, store.id, order_id, shipment_id)
 
 
 def remove_shipment(
@@ -294,7 +296,7 @@ def remove_shipment(
 ) -> None:
     with write(db, store) as (conn, store):
         order_storage.lock_order(conn, store.id, order_id)
-        storage.remove(conn, order_id, shipment_id)
+        shipment_storage.remove(conn, order_id, shipment_id)
         now = utcnow()
         order_storage.record_history(
             conn, store.id, order_id, f"Shipment {shipment_id} deleted",

@@ -11,7 +11,7 @@ from orderhub.domain import limits
 from orderhub.domain.errors import InvalidInput, NotFound
 from orderhub.storage import orders as order_storage
 from orderhub.storage import stores
-from orderhub.storage import templates as storage
+from orderhub.storage import templates as template_storage
 from orderhub.storage.database import Database
 from orderhub.storage.stores import Store, utcnow
 from orderhub.templating import render as rendering
@@ -23,7 +23,7 @@ from orderhub.templating.sandbox import TemplateProblem
 def list_templates(db: Database, store: Store) -> list[Template]:
     """The built-ins (edited or not), then the store's own, by name."""
     with db.read() as conn:
-        saved = {t.name: t for t in storage.saved(conn, store.id)}
+        saved = {t.name: t for t in template_storage.saved(conn, store.id)}
     builtins = [saved.pop(name, None) or default(name) for name in BUILTIN_NAMES]
     return [t for t in builtins if t is not None] + sorted(saved.values(), key=lambda t: t.name)
 
@@ -34,7 +34,7 @@ def documents(db: Database, store: Store) -> list[Template]:
 
 def get_template(db: Database, store: Store, name: str) -> Template:
     with db.read() as conn:
-        found = storage.find(conn, store.id, name)
+        found = template_storage.find(conn, store.id, name)
     if found is None:
         raise NotFound(f"Template {name[:100]!r} not found in store {store.id}")
     return found
@@ -65,8 +65,8 @@ def save_template(db: Database, store: Store, template: Template) -> Template:
     check_template(store, template)
     with db.write() as conn:
         stores.get_store(conn, store.id)
-        storage.save(conn, store.id, template)
-        found = storage.find(conn, store.id, name)
+        template_storage.save(conn, store.id, template)
+        found = template_storage.find(conn, store.id, name)
     assert found is not None
     return found
 
@@ -74,7 +74,7 @@ def save_template(db: Database, store: Store, template: Template) -> Template:
 def reset_template(db: Database, store: Store, name: str) -> Template | None:
     """Back to the built-in default (None: a template of the store's own, now deleted)."""
     with db.write() as conn:
-        removed = storage.remove(conn, store.id, name)
+        removed = template_storage.remove(conn, store.id, name)
     if default(name) is None and not removed:
         raise NotFound(f"Template {name[:100]!r} not found in store {store.id}")
     return default(name)

@@ -19,8 +19,7 @@ from orderhub.outbound import net
 from orderhub.protocol.orderdesk.webhook import FORMATS
 from orderhub.services import audit
 from orderhub.services.events import EVENTS
-from orderhub.storage import webhook_admin as admin
-from orderhub.storage import webhooks
+from orderhub.storage import webhook_admin, webhooks
 from orderhub.storage.database import Database
 from orderhub.storage.webhooks import Endpoint
 
@@ -87,7 +86,7 @@ def set_events(
 ) -> None:
     names = check_events(events)
     with db.write() as conn:
-        admin.set_events(conn, store_id, endpoint_id, names)
+        webhook_admin.set_events(conn, store_id, endpoint_id, names)
         audit.record(
             conn, store_id, channel, "webhook.events", f"webhook {endpoint_id}", ", ".join(names)
         )
@@ -112,7 +111,7 @@ def rotate_secret(db: Database, store_id: int, endpoint_id: int, *, channel: Cha
     """A new signing secret, returned this once; deliveries from now on are signed with it."""
     secret = secrets.token_hex(24)
     with db.write() as conn:
-        admin.set_secret(conn, store_id, endpoint_id, secret)
+        webhook_admin.set_secret(conn, store_id, endpoint_id, secret)
         audit.record(conn, store_id, channel, "webhook.rotate_secret", f"webhook {endpoint_id}")
     return secret
 
@@ -121,8 +120,10 @@ def resend(db: Database, store_id: int | None, delivery_id: str, *, channel: Cha
     """Queue a failed (or delivered) delivery again. `store_id` None (the CLI, which names
     deliveries by their global id) resends whichever store's it is."""
     with db.write() as conn:
-        owner = store_id if store_id is not None else admin.store_of_delivery(conn, delivery_id)
-        found = admin.delivery_in_store(conn, owner, delivery_id)
+        owner = (
+            store_id if store_id is not None else webhook_admin.store_of_delivery(conn, delivery_id)
+        )
+        found = webhook_admin.delivery_in_store(conn, owner, delivery_id)
         webhooks.resend(conn, found.delivery_id)
         audit.record(
             conn, owner, channel, "webhook.resend", f"webhook {found.endpoint_id}", delivery_id
@@ -131,8 +132,8 @@ def resend(db: Database, store_id: int | None, delivery_id: str, *, channel: Cha
 
 def resend_failed(db: Database, store_id: int, endpoint_id: int, *, channel: Channel) -> int:
     with db.write() as conn:
-        admin.get_endpoint(conn, store_id, endpoint_id)
-        count = admin.resend_failed(conn, store_id, endpoint_id)
+        webhook_admin.get_endpoint(conn, store_id, endpoint_id)
+        count = webhook_admin.resend_failed(conn, store_id, endpoint_id)
         if count:
             audit.record(
                 conn, store_id, channel, "webhook.resend", f"webhook {endpoint_id}",
@@ -145,8 +146,8 @@ def send_test(db: Database, store_id: int, endpoint_id: int, *, channel: Channel
     """Queue a `test` event for the endpoint, carrying the store's newest order; it is
     delivered, logged and retried like any other."""
     with db.write() as conn:
-        admin.get_endpoint(conn, store_id, endpoint_id)
-        order_id = admin.newest_order_id(conn, store_id)
+        webhook_admin.get_endpoint(conn, store_id, endpoint_id)
+        order_id = webhook_admin.newest_order_id(conn, store_id)
         if order_id is None:
             raise InvalidInput("A test event carries an order: the store has none yet")
         webhooks.enqueue(conn, store_id, [endpoint_id], TEST_EVENT, order_id, {"test": True})

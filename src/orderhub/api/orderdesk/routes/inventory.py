@@ -19,7 +19,7 @@ from orderhub.domain.values import echoed_text
 from orderhub.protocol.orderdesk.models import InventoryItemIn, describe_errors, parse_body
 from orderhub.protocol.orderdesk.wire import inventory_dict
 from orderhub.services import inventory as service
-from orderhub.storage import inventory as storage
+from orderhub.storage import inventory as inventory_storage
 
 router = APIRouter()
 MAX_BATCH = 100
@@ -32,7 +32,7 @@ async def list_items(request: Request, call: CallDep) -> Response:
     codes = [c.strip() for c in params.get("code", "").split(",") if c.strip()] or None
     total, found = await reads.read(
         call.db,
-        lambda conn: storage.list_items(
+        lambda conn: inventory_storage.list_items(
             conn, call.store.id, codes=codes, search=params.get("search") or None,
             limit=page.limit, offset=page.offset,
         ),
@@ -50,7 +50,9 @@ async def list_items(request: Request, call: CallDep) -> Response:
 @router.get("/inventory-items/{item_id}", summary="Get one inventory item")
 async def get_item(item_id: str, request: Request, call: CallDep) -> Response:
     iid = path_id(item_id, "Inventory Item")
-    item = await reads.read(call.db, lambda conn: storage.get_item(conn, call.store.id, iid))
+    item = await reads.read(
+        call.db, lambda conn: inventory_storage.get_item(conn, call.store.id, iid)
+    )
     return success(request, records_returned=1, inventory_item=inventory_dict(item))
 
 

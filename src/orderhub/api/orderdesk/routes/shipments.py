@@ -24,7 +24,7 @@ from orderhub.protocol.orderdesk.models import (
 )
 from orderhub.protocol.orderdesk.wire import shipment_dict
 from orderhub.services import shipments as service
-from orderhub.storage import shipments as storage
+from orderhub.storage import shipments as shipment_storage
 
 router = APIRouter()
 CHANNEL = Channel.orderdesk()
@@ -36,7 +36,9 @@ NOT_ADDED = "Shipment Not Added"
 @router.get("/orders/{order_id}/shipments", summary="List an order's shipments")
 async def list_shipments(order_id: str, request: Request, call: CallDep) -> Response:
     oid = path_id(order_id, "Order")
-    found = await reads.read(call.db, lambda conn: storage.list_for_order(conn, call.store.id, oid))
+    found = await reads.read(
+        call.db, lambda conn: shipment_storage.list_for_order(conn, call.store.id, oid)
+    )
     return success(request, total_records=len(found), shipments=[shipment_dict(s) for s in found])
 
 
@@ -64,7 +66,9 @@ async def get_shipment(
     order_id: str, shipment_id: str, request: Request, call: CallDep
 ) -> Response:
     oid, sid = path_id(order_id, "Order"), path_id(shipment_id, "Shipment")
-    found = await reads.read(call.db, lambda conn: storage.get(conn, call.store.id, oid, sid))
+    found = await reads.read(
+        call.db, lambda conn: shipment_storage.get(conn, call.store.id, oid, sid)
+    )
     return success(request, shipment=shipment_dict(found))
 
 

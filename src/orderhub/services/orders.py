@@ -6,6 +6,7 @@ duplicate source id does, where a new order lands, which idempotency scope appli
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
@@ -22,7 +23,7 @@ from orderhub.domain.inventory import StockPolicy
 from orderhub.domain.orders import Order
 from orderhub.services import events
 from orderhub.services.events import OrderEvent
-from orderhub.services.transaction import write
+from orderhub.services.transaction import grouped, write
 from orderhub.storage import idempotency, stores
 from orderhub.storage import orders as storage
 from orderhub.storage.database import Database
@@ -71,60 +72,108 @@ def take_order(
     idempotent: IdempotentRequest | None = None,
     render: Render | None = None,
 ) -> TakenOrder:
+    """`take_order_async` for a caller in a thread of its own (it waits for the commit)."""
+    unit = _TakeUnit(order, channel, default_source_id, folder_status, idempotent, render)
+    try:
+        return grouped(db, store, unit).result()
+    except IntegrityError as error:
+        return _duplicate(db, store, order, on_duplicate, render, error)
+
+
+async def take_order_async(
+    db: Database,
+    store: Store,
+    order: Order,
+    *,
+    channel: Channel,
+    default_source_id: bool = True,
+    on_duplicate: Literal["reject", "return_existing"] = "reject",
+    folder_status: str | None = None,
+    idempotent: IdempotentRequest | None = None,
+    render: Render | None = None,
+) -> TakenOrder:
     """Create a validated order. A duplicate (source_name, source_id) is decided by the unique
     index — a concurrent create that loses the race sees the winner — and either refused
     (DuplicateOrder) or answered with the existing order. `folder_status` puts the order in
     the folder that stands for that print-on-demand status.
 
-    `render` makes the answer (required with `idempotent`): inside the transaction when it
-    is stored with an idempotency key, else after commit, in the read that fetches
-    `email_count` (or the existing order), so a door needs no read of its own to answer."""
-    if idempotent is not None and render is None:
-        raise ValueError("an idempotent create must say how its answer is rendered")
+    The create is a unit of the process's group-commit writer (`storage/group_commit.py`):
+    the event loop waits on it without a thread of its own, and it commits with the creates
+    queued beside it. `render` makes the answer inside the transaction (required with
+    `idempotent`, whose key stores it), so a door needs no read of its own to answer."""
+    unit = _TakeUnit(order, channel, default_source_id, folder_status, idempotent, render)
     try:
-        with write(db, store) as (conn, store):
-            if idempotent is not None:
-                replay = idempotency.claim(
-                    conn, store.id, idempotent.scope, idempotent.key, idempotent.fingerprint,
-                    ttl=idempotent.ttl,
-                )  # fmt: skip
-                if replay is not None:
-                    return TakenOrder(replay=replay)
-            if folder_status is not None:
-                order.folder_id = None  # the insert picks the folder of that status
-            created = storage.insert_order(
-                conn, store.id, order, channel=channel, default_source_id=default_source_id,
-                stock=stock_policy(store), folder_status=folder_status,
+        return await asyncio.wrap_future(grouped(db, store, unit))
+    except IntegrityError as error:
+        return await asyncio.to_thread(_duplicate, db, store, order, on_duplicate, render, error)
+
+
+@dataclass(frozen=True)
+class _TakeUnit:
+    """A create as a write unit: run by the writer on its transaction."""
+
+    order: Order
+    channel: Channel
+    default_source_id: bool
+    folder_status: str | None
+    idempotent: IdempotentRequest | None
+    render: Render | None
+
+    def __post_init__(self) -> None:
+        if self.idempotent is not None and self.render is None:
+            raise ValueError("an idempotent create must say how its answer is rendered")
+
+    def __call__(self, conn: Connection, store: Store) -> TakenOrder:
+        order, idempotent = self.order, self.idempotent
+        if idempotent is not None:
+            replay = idempotency.claim(
+                conn, store.id, idempotent.scope, idempotent.key, idempotent.fingerprint,
+                ttl=idempotent.ttl,
             )  # fmt: skip
-            created_id = created.id
-            assert created_id is not None
-            event = OrderEvent(events.ORDER_CREATED, created_id)
-            if events.publish(conn, store, event, order=created):
-                # A rule changed it (moved it, tagged it): answer with the order as it is now.
-                created = storage.get_order(conn, store.id, created_id, with_history=False)
-            if idempotent is not None and render is not None:
-                created.email_count = storage.email_count(conn, store.id, created_id)
-                response = render(conn, created)
-                idempotency.record(conn, store.id, idempotent.scope, idempotent.key, *response)
-                return TakenOrder(order=created, response=response)
-        # The order as stored comes from the insert's own rows; only its email count, which
-        # depends on other orders, is read after commit, outside the lock other writers wait for.
-        with db.read() as conn:
-            created.email_count = storage.email_count(conn, store.id, created_id)
-            answer = render(conn, created) if render is not None else None
-        return TakenOrder(order=created, response=answer)
-    except IntegrityError:
-        if not order.source_id:
-            raise
-        with db.read() as conn:
-            existing = storage.find_by_source(conn, store.id, order.source_name, order.source_id)
-            if existing is None:
-                raise
-            if on_duplicate == "return_existing":
-                found = storage.get_order(conn, store.id, existing, with_history=False)
-                answer = render(conn, found) if render is not None else None
-                return TakenOrder(order=found, existing=True, response=answer)
-        raise DuplicateOrder(existing, order.source_name, order.source_id) from None
+            if replay is not None:
+                return TakenOrder(replay=replay)
+        if self.folder_status is not None:
+            order.folder_id = None  # the insert picks the folder of that status
+        created = storage.insert_order(
+            conn, store.id, order, channel=self.channel,
+            default_source_id=self.default_source_id, stock=stock_policy(store),
+            folder_status=self.folder_status,
+        )  # fmt: skip
+        created_id = created.id
+        assert created_id is not None
+        event = OrderEvent(events.ORDER_CREATED, created_id)
+        if events.publish(conn, store, event, order=created):
+            # A rule changed it (moved it, tagged it): answer with the order as it is now.
+            created = storage.get_order(conn, store.id, created_id, with_history=False)
+        created.email_count = storage.email_count(conn, store.id, created_id)
+        if self.render is None:
+            return TakenOrder(order=created)
+        response = self.render(conn, created)
+        if idempotent is not None:
+            idempotency.record(conn, store.id, idempotent.scope, idempotent.key, *response)
+        return TakenOrder(order=created, response=response)
+
+
+def _duplicate(
+    db: Database,
+    store: Store,
+    order: Order,
+    on_duplicate: Literal["reject", "return_existing"],
+    render: Render | None,
+    error: IntegrityError,
+) -> TakenOrder:
+    """A create the unique (source_name, source_id) index refused: the existing order."""
+    if not order.source_id:
+        raise error
+    with db.read() as conn:
+        existing = storage.find_by_source(conn, store.id, order.source_name, order.source_id)
+        if existing is None:
+            raise error
+        if on_duplicate == "return_existing":
+            found = storage.get_order(conn, store.id, existing, with_history=False)
+            answer = render(conn, found) if render is not None else None
+            return TakenOrder(order=found, existing=True, response=answer)
+    raise DuplicateOrder(existing, order.source_name, order.source_id) from None
 
 
 def replace_order(

@@ -4,6 +4,7 @@ failing unit rolls back alone, and no unit is answered before the commit that ho
 from __future__ import annotations
 
 import threading
+import time
 from concurrent.futures import Future
 from typing import Any
 
@@ -82,6 +83,9 @@ def test_queued_units_commit_together_and_a_failing_one_rolls_back_alone(
     assert _stored(probe) == {f"ok-{i}" for i in range(8) if i != 3}
     assert len({id(c) for c in connections}) == 1  # one batch, one connection
     # Every answer came after the commit: the row was already visible to another reader.
+    deadline = time.monotonic() + 10  # the callbacks run just after the results are set
+    while len(visible_when_answered) < 7 and time.monotonic() < deadline:
+        time.sleep(0.01)
     assert visible_when_answered == {f"ok-{i}": True for i in range(8) if i != 3}
 
 

@@ -23,7 +23,7 @@ from orderhub.domain.inventory import StockPolicy
 from orderhub.domain.orders import Order
 from orderhub.services import events
 from orderhub.services.events import OrderEvent
-from orderhub.services.transaction import grouped, write
+from orderhub.services.transaction import write, write_unit, write_unit_async
 from orderhub.storage import idempotency, stores
 from orderhub.storage import orders as storage
 from orderhub.storage.database import Database
@@ -75,7 +75,7 @@ def take_order(
     """`take_order_async` for a caller in a thread of its own (it waits for the commit)."""
     unit = _TakeUnit(order, channel, default_source_id, folder_status, idempotent, render)
     try:
-        return grouped(db, store, unit).result()
+        return write_unit(db, store, unit)
     except IntegrityError as error:
         return _duplicate(db, store, order, on_duplicate, render, error)
 
@@ -97,13 +97,13 @@ async def take_order_async(
     (DuplicateOrder) or answered with the existing order. `folder_status` puts the order in
     the folder that stands for that print-on-demand status.
 
-    The create is a unit of the process's group-commit writer (`storage/group_commit.py`):
-    the event loop waits on it without a thread of its own, and it commits with the creates
-    queued beside it. `render` makes the answer inside the transaction (required with
-    `idempotent`, whose key stores it), so a door needs no read of its own to answer."""
+    The create is a write unit (`services/transaction.py` `write_unit_async`: on SQLite the
+    group-commit writer, which commits it with the creates queued beside it). `render`
+    makes the answer inside the transaction (required with `idempotent`, whose key stores
+    it), so a door needs no read of its own to answer."""
     unit = _TakeUnit(order, channel, default_source_id, folder_status, idempotent, render)
     try:
-        return await asyncio.wrap_future(grouped(db, store, unit))
+        return await write_unit_async(db, store, unit)
     except IntegrityError as error:
         return await asyncio.to_thread(_duplicate, db, store, order, on_duplicate, render, error)
 

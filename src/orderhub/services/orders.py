@@ -10,7 +10,7 @@ import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Literal
+from typing import Literal, Required, TypedDict, Unpack
 
 from sqlalchemy import Connection
 from sqlalchemy.exc import IntegrityError
@@ -60,37 +60,30 @@ def stock_policy(store: Store) -> StockPolicy:
     return StockPolicy.from_settings(store.settings)
 
 
+class TakeOptions(TypedDict, total=False):
+    """How a door takes an order (see `take_order_async`)."""
+
+    channel: Required[Channel]
+    default_source_id: bool  # a blank source id becomes the new id (default True)
+    on_duplicate: Literal["reject", "return_existing"]  # default "reject"
+    folder_status: str | None
+    idempotent: IdempotentRequest | None
+    render: Render | None
+
+
 def take_order(
-    db: Database,
-    store: Store,
-    order: Order,
-    *,
-    channel: Channel,
-    default_source_id: bool = True,
-    on_duplicate: Literal["reject", "return_existing"] = "reject",
-    folder_status: str | None = None,
-    idempotent: IdempotentRequest | None = None,
-    render: Render | None = None,
+    db: Database, store: Store, order: Order, **options: Unpack[TakeOptions]
 ) -> TakenOrder:
     """`take_order_async` for a caller in a thread of its own (it waits for the commit)."""
-    unit = _TakeUnit(order, channel, default_source_id, folder_status, idempotent, render)
+    unit = _TakeUnit.of(order, options)
     try:
         return write_unit(db, store, unit)
     except IntegrityError as error:
-        return _duplicate(db, store, order, on_duplicate, render, error)
+        return _duplicate(db, store, unit, options.get("on_duplicate", "reject"), error)
 
 
 async def take_order_async(
-    db: Database,
-    store: Store,
-    order: Order,
-    *,
-    channel: Channel,
-    default_source_id: bool = True,
-    on_duplicate: Literal["reject", "return_existing"] = "reject",
-    folder_status: str | None = None,
-    idempotent: IdempotentRequest | None = None,
-    render: Render | None = None,
+    db: Database, store: Store, order: Order, **options: Unpack[TakeOptions]
 ) -> TakenOrder:
     """Create a validated order. A duplicate (source_name, source_id) is decided by the unique
     index — a concurrent create that loses the race sees the winner — and either refused
@@ -101,11 +94,12 @@ async def take_order_async(
     group-commit writer, which commits it with the creates queued beside it). `render`
     makes the answer inside the transaction (required with `idempotent`, whose key stores
     it), so a door needs no read of its own to answer."""
-    unit = _TakeUnit(order, channel, default_source_id, folder_status, idempotent, render)
+    unit = _TakeUnit.of(order, options)
     try:
         return await write_unit_async(db, store, unit)
     except IntegrityError as error:
-        return await asyncio.to_thread(_duplicate, db, store, order, on_duplicate, render, error)
+        on_duplicate = options.get("on_duplicate", "reject")
+        return await asyncio.to_thread(_duplicate, db, store, unit, on_duplicate, error)
 
 
 @dataclass(frozen=True)
@@ -118,6 +112,17 @@ class _TakeUnit:
     folder_status: str | None
     idempotent: IdempotentRequest | None
     render: Render | None
+
+    @classmethod
+    def of(cls, order: Order, options: TakeOptions) -> _TakeUnit:
+        return cls(
+            order,
+            options["channel"],
+            options.get("default_source_id", True),
+            options.get("folder_status"),
+            options.get("idempotent"),
+            options.get("render"),
+        )
 
     def __post_init__(self) -> None:
         if self.idempotent is not None and self.render is None:
@@ -157,12 +162,12 @@ class _TakeUnit:
 def _duplicate(
     db: Database,
     store: Store,
-    order: Order,
+    unit: _TakeUnit,
     on_duplicate: Literal["reject", "return_existing"],
-    render: Render | None,
     error: IntegrityError,
 ) -> TakenOrder:
     """A create the unique (source_name, source_id) index refused: the existing order."""
+    order, render = unit.order, unit.render
     if not order.source_id:
         raise error
     with db.read() as conn:

@@ -116,11 +116,11 @@ def test_stock_for_the_last_units_is_never_oversold_or_lost(
         assert created == 64 and left == 10 - 64
 
 
-def test_same_idempotency_key_at_the_group_commit_writer_replays_byte_for_byte(
+def test_same_idempotency_key_from_32_connections_replays_byte_for_byte(
     live: LiveServer, store: Any
 ) -> None:
-    """32 creates with one key queue at the writer together (one transaction, a savepoint
-    each): the first claims the key and stores its answer, the 31 others replay it."""
+    """32 creates with one key at once: the first claims the key and stores its answer in
+    its transaction, the 31 others wait for that commit and replay the answer."""
     payload = sample_order(source_id="keyed-batch")
     with client_for(live, store) as client:
         responses = parallel(

@@ -142,8 +142,8 @@ def test_keep_alive_requests_are_not_held_back_by_nagle(
 
 
 def test_sigkill_loses_no_acknowledged_create(served: tuple[str, stores.NewStore]) -> None:
-    """Creates from 16 connections, committed in groups by the writer, and the server killed
-    mid-stream: every create that was answered 200 is in the database."""
+    """Creates from 16 connections and the server killed mid-stream: every create that was
+    answered 200 is in the database (an answer never precedes its commit)."""
     url, new = served
     server = start_server(url)
     headers = {"ORDERDESK-STORE-ID": str(new.store.id), "ORDERDESK-API-KEY": new.api_key}

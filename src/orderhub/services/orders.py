@@ -6,12 +6,12 @@ duplicate source id does, where a new order lands, which idempotency scope appli
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Literal, Required, TypedDict, Unpack
 
+import anyio.to_thread
 from sqlalchemy import Connection
 from sqlalchemy.exc import IntegrityError
 
@@ -90,8 +90,7 @@ async def take_order_async(
     (DuplicateOrder) or answered with the existing order. `folder_status` puts the order in
     the folder that stands for that print-on-demand status.
 
-    The create is a write unit (`services/transaction.py` `write_unit_async`: on SQLite the
-    group-commit writer, which commits it with the creates queued beside it). `render`
+    The create is a write unit (`services/transaction.py` `write_unit_async`). `render`
     makes the answer inside the transaction (required with `idempotent`, whose key stores
     it), so a door needs no read of its own to answer."""
     unit = _TakeUnit.of(order, options)
@@ -99,12 +98,12 @@ async def take_order_async(
         return await write_unit_async(db, store, unit)
     except IntegrityError as error:
         on_duplicate = options.get("on_duplicate", "reject")
-        return await asyncio.to_thread(_duplicate, db, store, unit, on_duplicate, error)
+        return await anyio.to_thread.run_sync(_duplicate, db, store, unit, on_duplicate, error)
 
 
 @dataclass(frozen=True)
 class _TakeUnit:
-    """A create as a write unit: run by the writer on its transaction."""
+    """A create as a write unit: run on the transaction it is given."""
 
     order: Order
     channel: Channel

@@ -18,7 +18,7 @@ from __future__ import annotations
 import fcntl
 import os
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from pathlib import Path
@@ -43,7 +43,6 @@ class Database:
         self.is_sqlite = self.dialect == "sqlite"
         self._write_mutex = threading.Lock() if self.is_sqlite else None
         self._lock_file: int | None = None
-        self._on_dispose: list[Callable[[], None]] = []
         if self.is_sqlite:
             if parsed.database and parsed.database != ":memory:":
                 Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
@@ -106,13 +105,7 @@ class Database:
         finally:
             fcntl.flock(self._lock_file, fcntl.LOCK_UN)
 
-    def on_dispose(self, stop: Callable[[], None]) -> None:
-        """Call `stop` first when the database is disposed (a writer thread, say)."""
-        self._on_dispose.append(stop)
-
     def dispose(self) -> None:
-        while self._on_dispose:
-            self._on_dispose.pop()()
         self.engine.dispose()
         if self._lock_file is not None:
             os.close(self._lock_file)

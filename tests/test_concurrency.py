@@ -114,3 +114,22 @@ def test_stock_for_the_last_units_is_never_oversold_or_lost(
         assert all("insufficient stock for code LAST" in r.json()["message"] for r in refused)
     else:
         assert created == 64 and left == 10 - 64
+
+
+def test_same_idempotency_key_from_32_connections_replays_byte_for_byte(
+    live: LiveServer, store: Any
+) -> None:
+    """32 creates with one key at once: the first claims the key and stores its answer in
+    its transaction, the 31 others wait for that commit and replay the answer."""
+    payload = sample_order(source_id="keyed-batch")
+    with client_for(live, store) as client:
+        responses = parallel(
+            PARALLEL,
+            lambda _: client.post("/orders", json=payload, headers={"Idempotency-Key": "batch"}),
+        )
+        assert {r.status_code for r in responses} == {200}
+        replayed = [r for r in responses if r.headers.get("Idempotent-Replayed") == "true"]
+        assert len(replayed) == PARALLEL - 1
+        assert len({r.content for r in responses}) == 1
+        found = client.get("/orders", params={"source_id": "keyed-batch"}).json()
+        assert found["total_records"] == 1

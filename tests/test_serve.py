@@ -7,17 +7,20 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
 import httpx
 import orjson
 import pytest
+from sqlalchemy import select
 from typer.testing import CliRunner
 
 from orderhub.cli import app as cli
 from orderhub.storage import migrate, stores
 from orderhub.storage.database import Database
+from orderhub.storage.tables import orders
 from tests.helpers import sample_order
 from tests.servers import clean_env, running_server, start_server, stop_server
 
@@ -136,3 +139,51 @@ def test_keep_alive_requests_are_not_held_back_by_nagle(
             assert client.get("/healthz").status_code == 200
             times.append(time.perf_counter() - start)
     assert sorted(times)[7] < 0.025, times
+
+
+def test_sigkill_loses_no_acknowledged_create(served: tuple[str, stores.NewStore]) -> None:
+    """Creates from 16 connections and the server killed mid-stream: every create that was
+    answered 200 is in the database (an answer never precedes its commit)."""
+    url, new = served
+    server = start_server(url)
+    headers = {"ORDERDESK-STORE-ID": str(new.store.id), "ORDERDESK-API-KEY": new.api_key}
+    acknowledged: list[str] = []
+    stop = threading.Event()
+
+    def post_until_killed(worker: int) -> None:
+        with httpx.Client(base_url=server.url, headers=headers, timeout=10) as http:
+            for i in range(10_000):
+                source_id = f"k-{worker}-{i}"
+                try:
+                    response = http.post("/api/v2/orders", json=sample_order(source_id=source_id))
+                except httpx.HTTPError:
+                    return
+                if response.status_code == 200:
+                    acknowledged.append(source_id)
+                if stop.is_set():
+                    return
+
+    try:
+        threads = [threading.Thread(target=post_until_killed, args=(w,)) for w in range(16)]
+        for thread in threads:
+            thread.start()
+        deadline = time.monotonic() + 20
+        while len(acknowledged) < 100 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        server.proc.send_signal(signal.SIGKILL)
+        server.proc.wait(timeout=30)
+        stop.set()
+        for thread in threads:
+            thread.join(timeout=30)
+    finally:
+        stop_server(server, signal.SIGKILL)
+    assert len(acknowledged) >= 100
+    db = Database(url)
+    with db.read() as conn:
+        stored = set(
+            conn.execute(
+                select(orders.c.source_id).where(orders.c.store_id == new.store.id)
+            ).scalars()
+        )
+    db.dispose()
+    assert set(acknowledged) <= stored

@@ -9,8 +9,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Literal
+from typing import Literal, Required, TypedDict, Unpack
 
+import anyio.to_thread
 from sqlalchemy import Connection
 from sqlalchemy.exc import IntegrityError
 
@@ -22,7 +23,7 @@ from orderhub.domain.inventory import StockPolicy
 from orderhub.domain.orders import Order
 from orderhub.services import events
 from orderhub.services.events import OrderEvent
-from orderhub.services.transaction import write
+from orderhub.services.transaction import write, write_unit, write_unit_async
 from orderhub.storage import count_cache, idempotency, stores
 from orderhub.storage import orders as order_storage
 from orderhub.storage.database import Database
@@ -59,74 +60,124 @@ def stock_policy(store: Store) -> StockPolicy:
     return StockPolicy.from_settings(store.settings)
 
 
+class TakeOptions(TypedDict, total=False):
+    """How a door takes an order (see `take_order_async`)."""
+
+    channel: Required[Channel]
+    default_source_id: bool  # a blank source id becomes the new id (default True)
+    on_duplicate: Literal["reject", "return_existing"]  # default "reject"
+    folder_status: str | None
+    idempotent: IdempotentRequest | None
+    render: Render | None
+
+
 def take_order(
-    db: Database,
-    store: Store,
-    order: Order,
-    *,
-    channel: Channel,
-    default_source_id: bool = True,
-    on_duplicate: Literal["reject", "return_existing"] = "reject",
-    folder_status: str | None = None,
-    idempotent: IdempotentRequest | None = None,
-    render: Render | None = None,
+    db: Database, store: Store, order: Order, **options: Unpack[TakeOptions]
+) -> TakenOrder:
+    """`take_order_async` for a caller in a thread of its own (it waits for the commit)."""
+    unit = _TakeUnit.of(order, options)
+    try:
+        return write_unit(db, store, unit)
+    except IntegrityError as error:
+        return _duplicate(db, store, unit, options.get("on_duplicate", "reject"), error)
+
+
+async def take_order_async(
+    db: Database, store: Store, order: Order, **options: Unpack[TakeOptions]
 ) -> TakenOrder:
     """Create a validated order. A duplicate (source_name, source_id) is decided by the unique
     index — a concurrent create that loses the race sees the winner — and either refused
     (DuplicateOrder) or answered with the existing order. `folder_status` puts the order in
     the folder that stands for that print-on-demand status.
 
-    `render` makes the answer (required with `idempotent`): inside the transaction when it
-    is stored with an idempotency key, else after commit, in the read that fetches
-    `email_count` (or the existing order), so a door needs no read of its own to answer."""
-    if idempotent is not None and render is None:
-        raise ValueError("an idempotent create must say how its answer is rendered")
+    The create is a write unit (`services/transaction.py` `write_unit_async`). `render`
+    makes the answer inside the transaction (required with `idempotent`, whose key stores
+    it), so a door needs no read of its own to answer."""
+    unit = _TakeUnit.of(order, options)
     try:
-        with write(db, store) as (conn, store):
-            if idempotent is not None:
-                replay = idempotency.claim(
-                    conn, store.id, idempotent.scope, idempotent.key, idempotent.fingerprint,
-                    ttl=idempotent.ttl,
-                )  # fmt: skip
-                if replay is not None:
-                    return TakenOrder(replay=replay)
-            if folder_status is not None:
-                order.folder_id = None  # the insert picks the folder of that status
-            created = order_storage.insert_order(
-                conn, store.id, order, channel=channel, default_source_id=default_source_id,
-                stock=stock_policy(store), folder_status=folder_status,
+        return await write_unit_async(db, store, unit)
+    except IntegrityError as error:
+        on_duplicate = options.get("on_duplicate", "reject")
+        return await anyio.to_thread.run_sync(_duplicate, db, store, unit, on_duplicate, error)
+
+
+@dataclass(frozen=True)
+class _TakeUnit:
+    """A create as a write unit: run on the transaction it is given."""
+
+    order: Order
+    channel: Channel
+    default_source_id: bool
+    folder_status: str | None
+    idempotent: IdempotentRequest | None
+    render: Render | None
+
+    @classmethod
+    def of(cls, order: Order, options: TakeOptions) -> _TakeUnit:
+        return cls(
+            order,
+            options["channel"],
+            options.get("default_source_id", True),
+            options.get("folder_status"),
+            options.get("idempotent"),
+            options.get("render"),
+        )
+
+    def __post_init__(self) -> None:
+        if self.idempotent is not None and self.render is None:
+            raise ValueError("an idempotent create must say how its answer is rendered")
+
+    def __call__(self, conn: Connection, store: Store) -> TakenOrder:
+        order, idempotent = self.order, self.idempotent
+        if idempotent is not None:
+            replay = idempotency.claim(
+                conn, store.id, idempotent.scope, idempotent.key, idempotent.fingerprint,
+                ttl=idempotent.ttl,
             )  # fmt: skip
-            created_id = created.id
-            assert created_id is not None
-            event = OrderEvent(events.ORDER_CREATED, created_id)
-            if events.publish(conn, store, event, order=created):
-                # A rule changed it (moved it, tagged it): answer with the order as it is now.
-                created = order_storage.get_order(conn, store.id, created_id, with_history=False)
-            if idempotent is not None and render is not None:
-                created.email_count = order_storage.email_count(conn, store.id, created_id)
-                response = render(conn, created)
-                idempotency.record(conn, store.id, idempotent.scope, idempotent.key, *response)
-                return TakenOrder(order=created, response=response)
-        # The order as stored comes from the insert's own rows; only its email count, which
-        # depends on other orders, is read after commit, outside the lock other writers wait for.
-        with db.read() as conn:
-            created.email_count = order_storage.email_count(conn, store.id, created_id)
-            answer = render(conn, created) if render is not None else None
-        return TakenOrder(order=created, response=answer)
-    except IntegrityError:
-        if not order.source_id:
-            raise
-        with db.read() as conn:
-            existing = order_storage.find_by_source(
-                conn, store.id, order.source_name, order.source_id
-            )
-            if existing is None:
-                raise
-            if on_duplicate == "return_existing":
-                found = order_storage.get_order(conn, store.id, existing, with_history=False)
-                answer = render(conn, found) if render is not None else None
-                return TakenOrder(order=found, existing=True, response=answer)
-        raise DuplicateOrder(existing, order.source_name, order.source_id) from None
+            if replay is not None:
+                return TakenOrder(replay=replay)
+        if self.folder_status is not None:
+            order.folder_id = None  # the insert picks the folder of that status
+        created = order_storage.insert_order(
+            conn, store.id, order, channel=self.channel,
+            default_source_id=self.default_source_id, stock=stock_policy(store),
+            folder_status=self.folder_status,
+        )  # fmt: skip
+        created_id = created.id
+        assert created_id is not None
+        event = OrderEvent(events.ORDER_CREATED, created_id)
+        if events.publish(conn, store, event, order=created):
+            # A rule changed it (moved it, tagged it): answer with the order as it is now.
+            created = order_storage.get_order(conn, store.id, created_id, with_history=False)
+        created.email_count = order_storage.email_count(conn, store.id, created_id)
+        if self.render is None:
+            return TakenOrder(order=created)
+        response = self.render(conn, created)
+        if idempotent is not None:
+            idempotency.record(conn, store.id, idempotent.scope, idempotent.key, *response)
+        return TakenOrder(order=created, response=response)
+
+
+def _duplicate(
+    db: Database,
+    store: Store,
+    unit: _TakeUnit,
+    on_duplicate: Literal["reject", "return_existing"],
+    error: IntegrityError,
+) -> TakenOrder:
+    """A create the unique (source_name, source_id) index refused: the existing order."""
+    order, render = unit.order, unit.render
+    if not order.source_id:
+        raise error
+    with db.read() as conn:
+        existing = order_storage.find_by_source(conn, store.id, order.source_name, order.source_id)
+        if existing is None:
+            raise error
+        if on_duplicate == "return_existing":
+            found = order_storage.get_order(conn, store.id, existing, with_history=False)
+            answer = render(conn, found) if render is not None else None
+            return TakenOrder(order=found, existing=True, response=answer)
+    raise DuplicateOrder(existing, order.source_name, order.source_id) from None
 
 
 def replace_order(

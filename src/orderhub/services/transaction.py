@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import TypeVar
 
+import anyio.to_thread
 from sqlalchemy import Connection
 
 from orderhub.storage import stores
 from orderhub.storage.database import Database
 from orderhub.storage.stores import Store
+
+T = TypeVar("T")
 
 
 @contextmanager
@@ -20,3 +24,17 @@ def write(db: Database, store: Store) -> Iterator[tuple[Connection, Store]]:
     webhooks or suppliers, so an event's subscribers skip their lookups when it has none."""
     with db.write() as conn:
         yield conn, stores.get_store_for_write(conn, store.id)
+
+
+def write_unit(db: Database, store: Store, unit: Callable[[Connection, Store], T]) -> T:
+    """Run `unit` in a write transaction, with the store as committed then (see `write`)."""
+    with write(db, store) as (conn, current):
+        return unit(conn, current)
+
+
+async def write_unit_async(db: Database, store: Store, unit: Callable[[Connection, Store], T]) -> T:
+    """`write_unit` from the event loop: in the thread pool, where a transaction may wait
+    for the write lock. (A group-commit writer thread per process, committing the units
+    queued together, measured slower on SQLite and on PostgreSQL: docs/performance.md,
+    "Write path".)"""
+    return await anyio.to_thread.run_sync(write_unit, db, store, unit)

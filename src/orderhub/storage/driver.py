@@ -1,4 +1,4 @@
-"""The hottest reads, run straight on the DB-API cursor.
+"""The hottest reads, and a create's inserts, run straight on the DB-API cursor.
 
 A cached order GET costs one small query, and SQLAlchemy's execution around it (events,
 parameter processing, result wrapping) costs several times what the database does. A
@@ -18,7 +18,8 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, Select
+from sqlalchemy import Connection, Insert, Select
+from sqlalchemy.exc import DBAPIError
 
 
 @dataclass(frozen=True)
@@ -97,3 +98,119 @@ class DriverQuery:
             names,
             processors,
         )
+
+
+_MAX_ROWS = 100
+
+
+@dataclass(frozen=True)
+class _InsertPlan:
+    sql: str
+    names: tuple[str, ...]  # the bind name of each placeholder of one row, in order
+    fixed: dict[str, Any]  # values the statement supplies itself: constants, column defaults
+    processors: tuple[tuple[str, Callable[[Any], Any]], ...]  # bind name → to the driver
+    results: tuple[Callable[[Any], Any] | None, ...]
+
+
+class DriverInsert:
+    """An INSERT (with or without RETURNING) run on the DB-API cursor, like `DriverQuery`:
+    compiled once per dialect and per set of columns given, with SQLAlchemy's own bind
+    processors on the way in (decimals, dates), the columns' scalar defaults for what is
+    not given, and its result processors on the rows RETURNING gives back. Several rows
+    are one multi-row statement (compiled once per number of rows)."""
+
+    def __init__(self, statement: Insert) -> None:
+        self.statement = statement
+        returned = tuple(statement.exported_columns)
+        self._returned = returned
+        self.row: Any = _row_type(tuple(str(c.key) for c in returned))
+        self._plans: dict[tuple[str, tuple[str, ...], int], _InsertPlan] = {}
+
+    def execute(self, conn: Connection, rows: Sequence[Mapping[str, Any]]) -> list[Any]:
+        """Insert `rows` (all with the same keys) in one statement; the rows RETURNING gave,
+        in no particular order (attributes, and `_mapping`, by column)."""
+        if not rows:
+            return []
+        if len(rows) > _MAX_ROWS:  # bounded parameters per statement, and plans per length
+            return [
+                row
+                for start in range(0, len(rows), _MAX_ROWS)
+                for row in self.execute(conn, rows[start : start + _MAX_ROWS])
+            ]
+        key = (conn.dialect.name, tuple(rows[0]), len(rows))
+        plan = self._plans.get(key)
+        if plan is None:
+            plan = self._plans[key] = self._plan(conn, tuple(rows[0]), len(rows))
+        values: list[Any] = []
+        for row in rows:
+            params = {**plan.fixed, **row}
+            for name, process in plan.processors:
+                params[name] = process(params[name])
+            values.extend(params[name] for name in plan.names)
+        driver_error = conn.dialect.loaded_dbapi.Error
+        cursor = conn.connection.cursor()
+        try:
+            cursor.execute(plan.sql, values)
+            found = cursor.fetchall() if self._returned else []
+        except driver_error as exc:
+            # Raised as SQLAlchemy raises it (IntegrityError for a unique index, ...).
+            raise DBAPIError.instance(plan.sql, None, exc, driver_error) from exc
+        finally:
+            cursor.close()
+        make = self.row._make
+        return [
+            make(v if p is None else p(v) for v, p in zip(row, plan.results, strict=True))
+            for row in found
+        ]
+
+    def _plan(self, conn: Connection, given: tuple[str, ...], count: int) -> _InsertPlan:
+        dialect = conn.dialect
+        compiled: Any = self.statement.compile(dialect=dialect, column_keys=list(given))
+        fixed = {
+            name: value
+            for name, value in compiled.construct_params({}, _check=False).items()
+            if name not in given and value is not None
+        }
+        for column in compiled.insert_prefetch:
+            if column.key in given:
+                continue
+            default = column.default
+            if default is None or not default.is_scalar:
+                raise ValueError(f"{column.key}: only scalar defaults can be filled in")
+            fixed[column.key] = default.arg
+        names = set(given) | set(fixed)
+        processors = tuple(
+            (name, process)
+            for name, process in compiled._bind_processors.items()
+            if name in names and process is not None
+        )
+        results = tuple(c.type._cached_result_processor(dialect, None) for c in self._returned)
+        # Positional placeholders on both drivers (psycopg takes %s as sqlite3 takes ?).
+        sql = str(compiled.string)
+        if compiled.positiontup is not None:
+            order = tuple(compiled.positiontup)
+        else:
+            order = tuple(re.findall(r"%\(([^)]+)\)s", sql))
+            sql = re.sub(r"%\(([^)]+)\)s", "%s", sql)
+        if count > 1:
+            # The VALUES group once per row: only for a plain group (no subquery in it).
+            head, _, rest = sql.partition(" VALUES (")
+            group, _, tail = rest.partition(")")
+            if "(" in group:
+                raise ValueError("only a plain VALUES group can be repeated")
+            sql = f"{head} VALUES {', '.join([f'({group})'] * count)}{tail}"
+        return _InsertPlan(sql, order, fixed, processors, results)
+
+
+def _row_type(columns: tuple[str, ...]) -> Any:
+    """A named tuple that also answers `_mapping`, as SQLAlchemy's rows do."""
+    base: Any = namedtuple("Row", columns)  # type: ignore[misc]  # noqa: PYI024
+
+    class Row(base):  # type: ignore[misc,valid-type]
+        __slots__ = ()
+
+        @property
+        def _mapping(self) -> dict[str, Any]:
+            return self._asdict()  # type: ignore[no-any-return]
+
+    return Row

@@ -205,8 +205,8 @@ async def create_order(request: Request, resources: ResourcesDep) -> Response:
         "return_existing" if return_existing else "reject"
     )
     try:
-        taken = await run_in_threadpool(
-            service.take_order, resources.db, store, order, channel=CHANNEL,
+        taken = await service.take_order_async(
+            resources.db, store, order, channel=CHANNEL,
             default_source_id=False, on_duplicate=on_duplicate, folder_status=RECEIVED_STATUS,
             idempotent=idempotent, render=render,
         )  # fmt: skip

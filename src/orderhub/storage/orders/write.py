@@ -24,6 +24,7 @@ from orderhub.domain.inventory import StockPolicy, demand, difference
 from orderhub.domain.orders import Item, Order, apply_totals
 from orderhub.domain.values import loads_map
 from orderhub.storage import count_cache
+from orderhub.storage.driver import DriverInsert
 from orderhub.storage.inventory import apply_stock
 from orderhub.storage.orders import revisions
 from orderhub.storage.orders.rows import (
@@ -54,11 +55,13 @@ def _store_folder(*conditions: Any) -> Any:
 # SELECT uses), so the new order is built without reading it again. Where a new order lands
 # is decided by the INSERT itself: the folder given, else the folder that stands for the
 # door's print-on-demand status, else the store's first folder.
-_INSERT_ORDER = insert(orders).returning(*orders.c)
-_INSERT_ORDER_IN_FIRST_FOLDER = (
+# A create's inserts run on the DB-API cursor (`storage/driver.py`): SQLAlchemy's execution
+# around a statement costs several times what the database does, inside the write lock.
+_INSERT_ORDER = DriverInsert(insert(orders).returning(*orders.c))
+_INSERT_ORDER_IN_FIRST_FOLDER = DriverInsert(
     insert(orders).values(folder_id=_store_folder()).returning(*orders.c)
 )
-_INSERT_ORDER_IN_STATUS_FOLDER = (
+_INSERT_ORDER_IN_STATUS_FOLDER = DriverInsert(
     insert(orders)
     .values(
         folder_id=func.coalesce(
@@ -70,11 +73,9 @@ _INSERT_ORDER_IN_STATUS_FOLDER = (
 _SET_SOURCE_ID = (
     update(orders).where(orders.c.id == bindparam("p_order_id")).returning(orders.c.source_id)
 )
-# One multi-row INSERT for a new order's items. RETURNING need not keep the rows' order
-# (asking SQLAlchemy to keep it costs one statement per row on SQLite): they are put back in
-# order by their position.
-_INSERT_ITEMS = insert(order_items).returning(*order_items.c)
+_INSERT_ITEMS = DriverInsert(insert(order_items).returning(*order_items.c))
 _INSERT_HISTORY = insert(order_history)
+_INSERT_ONE_HISTORY = DriverInsert(_INSERT_HISTORY)
 _UPDATE_ORDER = update(orders).where(orders.c.id == bindparam("p_order_id"))
 _LOCK_ORDER = (
     select(
@@ -147,7 +148,10 @@ def record_notes(
         }
         for n in notes
     ]
-    conn.execute(_INSERT_HISTORY, rows)
+    if len(rows) == 1:
+        _INSERT_ONE_HISTORY.execute(conn, rows)
+    else:
+        conn.execute(_INSERT_HISTORY, rows)
 
 
 def touch(conn: Connection, order_ids: int | Collection[int], now: datetime) -> None:
@@ -225,18 +229,19 @@ def insert_order(
     else:
         statement = _INSERT_ORDER
         values["folder_id"] = folder_in_store(conn, store_id, order.folder_id)
-    created = row_to_order(conn.execute(statement, values).one())
+    (row,) = statement.execute(conn, [values])
+    created = row_to_order(row)
     order_id = int(created.id or 0)
     if not order.source_id and default_source_id:
         params = {"p_order_id": order_id, "source_id": str(order_id)}
         created.source_id = conn.execute(_SET_SOURCE_ID, params).scalar_one()
-    if order.items:
-        rows = [
-            {**item_row_values(item), "order_id": order_id, "store_id": store_id, "position": i}
-            for i, item in enumerate(order.items)
-        ]
-        stored = sorted(conn.execute(_INSERT_ITEMS, rows), key=lambda row: int(row.position))
-        created.items = [row_to_item(row) for row in stored]
+    # One multi-row INSERT; RETURNING need not keep the rows' order, position does.
+    rows = [
+        {**item_row_values(item), "order_id": order_id, "store_id": store_id, "position": i}
+        for i, item in enumerate(order.items)
+    ]
+    stored = sorted(_INSERT_ITEMS.execute(conn, rows), key=lambda row: int(row.position))
+    created.items = [row_to_item(row) for row in stored]
     if stock.enabled:
         apply_stock(conn, store_id, demand((i.code, i.quantity) for i in order.items), stock)
     record_history(

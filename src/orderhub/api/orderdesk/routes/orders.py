@@ -85,7 +85,7 @@ async def list_orders(request: Request, call: CallDep) -> Response:
     "body replays the first response; the same key with another body is a 409.",
     openapi_extra=body_schema(OrderIn),
 )
-def create_order(request: Request, call: CallDep, data: JsonBody) -> Response:
+async def create_order(request: Request, call: CallDep, data: JsonBody) -> Response:
     order = parse_body(OrderIn, data).to_domain()
     fill_create_defaults(order)
 
@@ -104,7 +104,7 @@ def create_order(request: Request, call: CallDep, data: JsonBody) -> Response:
             ),
             ttl=timedelta(hours=call.settings.idempotency_ttl_hours),
         )
-    taken = service.take_order(
+    taken = await service.take_order_async(
         call.db, call.store, order, channel=CHANNEL, idempotent=idempotent, render=render
     )
     if taken.replay is not None:

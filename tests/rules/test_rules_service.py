@@ -171,7 +171,7 @@ def test_actions_set_tag_webhook_stop_and_cancel(database: Any, store: Any) -> N
     with database.read() as conn:
         queued = webhooks.list_deliveries(conn, store.store.id)
     assert {d.event for d in queued} >= {"rule"}
-    assert not paid.deleted  # "never" did not run: "mark" stopped the list
+    assert not paid.cancelled  # "never" did not run: "mark" stopped the list
     manual = rules.manual_rules(database, store.store.id)
     assert [r.spec.name for r in manual] == ["cancel unpaid"]
     results = rules.run_on_orders(database, store.store, manual[0].id, [paid.id, unpaid.id, 999999],

@@ -48,6 +48,7 @@ class OrderField:
     written: bool = False  # read from the client's body on create and replace (`OrderIn`)
     stored: bool = True  # a column of `orders` (an address: one column per part)
     csv: int = 0  # its place among the order columns of a CSV order file; 0: not in it
+    column: str = ""  # its column in `orders` when not named as the attribute
 
     @property
     def parts(self) -> tuple[str, ...]:
@@ -63,7 +64,7 @@ class OrderField:
             return ()
         if self.kind == "address":
             return tuple(f"{self.name}_{part}" for part in self.parts)
-        return (self.name,)
+        return (self.column or self.name,)
 
 
 def _f(
@@ -76,9 +77,11 @@ def _f(
     written: bool = False,
     stored: bool = True,
     csv: int = 0,
+    column: str = "",
 ) -> OrderField:
     """A field whose wire name is its own unless given (None: not on the wire)."""
-    return OrderField(name, kind, name if wire == "" else wire, width, group, written, stored, csv)
+    wire_name = name if wire == "" else wire
+    return OrderField(name, kind, wire_name, width, group, written, stored, csv, column)
 
 
 def _text(name: str, width: int, *, group: Group = "", csv: int = 0) -> OrderField:
@@ -137,7 +140,8 @@ ORDER_FIELDS: tuple[OrderField, ...] = (
     # Print-on-demand only: brand, comment, packing slip, billing address...
     _f("pod_data", "blob", None),
     # Cancelled through the print-on-demand API: kept, but flagged.
-    _f("deleted", "flag", None),
+    # The print-on-demand API's cancel; its column (and that API's key) keep the name "deleted".
+    _f("cancelled", "flag", None, column="deleted"),
 )
 BY_NAME: dict[str, OrderField] = {f.name: f for f in ORDER_FIELDS}
 ON_WIRE: tuple[OrderField, ...] = tuple(f for f in ORDER_FIELDS if f.wire is not None)

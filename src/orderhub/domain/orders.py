@@ -102,8 +102,9 @@ class Order:
     date_added: datetime | None = None
     # Print-on-demand only (brand, comment, packing slip, billing address...).
     pod_data: dict[str, Any] = field(default_factory=dict)
-    # Cancelled through the print-on-demand API: kept, but flagged.
-    deleted: bool = False
+    # Cancelled (through either API or the desk): kept, but flagged. The print-on-demand
+    # API calls it `deleted`, and so does its column.
+    cancelled: bool = False
     # Filled in by storage on read.
     id: int | None = None
     store_id: int | None = None

@@ -30,5 +30,5 @@ def test_an_order_with_many_items_reads_back_as_it_was_returned(database: Any, s
     assert created.items == found.items
     assert created.tax_total == found.tax_total == Decimal("1.5")
     assert (created.date_added, created.date_updated) == (found.date_added, found.date_updated)
-    assert created.pod_data == found.pod_data and created.deleted is found.deleted is False
+    assert created.pod_data == found.pod_data and created.cancelled is found.cancelled is False
     assert [h.note for h in found.history] == ["Order created"]

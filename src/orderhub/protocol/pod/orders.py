@@ -216,7 +216,7 @@ def order_to_wire(
         "created_at": _iso(order.date_added, zone),
         "type": "order",
         "status": pod.status_of(order.folder_id, order.pod_data, folder_status),
-        "deleted": "true" if order.deleted else "false",
+        "deleted": "true" if order.cancelled else "false",
         "brand": pod_data.get("brand", ""),
         "billing_address": _address_out(order.customer, pod_data.get("billing_address", {})),
         "shipping_address": _address_out(order.shipping, pod_data.get("shipping_address", {})),

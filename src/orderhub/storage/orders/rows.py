@@ -42,7 +42,7 @@ def order_row_values(order: Order) -> dict[str, Any]:
     for name in JSON_FIELDS:
         values[name] = dumps_php(getattr(order, name))
     values["pod_data"] = orjson.dumps(order.pod_data).decode()
-    values["deleted"] = order.deleted
+    values["deleted"] = order.cancelled
     values["discount_list"] = dumps_php(
         [
             {"name": d.name, "code": d.code, "amount": money_string(d.amount)}
@@ -94,7 +94,7 @@ def row_to_order(row: Any) -> Order:
         order_metadata=loads_map(row.order_metadata),
         order_notes=orjson.loads(row.order_notes),
         pod_data=loads_map(row.pod_data),
-        deleted=bool(row.deleted),
+        cancelled=bool(row.deleted),
         discount_list=[
             Discount(name=d.get("name", ""), code=d.get("code", ""), amount=Decimal(d["amount"]))
             for d in orjson.loads(row.discount_list)

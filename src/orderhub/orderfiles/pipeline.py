@@ -30,9 +30,9 @@ from sqlalchemy import Dialect
 from sqlalchemy.engine import make_url
 
 from orderhub.domain import values
-from orderhub.domain.channel import Channel
 from orderhub.domain.errors import OrderhubError
 from orderhub.domain.orders import fill_create_defaults
+from orderhub.orderfiles.batch_writer import BatchWriter, collector_paused
 from orderhub.orderfiles.rows import prepare_fast, source_id_of
 from orderhub.protocol.csv_cells import restore_cell
 from orderhub.protocol.orderdesk import bulk_schema
@@ -274,24 +274,6 @@ def _csv_units(
 # --- writing -------------------------------------------------------------------------------
 
 
-def _flush(
-    db: Database,
-    store: stores.Store,
-    batch: list[Parsed],
-    summary: ImportSummary,
-    publish_events: bool,
-    run_rules: bool = True,
-) -> None:
-    orders = [p.order for p in batch if p.order is not None]
-    result = imports.import_batch(
-        db, store, orders, channel=Channel.importer(), publish_events=publish_events,
-        run_rules=run_rules,
-    )  # fmt: skip
-    summary.imported += len(result.imported)
-    summary.duplicates += len(result.duplicates)
-    summary.rejected.extend((batch[pos].line, reason) for pos, reason in result.rejected)
-
-
 def run_import(
     db: Database,
     store_id: int,
@@ -330,27 +312,34 @@ def run_import(
             if fmt == "csv"
             else _jsonl_units(stream, progress, task)
         )
-        batch: list[Parsed] = []
-        next_analyze = BATCH_SIZE  # statistics after the first batch, then as the store doubles
+        writer = BatchWriter(
+            db, store, summary, publish_events=publish_events, run_rules=run_rules,
+            batch_size=BATCH_SIZE, overlap=jobs > 1,
+            after_batch=lambda: progress.update(task, done=summary.imported + summary.duplicates),
+        )  # fmt: skip
+        lines: list[int] = []
+        batch: list[bulk.PreparedOrder] = []
         try:
-            for parsed in prepare_all(units, db.engine.url.drivername, jobs):
-                if parsed.error is not None:
-                    summary.rejected.append((parsed.line, parsed.error))
-                    continue
-                if parsed.order is not None and folder is not None:
-                    parsed.order.folder_id = folder.id
-                batch.append(parsed)
-                if len(batch) >= BATCH_SIZE:
-                    _flush(db, store, batch, summary, publish_events, run_rules)
-                    if summary.imported >= next_analyze:
-                        imports.refresh_statistics(db)
-                        next_analyze = max(2 * summary.imported, 10 * BATCH_SIZE)
-                    progress.update(task, done=summary.imported + summary.duplicates)
-                    batch = []
-        except CsvHeaderError as exc:
-            summary.rejected.append((1, str(exc)))
-        if batch:
-            _flush(db, store, batch, summary, publish_events, run_rules)
+            with collector_paused():
+                try:
+                    for parsed in prepare_all(units, db.engine.url.drivername, jobs):
+                        order = parsed.order
+                        if order is None:
+                            summary.rejected.append((parsed.line, parsed.error or ""))
+                            continue
+                        if folder is not None:
+                            order.folder_id = folder.id
+                        lines.append(parsed.line)
+                        batch.append(order)
+                        if len(batch) >= BATCH_SIZE:
+                            writer.submit(lines, batch)
+                            lines, batch = [], []
+                except CsvHeaderError as exc:
+                    summary.rejected.append((1, str(exc)))
+                if batch:
+                    writer.submit(lines, batch)
+        finally:
+            writer.finish()
         if summary.imported:
             imports.settle_after_import(db)
         progress.update(task, completed=size, done=summary.imported + summary.duplicates)

@@ -11,8 +11,8 @@ import orjson
 import pytest
 
 from orderhub.domain.queries import OrderQuery
+from orderhub.orderfiles import byte_ranges, run_import
 from orderhub.orderfiles import pipeline as order_files
-from orderhub.orderfiles import run_import
 from orderhub.storage import migrate, stores
 from orderhub.storage import orders as repo
 from orderhub.storage.database import Database
@@ -88,6 +88,28 @@ def test_workers_import_exactly_what_one_process_imports(
             added_from=datetime(2024, 6, 28, 10), added_to=datetime(2024, 6, 28, 10)
         )
         assert repo.count_orders(conn, spread, on_the_second) == 1
+
+
+def test_workers_reading_byte_ranges_number_lines_as_the_file_does(
+    db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Ranges of a few hundred bytes: cuts fall inside lines, next to blank lines, and the
+    # file's last line has no newline.
+    monkeypatch.setattr(byte_ranges, "RANGE_BYTES", 300)
+    monkeypatch.setattr(order_files, "BATCH_SIZE", 5)
+    text = a_file(tmp_path / "base.jsonl").read_bytes().replace(b"\n", b"\n\n", 3)
+    path = tmp_path / "orders.jsonl"
+    path.write_bytes(text + b'{"source_id": "last"')
+    with db.write() as conn:
+        alone = stores.create_store(conn, "one process").store.id
+        spread = stores.create_store(conn, "workers").store.id
+
+    single = run_import(db, alone, path, "jsonl", quiet=True, jobs=1)
+    parallel = run_import(db, spread, path, "jsonl", quiet=True, jobs=2)
+
+    assert [line for line, _ in single.rejected] == [14, 15, 16, 39]
+    assert parallel == single
+    assert stored(db, spread) == stored(db, alone)
 
 
 def test_large_files_use_one_worker_per_core(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -17,7 +17,7 @@ import io
 import multiprocessing
 import os
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Generator, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,6 +33,7 @@ from orderhub.domain import values
 from orderhub.domain.errors import OrderhubError
 from orderhub.domain.orders import fill_create_defaults
 from orderhub.orderfiles.batch_writer import BatchWriter, collector_paused
+from orderhub.orderfiles.byte_ranges import byte_ranges, read_lines
 from orderhub.orderfiles.rows import prepare_fast, source_id_of
 from orderhub.protocol.csv_cells import restore_cell
 from orderhub.protocol.orderdesk import bulk_schema
@@ -165,6 +166,14 @@ def _chunks(units: Iterable[Unit], size: int) -> Iterator[list[Unit]]:
         yield chunk
 
 
+def _pool(drivername: str, jobs: int) -> ProcessPoolExecutor:
+    # spawn, not fork: the parent holds database connections and a progress-bar thread.
+    context = multiprocessing.get_context("spawn")
+    return ProcessPoolExecutor(
+        jobs, mp_context=context, initializer=_start_worker, initargs=(drivername,)
+    )
+
+
 def prepare_all(units: Iterable[Unit], drivername: str, jobs: int) -> Iterator[Parsed]:
     """Every unit prepared, in file order: here when `jobs` is 1, else in `jobs` worker
     processes with at most IN_FLIGHT chunks in flight (constant memory)."""
@@ -173,11 +182,7 @@ def prepare_all(units: Iterable[Unit], drivername: str, jobs: int) -> Iterator[P
         for line, payload in units:
             yield prepare_unit(dialect, line, payload)
         return
-    # spawn, not fork: the parent holds database connections and a progress-bar thread.
-    context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(
-        jobs, mp_context=context, initializer=_start_worker, initargs=(drivername,)
-    ) as pool:
+    with _pool(drivername, jobs) as pool:
         pending: deque[Future[list[Wire]]] = deque()
         for chunk in _chunks(units, CHUNK_SIZE):
             pending.append(pool.submit(_prepare_chunk, chunk))
@@ -185,6 +190,47 @@ def prepare_all(units: Iterable[Unit], drivername: str, jobs: int) -> Iterator[P
                 yield from _from_wire(pending.popleft().result())
         while pending:
             yield from _from_wire(pending.popleft().result())
+
+
+def _prepare_range(path: str, start: int, end: int) -> tuple[int, list[Wire]]:
+    """A byte range of a JSON Lines file, read and prepared in a worker: its line count and
+    its orders, numbered from 1 within the range."""
+    lines = read_lines(path, start, end)
+    units: list[Unit] = [(n, raw) for n, raw in enumerate(lines, start=1) if raw.strip()]
+    return len(lines), _prepare_chunk(units)
+
+
+def prepare_jsonl_ranges(
+    path: Path, drivername: str, jobs: int, progress: Any, task: Any
+) -> Iterator[Parsed]:
+    """A JSON Lines file prepared by `jobs` worker processes that read it by byte ranges
+    (no line passes through this process), in file order, IN_FLIGHT ranges in flight."""
+    size = path.stat().st_size
+    with _pool(drivername, jobs) as pool:
+        pending: deque[tuple[int, Future[tuple[int, list[Wire]]]]] = deque()
+        lines_before = 0
+        for start, end in byte_ranges(path, size):
+            pending.append((end - start, pool.submit(_prepare_range, str(path), start, end)))
+            if len(pending) >= max(IN_FLIGHT, 2 * jobs):
+                lines_before = yield from _next_range(pending, lines_before, progress, task)
+        while pending:
+            lines_before = yield from _next_range(pending, lines_before, progress, task)
+
+
+def _next_range(
+    pending: deque[tuple[int, Future[tuple[int, list[Wire]]]]],
+    lines_before: int,
+    progress: Any,
+    task: Any,
+) -> Generator[Parsed, None, int]:
+    """The oldest range's orders with their line in the file; returns the lines so far."""
+    length, future = pending.popleft()
+    count, wire = future.result()
+    progress.advance(task, length)
+    for parsed in _from_wire(wire):
+        parsed.line += lines_before
+        yield parsed
+    return lines_before + count
 
 
 def default_jobs(size: int) -> int:
@@ -312,6 +358,12 @@ def run_import(
             if fmt == "csv"
             else _jsonl_units(stream, progress, task)
         )
+        drivername = db.engine.url.drivername
+        prepared = (
+            prepare_jsonl_ranges(path, drivername, jobs, progress, task)
+            if fmt != "csv" and jobs > 1
+            else prepare_all(units, drivername, jobs)
+        )
         writer = BatchWriter(
             db, store, summary, publish_events=publish_events, run_rules=run_rules,
             batch_size=BATCH_SIZE, overlap=jobs > 1,
@@ -322,7 +374,7 @@ def run_import(
         try:
             with collector_paused():
                 try:
-                    for parsed in prepare_all(units, db.engine.url.drivername, jobs):
+                    for parsed in prepared:
                         order = parsed.order
                         if order is None:
                             summary.rejected.append((parsed.line, parsed.error or ""))

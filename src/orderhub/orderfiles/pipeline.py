@@ -227,9 +227,9 @@ def _next_range(
     length, future = pending.popleft()
     count, wire = future.result()
     progress.advance(task, length)
-    for parsed in _from_wire(wire):
-        parsed.line += lines_before
-        yield parsed
+    for line, fields, error in wire:
+        order = None if fields is None else bulk.PreparedOrder(*fields)
+        yield Parsed(lines_before + line, order, error)
     return lines_before + count
 
 

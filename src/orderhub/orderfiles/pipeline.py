@@ -6,8 +6,9 @@ compiled schema (protocol/orderdesk/bulk_schema.py) and straight into rows (rows
 other line by the API's own models, which give the API's verdict and message. For a large
 file that is spread over worker processes: a worker turns lines into `bulk.PreparedOrder`
 (plain row values, already converted for the database), sent back as plain tuples. This
-process reads the file, keeps a bounded number of chunks in flight (constant
-memory), and is the only writer: duplicates, ids and inserts.
+process hands out byte ranges of a JSON Lines file (byte_ranges.py; CSV it reads itself),
+keeps a bounded number of chunks in flight (constant memory), and is the only writer
+(batch_writer.py): duplicates, ids and inserts.
 """
 
 from __future__ import annotations

@@ -13,6 +13,7 @@ import pytest
 from orderhub.domain.queries import OrderQuery
 from orderhub.orderfiles import byte_ranges, run_import
 from orderhub.orderfiles import pipeline as order_files
+from orderhub.services import imports
 from orderhub.storage import migrate, stores
 from orderhub.storage import orders as repo
 from orderhub.storage.database import Database
@@ -145,3 +146,26 @@ def test_imported_orders_fire_order_created_unless_told_not_to(
 
     assert deliveries(hooked) == told.imported
     assert deliveries(quiet) == 0
+
+
+def test_a_failed_batch_on_the_writer_thread_fails_the_import(
+    db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(order_files, "BATCH_SIZE", 7)
+    path = a_file(tmp_path / "orders.jsonl")
+    with db.write() as conn:
+        store_id = stores.create_store(conn, "failing").store.id
+    written = imports.import_batch
+    calls = []
+
+    def fail_the_second(*args: Any, **kwargs: Any) -> Any:
+        calls.append(1)
+        if len(calls) == 2:
+            raise RuntimeError("disk full")
+        return written(*args, **kwargs)
+
+    monkeypatch.setattr(imports, "import_batch", fail_the_second)
+    with pytest.raises(RuntimeError, match="disk full"):
+        run_import(db, store_id, path, "jsonl", quiet=True, jobs=2)
+    with db.read() as conn:
+        assert repo.count_orders(conn, store_id, OrderQuery()) == 7  # the first batch only

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from bench.run import database, new_store, order_line
 
+from orderhub.composition import compose
 from orderhub.orderfiles import run_import
 from orderhub.storage import migrate
 from orderhub.storage.database import Database
@@ -36,6 +37,7 @@ def main() -> None:
     parser.add_argument("--jobs", type=int, default=None, help="worker processes")
     parser.add_argument("--profile", type=Path, help="write a cProfile of the import here")
     args = parser.parse_args()
+    compose()  # as the CLI does before any command publishes an event
     with tempfile.TemporaryDirectory() as tmp, database(args.backend) as url:
         path = Path(tmp) / "orders.jsonl"
         with path.open("wb") as f:

@@ -11,8 +11,9 @@ import orjson
 import pytest
 
 from orderhub.domain.queries import OrderQuery
+from orderhub.orderfiles import byte_ranges, run_import
 from orderhub.orderfiles import pipeline as order_files
-from orderhub.orderfiles import run_import
+from orderhub.services import imports
 from orderhub.storage import migrate, stores
 from orderhub.storage import orders as order_storage
 from orderhub.storage.database import Database
@@ -90,6 +91,28 @@ def test_workers_import_exactly_what_one_process_imports(
         assert order_storage.count_orders(conn, spread, on_the_second) == 1
 
 
+def test_workers_reading_byte_ranges_number_lines_as_the_file_does(
+    db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Ranges of a few hundred bytes: cuts fall inside lines, next to blank lines, and the
+    # file's last line has no newline.
+    monkeypatch.setattr(byte_ranges, "RANGE_BYTES", 300)
+    monkeypatch.setattr(order_files, "BATCH_SIZE", 5)
+    text = a_file(tmp_path / "base.jsonl").read_bytes().replace(b"\n", b"\n\n", 3)
+    path = tmp_path / "orders.jsonl"
+    path.write_bytes(text + b'{"source_id": "last"')
+    with db.write() as conn:
+        alone = stores.create_store(conn, "one process").store.id
+        spread = stores.create_store(conn, "workers").store.id
+
+    single = run_import(db, alone, path, "jsonl", quiet=True, jobs=1)
+    parallel = run_import(db, spread, path, "jsonl", quiet=True, jobs=2)
+
+    assert [line for line, _ in single.rejected] == [14, 15, 16, 39]
+    assert parallel == single
+    assert stored(db, spread) == stored(db, alone)
+
+
 def test_large_files_use_one_worker_per_core(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(order_files.os, "cpu_count", lambda: 6)
     assert order_files.default_jobs(order_files.PARALLEL_FROM_BYTES) == 6
@@ -123,3 +146,26 @@ def test_imported_orders_fire_order_created_unless_told_not_to(
 
     assert deliveries(hooked) == told.imported
     assert deliveries(quiet) == 0
+
+
+def test_a_failed_batch_on_the_writer_thread_fails_the_import(
+    db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(order_files, "BATCH_SIZE", 7)
+    path = a_file(tmp_path / "orders.jsonl")
+    with db.write() as conn:
+        store_id = stores.create_store(conn, "failing").store.id
+    written = imports.import_batch
+    calls = []
+
+    def fail_the_second(*args: Any, **kwargs: Any) -> Any:
+        calls.append(1)
+        if len(calls) == 2:
+            raise RuntimeError("disk full")
+        return written(*args, **kwargs)
+
+    monkeypatch.setattr(imports, "import_batch", fail_the_second)
+    with pytest.raises(RuntimeError, match="disk full"):
+        run_import(db, store_id, path, "jsonl", quiet=True, jobs=2)
+    with db.read() as conn:
+        assert repo.count_orders(conn, store_id, OrderQuery()) == 7  # the first batch only

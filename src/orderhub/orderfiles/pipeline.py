@@ -6,8 +6,9 @@ compiled schema (protocol/orderdesk/bulk_schema.py) and straight into rows (rows
 other line by the API's own models, which give the API's verdict and message. For a large
 file that is spread over worker processes: a worker turns lines into `bulk.PreparedOrder`
 (plain row values, already converted for the database), sent back as plain tuples. This
-process reads the file, keeps a bounded number of chunks in flight (constant
-memory), and is the only writer: duplicates, ids and inserts.
+process hands out byte ranges of a JSON Lines file (byte_ranges.py; CSV it reads itself),
+keeps a bounded number of chunks in flight (constant memory), and is the only writer
+(batch_writer.py): duplicates, ids and inserts.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import io
 import multiprocessing
 import os
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Generator, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,9 +31,10 @@ from sqlalchemy import Dialect
 from sqlalchemy.engine import make_url
 
 from orderhub.domain import values
-from orderhub.domain.channel import Channel
 from orderhub.domain.errors import OrderhubError
 from orderhub.domain.orders import fill_create_defaults
+from orderhub.orderfiles.batch_writer import BatchWriter, collector_paused
+from orderhub.orderfiles.byte_ranges import byte_ranges, read_lines
 from orderhub.orderfiles.rows import prepare_fast, source_id_of
 from orderhub.protocol.csv_cells import restore_cell
 from orderhub.protocol.orderdesk import bulk_schema
@@ -165,6 +167,14 @@ def _chunks(units: Iterable[Unit], size: int) -> Iterator[list[Unit]]:
         yield chunk
 
 
+def _pool(drivername: str, jobs: int) -> ProcessPoolExecutor:
+    # spawn, not fork: the parent holds database connections and a progress-bar thread.
+    context = multiprocessing.get_context("spawn")
+    return ProcessPoolExecutor(
+        jobs, mp_context=context, initializer=_start_worker, initargs=(drivername,)
+    )
+
+
 def prepare_all(units: Iterable[Unit], drivername: str, jobs: int) -> Iterator[Parsed]:
     """Every unit prepared, in file order: here when `jobs` is 1, else in `jobs` worker
     processes with at most IN_FLIGHT chunks in flight (constant memory)."""
@@ -173,11 +183,7 @@ def prepare_all(units: Iterable[Unit], drivername: str, jobs: int) -> Iterator[P
         for line, payload in units:
             yield prepare_unit(dialect, line, payload)
         return
-    # spawn, not fork: the parent holds database connections and a progress-bar thread.
-    context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(
-        jobs, mp_context=context, initializer=_start_worker, initargs=(drivername,)
-    ) as pool:
+    with _pool(drivername, jobs) as pool:
         pending: deque[Future[list[Wire]]] = deque()
         for chunk in _chunks(units, CHUNK_SIZE):
             pending.append(pool.submit(_prepare_chunk, chunk))
@@ -185,6 +191,47 @@ def prepare_all(units: Iterable[Unit], drivername: str, jobs: int) -> Iterator[P
                 yield from _from_wire(pending.popleft().result())
         while pending:
             yield from _from_wire(pending.popleft().result())
+
+
+def _prepare_range(path: str, start: int, end: int) -> tuple[int, list[Wire]]:
+    """A byte range of a JSON Lines file, read and prepared in a worker: its line count and
+    its orders, numbered from 1 within the range."""
+    lines = read_lines(path, start, end)
+    units: list[Unit] = [(n, raw) for n, raw in enumerate(lines, start=1) if raw.strip()]
+    return len(lines), _prepare_chunk(units)
+
+
+def prepare_jsonl_ranges(
+    path: Path, drivername: str, jobs: int, progress: Any, task: Any
+) -> Iterator[Parsed]:
+    """A JSON Lines file prepared by `jobs` worker processes that read it by byte ranges
+    (no line passes through this process), in file order, IN_FLIGHT ranges in flight."""
+    size = path.stat().st_size
+    with _pool(drivername, jobs) as pool:
+        pending: deque[tuple[int, Future[tuple[int, list[Wire]]]]] = deque()
+        lines_before = 0
+        for start, end in byte_ranges(path, size):
+            pending.append((end - start, pool.submit(_prepare_range, str(path), start, end)))
+            if len(pending) >= max(IN_FLIGHT, 2 * jobs):
+                lines_before = yield from _next_range(pending, lines_before, progress, task)
+        while pending:
+            lines_before = yield from _next_range(pending, lines_before, progress, task)
+
+
+def _next_range(
+    pending: deque[tuple[int, Future[tuple[int, list[Wire]]]]],
+    lines_before: int,
+    progress: Any,
+    task: Any,
+) -> Generator[Parsed, None, int]:
+    """The oldest range's orders with their line in the file; returns the lines so far."""
+    length, future = pending.popleft()
+    count, wire = future.result()
+    progress.advance(task, length)
+    for line, fields, error in wire:
+        order = None if fields is None else bulk.PreparedOrder(*fields)
+        yield Parsed(lines_before + line, order, error)
+    return lines_before + count
 
 
 def default_jobs(size: int) -> int:
@@ -274,24 +321,6 @@ def _csv_units(
 # --- writing -------------------------------------------------------------------------------
 
 
-def _flush(
-    db: Database,
-    store: stores.Store,
-    batch: list[Parsed],
-    summary: ImportSummary,
-    publish_events: bool,
-    run_rules: bool = True,
-) -> None:
-    orders = [p.order for p in batch if p.order is not None]
-    result = imports.import_batch(
-        db, store, orders, channel=Channel.importer(), publish_events=publish_events,
-        run_rules=run_rules,
-    )  # fmt: skip
-    summary.imported += len(result.imported)
-    summary.duplicates += len(result.duplicates)
-    summary.rejected.extend((batch[pos].line, reason) for pos, reason in result.rejected)
-
-
 def run_import(
     db: Database,
     store_id: int,
@@ -330,27 +359,40 @@ def run_import(
             if fmt == "csv"
             else _jsonl_units(stream, progress, task)
         )
-        batch: list[Parsed] = []
-        next_analyze = BATCH_SIZE  # statistics after the first batch, then as the store doubles
+        drivername = db.engine.url.drivername
+        prepared = (
+            prepare_jsonl_ranges(path, drivername, jobs, progress, task)
+            if fmt != "csv" and jobs > 1
+            else prepare_all(units, drivername, jobs)
+        )
+        writer = BatchWriter(
+            db, store, summary, publish_events=publish_events, run_rules=run_rules,
+            batch_size=BATCH_SIZE, overlap=jobs > 1,
+            after_batch=lambda: progress.update(task, done=summary.imported + summary.duplicates),
+        )  # fmt: skip
+        lines: list[int] = []
+        batch: list[bulk.PreparedOrder] = []
         try:
-            for parsed in prepare_all(units, db.engine.url.drivername, jobs):
-                if parsed.error is not None:
-                    summary.rejected.append((parsed.line, parsed.error))
-                    continue
-                if parsed.order is not None and folder is not None:
-                    parsed.order.folder_id = folder.id
-                batch.append(parsed)
-                if len(batch) >= BATCH_SIZE:
-                    _flush(db, store, batch, summary, publish_events, run_rules)
-                    if summary.imported >= next_analyze:
-                        imports.refresh_statistics(db)
-                        next_analyze = max(2 * summary.imported, 10 * BATCH_SIZE)
-                    progress.update(task, done=summary.imported + summary.duplicates)
-                    batch = []
-        except CsvHeaderError as exc:
-            summary.rejected.append((1, str(exc)))
-        if batch:
-            _flush(db, store, batch, summary, publish_events, run_rules)
+            with collector_paused():
+                try:
+                    for parsed in prepared:
+                        order = parsed.order
+                        if order is None:
+                            summary.rejected.append((parsed.line, parsed.error or ""))
+                            continue
+                        if folder is not None:
+                            order.folder_id = folder.id
+                        lines.append(parsed.line)
+                        batch.append(order)
+                        if len(batch) >= BATCH_SIZE:
+                            writer.submit(lines, batch)
+                            lines, batch = [], []
+                except CsvHeaderError as exc:
+                    summary.rejected.append((1, str(exc)))
+                if batch:
+                    writer.submit(lines, batch)
+        finally:
+            writer.finish()
         if summary.imported:
             imports.settle_after_import(db)
         progress.update(task, completed=size, done=summary.imported + summary.duplicates)

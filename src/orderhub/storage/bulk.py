@@ -177,9 +177,15 @@ def _existing_keys(
     source name on the DB-API cursor, the source ids as one parameter (an array on
     PostgreSQL, a JSON array on SQLite), which the unique index answers directly: as an
     SQLAlchemy `IN` list, 2,000 placeholders cost the writer more than the lookup."""
+    keyed = [order for order in batch if order.source_id]
+    if not keyed:
+        return {}  # nothing that could collide: no query
+    names = {order.source_name for order in keyed}
     by_name: dict[str, list[str]] = {}
-    for order in batch:
-        if order.source_id:
+    if len(names) == 1:  # the usual file: one source name
+        by_name[names.pop()] = [order.source_id for order in keyed]
+    else:
+        for order in keyed:
             by_name.setdefault(order.source_name, []).append(order.source_id)
     if conn.dialect.name == "postgresql":
         sql = (

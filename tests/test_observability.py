@@ -20,6 +20,7 @@ from sqlalchemy import update
 
 from orderhub.api import metrics
 from orderhub.app import create_app
+from orderhub.domain.dates import utcnow
 from orderhub.logs import JsonFormatter, TextFormatter
 from orderhub.storage import migrate, notifications, stores
 from orderhub.storage.database import Database
@@ -184,7 +185,7 @@ def test_metrics_show_the_outbox_backlog_and_its_oldest_age(
         conn.execute(
             update(outbox)
             .where(outbox.c.store_id == store.store.id)
-            .values(created_at=stores.utcnow() - timedelta(hours=2))
+            .values(created_at=utcnow() - timedelta(hours=2))
         )
     try:
         text = client.get("/metrics").text
@@ -193,9 +194,7 @@ def test_metrics_show_the_outbox_backlog_and_its_oldest_age(
     finally:
         with database.write() as conn:
             conn.execute(
-                update(outbox)
-                .where(outbox.c.store_id == store.store.id)
-                .values(failed_at=stores.utcnow())
+                update(outbox).where(outbox.c.store_id == store.store.id).values(failed_at=utcnow())
             )
     assert sample(client.get("/metrics").text, "orderhub_outbox_pending") == before
 

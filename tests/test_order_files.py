@@ -168,4 +168,4 @@ def test_a_failed_batch_on_the_writer_thread_fails_the_import(
     with pytest.raises(RuntimeError, match="disk full"):
         run_import(db, store_id, path, "jsonl", quiet=True, jobs=2)
     with db.read() as conn:
-        assert repo.count_orders(conn, store_id, OrderQuery()) == 7  # the first batch only
+        assert order_storage.count_orders(conn, store_id, OrderQuery()) == 7  # the first batch only

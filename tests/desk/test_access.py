@@ -13,11 +13,11 @@ from fastapi.testclient import TestClient
 from sqlalchemy import update
 
 from orderhub.app import create_app
+from orderhub.domain.dates import utcnow
 from orderhub.storage import stores
 from orderhub.storage.database import Database
 from orderhub.storage.desk_sessions import hash_id
 from orderhub.storage.desk_tables import desk_sessions
-from orderhub.storage.stores import utcnow
 from tests.desk.helpers import DeskUser, csrf_of, desk_client, login_token, make_user, sign_in
 from tests.helpers import OrderDesk, make_settings
 

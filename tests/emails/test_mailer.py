@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 
 from orderhub.domain.errors import InvalidInput
+from orderhub.domain.stores import Store
 from orderhub.outbound.mailer import server_from
 from orderhub.services import emails, events
 from orderhub.services.events import OrderEvent
-from orderhub.storage.stores import Store
 from tests.helpers import make_settings
 
 

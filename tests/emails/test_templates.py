@@ -12,7 +12,7 @@ from decimal import Decimal
 import pytest
 
 from orderhub.domain.orders import Order
-from orderhub.storage.stores import Store
+from orderhub.domain.stores import Store
 from orderhub.templating import filters
 from orderhub.templating.builtins import BUILTIN_NAMES, PACKING_SLIP, Template, default
 from orderhub.templating.plaintext import html_to_text

@@ -11,6 +11,7 @@ from typer.testing import CliRunner
 from orderhub.cli import app
 from orderhub.domain.channel import Channel
 from orderhub.domain.orders import Item, Order
+from orderhub.domain.stores import Store
 from orderhub.services import events, moves, orders
 from orderhub.services.events import OrderEvent
 from orderhub.storage import forwarding_jobs, migrate, stores
@@ -26,7 +27,7 @@ def setup(
     request: pytest.FixtureRequest,
     fresh_database_url: Callable[[str], str],
     monkeypatch: pytest.MonkeyPatch,
-) -> tuple[Database, stores.Store, int]:
+) -> tuple[Database, Store, int]:
     url = fresh_database_url(request.param)
     monkeypatch.setenv("ORDERHUB_DATABASE_URL", url)
     monkeypatch.setenv("ORDERHUB_OUTBOUND_ALLOW_PRIVATE", "1")
@@ -51,7 +52,7 @@ def add(store_id: int, *extra: str) -> list[str]:
 
 
 def test_supplier_commands_never_show_the_secret_after_add(
-    setup: tuple[Database, stores.Store, int],
+    setup: tuple[Database, Store, int],
 ) -> None:
     db, store, _ = setup
     added = runner.invoke(app, add(store.id))
@@ -77,7 +78,7 @@ def test_supplier_commands_never_show_the_secret_after_add(
 
 
 def test_add_refuses_bad_input(
-    setup: tuple[Database, stores.Store, int], monkeypatch: pytest.MonkeyPatch
+    setup: tuple[Database, Store, int], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     _, store, _ = setup
     for extra, message in (
@@ -91,7 +92,7 @@ def test_add_refuses_bad_input(
     assert refused.exit_code == 1 and "private networks are refused" in refused.output
 
 
-def test_arrivals_are_queued_and_resend_requeues(setup: tuple[Database, stores.Store, int]) -> None:
+def test_arrivals_are_queued_and_resend_requeues(setup: tuple[Database, Store, int]) -> None:
     db, store, order_id = setup
     assert runner.invoke(app, add(store.id)).exit_code == 0
     with db.read() as conn:

@@ -10,6 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from orderhub.cli import app
+from orderhub.domain.stores import Store
 from orderhub.services import events
 from orderhub.services.events import OrderEvent
 from orderhub.storage import migrate, stores, webhooks
@@ -28,7 +29,7 @@ def run(*args: str) -> tuple[int, str]:
 @pytest.fixture
 def shop(
     backend: str, fresh_database_url: Callable[[str], str], monkeypatch: pytest.MonkeyPatch
-) -> tuple[Database, stores.Store]:
+) -> tuple[Database, Store]:
     url = fresh_database_url(backend)
     monkeypatch.setenv("ORDERHUB_DATABASE_URL", url)
     for name in ("ALLOW_PRIVATE", "ALLOW_HOSTS", "DENY_HOSTS"):
@@ -44,7 +45,7 @@ def shop(
 @pytest.mark.parametrize(
     "url", ["http://127.0.0.1:8080/hook", "http://169.254.169.254/", "ftp://example.com/"]
 )
-def test_add_refuses_a_refused_host(shop: tuple[Database, stores.Store], url: str) -> None:
+def test_add_refuses_a_refused_host(shop: tuple[Database, Store], url: str) -> None:
     db, store = shop
     code, out = run("webhook", "add", str(store.id), url, "--event", "order.created")
     assert code == 1 and "error" in out
@@ -53,7 +54,7 @@ def test_add_refuses_a_refused_host(shop: tuple[Database, stores.Store], url: st
 
 
 def test_add_refuses_a_denied_host(
-    shop: tuple[Database, stores.Store], monkeypatch: pytest.MonkeyPatch
+    shop: tuple[Database, Store], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     _, store = shop
     monkeypatch.setenv("ORDERHUB_OUTBOUND_DENY_HOSTS", "erp.example.com")
@@ -64,7 +65,7 @@ def test_add_refuses_a_denied_host(
 
 
 def test_add_list_deliveries_resend_remove(
-    shop: tuple[Database, stores.Store], monkeypatch: pytest.MonkeyPatch
+    shop: tuple[Database, Store], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     db, store = shop
     monkeypatch.setenv("ORDERHUB_OUTBOUND_ALLOW_PRIVATE", "1")
@@ -125,7 +126,7 @@ def test_add_list_deliveries_resend_remove(
 
 
 def test_add_checks_events_format_and_secret(
-    shop: tuple[Database, stores.Store], monkeypatch: pytest.MonkeyPatch
+    shop: tuple[Database, Store], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     _, store = shop
     monkeypatch.setenv("ORDERHUB_OUTBOUND_ALLOW_PRIVATE", "1")

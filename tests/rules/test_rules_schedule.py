@@ -10,12 +10,12 @@ from typing import Any
 from sqlalchemy import update
 
 from orderhub.domain.channel import Channel
+from orderhub.domain.dates import utcnow
 from orderhub.domain.orders import Item, Order
 from orderhub.services import orders, rules
 from orderhub.storage import orders as order_storage
 from orderhub.storage import tables
 from orderhub.storage.database import Database
-from orderhub.storage.stores import utcnow
 from tests.servers import start_server, stop_server
 
 QUIET = {

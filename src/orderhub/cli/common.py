@@ -12,6 +12,7 @@ from sqlalchemy.exc import OperationalError
 from orderhub.composition import compose
 from orderhub.config import Settings
 from orderhub.domain.errors import OrderhubError
+from orderhub.domain.stores import Store
 from orderhub.domain.values import MAX_ID, parse_id
 from orderhub.storage import migrate, stores
 from orderhub.storage.database import Database, display_url, sqlite_file
@@ -84,7 +85,7 @@ def ready_database(config: Settings | None = None) -> Database:
     return db
 
 
-def require_store(db: Database, store_id: int) -> stores.Store:
+def require_store(db: Database, store_id: int) -> Store:
     try:
         with db.read() as conn:
             return stores.get_store(conn, store_id)

@@ -16,10 +16,10 @@ from orderhub.domain.channel import Channel
 from orderhub.domain.dates import format_wire
 from orderhub.domain.limits import MAX_PREVIEW_ORDERS, MAX_RULES_FILE_BYTES
 from orderhub.domain.rules import rule_json
+from orderhub.domain.stores import Store
 from orderhub.services import rules
 from orderhub.services.rules import RuleError, StoredRule, UnknownRule
 from orderhub.storage.database import Database
-from orderhub.storage.stores import Store
 
 app = typer.Typer(help="Automation rules: orders route themselves.", no_args_is_help=True)
 

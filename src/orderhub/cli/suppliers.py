@@ -14,13 +14,13 @@ from rich.table import Table
 from orderhub.cli.common import console, fail, ready_database, record_id, require_store, settings
 from orderhub.domain.channel import Channel
 from orderhub.domain.errors import OrderhubError
+from orderhub.domain.stores import Folder
 from orderhub.domain.values import parse_id
 from orderhub.protocol.pod.supplier_order import format_shipping_map
 from orderhub.services import suppliers as service
 from orderhub.storage import forwarding_jobs, stores
 from orderhub.storage import suppliers as supplier_storage
 from orderhub.storage.database import Database
-from orderhub.storage.stores import Folder
 
 app = typer.Typer(help="Print providers orders are forwarded to.", no_args_is_help=True)
 

@@ -14,6 +14,7 @@ from orderhub.domain.channel import Channel
 from orderhub.domain.errors import NotFound
 from orderhub.domain.fulfilment import LineRequest, Shipment
 from orderhub.domain.orders import SHIPPING_ADDRESS_FIELDS
+from orderhub.domain.stores import Store
 from orderhub.services import (
     desk_sessions,
     members,
@@ -33,7 +34,6 @@ from orderhub.storage import emails as email_storage
 from orderhub.storage.accounts import User
 from orderhub.storage.database import Database
 from orderhub.storage.invitations import Invitation
-from orderhub.storage.stores import Store
 
 
 def move_orders(

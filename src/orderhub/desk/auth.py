@@ -16,12 +16,13 @@ from starlette.datastructures import FormData
 from starlette.responses import Response
 
 from orderhub.config import Settings
+from orderhub.domain.dates import utcnow
 from orderhub.domain.errors import NotFound, OrderhubError
+from orderhub.domain.stores import Store
 from orderhub.services import desk_sessions as session_service
 from orderhub.storage import accounts, desk_sessions, invitations, stores
 from orderhub.storage.accounts import Membership, User
 from orderhub.storage.desk_sessions import DeskSession
-from orderhub.storage.stores import Store, utcnow
 
 COOKIE = "orderhub_desk"
 

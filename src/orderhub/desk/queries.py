@@ -11,6 +11,7 @@ from orderhub.domain.errors import NotFound
 from orderhub.domain.inventory import InventoryItem
 from orderhub.domain.orders import Order
 from orderhub.domain.queries import OrderQuery
+from orderhub.domain.stores import Folder, Store
 from orderhub.protocol.orderdesk.cursor import decode_cursor, encode_cursor
 from orderhub.services import folders as folder_service
 from orderhub.services.exports import iter_orders
@@ -22,7 +23,6 @@ from orderhub.storage.count_cache import CountCache
 from orderhub.storage.database import Database
 from orderhub.storage.invitations import Invitation
 from orderhub.storage.orders import partial, revisions
-from orderhub.storage.stores import Folder, Store
 from orderhub.storage.webhooks import Endpoint
 
 PAGE_SIZE = 50

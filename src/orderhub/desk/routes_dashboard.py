@@ -21,8 +21,8 @@ from starlette.responses import Response
 from orderhub.desk import charts, queries
 from orderhub.desk.auth import Desk, signed_in
 from orderhub.desk.render import page
+from orderhub.domain.dates import utcnow
 from orderhub.storage import dashboard, forwarding_jobs
-from orderhub.storage.stores import utcnow
 
 router = APIRouter(include_in_schema=False)
 DAYS = 30

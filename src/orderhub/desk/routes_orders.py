@@ -20,12 +20,12 @@ from orderhub.desk.paths import number
 from orderhub.desk.render import local_path, page, redirect, safe_back
 from orderhub.domain.dates import parse_datetime, store_zone
 from orderhub.domain.errors import OrderhubError
+from orderhub.domain.stores import Folder
 from orderhub.protocol.content_disposition import attachment
 from orderhub.protocol.csv_cells import SafeWriter
 from orderhub.protocol.orderdesk.order_file import CSV_COLUMNS, csv_rows
 from orderhub.services import rules as rule_service
 from orderhub.services import templates as template_service
-from orderhub.storage.stores import Folder
 
 router = APIRouter(include_in_schema=False)
 MAX_SEARCH = 200

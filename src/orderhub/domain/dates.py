@@ -71,3 +71,8 @@ def store_zone(name: str) -> ZoneInfo:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
         raise InvalidInput(f"timezone: {name!r} is not an IANA time zone name") from None
+
+
+def utcnow() -> datetime:
+    """Naive UTC to the second: what the wire shows and what both engines store alike."""
+    return datetime.now(UTC).replace(tzinfo=None, microsecond=0)

@@ -18,8 +18,9 @@ from contextlib import contextmanager
 from typing import Protocol
 
 from orderhub.domain.channel import Channel
+from orderhub.domain.stores import Store
 from orderhub.services import imports
-from orderhub.storage import bulk, stores
+from orderhub.storage import bulk
 from orderhub.storage.database import Database
 
 # Batches between full collections while the collector is paused (see `collector_paused`).
@@ -38,7 +39,7 @@ class BatchWriter:
     def __init__(
         self,
         db: Database,
-        store: stores.Store,
+        store: Store,
         summary: Summary,
         *,
         publish_events: bool,

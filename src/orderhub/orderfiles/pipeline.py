@@ -33,6 +33,7 @@ from sqlalchemy.engine import make_url
 from orderhub.domain import values
 from orderhub.domain.errors import OrderhubError
 from orderhub.domain.orders import fill_create_defaults
+from orderhub.domain.stores import Folder
 from orderhub.orderfiles.batch_writer import BatchWriter, collector_paused
 from orderhub.orderfiles.byte_ranges import byte_ranges, read_lines
 from orderhub.orderfiles.rows import prepare_fast, source_id_of
@@ -328,7 +329,7 @@ def run_import(
     fmt: str,
     *,
     quiet: bool,
-    folder: stores.Folder | None = None,
+    folder: Folder | None = None,
     jobs: int | None = None,
     console: Console | None = None,
     publish_events: bool = True,

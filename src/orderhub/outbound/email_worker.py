@@ -20,6 +20,7 @@ import time
 from datetime import timedelta
 
 from orderhub.config import Settings
+from orderhub.domain.dates import utcnow
 from orderhub.domain.errors import OrderhubError
 from orderhub.outbound import mailer
 from orderhub.outbound.background import BackgroundLoop
@@ -30,7 +31,6 @@ from orderhub.storage import stores
 from orderhub.storage import templates as template_storage
 from orderhub.storage.database import Database
 from orderhub.storage.outbox import retry_at
-from orderhub.storage.stores import utcnow
 from orderhub.templating.render import render_email, variables
 
 log = logging.getLogger("orderhub.emails")

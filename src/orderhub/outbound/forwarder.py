@@ -31,6 +31,7 @@ from orderhub.client.errors import (
 )
 from orderhub.client.pod import AsyncPrintOnDemandClient
 from orderhub.client.retry import RetryPolicy
+from orderhub.domain.dates import utcnow
 from orderhub.domain.orders import Item, Order
 from orderhub.outbound import hub_changes, net, tracking
 from orderhub.outbound.background import BackgroundLoop
@@ -42,7 +43,6 @@ from orderhub.storage import orders as order_storage
 from orderhub.storage import suppliers as supplier_storage
 from orderhub.storage.database import Database
 from orderhub.storage.forwarding_jobs import Job
-from orderhub.storage.stores import utcnow
 from orderhub.storage.suppliers import Supplier
 
 log = logging.getLogger("orderhub.forwarder")

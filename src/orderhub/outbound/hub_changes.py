@@ -12,11 +12,11 @@ import logging
 from orderhub.domain.channel import Channel
 from orderhub.domain.errors import DuplicateShipment, OrderhubError
 from orderhub.domain.fulfilment import LineRequest, Shipment
+from orderhub.domain.stores import Store
 from orderhub.services import moves, order_updates, orders, shipments
 from orderhub.services.order_updates import OrderChanges
 from orderhub.storage import stores
 from orderhub.storage.database import Database
-from orderhub.storage.stores import Store
 from orderhub.storage.suppliers import Supplier
 
 log = logging.getLogger("orderhub.forwarder")

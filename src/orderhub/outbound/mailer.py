@@ -22,8 +22,8 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 from orderhub.config import Settings
 from orderhub.domain.errors import InvalidInput
+from orderhub.domain.stores import Store
 from orderhub.storage.emails import Email
-from orderhub.storage.stores import Store
 from orderhub.templating.render import RenderedEmail
 
 _TRUE = {"1", "true", "yes", "on"}

@@ -25,7 +25,7 @@ from urllib.parse import urlencode
 import httpx
 
 from orderhub.config import Settings
-from orderhub.domain.dates import store_zone
+from orderhub.domain.dates import store_zone, utcnow
 from orderhub.outbound import net
 from orderhub.outbound.sender import HttpSender
 from orderhub.protocol.pod import codec
@@ -35,7 +35,6 @@ from orderhub.services import pod_notifications
 from orderhub.storage import notifications, stores
 from orderhub.storage import orders as order_storage
 from orderhub.storage.database import Database
-from orderhub.storage.stores import utcnow
 
 log = logging.getLogger("orderhub.notify")
 ROWS_PER_STORE = 5  # claimed at once for one store, sent in turn within one lease

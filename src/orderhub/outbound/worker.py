@@ -24,6 +24,7 @@ from datetime import timedelta
 import httpx
 
 from orderhub.config import Settings
+from orderhub.domain.dates import utcnow
 from orderhub.domain.orders import Order
 from orderhub.outbound import net
 from orderhub.outbound.sender import HttpSender
@@ -32,7 +33,6 @@ from orderhub.services import webhook_deliveries
 from orderhub.storage import orders as order_storage
 from orderhub.storage import outbox, webhooks
 from orderhub.storage.database import Database
-from orderhub.storage.stores import utcnow
 
 log = logging.getLogger("orderhub.webhooks")
 SUCCESS = (200, 201)

@@ -14,9 +14,11 @@ from sqlalchemy import Connection, select
 
 from orderhub.domain import emails as email_values
 from orderhub.domain.channel import Channel
+from orderhub.domain.dates import utcnow
 from orderhub.domain.emails import InvalidRecipient
 from orderhub.domain.errors import InvalidInput, NotFound
 from orderhub.domain.events import SHIPMENT_CREATED
+from orderhub.domain.stores import Store
 from orderhub.services.events import OrderEvent, Subscription
 from orderhub.services.transaction import write
 from orderhub.storage import emails as email_storage
@@ -24,7 +26,6 @@ from orderhub.storage import orders as order_storage
 from orderhub.storage import shipments as shipment_storage
 from orderhub.storage import templates as template_storage
 from orderhub.storage.database import Database
-from orderhub.storage.stores import Store, utcnow
 from orderhub.storage.tables import orders
 from orderhub.templating.builtins import EMAIL, SHIPMENT_CONFIRMATION
 

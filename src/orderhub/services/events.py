@@ -25,7 +25,7 @@ from orderhub.domain.events import (  # noqa: F401 (the names services publish b
     SHIPMENT_CREATED,
 )
 from orderhub.domain.orders import Order
-from orderhub.storage.stores import Store
+from orderhub.domain.stores import Store
 
 
 @dataclass(frozen=True)

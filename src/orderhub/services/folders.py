@@ -13,15 +13,16 @@ from __future__ import annotations
 from sqlalchemy import Connection
 
 from orderhub.domain.channel import Channel
+from orderhub.domain.dates import utcnow
 from orderhub.domain.errors import Conflict, InvalidInput, NotFound
 from orderhub.domain.folders import protected_reason
 from orderhub.domain.limits import MAX_ORDERS_MOVED_WITH_FOLDER, width
+from orderhub.domain.stores import Folder, Store
 from orderhub.services import audit, moves
 from orderhub.services.transaction import write
 from orderhub.storage import count_cache, stores
 from orderhub.storage import folders as folder_storage
 from orderhub.storage.database import Database
-from orderhub.storage.stores import Folder, Store, utcnow
 
 NAME_MAX = width("folders", "name")
 

@@ -11,13 +11,14 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import Connection
 
+from orderhub.domain.dates import utcnow
+from orderhub.domain.stores import Store
 from orderhub.services.events import ORDER_CREATED, ORDER_MOVED, OrderEvent, Subscription
 from orderhub.storage import forwarding_jobs
 from orderhub.storage import suppliers as supplier_storage
 from orderhub.storage.claims import Room
 from orderhub.storage.database import Database
 from orderhub.storage.forwarding_jobs import Job
-from orderhub.storage.stores import Store, utcnow
 
 
 def on_order_event(conn: Connection, store: Store, event: OrderEvent) -> None:

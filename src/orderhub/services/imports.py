@@ -9,12 +9,12 @@ from collections.abc import Sequence
 from sqlalchemy.exc import IntegrityError
 
 from orderhub.domain.channel import Channel
+from orderhub.domain.stores import Store
 from orderhub.services import events
 from orderhub.services.events import OrderEvent
 from orderhub.services.transaction import write
 from orderhub.storage import bulk
 from orderhub.storage.database import Database
-from orderhub.storage.stores import Store
 
 ATTEMPTS = 3
 

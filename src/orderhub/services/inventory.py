@@ -10,9 +10,9 @@ from decimal import Decimal
 
 from orderhub.domain.errors import OrderhubError, StaleEdit
 from orderhub.domain.inventory import InventoryItem
+from orderhub.domain.stores import Store
 from orderhub.storage import inventory as inventory_storage
 from orderhub.storage.database import Database
-from orderhub.storage.stores import Store
 
 log = logging.getLogger("orderhub.inventory")
 

@@ -6,13 +6,13 @@ from collections.abc import Callable
 
 from orderhub.domain.channel import Channel
 from orderhub.domain.orders import Item
+from orderhub.domain.stores import Store
 from orderhub.services import events
 from orderhub.services.events import OrderEvent
 from orderhub.services.orders import stock_policy
 from orderhub.services.transaction import write
 from orderhub.storage import orders as order_storage
 from orderhub.storage.database import Database
-from orderhub.storage.stores import Store
 
 
 def add_item(db: Database, store: Store, order_id: int, item: Item, *, channel: Channel) -> Item:

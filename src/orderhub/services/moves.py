@@ -9,7 +9,9 @@ from datetime import datetime
 from sqlalchemy import Connection
 
 from orderhub.domain.channel import Channel
+from orderhub.domain.dates import utcnow
 from orderhub.domain.errors import InvalidInput
+from orderhub.domain.stores import Folder, Store
 from orderhub.services import events
 from orderhub.services.events import OrderEvent
 from orderhub.services.transaction import write
@@ -17,7 +19,6 @@ from orderhub.storage import folders as folder_storage
 from orderhub.storage import orders as order_storage
 from orderhub.storage import stores
 from orderhub.storage.database import Database
-from orderhub.storage.stores import Folder, Store, utcnow
 
 
 class UnknownFolder(InvalidInput):

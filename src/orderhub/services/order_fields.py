@@ -10,13 +10,14 @@ from typing import Any
 from sqlalchemy import Connection
 
 from orderhub.domain.channel import Channel
+from orderhub.domain.dates import utcnow
 from orderhub.domain.errors import InvalidInput
 from orderhub.domain.limits import TEXT_WIDTHS
+from orderhub.domain.stores import Store
 from orderhub.domain.values import check_depth, dumps_php, loads_map, text_problem
 from orderhub.services import events
 from orderhub.services.events import OrderEvent
 from orderhub.storage import orders as order_storage
-from orderhub.storage.stores import Store, utcnow
 from orderhub.storage.tables import orders
 
 MAP_FIELDS = ("order_metadata", "checkout_data")

@@ -17,16 +17,17 @@ from typing import Any
 from sqlalchemy import Connection
 
 from orderhub.domain.channel import Channel
+from orderhub.domain.dates import utcnow
 from orderhub.domain.errors import InvalidInput, StaleEdit
 from orderhub.domain.limits import ADDRESS_WIDTH
 from orderhub.domain.orders import SHIPPING_ADDRESS_FIELDS
+from orderhub.domain.stores import Store
 from orderhub.services import events
 from orderhub.services.events import OrderEvent
 from orderhub.services.transaction import write
 from orderhub.storage import orders as order_storage
 from orderhub.storage.database import Database
 from orderhub.storage.orders import partial
-from orderhub.storage.stores import Store, utcnow
 
 
 @dataclass(frozen=True)

@@ -17,10 +17,12 @@ from sqlalchemy.exc import IntegrityError
 
 from orderhub.domain import pod
 from orderhub.domain.channel import Channel
+from orderhub.domain.dates import utcnow
 from orderhub.domain.errors import DuplicateOrder, InvalidInput
 from orderhub.domain.folders import CANCELED_FOLDER
 from orderhub.domain.inventory import StockPolicy
 from orderhub.domain.orders import Order
+from orderhub.domain.stores import Store
 from orderhub.services import events
 from orderhub.services.events import OrderEvent
 from orderhub.services.transaction import write, write_unit, write_unit_async
@@ -28,7 +30,6 @@ from orderhub.storage import count_cache, idempotency, stores
 from orderhub.storage import orders as order_storage
 from orderhub.storage.database import Database
 from orderhub.storage.idempotency import Replay
-from orderhub.storage.stores import Store, utcnow
 
 Render = Callable[[Connection, Order], tuple[int, bytes]]
 

@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import Connection
 
+from orderhub.domain.stores import Store
 from orderhub.services.events import (
     ORDER_CANCELED,
     ORDER_MOVED,
@@ -20,7 +21,6 @@ from orderhub.services.events import (
 from orderhub.storage import notifications
 from orderhub.storage.claims import Room
 from orderhub.storage.database import Database
-from orderhub.storage.stores import Store
 
 # Print-on-demand clients hear of every change of an order they can see, as "updated", and of
 # shipments, as "shipped" (docs/pod.md); creation is the answer to their own request.

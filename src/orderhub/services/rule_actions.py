@@ -15,17 +15,18 @@ from typing import Any
 from sqlalchemy import Connection
 
 from orderhub.domain.channel import Channel
+from orderhub.domain.dates import utcnow
 from orderhub.domain.errors import InvalidInput
 from orderhub.domain.rule_conditions import conditions_text
 from orderhub.domain.rule_eval import item_predicate
 from orderhub.domain.rules import Action
+from orderhub.domain.stores import Store
 from orderhub.services import emails, moves, order_fields, splits
 from orderhub.services import orders as order_service
 from orderhub.storage import orders as order_storage
 from orderhub.storage import stores
 from orderhub.storage import templates as template_storage
 from orderhub.storage import webhooks as webhook_storage
-from orderhub.storage.stores import Store, utcnow
 from orderhub.templating.builtins import EMAIL
 
 

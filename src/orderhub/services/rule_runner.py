@@ -25,18 +25,19 @@ import orjson
 from sqlalchemy import Connection
 
 from orderhub.domain.channel import Channel
+from orderhub.domain.dates import utcnow
 from orderhub.domain.errors import OrderhubError
 from orderhub.domain.limits import MAX_RULE_DEPTH
 from orderhub.domain.orders import Order
 from orderhub.domain.rule_eval import CompiledRule, Prefilter, compile_rule
 from orderhub.domain.rule_fields import OrderFacts
 from orderhub.domain.rules import RuleError, RuleSpec, parse_rule
+from orderhub.domain.stores import Store
 from orderhub.services import rule_actions
 from orderhub.storage import orders as order_storage
 from orderhub.storage import rules as rule_storage
 from orderhub.storage import stores
 from orderhub.storage.orders.rule_reads import load_for_rules
-from orderhub.storage.stores import Store, utcnow
 
 log = logging.getLogger("orderhub.rules")
 RULES_CHANNEL = Channel("rule", "Rules")

@@ -13,6 +13,7 @@ from datetime import datetime
 
 import orjson
 
+from orderhub.domain.dates import utcnow
 from orderhub.domain.limits import MAX_SCHEDULE_ORDERS
 from orderhub.domain.queries import OrderQuery
 from orderhub.domain.rules import SCHEDULE
@@ -23,7 +24,6 @@ from orderhub.storage import orders as order_storage
 from orderhub.storage import rules as rule_storage
 from orderhub.storage import stores
 from orderhub.storage.database import Database
-from orderhub.storage.stores import utcnow
 
 log = logging.getLogger("orderhub.rules")
 

@@ -17,6 +17,7 @@ from sqlalchemy import Connection
 
 from orderhub.domain import limits
 from orderhub.domain.channel import Channel
+from orderhub.domain.dates import utcnow
 from orderhub.domain.queries import OrderQuery
 from orderhub.domain.rule_eval import compile_rule
 from orderhub.domain.rules import (
@@ -28,13 +29,13 @@ from orderhub.domain.rules import (
     parse_rules,
     rule_json,
 )
+from orderhub.domain.stores import Store
 from orderhub.services import audit, rule_actions, rule_runner
 from orderhub.services.transaction import write
 from orderhub.storage import orders as order_storage
 from orderhub.storage import rules as rule_storage
 from orderhub.storage import stores
 from orderhub.storage.database import Database
-from orderhub.storage.stores import Store, utcnow
 
 
 class UnknownRule(LookupError):

@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import Connection
 
 from orderhub.domain.channel import Channel
+from orderhub.domain.dates import utcnow
 from orderhub.domain.errors import NotFound, OrderhubError
 from orderhub.domain.folders import SHIPPED_STATUS
 from orderhub.domain.fulfilment import (
@@ -26,6 +27,7 @@ from orderhub.domain.fulfilment import (
     fulfilment_status,
     resolve_lines,
 )
+from orderhub.domain.stores import Folder, Store
 from orderhub.services import events
 from orderhub.services.events import OrderEvent
 from orderhub.services.moves import move_locked
@@ -35,7 +37,6 @@ from orderhub.storage import orders as order_storage
 from orderhub.storage import shipments as shipment_storage
 from orderhub.storage import stores
 from orderhub.storage.database import Database
-from orderhub.storage.stores import Folder, Store, utcnow
 
 log = logging.getLogger("orderhub.shipments")
 

@@ -22,12 +22,14 @@ from sqlalchemy import Connection
 from sqlalchemy.exc import IntegrityError
 
 from orderhub.domain.channel import Channel
+from orderhub.domain.dates import utcnow
 from orderhub.domain.errors import InvalidInput
 from orderhub.domain.fulfilment import fulfilment_status, shipped_quantities
 from orderhub.domain.inventory import StockPolicy
 from orderhub.domain.limits import MAX_SPLIT_PARTS
 from orderhub.domain.orders import Discount, Item, Order, apply_totals
 from orderhub.domain.split import Line, Plan, Shared, plan_split
+from orderhub.domain.stores import Store
 from orderhub.services import events
 from orderhub.services.events import OrderEvent
 from orderhub.services.moves import move_locked, resolve_folder
@@ -37,7 +39,6 @@ from orderhub.storage import forwarding_jobs, stores
 from orderhub.storage import orders as order_storage
 from orderhub.storage.database import Database
 from orderhub.storage.orders import split as split_storage
-from orderhub.storage.stores import Store, utcnow
 
 # Metadata that describes the original's own forwarding; a new order has none of it yet.
 NOT_COPIED_METADATA = ("supplier_order_id", "supplier_name")

@@ -8,12 +8,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from orderhub.domain import limits
+from orderhub.domain.dates import utcnow
 from orderhub.domain.errors import InvalidInput, NotFound
+from orderhub.domain.stores import Store
 from orderhub.storage import orders as order_storage
 from orderhub.storage import stores
 from orderhub.storage import templates as template_storage
 from orderhub.storage.database import Database
-from orderhub.storage.stores import Store, utcnow
 from orderhub.templating import render as rendering
 from orderhub.templating.builtins import BUILTIN_NAMES, DOCUMENT, KINDS, Template, default
 from orderhub.templating.render import RenderedEmail

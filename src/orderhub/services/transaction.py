@@ -9,9 +9,9 @@ from typing import TypeVar
 import anyio.to_thread
 from sqlalchemy import Connection
 
+from orderhub.domain.stores import Store
 from orderhub.storage import stores
 from orderhub.storage.database import Database
-from orderhub.storage.stores import Store
 
 T = TypeVar("T")
 

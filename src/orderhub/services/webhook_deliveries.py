@@ -10,11 +10,11 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import Connection
 
+from orderhub.domain.stores import Store
 from orderhub.services.events import OrderEvent, Subscription
 from orderhub.storage import webhooks
 from orderhub.storage.claims import Room
 from orderhub.storage.database import Database
-from orderhub.storage.stores import Store
 
 
 def on_order_event(conn: Connection, store: Store, event: OrderEvent) -> None:

@@ -9,10 +9,10 @@ from datetime import datetime
 from sqlalchemy import Connection, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
+from orderhub.domain.dates import utcnow
 from orderhub.domain.errors import Conflict, NotFound
 from orderhub.storage.desk_tables import store_members, users
 from orderhub.storage.store_tables import stores
-from orderhub.storage.stores import utcnow
 
 
 @dataclass(frozen=True)

@@ -7,9 +7,9 @@ from datetime import datetime
 
 from sqlalchemy import Connection, insert, select
 
+from orderhub.domain.dates import utcnow
 from orderhub.domain.limits import width
 from orderhub.storage.audit_tables import audit_log as table
-from orderhub.storage.stores import utcnow
 
 
 @dataclass(frozen=True)

@@ -18,12 +18,13 @@ import orjson
 from sqlalchemy import Connection, Dialect, Table, text
 
 from orderhub.domain.channel import Channel
+from orderhub.domain.dates import utcnow
 from orderhub.domain.folders import unknown_folder
 from orderhub.domain.orders import Item, Order, apply_totals
 from orderhub.storage import count_cache
 from orderhub.storage.database import Database
 from orderhub.storage.orders import item_row_values, order_row_values
-from orderhub.storage.stores import default_folder, list_folders, utcnow
+from orderhub.storage.stores import default_folder, list_folders
 from orderhub.storage.tables import order_history, order_items, orders
 
 # The columns of a prepared order's values, in order: the row builders' own keys (a fixed

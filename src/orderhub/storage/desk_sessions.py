@@ -15,8 +15,8 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import Connection, delete, insert, or_, select, update
 
+from orderhub.domain.dates import utcnow
 from orderhub.storage.desk_tables import desk_sessions
-from orderhub.storage.stores import utcnow
 
 TOUCH_EVERY = timedelta(minutes=1)
 

@@ -11,10 +11,10 @@ from typing import Any
 
 from sqlalchemy import Connection, insert, select, update
 
+from orderhub.domain.dates import utcnow
 from orderhub.domain.errors import Conflict, NotFound
 from orderhub.storage import outbox
 from orderhub.storage.email_tables import email_attempts, email_outbox
-from orderhub.storage.stores import utcnow
 
 PENDING, SENT, FAILED = outbox.PENDING, "sent", "failed"
 

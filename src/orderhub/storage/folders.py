@@ -24,7 +24,8 @@ from sqlalchemy.exc import IntegrityError
 
 from orderhub.domain.errors import Conflict, InvalidInput, NotFound
 from orderhub.domain.folders import POD_STATUSES
-from orderhub.storage.stores import Folder, find_folder, list_folders
+from orderhub.domain.stores import Folder
+from orderhub.storage.stores import find_folder, list_folders
 from orderhub.storage.supplier_tables import suppliers
 from orderhub.storage.tables import folders, orders
 

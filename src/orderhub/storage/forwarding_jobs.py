@@ -16,8 +16,8 @@ from typing import Any
 import orjson
 from sqlalchemy import Connection, bindparam, insert, select, update
 
+from orderhub.domain.dates import utcnow
 from orderhub.storage.claims import Room, admit
-from orderhub.storage.stores import utcnow
 from orderhub.storage.supplier_tables import forwarding_jobs as jobs
 from orderhub.storage.supplier_tables import suppliers
 from orderhub.storage.tables import orders

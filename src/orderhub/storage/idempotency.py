@@ -16,9 +16,9 @@ from datetime import timedelta
 from sqlalchemy import Connection, delete, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
+from orderhub.domain.dates import utcnow
 from orderhub.domain.errors import Conflict, InvalidInput
 from orderhub.storage.store_tables import idempotency_keys as keys
-from orderhub.storage.stores import utcnow
 
 MAX_KEY_LENGTH = 255
 

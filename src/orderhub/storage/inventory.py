@@ -23,12 +23,13 @@ from sqlalchemy import (
 )
 from sqlalchemy.exc import IntegrityError
 
+from orderhub.domain.dates import utcnow
 from orderhub.domain.errors import Conflict, InvalidInput, NotFound
 from orderhub.domain.inventory import InventoryItem, StockPolicy, stock_out_of_range
 from orderhub.domain.limits import MAX_STOCK
 from orderhub.domain.values import dumps_php, like_contains, loads_map
 from orderhub.storage.inventory_tables import inventory_items as inv
-from orderhub.storage.stores import get_store, utcnow
+from orderhub.storage.stores import get_store
 
 # The new stock must stay within ±MAX_STOCK (computed as BIGINT: INTEGER would overflow).
 _NEW_STOCK = cast(inv.c.stock, BigInteger) - bindparam("p_units", type_=BigInteger)

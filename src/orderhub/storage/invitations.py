@@ -8,9 +8,9 @@ from datetime import datetime
 
 from sqlalchemy import ColumnElement, Connection, delete, func, insert, select, update
 
+from orderhub.domain.dates import utcnow
 from orderhub.storage.desk_tables import store_invitations
 from orderhub.storage.store_tables import stores
-from orderhub.storage.stores import utcnow
 
 
 @dataclass(frozen=True)

@@ -8,9 +8,9 @@ from datetime import datetime
 
 from sqlalchemy import Connection, select, update
 
+from orderhub.domain.dates import utcnow
 from orderhub.domain.errors import NotFound
 from orderhub.storage.notification_tables import notifications as outbox
-from orderhub.storage.stores import utcnow
 
 
 @dataclass(frozen=True)

@@ -15,9 +15,10 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import Connection, func, insert, select, update
 
+from orderhub.domain.dates import utcnow
 from orderhub.storage.claims import Room, admit
 from orderhub.storage.notification_tables import notifications as outbox
-from orderhub.storage.stores import get_store, utcnow
+from orderhub.storage.stores import get_store
 
 
 @dataclass(frozen=True)

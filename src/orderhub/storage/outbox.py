@@ -15,7 +15,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Table, or_, select, update
 
-from orderhub.storage.stores import utcnow
+from orderhub.domain.dates import utcnow
 
 PENDING = "pending"
 MAX_DELAY_SECONDS = 24 * 3600

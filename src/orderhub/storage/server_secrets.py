@@ -8,8 +8,8 @@ import secrets
 from sqlalchemy import Connection, insert, select
 from sqlalchemy.exc import IntegrityError
 
+from orderhub.domain.dates import utcnow
 from orderhub.storage.desk_tables import server_secrets
-from orderhub.storage.stores import utcnow
 
 
 def get_or_create(conn: Connection, name: str) -> str:

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Any
 
 import orjson
 from sqlalchemy import Connection, Table, bindparam, delete, func, insert, select, update
 
 from orderhub.domain import credentials
+from orderhub.domain.dates import utcnow
 from orderhub.domain.errors import Conflict, NotFound
 from orderhub.domain.folders import DEFAULT_FOLDERS
+from orderhub.domain.stores import Folder, Store
 from orderhub.storage import (
     audit_tables,
     desk_tables,
@@ -32,46 +33,12 @@ from orderhub.storage.webhook_tables import webhook_endpoints
 
 
 @dataclass(frozen=True)
-class Store:
-    id: int
-    name: str
-    api_key_hint: str
-    pod_app_id: str
-    timezone: str
-    settings: dict[str, Any]
-    created_at: datetime
-    # Whether the store has any webhook endpoint / any supplier. Read only with the store a
-    # write transaction works on (`get_store_for_write`), so exact there; None elsewhere
-    # (the copy cached with credentials may be seconds old), meaning "ask".
-    has_webhooks: bool | None = None
-    has_suppliers: bool | None = None
-    # The store's rules generation and the events its enabled rules listen to, read the same
-    # way (storage/rules.py): a change no rule listens to costs no query. None: not read
-    # with the store, and no rules run (every service publishes with the write's store).
-    rules_generation: int | None = None
-    rule_events: frozenset[str] | None = None
-
-
-@dataclass(frozen=True)
 class NewStore:
     """What `create_store` hands back once: the only time the API key exists in clear."""
 
     store: Store
     api_key: str
     pod_secret: str
-
-
-@dataclass(frozen=True)
-class Folder:
-    id: int
-    name: str
-    position: int
-    pod_status: str | None
-
-
-def utcnow() -> datetime:
-    """Naive UTC to the second: what the wire shows and what both engines store alike."""
-    return datetime.now(UTC).replace(tzinfo=None, microsecond=0)
 
 
 def _row_to_store(row: Any, **subscribed: Any) -> Store:

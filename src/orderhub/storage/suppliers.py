@@ -11,8 +11,8 @@ import orjson
 from sqlalchemy import Connection, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
+from orderhub.domain.dates import utcnow
 from orderhub.domain.errors import Conflict, NotFound
-from orderhub.storage.stores import utcnow
 from orderhub.storage.supplier_tables import forwarding_jobs as jobs
 from orderhub.storage.supplier_tables import suppliers as table
 

@@ -6,8 +6,8 @@ from typing import Any
 
 from sqlalchemy import Connection, delete, insert, select, update
 
+from orderhub.domain.dates import utcnow
 from orderhub.storage.email_tables import templates
-from orderhub.storage.stores import utcnow
 from orderhub.templating.builtins import BUILTIN_NAMES, Template, default
 
 

@@ -9,8 +9,8 @@ from dataclasses import dataclass
 
 from sqlalchemy import Connection, func, select, update
 
+from orderhub.domain.dates import utcnow
 from orderhub.domain.errors import NotFound
-from orderhub.storage.stores import utcnow
 from orderhub.storage.tables import orders
 from orderhub.storage.webhook_tables import webhook_attempts as attempts
 from orderhub.storage.webhook_tables import webhook_deliveries as deliveries

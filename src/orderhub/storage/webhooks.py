@@ -29,10 +29,10 @@ from sqlalchemy import (
     update,
 )
 
+from orderhub.domain.dates import utcnow
 from orderhub.domain.errors import Conflict, NotFound
 from orderhub.storage import outbox
 from orderhub.storage.claims import Room, admit
-from orderhub.storage.stores import utcnow
 from orderhub.storage.webhook_tables import webhook_attempts as attempts_table
 from orderhub.storage.webhook_tables import webhook_deliveries as deliveries
 from orderhub.storage.webhook_tables import webhook_endpoints as endpoints

@@ -16,8 +16,8 @@ from orderhub.domain.carriers import guess_carrier, tracking_url
 from orderhub.domain.dates import format_wire
 from orderhub.domain.fulfilment import Shipment
 from orderhub.domain.orders import Discount, Item, Order
+from orderhub.domain.stores import Store
 from orderhub.protocol.orderdesk.wire import order_dict, shipment_dict
-from orderhub.storage.stores import Store
 from orderhub.templating import filters
 from orderhub.templating.builtins import EMAIL, Template
 from orderhub.templating.plaintext import html_to_text

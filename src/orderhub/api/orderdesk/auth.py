@@ -13,9 +13,9 @@ from starlette.concurrency import run_in_threadpool
 from orderhub.api.ratelimit import Decision
 from orderhub.domain.errors import OrderhubError
 from orderhub.domain.inventory import StockPolicy
+from orderhub.domain.stores import Store
 from orderhub.domain.values import parse_id
 from orderhub.storage import stores
-from orderhub.storage.stores import Store
 
 
 class Unauthorized(OrderhubError):

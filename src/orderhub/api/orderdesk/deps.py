@@ -10,7 +10,7 @@ from fastapi import Depends, Request
 from orderhub.api.deps import Resources, resources
 from orderhub.api.orderdesk.auth import current_store
 from orderhub.api.orderdesk.bodies import json_body
-from orderhub.storage.stores import Store
+from orderhub.domain.stores import Store
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,11 +14,11 @@ from sqlalchemy import Connection
 
 from orderhub.api.rendered import RenderedOrders
 from orderhub.domain.dates import store_zone
+from orderhub.domain.stores import Store
 from orderhub.protocol.pod.orders import order_to_wire
 from orderhub.storage import orders as order_storage
 from orderhub.storage import stores
 from orderhub.storage.orders import revisions
-from orderhub.storage.stores import Store
 
 
 def fetch(

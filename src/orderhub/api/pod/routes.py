@@ -29,13 +29,13 @@ from orderhub.domain.errors import Conflict, DuplicateOrder, InvalidInput, NotFo
 from orderhub.domain.folders import RECEIVED_STATUS
 from orderhub.domain.orders import Order
 from orderhub.domain.queries import OrderQuery
+from orderhub.domain.stores import Store
 from orderhub.protocol.pod import codec
 from orderhub.protocol.pod.orders import order_from_request, order_to_wire
 from orderhub.protocol.pod.signature import split_signature, verify
 from orderhub.services import orders as service
 from orderhub.storage import idempotency, stores
 from orderhub.storage import orders as order_storage
-from orderhub.storage.stores import Store
 
 router = APIRouter(prefix="/api", tags=["Print-on-demand (Inkthreadable)"])
 PATHS = ("/api/orders.php", "/api/order.php", "/api/orders/count.php")

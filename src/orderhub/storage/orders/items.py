@@ -6,13 +6,13 @@ from __future__ import annotations
 from sqlalchemy import Connection, delete, func, insert, select, update
 
 from orderhub.domain.channel import Channel
+from orderhub.domain.dates import utcnow
 from orderhub.domain.errors import NotFound
 from orderhub.domain.inventory import StockPolicy
 from orderhub.domain.orders import Item, apply_totals
 from orderhub.storage.orders.load import get_order
 from orderhub.storage.orders.rows import TOTAL_FIELDS, item_row_values
 from orderhub.storage.orders.write import lock_order, record_history, stock_follows
-from orderhub.storage.stores import utcnow
 from orderhub.storage.tables import order_items, orders
 
 

@@ -18,6 +18,7 @@ import orjson
 from sqlalchemy import Connection, bindparam, delete, func, insert, select, update
 
 from orderhub.domain.channel import Channel
+from orderhub.domain.dates import utcnow
 from orderhub.domain.errors import InvalidInput, NotFound
 from orderhub.domain.folders import unknown_folder
 from orderhub.domain.inventory import StockPolicy, demand, difference
@@ -33,7 +34,7 @@ from orderhub.storage.orders.rows import (
     row_to_item,
     row_to_order,
 )
-from orderhub.storage.stores import find_folder, utcnow
+from orderhub.storage.stores import find_folder
 from orderhub.storage.tables import folders, order_history, order_items, orders
 
 

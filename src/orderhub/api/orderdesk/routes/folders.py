@@ -12,9 +12,9 @@ from orderhub.api.orderdesk.deps import CallDep, JsonBody
 from orderhub.api.orderdesk.envelope import success
 from orderhub.api.orderdesk.path_ids import path_id
 from orderhub.domain.channel import Channel
+from orderhub.domain.stores import Folder
 from orderhub.protocol.orderdesk.models import FolderIn, parse_body
 from orderhub.services import folders as service
-from orderhub.storage.stores import Folder
 
 router = APIRouter(tags=["orderhub extensions"])
 CHANNEL = Channel.orderdesk()  # named in the audit log

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
 from typing import Literal, Required, TypedDict, Unpack
 
 import anyio.to_thread
@@ -23,26 +22,15 @@ from orderhub.domain.folders import CANCELED_FOLDER
 from orderhub.domain.inventory import StockPolicy
 from orderhub.domain.orders import Order
 from orderhub.domain.stores import Store
-from orderhub.services import events
+from orderhub.services import events, idempotency
 from orderhub.services.events import OrderEvent
+from orderhub.services.idempotency import IdempotentRequest, Replay
 from orderhub.services.transaction import write, write_unit, write_unit_async
-from orderhub.storage import count_cache, idempotency, stores
+from orderhub.storage import count_cache, stores
 from orderhub.storage import orders as order_storage
 from orderhub.storage.database import Database
-from orderhub.storage.idempotency import Replay
 
 Render = Callable[[Connection, Order], tuple[int, bytes]]
-
-
-@dataclass(frozen=True)
-class IdempotentRequest:
-    """An `Idempotency-Key`: the rendered response is stored with the key in the same
-    transaction, so a replay is byte for byte what the first request answered."""
-
-    scope: str
-    key: str
-    fingerprint: bytes
-    ttl: timedelta
 
 
 @dataclass(frozen=True)
@@ -131,10 +119,7 @@ class _TakeUnit:
     def __call__(self, conn: Connection, store: Store) -> TakenOrder:
         order, idempotent = self.order, self.idempotent
         if idempotent is not None:
-            replay = idempotency.claim(
-                conn, store.id, idempotent.scope, idempotent.key, idempotent.fingerprint,
-                ttl=idempotent.ttl,
-            )  # fmt: skip
+            replay = idempotency.claim(conn, store.id, idempotent)
             if replay is not None:
                 return TakenOrder(replay=replay)
         if self.folder_status is not None:
@@ -155,7 +140,7 @@ class _TakeUnit:
             return TakenOrder(order=created)
         response = self.render(conn, created)
         if idempotent is not None:
-            idempotency.record(conn, store.id, idempotent.scope, idempotent.key, *response)
+            idempotency.record(conn, store.id, idempotent, *response)
         return TakenOrder(order=created, response=response)
 
 

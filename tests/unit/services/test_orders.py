@@ -15,6 +15,7 @@ from orderhub.domain.folders import RECEIVED_STATUS
 from orderhub.domain.fulfilment import LineRequest, Shipment
 from orderhub.domain.orders import Discount, Item, Order
 from orderhub.services import events, moves, orders, shipments
+from orderhub.services.idempotency import IdempotentRequest
 from orderhub.storage import folders as folder_storage
 from orderhub.storage import forwarding_jobs, notifications, stores
 from orderhub.storage import orders as order_storage
@@ -56,7 +57,7 @@ def test_duplicates_are_refused_or_returned_per_door(database: Any, store: Any) 
 
 
 def test_idempotent_take_stores_the_rendered_response(database: Any, store: Any) -> None:
-    request = orders.IdempotentRequest(
+    request = IdempotentRequest(
         scope="test", key="k-1", fingerprint=b"f" * 32, ttl=timedelta(hours=1)
     )  # fmt: skip
     take = lambda: orders.take_order(  # noqa: E731
@@ -247,7 +248,7 @@ def test_an_idempotent_take_renders_the_order_as_stored(database: Any, store: An
         seen.append(repr(order))
         return 200, b"{}"
 
-    request = orders.IdempotentRequest(
+    request = IdempotentRequest(
         scope="test", key="k-exact", fingerprint=b"e" * 32, ttl=timedelta(hours=1)
     )
     taken = orders.take_order(
@@ -284,7 +285,7 @@ def test_a_take_without_a_key_renders_its_answer_after_commit(database: Any, sto
 
 
 def test_an_idempotent_take_must_say_how_to_render(database: Any, store: Any) -> None:
-    request = orders.IdempotentRequest(
+    request = IdempotentRequest(
         scope="test", key="k-none", fingerprint=b"n" * 32, ttl=timedelta(hours=1)
     )
     with pytest.raises(ValueError, match="rendered"):

@@ -34,8 +34,9 @@ from orderhub.protocol.pod import codec
 from orderhub.protocol.pod.orders import order_from_request, order_to_wire
 from orderhub.protocol.pod.signature import split_signature, verify
 from orderhub.services import orders as service
-from orderhub.storage import idempotency, stores
+from orderhub.services.idempotency import IdempotentRequest
 from orderhub.storage import orders as order_storage
+from orderhub.storage import stores
 
 router = APIRouter(prefix="/api", tags=["Print-on-demand (Inkthreadable)"])
 PATHS = ("/api/orders.php", "/api/order.php", "/api/orders/count.php")
@@ -194,12 +195,10 @@ async def create_order(request: Request, resources: ResourcesDep) -> Response:
     idempotent = None
     key = request.headers.get("idempotency-key")
     if key is not None:
-        idempotent = service.IdempotentRequest(
-            scope=IDEMPOTENCY_SCOPE,
-            key=key,
-            fingerprint=idempotency.request_fingerprint("POST", "/api/orders.php", body),
+        idempotent = IdempotentRequest.of(
+            IDEMPOTENCY_SCOPE, key, method="POST", path="/api/orders.php", body=body,
             ttl=timedelta(hours=resources.settings.idempotency_ttl_hours),
-        )
+        )  # fmt: skip
     return_existing = store.settings.get("pod_duplicate_external_id") == "return_existing"
     on_duplicate: Literal["reject", "return_existing"] = (
         "return_existing" if return_existing else "reject"

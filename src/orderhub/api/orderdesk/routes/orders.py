@@ -25,8 +25,9 @@ from orderhub.protocol.orderdesk.cursor import encode_cursor
 from orderhub.protocol.orderdesk.models import HistoryNoteIn, OrderIn, parse_body
 from orderhub.protocol.orderdesk.wire import order_dict
 from orderhub.services import orders as service
-from orderhub.storage import idempotency, stores
+from orderhub.services.idempotency import IdempotentRequest
 from orderhub.storage import orders as order_storage
+from orderhub.storage import stores
 
 router = APIRouter()
 CHANNEL = Channel.orderdesk()
@@ -96,14 +97,11 @@ async def create_order(request: Request, call: CallDep, data: JsonBody) -> Respo
     key = request.headers.get("idempotency-key")
     idempotent = None
     if key is not None:
-        idempotent = service.IdempotentRequest(
-            scope=IDEMPOTENCY_SCOPE,
-            key=key,
-            fingerprint=idempotency.request_fingerprint(
-                "POST", "/orders", request.scope["state"]["raw_body"]
-            ),
+        idempotent = IdempotentRequest.of(
+            IDEMPOTENCY_SCOPE, key, method="POST", path="/orders",
+            body=request.scope["state"]["raw_body"],
             ttl=timedelta(hours=call.settings.idempotency_ttl_hours),
-        )
+        )  # fmt: skip
     taken = await service.take_order_async(
         call.db, call.store, order, channel=CHANNEL, idempotent=idempotent, render=render
     )

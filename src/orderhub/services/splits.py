@@ -46,6 +46,10 @@ NO_STOCK = StockPolicy(enabled=False, reject_negative=False)
 SOURCE_ID_TRIES = 5
 
 
+class CancelledOrder(InvalidInput):
+    """The order is cancelled: a refusal about the order, not about the items named."""
+
+
 @dataclass(frozen=True)
 class SplitPart:
     """Which item moves: its id on the order, or its code (every item with that code, in
@@ -111,7 +115,7 @@ def split_order_in(
     come before any write."""
     current = order_storage.lock_order(conn, store.id, order_id)
     if current.deleted:
-        raise InvalidInput(f"order {order_id} is cancelled: a cancelled order cannot be split")
+        raise CancelledOrder(f"order {order_id} is cancelled: a cancelled order cannot be split")
     order = order_storage.get_order(conn, store.id, order_id, with_history=False)
     destination = (
         resolve_folder(conn, store.id, folder_id=None, folder_name=folder)

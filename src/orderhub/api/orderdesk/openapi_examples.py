@@ -94,6 +94,19 @@ SUCCESS: dict[str, dict[str, Any]] = {
     "order": ok(message=TOOK, order={**ORDER, "order_history": HISTORY}),
     "order_updated": ok(message="Order Updated", order=ORDER),
     "order_deleted": ok(message="Order 5 Deleted"),
+    "order_split": ok(
+        message="Order Split",
+        original_order={**ORDER, "order_history": HISTORY},
+        new_order={
+            **ORDER,
+            "id": "6",
+            "source_id": "1001-2",
+            "folder_id": 5,
+            "order_shipments": [],
+            "fulfillment_status": "unfulfilled",
+            "order_history": HISTORY[:1],
+        },
+    ),  # fmt: skip
     "history": ok(total_records=1, order={**ORDER, "order_history": HISTORY}),
     "items": ok(total_records=1, order_items=[ITEM]),
     "item_added": ok(message="Order Item Added", order_item=ITEM),

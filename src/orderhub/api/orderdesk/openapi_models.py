@@ -229,6 +229,14 @@ class OrderResponse(_Envelope):
     order: OrderOut
 
 
+class SplitOrderResponse(MessageResponse):
+    """POST /orders/{id}/split (orderhub extension): both orders as GET /orders/{id} shows
+    them."""
+
+    original_order: OrderOut
+    new_order: OrderOut
+
+
 class OrderHistoryResponse(_Envelope):
     total_records: int
     order: OrderOut

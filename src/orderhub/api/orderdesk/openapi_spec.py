@@ -27,8 +27,22 @@ from orderhub.api.orderdesk import openapi_models as out
 from orderhub.api.orderdesk.openapi_examples import ERRORS, SUCCESS, error
 from orderhub.api.orderdesk.params import ORDER_PARAMS, PAGING
 from orderhub.api.orderdesk.router import router
-from orderhub.api.orderdesk.routes import folders, inventory, items, moves, orders, shipments, store
-from orderhub.protocol.orderdesk.models import BatchShipmentIn, FolderIn, InventoryItemIn
+from orderhub.api.orderdesk.routes import (
+    folders,
+    inventory,
+    items,
+    moves,
+    orders,
+    shipments,
+    splits,
+    store,
+)
+from orderhub.protocol.orderdesk.models import (
+    BatchShipmentIn,
+    FolderIn,
+    InventoryItemIn,
+    SplitOrderIn,
+)
 
 TAG = "Order Desk v2"
 SECURITY: list[dict[str, list[str]]] = [{"OrderDeskStoreId": [], "OrderDeskApiKey": []}]
@@ -170,6 +184,11 @@ _FOLDER_HELD = {
     "404": "Folder 99 not found",
     "409": "Folder 5 still holds 3 orders; move them first",
 }
+_SPLIT_BODY = request_body(
+    {"application/json": ref(SplitOrderIn)},
+    {"items": [{"code": "TEE-BLK-L", "quantity": 3}, {"id": 17}], "folder_name": "Printing"},
+)
+_SPLIT_REFUSED = {"400": "items: item 17 is not on this order"}
 # Keyed by the route's endpoint: its path and method are read from its decorator.
 _TABLE: dict[Endpoint, Operation] = {
     store.test_connection: op(out.ConnectionResponse, "connection", ""),
@@ -181,6 +200,13 @@ _TABLE: dict[Endpoint, Operation] = {
     orders.get_order: op(out.OrderResponse, "order", "404"),
     orders.replace_order: op(out.OrderResponse, "order_updated", "400 404 409 413"),
     orders.delete_order: op(out.MessageResponse, "order_deleted", "404"),
+    splits.split_order: op(
+        out.SplitOrderResponse,
+        "order_split",
+        "400 404 413",
+        messages=_SPLIT_REFUSED,
+        body=_SPLIT_BODY,
+    ),
     orders.add_history: op(out.OrderHistoryResponse, "history", "400 404 413"),
     items.list_items: op(out.OrderItemsResponse, "items", "404"),
     items.add_item: op(out.OrderItemResponse, "item_added", "400 404 409 413", messages=_STOCK),

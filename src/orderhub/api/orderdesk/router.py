@@ -14,6 +14,7 @@ from orderhub.api.orderdesk.routes import (
     moves,
     orders,
     shipments,
+    splits,
     store,
 )
 from orderhub.api.routing import add_routes
@@ -21,7 +22,7 @@ from orderhub.api.routing import add_routes
 PREFIX = "/api/v2"
 
 router = APIRouter(prefix=PREFIX, tags=["Order Desk v2"])
-for module in (store, orders, items, shipments, inventory, moves, folders):
+for module in (store, orders, items, shipments, inventory, moves, folders, splits):
     add_routes(router, module.router)
 
 

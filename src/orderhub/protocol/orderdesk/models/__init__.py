@@ -27,6 +27,7 @@ from orderhub.protocol.orderdesk.models.orders import (
     OrderIn,
 )
 from orderhub.protocol.orderdesk.models.shipments import BatchShipmentIn, ShipmentIn, ShipmentLineIn
+from orderhub.protocol.orderdesk.models.splits import SplitItemIn, SplitOrderIn
 
 __all__ = [
     "MAX_TEXT",
@@ -49,6 +50,8 @@ __all__ = [
     "RecordId",
     "ShipmentIn",
     "ShipmentLineIn",
+    "SplitItemIn",
+    "SplitOrderIn",
     "Stock",
     "Text",
     "describe_errors",

@@ -20,7 +20,7 @@ from orderhub.domain.dates import utcnow
 from orderhub.domain.errors import DuplicateOrder, InvalidInput
 from orderhub.domain.folders import CANCELED_FOLDER
 from orderhub.domain.inventory import StockPolicy
-from orderhub.domain.orders import Order
+from orderhub.domain.orders import Order, apply_totals
 from orderhub.domain.stores import Store
 from orderhub.services import events, idempotency
 from orderhub.services.events import OrderEvent
@@ -31,6 +31,8 @@ from orderhub.storage import orders as order_storage
 from orderhub.storage.database import Database
 
 Render = Callable[[Connection, Order], tuple[int, bytes]]
+# The first line of every new order's history, whichever door it came through.
+CREATED_NOTE = "Order created"
 
 
 @dataclass(frozen=True)
@@ -124,10 +126,11 @@ class _TakeUnit:
                 return TakenOrder(replay=replay)
         if self.folder_status is not None:
             order.folder_id = None  # the insert picks the folder of that status
+        apply_totals(order)
         created = order_storage.insert_order(
             conn, store.id, order, channel=self.channel,
             default_source_id=self.default_source_id, stock=stock_policy(store),
-            folder_status=self.folder_status,
+            note=CREATED_NOTE, folder_status=self.folder_status,
         )  # fmt: skip
         created_id = created.id
         assert created_id is not None
@@ -182,10 +185,21 @@ def replace_order(
             current = order_storage.lock_order(conn, store.id, order_id)
             if keep_items:
                 order.items = order_storage.get_items(conn, store.id, order_id)
-            folder_id = order_storage.replace_order(
-                conn, store.id, order_id, order, current, channel=channel,
-                stock=stock_policy(store),
-            )  # fmt: skip
+            apply_totals(order)
+            try:
+                folder_id = order_storage.replace_order(
+                    conn, store.id, order_id, order, current, stock=stock_policy(store)
+                )
+            except order_storage.ForeignItem as exc:
+                raise InvalidInput(
+                    f"order_items: item {exc.item_id} does not belong to order {order_id}"
+                ) from None
+            note = "Order updated"
+            if folder_id != current.folder_id:
+                note = f"Order updated and moved from folder {current.folder_id} to {folder_id}"
+            order_storage.record_history(
+                conn, store.id, order_id, note, event="updated", channel=channel, now=utcnow()
+            )
             events.publish(conn, store, OrderEvent(events.ORDER_UPDATED, order_id))
             if folder_id != current.folder_id:
                 events.publish(conn, store, _moved(order_id, current.folder_id, folder_id))

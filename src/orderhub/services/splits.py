@@ -33,6 +33,7 @@ from orderhub.domain.stores import Store
 from orderhub.services import events
 from orderhub.services.events import OrderEvent
 from orderhub.services.moves import move_locked, resolve_folder
+from orderhub.services.orders import CREATED_NOTE
 from orderhub.services.shipments import to_shipped
 from orderhub.services.transaction import write
 from orderhub.storage import forwarding_jobs, stores
@@ -148,6 +149,7 @@ def _parts(
     apply_totals(kept)
     new = _with_shared(order, plan.moved_shared)
     new.items = [replace(by_id[k], id=None, quantity=q) for k, q in plan.moved.items() if q]
+    apply_totals(new)
     new.folder_id = folder_id
     new.date_added = now
     new.order_metadata = {
@@ -297,7 +299,7 @@ def _insert(conn: Connection, store: Store, original: Order, new: Order, channel
             with conn.begin_nested():
                 return order_storage.insert_order(
                     conn, store.id, replace(new, id=None), channel=channel,
-                    default_source_id=False, stock=NO_STOCK,
+                    default_source_id=False, stock=NO_STOCK, note=CREATED_NOTE,
                 )  # fmt: skip
         except IntegrityError:
             continue

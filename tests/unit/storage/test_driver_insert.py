@@ -21,7 +21,7 @@ def test_an_order_with_many_items_reads_back_as_it_was_returned(database: Any, s
     with database.write() as conn:
         created = storage.insert_order(
             conn, store.store.id, order, channel=Channel.orderdesk(), default_source_id=True,
-            stock=StockPolicy.from_settings({}),
+            stock=StockPolicy.from_settings({}), note="Order created",
         )  # fmt: skip
     assert created.id is not None
     with database.read() as conn:

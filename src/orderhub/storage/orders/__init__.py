@@ -18,6 +18,7 @@ from orderhub.storage.orders.search import (
     search_order_ids,
 )
 from orderhub.storage.orders.write import (
+    ForeignItem,
     HistoryNote,
     delete_order,
     insert_order,
@@ -43,6 +44,7 @@ __all__ = [
     "get_item",
     "get_items",
     "get_order",
+    "ForeignItem",
     "insert_order",
     "item_row_values",
     "load_orders",

@@ -19,10 +19,10 @@ from sqlalchemy import Connection, bindparam, delete, func, insert, select, upda
 
 from orderhub.domain.channel import Channel
 from orderhub.domain.dates import utcnow
-from orderhub.domain.errors import InvalidInput, NotFound
+from orderhub.domain.errors import NotFound
 from orderhub.domain.folders import unknown_folder
 from orderhub.domain.inventory import StockPolicy, demand, difference
-from orderhub.domain.orders import Item, Order, apply_totals
+from orderhub.domain.orders import Item, Order
 from orderhub.domain.values import loads_map
 from orderhub.storage import count_cache
 from orderhub.storage.driver import DriverInsert
@@ -204,16 +204,17 @@ def insert_order(
     channel: Channel,
     default_source_id: bool,
     stock: StockPolicy,
+    note: str,
     folder_status: str | None = None,
 ) -> Order:
-    """Insert a validated order with its items, stock and first history entry, and return it
+    """Insert a validated order (its totals computed) with its items, stock and first
+    history entry (`note`), and return it
     as stored, built from the inserted rows: what `get_order` would load without history,
     but for `email_count` (it counts other orders too, so the caller reads it when it
     answers; see `load.email_count`). A blank `source_id` becomes the new id (the Order
     Desk rule) when `default_source_id`. Without a folder, the order lands in the folder
     that stands for `folder_status` when given and the store has one, else in the first."""
     now = utcnow()
-    apply_totals(order)
     values = order_row_values(order)
     values.update(
         store_id=store_id,
@@ -245,9 +246,7 @@ def insert_order(
     created.items = [row_to_item(row) for row in stored]
     if stock.enabled:
         apply_stock(conn, store_id, demand((i.code, i.quantity) for i in order.items), stock)
-    record_history(
-        conn, store_id, order_id, "Order created", event="created", channel=channel, now=now
-    )
+    record_history(conn, store_id, order_id, note, event="created", channel=channel, now=now)
     return created
 
 
@@ -262,6 +261,14 @@ def insert_items(
         conn.execute(insert(order_items), rows)
 
 
+class ForeignItem(Exception):
+    """An item id given for an order that holds no such item."""
+
+    def __init__(self, item_id: int) -> None:
+        super().__init__(item_id)
+        self.item_id = item_id
+
+
 def replace_order(
     conn: Connection,
     store_id: int,
@@ -269,13 +276,14 @@ def replace_order(
     order: Order,
     current: Any,
     *,
-    channel: Channel,
     stock: StockPolicy,
 ) -> int:
-    """Full replacement of a locked order (`current` is its `lock_order` row). Identity
-    fields a client may leave out — folder, source name and id, date added — keep their
-    stored values; everything else omitted is blanked. Items with an `id` are updated, items
-    without are added, the rest removed. Returns the folder the order is now in."""
+    """Full replacement of a locked order (`current` is its `lock_order` row; the order's
+    totals computed). Identity fields a client may leave out — folder, source name and id,
+    date added — keep their stored values; everything else omitted is blanked. Items with an
+    `id` are updated, items without are added, the rest removed (an `id` the order does not
+    hold raises ForeignItem). Returns the folder the order is now in; the caller words the
+    history entry."""
     with stock_follows(conn, store_id, order_id, stock):
         existing_ids = set(
             conn.execute(
@@ -284,11 +292,8 @@ def replace_order(
         )
         for item in order.items:
             if item.id is not None and item.id not in existing_ids:
-                raise InvalidInput(
-                    f"order_items: item {item.id} does not belong to order {order_id}"
-                )
+                raise ForeignItem(item.id)
         now = utcnow()
-        apply_totals(order)
         values = order_row_values(order)
         folder_id = (
             current.folder_id
@@ -317,10 +322,6 @@ def replace_order(
                 )
             else:
                 insert_items(conn, store_id, order_id, [item], start=position)
-    note = "Order updated"
-    if folder_id != current.folder_id:
-        note = f"Order updated and moved from folder {current.folder_id} to {folder_id}"
-    record_history(conn, store_id, order_id, note, event="updated", channel=channel, now=now)
     return int(folder_id)
 
 

@@ -35,6 +35,7 @@ import httpx
 import orjson
 import psycopg
 
+from orderhub.composition import compose
 from orderhub.domain.channel import Channel
 from orderhub.orderfiles import run_import
 from orderhub.protocol.orderdesk.cursor import encode_cursor
@@ -926,6 +927,7 @@ def main() -> None:
     if shutil.which("wrk") is None:
         sys.exit("wrk is not installed: run bench/setup.sh")
     facts = machine_facts()
+    compose()  # the seeding imports publish events, as `orderhub orders import` does
     all_results: list[Result] = []
     floors: dict[str, Any] = {}
     with tempfile.TemporaryDirectory(prefix="orderhub-bench-data-") as tmp:

@@ -49,18 +49,22 @@ RESULTS = ROOT / "bench" / "results"
 POSTGRES_URL = os.environ.get("BENCH_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
 
 # Targets: × http_ceiling of the same run, or absolute where the scenario has no ceiling.
+# The reads' and the writes' are issue 23's (writes at the speed of the database).
 TARGETS: dict[str, dict[str, Any]] = {
     "get_order": {
-        "ceiling": {"sqlite": 0.70, "postgres": 0.50},
+        "ceiling": {"sqlite": 0.80, "postgres": 0.55},
         "p99_ms": {"sqlite": 25, "postgres": 40},
         "exec_ms": 1,
     },
     "list_50": {"ceiling": {"sqlite": 0.20, "postgres": 0.12}},
-    "post_order": {"ceiling": {"sqlite": 0.25, "postgres": 0.15}, "p99_ms": {"sqlite": 60}},
+    "post_order": {
+        "ceiling": {"sqlite": 0.30, "postgres": 0.20},
+        "p99_ms": {"sqlite": 60, "postgres": 80},
+    },
     # 20 enabled rules on the store, none matching: at least 0.9 × post_order of the same run.
     "post_order_rules20": {"vs": ("post_order", 0.9)},
-    "pod_post_json": {"ceiling": {"sqlite": 0.20, "postgres": 0.12}},
-    "pod_post_xml": {"ceiling": {"sqlite": 0.20, "postgres": 0.12}},
+    "pod_post_json": {"ceiling": {"sqlite": 0.25, "postgres": 0.15}},
+    "pod_post_xml": {"ceiling": {"sqlite": 0.25, "postgres": 0.15}},
     "pod_list_250": {"ceiling": {"sqlite": 0.05, "postgres": 0.03}},
     "batch_shipments_100": {"shipments_per_s": {"sqlite": 2000, "postgres": 1000}},
     "bulk_import": {"orders_per_s": {"sqlite": 20000, "postgres": 15000}},

@@ -186,9 +186,10 @@ def replace_order(
             if keep_items:
                 order.items = order_storage.get_items(conn, store.id, order_id)
             apply_totals(order)
+            now = utcnow()
             try:
                 folder_id = order_storage.replace_order(
-                    conn, store.id, order_id, order, current, stock=stock_policy(store)
+                    conn, store.id, order_id, order, current, stock=stock_policy(store), now=now
                 )
             except order_storage.ForeignItem as exc:
                 raise InvalidInput(
@@ -198,7 +199,7 @@ def replace_order(
             if folder_id != current.folder_id:
                 note = f"Order updated and moved from folder {current.folder_id} to {folder_id}"
             order_storage.record_history(
-                conn, store.id, order_id, note, event="updated", channel=channel, now=utcnow()
+                conn, store.id, order_id, note, event="updated", channel=channel, now=now
             )
             events.publish(conn, store, OrderEvent(events.ORDER_UPDATED, order_id))
             if folder_id != current.folder_id:

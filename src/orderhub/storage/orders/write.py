@@ -277,6 +277,7 @@ def replace_order(
     current: Any,
     *,
     stock: StockPolicy,
+    now: datetime,
 ) -> int:
     """Full replacement of a locked order (`current` is its `lock_order` row; the order's
     totals computed). Identity fields a client may leave out — folder, source name and id,
@@ -293,7 +294,6 @@ def replace_order(
         for item in order.items:
             if item.id is not None and item.id not in existing_ids:
                 raise ForeignItem(item.id)
-        now = utcnow()
         values = order_row_values(order)
         folder_id = (
             current.folder_id

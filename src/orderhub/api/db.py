@@ -4,7 +4,8 @@ Reads on SQLite run right on the event loop: in WAL mode they never wait for a w
 take a fraction of a millisecond, less than the hop to a worker thread would. Reads on
 PostgreSQL (network round trips) run in the thread pool so the loop never stalls. Writes go
 through the services, from plain (threaded) handlers, or, for the creates, by awaiting
-services/orders.py `take_order_async`, which runs its transaction in the thread pool.
+services/orders.py `take_order_async`, whose transaction runs on the loop when SQLite's write
+lock is free and in the thread pool otherwise (`Database.write_async`).
 """
 
 from __future__ import annotations

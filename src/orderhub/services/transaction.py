@@ -6,7 +6,6 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TypeVar
 
-import anyio.to_thread
 from sqlalchemy import Connection
 
 from orderhub.domain.stores import Store
@@ -33,8 +32,8 @@ def write_unit(db: Database, store: Store, unit: Callable[[Connection, Store], T
 
 
 async def write_unit_async(db: Database, store: Store, unit: Callable[[Connection, Store], T]) -> T:
-    """`write_unit` from the event loop: in the thread pool, where a transaction may wait
-    for the write lock. (A group-commit writer thread per process, committing the units
-    queued together, measured slower on SQLite and on PostgreSQL: docs/performance.md,
-    "Write path".)"""
-    return await anyio.to_thread.run_sync(write_unit, db, store, unit)
+    """`write_unit` from the event loop (`Database.write_async`: on the loop itself when
+    SQLite's write lock is free, else in a thread). (A group-commit writer thread per
+    process, committing the units queued together, measured slower on SQLite and on
+    PostgreSQL: docs/performance.md, "Write path".)"""
+    return await db.write_async(lambda conn: unit(conn, stores.get_store_for_write(conn, store.id)))

@@ -9,12 +9,15 @@ hands the lock over the moment it is released.
 
 A write from the event loop (`write_async`) runs on the loop itself when both locks are free,
 one such write per process at a time: handed to a thread, a short write would hold the lock
-while it competed with the loop for the GIL (measured: 1.4 x the creates per second with two
-workers, docs/performance.md "Write path"). Only when another process (or a thread of this
-one) holds the lock does the write wait for it in a thread.
+while it competed with the loop for the GIL (docs/performance.md "Write path"). Only when
+another process (or a thread of this one) holds the lock does the write wait for it in a
+thread.
 
 PostgreSQL: psycopg 3, READ COMMITTED; writers lock the rows they change in a fixed order
-(see the repositories), so lost updates are impossible without SERIALIZABLE. Every session
+(see the repositories), so lost updates are impossible without SERIALIZABLE. Writes from the
+event loop run in threads, two at a time per process: more keep no more of the server busy
+and only compete for the GIL, each thread waiting its turn after every round trip, so that
+the slowest creates took three times as long (docs/performance.md "Write path"). Every session
 starts with `log_parameter_max_length_on_error=0`, so that the server's log of a failing
 statement never carries its parameters (customers' emails, names, addresses).
 """
@@ -38,6 +41,9 @@ from sqlalchemy.engine import URL, make_url
 
 T = TypeVar("T")
 
+# Writes from one event loop that run at once on PostgreSQL (see the module's docstring).
+_POSTGRES_LOOP_WRITERS = 2
+
 # Startup options of every PostgreSQL session. A failing statement is logged with its bind
 # parameter values unless this is 0; the server's default is 0, but a server or database
 # may be configured otherwise. Any role may set it (pg_settings.context = 'user'), unlike
@@ -54,10 +60,12 @@ class Database:
         self.is_sqlite = self.dialect == "sqlite"
         self._write_mutex = threading.Lock() if self.is_sqlite else None
         self._lock_file: int | None = None
-        # One write on the event loop at a time, per loop (tests run several loops).
-        self._loop_turns: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock] = (
-            weakref.WeakKeyDictionary()
-        )
+        # How many writes from one event loop run at once (see the module's docstring), per
+        # loop: tests and CLI commands run several loops in turn.
+        self._loop_writers = 1 if self.is_sqlite else _POSTGRES_LOOP_WRITERS
+        self._loop_turns: weakref.WeakKeyDictionary[
+            asyncio.AbstractEventLoop, asyncio.Semaphore
+        ] = weakref.WeakKeyDictionary()
         if self.is_sqlite:
             if parsed.database and parsed.database != ":memory:":
                 Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
@@ -114,14 +122,12 @@ class Database:
             yield
 
     async def write_async(self, work: Callable[[Connection], T]) -> T:
-        """`work` in a write transaction, from the event loop. On SQLite it runs on the
-        loop when the write lock is free (see the module's docstring), else in a thread that
-        waits for the lock; on PostgreSQL, whose statements wait on the network, always in
-        a thread."""
-        if self._write_mutex is None:
-            return await anyio.to_thread.run_sync(self._write_work, work)
+        """`work` in a write transaction, from the event loop, in its turn (see the
+        module's docstring). On SQLite it runs on the loop when the write lock is free, else
+        in a thread that waits for the lock; on PostgreSQL, whose statements wait on the
+        network, always in a thread."""
         async with self._loop_turn():
-            if self._write_mutex.acquire(blocking=False):
+            if self._write_mutex is not None and self._write_mutex.acquire(blocking=False):
                 if self._try_process_lock():
                     with self._holding_write_locks() as conn:
                         return work(conn)
@@ -132,11 +138,11 @@ class Database:
         with self.write() as conn:
             return work(conn)
 
-    def _loop_turn(self) -> asyncio.Lock:
+    def _loop_turn(self) -> asyncio.Semaphore:
         loop = asyncio.get_running_loop()
         turn = self._loop_turns.get(loop)
         if turn is None:
-            turn = self._loop_turns[loop] = asyncio.Lock()
+            turn = self._loop_turns[loop] = asyncio.Semaphore(self._loop_writers)
         return turn
 
     @contextmanager

@@ -1,7 +1,7 @@
 """`Database.write_async`: on SQLite a write from the event loop runs on the loop when the
 write lock is free, one at a time per process; when another process or a thread of this one
 holds the lock it waits in a thread, and the loop stays free meanwhile. Every way out
-releases both locks. On PostgreSQL it always runs in a thread."""
+releases both locks. On PostgreSQL it runs in a thread, two at a time per loop."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import asyncio
 import fcntl
 import os
 import threading
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -147,13 +148,35 @@ def test_each_event_loop_gets_its_own_turn(sqlite_db: Database) -> None:
 
 
 @pytest.mark.postgres
-def test_postgres_writes_run_in_a_thread(fresh_database_url: Callable[[str], str]) -> None:
+def test_postgres_writes_run_in_threads_two_at_a_time(
+    fresh_database_url: Callable[[str], str],
+) -> None:
     db = Database(fresh_database_url("postgres"))
+    running, most = 0, 0
+    counting = threading.Lock()
+
+    def slow_mark(n: int) -> Callable[[Connection], str]:
+        def work(conn: Connection) -> str:
+            nonlocal running, most
+            with counting:
+                running += 1
+                most = max(most, running)
+            time.sleep(0.02)
+            with counting:
+                running -= 1
+            return _mark(n)(conn)
+
+        return work
+
+    async def main() -> list[str]:
+        return await asyncio.gather(*(db.write_async(slow_mark(n)) for n in range(12)))
+
     try:
         with db.write() as conn:
             conn.execute(text("CREATE TABLE marks (n INTEGER NOT NULL, thread TEXT NOT NULL)"))
-        thread = asyncio.run(db.write_async(_mark(1)))
-        assert thread != threading.current_thread().name
-        assert _marks(db) == [1]
+        threads = asyncio.run(main())
+        assert threading.current_thread().name not in threads
+        assert most == 2
+        assert _marks(db) == list(range(12))
     finally:
         db.dispose()

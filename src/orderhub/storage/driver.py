@@ -21,6 +21,27 @@ from typing import Any
 from sqlalchemy import Connection, Insert, Select
 from sqlalchemy.exc import DBAPIError
 
+# The result processors a row needs, by column position: only the columns that have one
+# (an order row has 50 columns and 5 processors).
+_Processors = tuple[tuple[int, Callable[[Any], Any]], ...]
+
+
+def _processors_of(processors: Sequence[Callable[[Any], Any] | None]) -> _Processors:
+    return tuple((i, p) for i, p in enumerate(processors) if p is not None)
+
+
+def _made(found: Sequence[Any], make: Callable[[Any], Any], processors: _Processors) -> list[Any]:
+    """The driver's rows as named tuples, each value as SQLAlchemy would give it."""
+    if not processors:
+        return [make(row) for row in found]
+    made = []
+    for row in found:
+        values = list(row)
+        for i, process in processors:
+            values[i] = process(values[i])
+        made.append(make(values))
+    return made
+
 
 @dataclass(frozen=True)
 class _Plan:
@@ -30,7 +51,7 @@ class _Plan:
     sources: tuple[tuple[str | None, Any], ...]
     named: bool  # pyformat (%(name)s): parameters by name, else by position
     names: tuple[str, ...]
-    processors: tuple[Callable[[Any], Any] | None, ...]
+    processors: _Processors
 
 
 class DriverQuery:
@@ -62,13 +83,7 @@ class DriverQuery:
             found = cursor.fetchall()
         finally:
             cursor.close()
-        make = self.row._make
-        if not any(plan.processors):
-            return [make(row) for row in found]
-        return [
-            make(v if p is None else p(v) for v, p in zip(row, plan.processors, strict=True))
-            for row in found
-        ]
+        return _made(found, self.row._make, plan.processors)
 
     def _plan(self, conn: Connection, params: Mapping[str, int | Sequence[int]]) -> _Plan:
         dialect = conn.dialect
@@ -87,9 +102,11 @@ class DriverQuery:
                 sources.append((found.group(1), int(found.group(2)) - 1))
             else:  # a value written into the statement itself (`email != ''`)
                 sources.append((None, expanded.parameters[name]))
-        processors = tuple(
-            c.type._cached_result_processor(dialect, None)  # what SQLAlchemy itself applies
-            for c in self.statement.selected_columns
+        processors = _processors_of(
+            [
+                c.type._cached_result_processor(dialect, None)  # what SQLAlchemy itself applies
+                for c in self.statement.selected_columns
+            ]
         )
         return _Plan(
             expanded.statement,
@@ -109,7 +126,7 @@ class _InsertPlan:
     names: tuple[str, ...]  # the bind name of each placeholder of one row, in order
     fixed: dict[str, Any]  # values the statement supplies itself: constants, column defaults
     processors: tuple[tuple[str, Callable[[Any], Any]], ...]  # bind name → to the driver
-    results: tuple[Callable[[Any], Any] | None, ...]
+    results: _Processors
 
 
 class DriverInsert:
@@ -146,7 +163,7 @@ class DriverInsert:
             params = {**plan.fixed, **row}
             for name, process in plan.processors:
                 params[name] = process(params[name])
-            values.extend(params[name] for name in plan.names)
+            values.extend(map(params.__getitem__, plan.names))
         driver_error = conn.dialect.loaded_dbapi.Error
         cursor = conn.connection.cursor()
         try:
@@ -157,11 +174,7 @@ class DriverInsert:
             raise DBAPIError.instance(plan.sql, None, exc, driver_error) from exc
         finally:
             cursor.close()
-        make = self.row._make
-        return [
-            make(v if p is None else p(v) for v, p in zip(row, plan.results, strict=True))
-            for row in found
-        ]
+        return _made(found, self.row._make, plan.results)
 
     def _plan(self, conn: Connection, given: tuple[str, ...], count: int) -> _InsertPlan:
         dialect = conn.dialect
@@ -184,7 +197,9 @@ class DriverInsert:
             for name, process in compiled._bind_processors.items()
             if name in names and process is not None
         )
-        results = tuple(c.type._cached_result_processor(dialect, None) for c in self._returned)
+        results = _processors_of(
+            [c.type._cached_result_processor(dialect, None) for c in self._returned]
+        )
         # Positional placeholders on both drivers (psycopg takes %s as sqlite3 takes ?).
         sql = str(compiled.string)
         if compiled.positiontup is not None:

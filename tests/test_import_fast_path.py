@@ -60,6 +60,91 @@ def with_item(**fields: Any) -> dict[str, Any]:
     return {**BASE, "order_items": [{**BASE["order_items"][0], **fields}]}
 
 
+# JSON spelled as clients may spell it, spliced in as it is (json.dumps would respell it):
+# numbers with more digits than a float holds, exponents, zeros with a sign, integers beyond
+# 64 bits; text with escapes of every kind, and the characters themselves.
+RAW_NUMBERS: list[bytes] = [
+    b"19.990000000000001", b"19.9899999999999984", b"19.9900000000000001", b"0.1000000000000000055511151231257827",
+    b"2.675", b"1.00005", b"1.0000", b"1.50", b"1E2", b"1e+2", b"1.1e1", b"150e-2", b"1e-4",
+    b"1e-5", b"-0", b"-0.0", b"0e5", b"0.0000", b"-1.25", b"123456789012.3456",
+    b"999999999999.9999", b"999999999999.99999", b"9.999999999999999e11", b"1e12",
+    b"100000000000000000000", b"18446744073709551616", b"9223372036854775807",
+    b"9223372036854775808", b"-9223372036854775809", b"5e-324", b"1.7976931348623157e308",
+    b"0.30000000000000004", b"3", b"3.0", b"2",
+]  # fmt: skip
+RAW_TEXTS: list[bytes] = [
+    b'"caf\\u00e9"', b'"\\u00E9t\\u00e9"', b'"\\u2028"', b'"\\ud83d\\ude00"', b'"\\u0007"',
+    b'"\\u0000"', b'"\\u001f"', b'"\\u001F"', b'"\\t"', b'"\\n"', b'"\\r"', b'"\\u007f"',
+    b'"\\uFFFE"', b'"\\ufeff"', b'"\\/"', b'"\\""', b'"\\\\"', b'""', b'" "', b'"  padded  "',
+    b'"\\u00a0"', b'"\xc2\xa0nbsp"', b'"\xe2\x80\xa8"', b'"\xef\xbf\xbe"', b'"\\u0130"',
+    b'"CAPTURED"', b'"captured "', b'"4111-1111-1111-1234"', b'"\\u0664\\u0665"',
+    b'"2024-03-01 10:00:00"', b'" 2024-03-01 "', b'"2024-03-01T10:00:00.123456-07:00"',
+    b'"x\\u0000y"', b'"\\x41"',
+]  # fmt: skip
+_SLOT = "@slot@"
+
+
+def spliced(body: dict[str, Any], raw: bytes) -> bytes:
+    """`body` as JSON with the value (or key) named `_SLOT` replaced by `raw`, byte for byte."""
+    return orjson.dumps(body).replace(f'"{_SLOT}"'.encode(), raw)
+
+
+def raw_lines() -> list[bytes]:
+    item = BASE["order_items"][0]
+    number_slots: list[dict[str, Any]] = [
+        with_item(price=_SLOT), with_item(weight=_SLOT), with_item(quantity=_SLOT),
+        with_item(id=_SLOT), {**BASE, "shipping_total": _SLOT},
+        {**BASE, "processor_balance": _SLOT}, {**BASE, "folder_id": _SLOT},
+        {**BASE, "discount_list": [{"name": "D", "amount": _SLOT}]},
+        {**BASE, "checkout_data": {"n": _SLOT}}, with_item(metadata={"n": _SLOT}),
+        {**BASE, "id": _SLOT},
+    ]  # fmt: skip
+    text_slots: list[dict[str, Any]] = [
+        {**BASE, "email": _SLOT}, {**BASE, "payment_status": _SLOT},
+        {**BASE, "cc_number": _SLOT}, {**BASE, "date_added": _SLOT},
+        {**BASE, "source_id": _SLOT}, with_item(name=_SLOT), with_item(delivery_type=_SLOT),
+        {**BASE, "shipping": {"company": _SLOT}}, {**BASE, "customer": {"phone": _SLOT}},
+        {**BASE, "checkout_data": {"k": _SLOT}}, {**BASE, "checkout_data": {_SLOT: 1}},
+        with_item(variation_list={_SLOT: "v"}),
+        {**BASE, "order_notes": [{"content": _SLOT}]}, {**BASE, "id": _SLOT},
+    ]  # fmt: skip
+    lines = [spliced(body, raw) for body in number_slots for raw in RAW_NUMBERS]
+    lines += [spliced(body, raw) for body in text_slots for raw in RAW_TEXTS]
+    compact = orjson.dumps(BASE)
+    return lines + [
+        # Whitespace around and inside the body, pretty-printed and duplicated keys.
+        b" \t\r\n" + compact + b" \n\t",
+        json.dumps(BASE, indent=4).encode(),
+        json.dumps(BASE, separators=(" , ", " : ")).encode(),
+        compact[:-1] + b', "shipping_total": 2.5, "shipping_total": 7}',
+        compact[:-1] + b', "shipping": {"company": "A", "company": "B"}}',
+        compact[:-1] + b', "checkout_data": {"k": 1, "k": "two"}}',
+        compact[:-1] + b', "order_items": [' + orjson.dumps(item) + b"]}",
+        # Nested maps, lists where maps go, maps where text goes; the smallest bodies.
+        orjson.dumps({**BASE, "checkout_data": {"a": {"b": 1}}}),
+        orjson.dumps({**BASE, "order_metadata": {"a": [1, 2]}}),
+        orjson.dumps({**BASE, "return_address": []}),
+        orjson.dumps(with_item(variation_list=[])),
+        orjson.dumps({**BASE, "email": {"a": 1}}),
+        orjson.dumps({**BASE, "order_items": None}),
+        orjson.dumps({**BASE, "discount_list": None, "order_notes": None}),
+        orjson.dumps({**BASE, "discount_list": [], "order_notes": []}),
+        orjson.dumps({**BASE, "shipping": None}),
+        b"{}",
+        b"null",
+        b"[]",
+        b"0",
+        b'""',
+        b"{",
+        b"{}}",
+        b"\xef\xbb\xbf" + compact,
+        compact + b"\x00",
+        compact.replace(b"Seed", b"S\x00eed", 1),
+        compact.replace(b"Seed", b"S\x07eed", 1),
+        compact.replace(b"Seed", b"S\xffeed", 1),
+    ]
+
+
 def corpus() -> list[bytes]:
     bodies: list[Any] = [BASE, *CASES]
     for value in HOSTILE:
@@ -91,6 +176,7 @@ def corpus() -> list[bytes]:
     lines += [orjson.dumps(body) + b"\n" for body in bodies[:200]]
     # ASCII-only JSON, as many clients write it: every other character as a \u escape.
     lines += [json.dumps(body).encode() + b"\n" for body in bodies[:400]]
+    lines += raw_lines()
     return lines + [
         b'{"source_id": "a", "source_id": "b", "order_items": [{"name": "x"}],'
         b' "shipping": {"company": "C"}}\n',

@@ -79,6 +79,20 @@ def fixed4_units(value: int | float) -> int | None:
 
 
 _float_units: dict[float, int | None] = {}
+_ZERO = Decimal(0)
+
+
+def json_decimal(value: int | float) -> Decimal | None:
+    """A JSON number as the Decimal `parse_decimal` makes of it, when `fixed4_units` says
+    it takes it as it is; else None (the caller lets `parse_decimal` judge it). The API
+    create's shortcut past the text checks: `Decimal(repr(x))` is what `parse_decimal`
+    reads, with the same exponent (19.99 -> Decimal('19.99'), 1000.0 -> Decimal('1000.0'))."""
+    units = fixed4_units(value)
+    if units is None:
+        return None
+    if not units:
+        return _ZERO
+    return Decimal(value) if type(value) is int else Decimal(repr(value))
 
 
 def _float_to_units(value: float) -> int | None:

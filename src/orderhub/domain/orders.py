@@ -31,6 +31,26 @@ PAYMENT_STATUSES: tuple[str, ...] = (
 DELIVERY_TYPES: tuple[str, ...] = ("ship", "noship", "download", "future")
 DEFAULT_SOURCE_NAME = "Order Desk"
 NOTE_MAX_CHARS = 2000
+_STATUSES = {status.lower(): status for status in PAYMENT_STATUSES}
+
+
+def payment_status_of(value: str) -> str | None:
+    """A client's payment status as stored: any case of a known one, "" the default
+    ("Captured"); None for anything else."""
+    return _STATUSES.get(value.lower()) if value else "Captured"
+
+
+def delivery_type_of(value: str) -> str | None:
+    """An item's delivery type as stored: "" the default ("ship"); None if not a known one."""
+    value = value or "ship"
+    return value if value in DELIVERY_TYPES else None
+
+
+def masked_card(cc_number: str, cc_number_masked: str) -> str:
+    """The masked card number an order keeps: when a client sends a card number, only its
+    last four digits ("x" * 12 + them), whatever it sends as the masked one."""
+    digits = "".join(ch for ch in cc_number if "0" <= ch <= "9")
+    return "x" * 12 + digits[-4:] if digits else cc_number_masked
 
 
 @dataclass

@@ -26,10 +26,11 @@ from orderhub.domain.money import UNITS, fixed4_units, money_string
 from orderhub.domain.orders import (
     ADDRESS_FIELDS,
     DEFAULT_SOURCE_NAME,
-    DELIVERY_TYPES,
-    PAYMENT_STATUSES,
     SHIPPING_ADDRESS_FIELDS,
     Order,
+    delivery_type_of,
+    masked_card,
+    payment_status_of,
 )
 from orderhub.domain.values import dumps_php
 from orderhub.protocol.orderdesk.bulk_schema import BulkAddress, BulkItem, BulkOrder
@@ -38,7 +39,6 @@ from orderhub.storage.orders import order_row_values
 from orderhub.storage.tables import orders
 
 _MAX_TOTAL_UNITS = int(MAX_TOTAL) * UNITS
-_STATUSES = {status.lower(): status for status in PAYMENT_STATUSES}
 _MONEY_FIELDS = ("shipping_total", "handling_total", "tax_total", "refund_total")
 _TEXT_FIELDS = (
     "email", "shipping_method", "cc_exp", "processor_response", "payment_type", "customer_id",
@@ -108,8 +108,8 @@ def _units(numbers: Iterable[int | float]) -> list[int] | None:
 def _item_row(item: BulkItem, position: int, pod_data: str) -> tuple[Any, ...] | None:
     price = fixed4_units(item.price)
     weight = fixed4_units(item.weight)
-    delivery_type = item.delivery_type or "ship"
-    if price is None or weight is None or weight < 0 or delivery_type not in DELIVERY_TYPES:
+    delivery_type = delivery_type_of(item.delivery_type)
+    if price is None or weight is None or weight < 0 or delivery_type is None:
         return None
     return (
         item.name, price, item.quantity, weight, item.code, delivery_type, item.category_code,
@@ -151,7 +151,7 @@ def prepare_fast(order: BulkOrder, line: bytes, dialect: Dialect) -> bulk.Prepar
     addresses = _addresses(order) if items else None
     if addresses is None:
         return None
-    status = _STATUSES.get(order.payment_status.lower()) if order.payment_status else "Captured"
+    status = payment_status_of(order.payment_status)
     if status is None:
         return None
     money = _units(_money_values(order))
@@ -181,10 +181,6 @@ def prepare_fast(order: BulkOrder, line: bytes, dialect: Dialect) -> bulk.Prepar
         except InvalidInput:
             return None
         date_added = _date_processor(dialect)(when)
-    masked = order.cc_number_masked
-    digits = "".join(ch for ch in order.cc_number if "0" <= ch <= "9")
-    if digits:
-        masked = "x" * 12 + digits[-4:]
     row = template.copy()
     row.update(zip(_TEXT_FIELDS, _text_values(order), strict=True))
     row.update(addresses)
@@ -194,7 +190,7 @@ def prepare_fast(order: BulkOrder, line: bytes, dialect: Dialect) -> bulk.Prepar
         "handling_total": handling_total,
         "tax_total": tax_total,
         "refund_total": refund_total,
-        "cc_number_masked": masked,
+        "cc_number_masked": masked_card(order.cc_number, order.cc_number_masked),
         "payment_status": status,
         "quantity_total": quantity_total,
         "weight_total": weight_total,

@@ -10,7 +10,15 @@ from hypothesis import strategies as st
 
 from orderhub.domain import limits
 from orderhub.domain.errors import InvalidInput
-from orderhub.domain.orders import Discount, Item, Order, compute_totals, fill_create_defaults
+from orderhub.domain.orders import (
+    Discount,
+    Item,
+    Order,
+    compute_totals,
+    fill_create_defaults,
+    masked_card,
+    payment_status_of,
+)
 
 
 def test_totals_use_exact_decimals() -> None:
@@ -62,3 +70,23 @@ def test_totals_that_do_not_fit_are_refused() -> None:
     assert compute_totals([fits], [], Decimal(0), Decimal(0), Decimal(0)).order_total < (
         limits.MAX_TOTAL
     )
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [("", "Captured"), ("pending", "Pending"), ("PARTIALLY refunded", "Partially Refunded"),
+     ("Captured ", None), ("Maybe", None), ("\u0130", None)],
+)  # fmt: skip
+def test_payment_status_of(value: str, expected: str | None) -> None:
+    assert payment_status_of(value) == expected
+
+
+@pytest.mark.parametrize(
+    ("number", "masked", "expected"),
+    [("", "xxxx1111", "xxxx1111"), ("4111 1111 1111 1234", "x", "xxxxxxxxxxxx1234"),
+     ("12", "", "xxxxxxxxxxxx12"), ("\u0661\u0662\u0663\u0664", "m", "m"), ("no digits", "", "")],
+)  # fmt: skip
+def test_masked_card_keeps_the_last_four_ascii_digits(
+    number: str, masked: str, expected: str
+) -> None:
+    assert masked_card(number, masked) == expected

@@ -26,8 +26,10 @@ from orderhub.domain.orders import (
     Discount,
     Item,
     Order,
+    delivery_type_of,
+    masked_card,
+    payment_status_of,
 )
-from orderhub.domain.values import ascii_digits
 from orderhub.protocol.orderdesk.models.common import (
     Lenient,
     Map,
@@ -96,10 +98,10 @@ class ItemIn(Lenient):
     @field_validator("delivery_type")
     @classmethod
     def _delivery(cls, value: str) -> str:
-        value = value or "ship"
-        if value not in DELIVERY_TYPES:
+        known = delivery_type_of(value)
+        if known is None:
             raise ValueError(f"must be one of {', '.join(DELIVERY_TYPES)}")
-        return value
+        return known
 
     def to_domain(self) -> Item:
         # The validated fields themselves: model_dump() would serialise a copy of each (a
@@ -199,22 +201,15 @@ class OrderIn(Lenient):
     @field_validator("payment_status")
     @classmethod
     def _payment_status(cls, value: str) -> str:
-        if not value:
-            return "Captured"
-        for known in PAYMENT_STATUSES:
-            if known.lower() == value.lower():
-                return known
-        raise ValueError(f"must be one of {', '.join(PAYMENT_STATUSES)}")
+        known = payment_status_of(value)
+        if known is None:
+            raise ValueError(f"must be one of {', '.join(PAYMENT_STATUSES)}")
+        return known
 
     def to_domain(self) -> Order:
         date_added: datetime | None = None
         if self.date_added:
             date_added = parse_datetime(self.date_added, "date_added")
-        masked = self.cc_number_masked
-        digits = "".join(ch for ch in self.cc_number if ascii_digits(ch))
-        if digits:
-            # Only the last four digits are ever kept, whatever a client sends.
-            masked = "x" * 12 + digits[-4:]
         return Order(
             items=[item.to_domain() for item in self.order_items or []],
             source_name=self.source_name,
@@ -226,7 +221,7 @@ class OrderIn(Lenient):
             tax_total=self.tax_total,
             processor_balance=self.processor_balance,
             refund_total=self.refund_total,
-            cc_number_masked=masked,
+            cc_number_masked=masked_card(self.cc_number, self.cc_number_masked),
             cc_exp=self.cc_exp,
             processor_response=self.processor_response,
             payment_type=self.payment_type,

@@ -37,7 +37,7 @@ from orderhub.outbound.forwarder import Forwarder
 from orderhub.outbound.notifier import Notifier
 from orderhub.outbound.worker import WebhookWorker
 from orderhub.services.rule_schedule import RuleScheduler
-from orderhub.storage.async_reads import LoopReads
+from orderhub.storage import async_reads
 from orderhub.storage.availability import OutageLog
 from orderhub.storage.count_cache import CountCache
 from orderhub.storage.database import Database, autovacuum_is_off
@@ -121,7 +121,7 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
     if instruments is not None:
         instruments.watch_pool(db)
 
-    loop_reads = None if db.is_sqlite else LoopReads(db.engine)
+    loop_reads = async_reads.for_engine(db.engine)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:

@@ -115,12 +115,20 @@ class _Pool:
         self._opened = 0
 
 
+def for_engine(engine: Engine) -> LoopReads | None:
+    """Reads on the loop for a PostgreSQL engine on psycopg 3; None for any other (SQLite's
+    reads already run on the loop)."""
+    if engine.dialect.name != "postgresql" or engine.dialect.driver != "psycopg":
+        return None
+    return LoopReads(engine)
+
+
 class LoopReads:
     """Per event loop pools of async connections to the engine's PostgreSQL database."""
 
     def __init__(self, engine: Engine, *, size: int = DEFAULT_SIZE) -> None:
-        if engine.dialect.name != "postgresql":
-            raise ValueError("reads on the event loop are for PostgreSQL")
+        if engine.dialect.name != "postgresql" or engine.dialect.driver != "psycopg":
+            raise ValueError("reads on the event loop are for PostgreSQL through psycopg 3")
         self.dialect = engine.dialect
         cargs, cparams = engine.dialect.create_connect_args(engine.url)
         if cargs:

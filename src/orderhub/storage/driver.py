@@ -43,14 +43,34 @@ class DriverQuery:
 
     def rows(self, conn: Connection, params: Mapping[str, int | Sequence[int]]) -> list[Any]:
         """The result rows as named tuples (attributes named like the selected columns)."""
-        plan = self._plan_for(conn.dialect, params)
+        # `_plan_for`, `_values` and `_made` written out: this runs once per cached read.
+        shape = tuple(
+            sorted((k, len(v) if not isinstance(v, int) else -1) for k, v in params.items())
+        )
+        key = (conn.dialect.name, shape)
+        plan = self._plans.get(key)
+        if plan is None:
+            plan = self._plans[key] = self._plan(conn.dialect, params)
+        values = [
+            i if name is None else params[name] if i is None else params[name][i]  # type: ignore[index]
+            for name, i in plan.sources
+        ]
         cursor = conn.connection.cursor()
         try:
-            cursor.execute(plan.sql, self._values(plan, params))
+            if plan.named:
+                cursor.execute(plan.sql, dict(zip(plan.names, values, strict=True)))
+            else:
+                cursor.execute(plan.sql, values)
             found = cursor.fetchall()
         finally:
             cursor.close()
-        return self._made(plan, found)
+        make = self.row._make
+        if not any(plan.processors):
+            return [make(row) for row in found]
+        return [
+            make(v if p is None else p(v) for v, p in zip(row, plan.processors, strict=True))
+            for row in found
+        ]
 
     def prepared(
         self, dialect: Dialect, params: Mapping[str, int | Sequence[int]]

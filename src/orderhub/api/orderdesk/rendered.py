@@ -67,7 +67,7 @@ def fetch(
 
 
 async def fetch_cached(
-    reads: LoopReads | None,
+    reads: LoopReads,
     cache: RenderedOrders,
     store_id: int,
     ids: Sequence[int],
@@ -78,8 +78,6 @@ async def fetch_cached(
     (PostgreSQL: storage/async_reads.py); None when an order must be loaded or the query
     could not run there — then `fetch` in the thread pool answers (and reads the revisions
     again, so whatever it renders is labelled with what it read itself)."""
-    if reads is None:
-        return None
     stamps = await revisions.stamps_on_loop(reads, store_id, ids, email_count=True)
     if stamps is None:
         return None

@@ -36,10 +36,12 @@ from run import POSTGRES_URL, RESULTS, machine_facts, pod_plan, server, wrk
 
 SCENARIOS = ("http_ceiling", "get_order", "post_order", "pod_post_json", "pod_post_xml")
 SIDES = ("before", "after")
+AFTER = Path(__file__).resolve().parents[1]  # this checkout
 
 # Run by each side's own interpreter path, so that its own migrations and store code are used.
 _SETUP = """
 import json, sys
+import orderhub
 from orderhub.storage import migrate, stores
 from orderhub.storage.database import Database
 db = Database(sys.argv[1])
@@ -48,7 +50,8 @@ with db.write() as conn:
     new = stores.create_store(conn, "ab", settings={"rate_limit_capacity": 0})
 db.dispose()
 print(json.dumps({"id": new.store.id, "api_key": new.api_key,
-                  "app_id": new.store.pod_app_id, "pod_secret": new.pod_secret}))
+                  "app_id": new.store.pod_app_id, "pod_secret": new.pod_secret,
+                  "code": orderhub.__file__}))
 """
 
 
@@ -62,10 +65,10 @@ class _Store:
 
 
 def _env(side: str, before: Path) -> dict[str, str]:
+    """Each side imports its own checkout's orderhub: 'after' this one's, not whatever the
+    interpreter has installed (an editable install may point at another checkout)."""
     env = dict(os.environ)
-    env.pop("PYTHONPATH", None)
-    if side == "before":
-        env["PYTHONPATH"] = str(before / "src")
+    env["PYTHONPATH"] = str((before if side == "before" else AFTER) / "src")
     return env
 
 
@@ -115,7 +118,9 @@ def run_backend(backend: str, args: argparse.Namespace, tmp: Path) -> dict[str, 
                 [sys.executable, "-c", _SETUP, url], env=env, capture_output=True, text=True,
                 check=True,
             )  # fmt: skip
-            store = _Store(json.loads(made.stdout.strip().splitlines()[-1]))
+            found = json.loads(made.stdout.strip().splitlines()[-1])
+            print(f"[{backend}] {side}: orderhub from {found['code']}", flush=True)
+            store = _Store(found)
             log = tmp / f"{side}.log"
             base, _ = stack.enter_context(server(url, args.workers, log, environ=env))
             plans[side] = (base, _plan(base, store, tmp / side))

@@ -37,6 +37,7 @@ from orderhub.outbound.forwarder import Forwarder
 from orderhub.outbound.notifier import Notifier
 from orderhub.outbound.worker import WebhookWorker
 from orderhub.services.rule_schedule import RuleScheduler
+from orderhub.storage import async_reads
 from orderhub.storage.availability import OutageLog
 from orderhub.storage.count_cache import CountCache
 from orderhub.storage.database import Database, autovacuum_is_off
@@ -120,8 +121,12 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
     if instruments is not None:
         instruments.watch_pool(db)
 
+    loop_reads = async_reads.for_engine(db.engine)
+
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        if loop_reads is not None:
+            loop_reads.start()
         if settings.notify_poll_seconds > 0:
             notifier.start()
         if settings.forward_poll_seconds > 0:
@@ -133,6 +138,8 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
         if settings.rule_schedule_poll_seconds > 0:
             rule_scheduler.start()
         yield
+        if loop_reads is not None:
+            await loop_reads.close()
         await rule_scheduler.stop()
         await forwarder.stop()
         await notifier.stop()
@@ -161,7 +168,9 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
     app.state.credential_cache = CredentialCache[Any](settings.auth_cache_seconds)
     app.state.count_cache = CountCache(settings.count_cache_seconds)
     app.state.rendered_orders = RenderedOrders(settings.rendered_cache_orders)
-    app.state.resources = Resources(db, settings, app.state.count_cache, app.state.rendered_orders)
+    app.state.resources = Resources(
+        db, settings, app.state.count_cache, app.state.rendered_orders, loop_reads
+    )
     app.state.notifier = notifier
     app.state.forwarder = forwarder
     app.state.webhook_worker = webhook_worker

@@ -2,7 +2,9 @@
 
 Reads on SQLite run right on the event loop: in WAL mode they never wait for a writer and
 take a fraction of a millisecond, less than the hop to a worker thread would. Reads on
-PostgreSQL (network round trips) run in the thread pool so the loop never stalls. Writes go
+PostgreSQL (network round trips) run in the thread pool so the loop never stalls; the one
+exception is the revision query of a cached order GET, which awaits an async connection on
+the loop (storage/async_reads.py, api/orderdesk/rendered.py `fetch_cached`). Writes go
 through the services, from plain (threaded) handlers, or, for the creates, by awaiting
 services/orders.py `take_order_async`, whose transaction runs on the loop when SQLite's write
 lock is free and in the thread pool otherwise (`Database.write_async`).

@@ -19,6 +19,7 @@ from fastapi import Depends, Request
 
 from orderhub.api.rendered import RenderedOrders
 from orderhub.config import Settings
+from orderhub.storage.async_reads import LoopReads
 from orderhub.storage.count_cache import CountCache
 from orderhub.storage.database import Database
 
@@ -31,6 +32,9 @@ class Resources:
     settings: Settings
     counts: CountCache
     rendered: RenderedOrders
+    # PostgreSQL: the revision query of a cached read on the event loop (None on SQLite,
+    # whose reads already run on the loop).
+    loop_reads: LoopReads | None
 
 
 async def resources(request: Request) -> Resources:

@@ -16,9 +16,10 @@ import re
 from collections import namedtuple
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
-from sqlalchemy import Connection, Insert, Select
+from sqlalchemy import Connection, Dialect, Insert, Select
 from sqlalchemy.exc import DBAPIError
 
 # The result processors a row needs, by column position: only the columns that have one
@@ -63,13 +64,14 @@ class DriverQuery:
 
     def rows(self, conn: Connection, params: Mapping[str, int | Sequence[int]]) -> list[Any]:
         """The result rows as named tuples (attributes named like the selected columns)."""
+        # `_plan_for`, `_values` and `_made` written out: this runs once per cached read.
         shape = tuple(
             sorted((k, len(v) if not isinstance(v, int) else -1) for k, v in params.items())
         )
         key = (conn.dialect.name, shape)
         plan = self._plans.get(key)
         if plan is None:
-            plan = self._plans[key] = self._plan(conn, params)
+            plan = self._plans[key] = self._plan(conn.dialect, params)
         values = [
             i if name is None else params[name] if i is None else params[name][i]  # type: ignore[index]
             for name, i in plan.sources
@@ -85,8 +87,44 @@ class DriverQuery:
             cursor.close()
         return _made(found, self.row._make, plan.processors)
 
-    def _plan(self, conn: Connection, params: Mapping[str, int | Sequence[int]]) -> _Plan:
-        dialect = conn.dialect
+    def prepared(
+        self, dialect: Dialect, params: Mapping[str, int | Sequence[int]]
+    ) -> tuple[str, Any, Callable[[Sequence[Any]], list[Any]]]:
+        """What `rows` runs, for running it on another connection of the same driver
+        (storage/async_reads.py): the statement for `dialect`, its parameters as the driver
+        takes them, and what turns the driver's result rows into the rows `rows` returns."""
+        plan = self._plan_for(dialect, params)
+        return plan.sql, self._values(plan, params), partial(self._made, plan)
+
+    def _values(self, plan: _Plan, params: Mapping[str, int | Sequence[int]]) -> Any:
+        values = [
+            i if name is None else params[name] if i is None else params[name][i]  # type: ignore[index]
+            for name, i in plan.sources
+        ]
+        if plan.named:
+            return dict(zip(plan.names, values, strict=True))
+        return values
+
+    def _made(self, plan: _Plan, found: Sequence[Any]) -> list[Any]:
+        make = self.row._make
+        if not any(plan.processors):
+            return [make(row) for row in found]
+        return [
+            make(v if p is None else p(v) for v, p in zip(row, plan.processors, strict=True))
+            for row in found
+        ]
+
+    def _plan_for(self, dialect: Dialect, params: Mapping[str, int | Sequence[int]]) -> _Plan:
+        shape = tuple(
+            sorted((k, len(v) if not isinstance(v, int) else -1) for k, v in params.items())
+        )
+        key = (dialect.name, shape)
+        plan = self._plans.get(key)
+        if plan is None:
+            plan = self._plans[key] = self._plan(dialect, params)
+        return plan
+
+    def _plan(self, dialect: Dialect, params: Mapping[str, int | Sequence[int]]) -> _Plan:
         compiled = self.statement.compile(dialect=dialect)
         expanded = compiled.construct_expanded_state(
             {k: (list(v) if not isinstance(v, int) else v) for k, v in params.items()}

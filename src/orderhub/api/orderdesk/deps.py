@@ -24,7 +24,9 @@ class Call(Resources):
 async def current_call(request: Request) -> Call:
     store = await current_store(request)
     shared = await resources(request)
-    return Call(shared.db, shared.settings, shared.counts, shared.rendered, store)
+    return Call(
+        shared.db, shared.settings, shared.counts, shared.rendered, shared.loop_reads, store
+    )
 
 
 CallDep = Annotated[Call, Depends(current_call)]

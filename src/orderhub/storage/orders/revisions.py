@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlalchemy import Connection, bindparam, literal_column, select, update
 
+from orderhub.storage.async_reads import LoopReads
 from orderhub.storage.driver import DriverQuery
 from orderhub.storage.orders.load import EMAIL_COUNT
 from orderhub.storage.tables import orders
@@ -54,3 +55,15 @@ def stamps(
         return {}
     query = _STAMPS_WITH_EMAIL_COUNT if email_count else _STAMPS
     return {row.id: row for row in query.rows(conn, {"p_store_id": store_id, "p_ids": list(ids)})}
+
+
+async def stamps_on_loop(
+    reads: LoopReads, store_id: int, ids: Sequence[int], *, email_count: bool
+) -> dict[int, Any] | None:
+    """`stamps`, read on the event loop (PostgreSQL, storage/async_reads.py) with the very
+    same query; None when it could not be read there (read `stamps` in the thread pool)."""
+    if not ids:
+        return {}
+    query = _STAMPS_WITH_EMAIL_COUNT if email_count else _STAMPS
+    found = await reads.rows(query, {"p_store_id": store_id, "p_ids": list(ids)})
+    return None if found is None else {row.id: row for row in found}

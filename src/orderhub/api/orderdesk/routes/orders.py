@@ -128,10 +128,18 @@ async def create_order(request: Request, call: CallDep) -> Response:
 @router.get("/orders/{order_id}", summary="Get one order")
 async def get_order(order_id: str, request: Request, call: CallDep) -> Response:
     oid = path_id(order_id, "Order")
-    found = await reads.read(
-        call.db,
-        lambda conn: rendered.fetch(conn, call.rendered, call.store.id, [oid], with_history=True),
-    )
+    found = None
+    if call.loop_reads is not None:  # PostgreSQL: the revision query on the event loop
+        found = await rendered.fetch_cached(
+            call.loop_reads, call.rendered, call.store.id, [oid], with_history=True
+        )
+    if found is None:
+        found = await reads.read(
+            call.db,
+            lambda conn: rendered.fetch(
+                conn, call.rendered, call.store.id, [oid], with_history=True
+            ),
+        )
     if not found:
         raise NotFound(f"Order {oid} not found")
     return success(request, took_message=True, order=found[0][1])

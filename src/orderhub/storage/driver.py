@@ -31,7 +31,9 @@ def _processors_of(processors: Sequence[Callable[[Any], Any] | None]) -> _Proces
     return tuple((i, p) for i, p in enumerate(processors) if p is not None)
 
 
-def _made(found: Sequence[Any], make: Callable[[Any], Any], processors: _Processors) -> list[Any]:
+def _made(
+    found: Sequence[Any], *, make: Callable[[Any], Any], processors: _Processors
+) -> list[Any]:
     """The driver's rows as named tuples, each value as SQLAlchemy would give it."""
     if not processors:
         return [make(row) for row in found]
@@ -64,7 +66,7 @@ class DriverQuery:
 
     def rows(self, conn: Connection, params: Mapping[str, int | Sequence[int]]) -> list[Any]:
         """The result rows as named tuples (attributes named like the selected columns)."""
-        # `_plan_for`, `_values` and `_made` written out: this runs once per cached read.
+        # `_plan_for` and `_values` written out: this runs once per cached read.
         shape = tuple(
             sorted((k, len(v) if not isinstance(v, int) else -1) for k, v in params.items())
         )
@@ -85,7 +87,7 @@ class DriverQuery:
             found = cursor.fetchall()
         finally:
             cursor.close()
-        return _made(found, self.row._make, plan.processors)
+        return _made(found, make=self.row._make, processors=plan.processors)
 
     def prepared(
         self, dialect: Dialect, params: Mapping[str, int | Sequence[int]]
@@ -94,7 +96,11 @@ class DriverQuery:
         (storage/async_reads.py): the statement for `dialect`, its parameters as the driver
         takes them, and what turns the driver's result rows into the rows `rows` returns."""
         plan = self._plan_for(dialect, params)
-        return plan.sql, self._values(plan, params), partial(self._made, plan)
+        return (
+            plan.sql,
+            self._values(plan, params),
+            partial(_made, make=self.row._make, processors=plan.processors),
+        )
 
     def _values(self, plan: _Plan, params: Mapping[str, int | Sequence[int]]) -> Any:
         values = [
@@ -104,15 +110,6 @@ class DriverQuery:
         if plan.named:
             return dict(zip(plan.names, values, strict=True))
         return values
-
-    def _made(self, plan: _Plan, found: Sequence[Any]) -> list[Any]:
-        make = self.row._make
-        if not any(plan.processors):
-            return [make(row) for row in found]
-        return [
-            make(v if p is None else p(v) for v, p in zip(row, plan.processors, strict=True))
-            for row in found
-        ]
 
     def _plan_for(self, dialect: Dialect, params: Mapping[str, int | Sequence[int]]) -> _Plan:
         shape = tuple(
@@ -212,7 +209,7 @@ class DriverInsert:
             raise DBAPIError.instance(plan.sql, None, exc, driver_error) from exc
         finally:
             cursor.close()
-        return _made(found, self.row._make, plan.results)
+        return _made(found, make=self.row._make, processors=plan.results)
 
     def _plan(self, conn: Connection, given: tuple[str, ...], count: int) -> _InsertPlan:
         dialect = conn.dialect

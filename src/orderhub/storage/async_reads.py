@@ -28,7 +28,7 @@ from typing import Any
 import psycopg
 from sqlalchemy import Engine
 
-from orderhub.storage.database import _postgres_options
+from orderhub.storage.database import postgres_options
 from orderhub.storage.driver import DriverQuery
 
 log = logging.getLogger("orderhub.storage.async_reads")
@@ -133,7 +133,7 @@ class LoopReads:
         cargs, cparams = engine.dialect.create_connect_args(engine.url)
         if cargs:
             raise ValueError("the engine's URL gives positional connection arguments")
-        self._connect = {**cparams, "options": _postgres_options(engine.url)}
+        self._connect = {**cparams, "options": postgres_options(engine.url)}
         self.size = size
         self._pools: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _Pool] = (
             weakref.WeakKeyDictionary()

@@ -83,7 +83,7 @@ class Database:
                 pool_size=pool_size,
                 max_overflow=max_overflow,
                 pool_pre_ping=False,
-                connect_args={"options": _postgres_options(parsed)},
+                connect_args={"options": postgres_options(parsed)},
             )
 
     @contextmanager
@@ -228,7 +228,7 @@ def display_url(url: str) -> str:
     return make_url(url).render_as_string(hide_password=True)
 
 
-def _postgres_options(url: URL) -> str:
+def postgres_options(url: URL) -> str:
     """Our session options after any the URL already carries (`?options=...`), which
     `connect_args` would otherwise replace."""
     given = url.query.get("options", ())

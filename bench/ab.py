@@ -72,6 +72,23 @@ def _env(side: str, before: Path) -> dict[str, str]:
     return env
 
 
+def serve_side(
+    stack: ExitStack, backend: str, side: str, before: Path, tmp: Path, workers: int
+) -> tuple[str, str, dict[str, Any]]:
+    """One side's database, made and migrated by its own code with a store in it, and its
+    `orderhub serve` (stopped when `stack` closes): the URL, the server's base URL, and the
+    store (`_SETUP`'s output)."""
+    url = _database(backend, side, tmp)
+    env = _env(side, before)
+    made = subprocess.run(
+        [sys.executable, "-c", _SETUP, url], env=env, capture_output=True, text=True, check=True
+    )
+    found: dict[str, Any] = json.loads(made.stdout.strip().splitlines()[-1])
+    print(f"[{backend}] {side}: orderhub from {found['code']}", flush=True)
+    base, _ = stack.enter_context(server(url, workers, tmp / f"{side}.log", environ=env))
+    return url, base, found
+
+
 def _database(backend: str, side: str, workdir: Path) -> str:
     if backend == "sqlite":
         return f"sqlite:///{workdir / f'{side}.db'}"
@@ -111,19 +128,9 @@ def run_backend(backend: str, args: argparse.Namespace, tmp: Path) -> dict[str, 
     with ExitStack() as stack:
         plans, urls = {}, []
         for side in SIDES:
-            url = _database(backend, side, tmp)
+            url, base, found = serve_side(stack, backend, side, args.before, tmp, args.workers)
             urls.append(url)
-            env = _env(side, args.before)
-            made = subprocess.run(
-                [sys.executable, "-c", _SETUP, url], env=env, capture_output=True, text=True,
-                check=True,
-            )  # fmt: skip
-            found = json.loads(made.stdout.strip().splitlines()[-1])
-            print(f"[{backend}] {side}: orderhub from {found['code']}", flush=True)
-            store = _Store(found)
-            log = tmp / f"{side}.log"
-            base, _ = stack.enter_context(server(url, args.workers, log, environ=env))
-            plans[side] = (base, _plan(base, store, tmp / side))
+            plans[side] = (base, _plan(base, _Store(found), tmp / side))
         for scenario in args.scenarios:  # warm both up, discarded
             for side in SIDES:
                 base, plan = plans[side]

@@ -13,18 +13,15 @@ a short pause, so that the server is idle when it arrives; the latency is the cl
 from __future__ import annotations
 
 import argparse
-import json
 import statistics
-import subprocess
-import sys
 import tempfile
 import time
 from contextlib import ExitStack
 from pathlib import Path
 
 import httpx
-from ab import _SETUP, SIDES, _database, _env
-from run import order_line, server
+from ab import SIDES, serve_side
+from run import order_line
 
 
 def measure(backend: str, args: argparse.Namespace, tmp: Path) -> dict[str, list[float]]:
@@ -32,15 +29,7 @@ def measure(backend: str, args: argparse.Namespace, tmp: Path) -> dict[str, list
     with ExitStack() as stack:
         clients = {}
         for side in SIDES:
-            url = _database(backend, side, tmp)
-            env = _env(side, args.before)
-            made = subprocess.run(
-                [sys.executable, "-c", _SETUP, url], env=env, capture_output=True, text=True,
-                check=True,
-            )  # fmt: skip
-            found = json.loads(made.stdout.strip().splitlines()[-1])
-            print(f"[{backend}] {side}: orderhub from {found['code']}", flush=True)
-            base, _ = stack.enter_context(server(url, 2, tmp / f"{side}.log", environ=env))
+            _, base, found = serve_side(stack, backend, side, args.before, tmp, workers=2)
             clients[side] = stack.enter_context(
                 httpx.Client(
                     base_url=base,

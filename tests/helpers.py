@@ -1,4 +1,5 @@
-"""Helpers shared by the tests: settings for test apps, a valid order, a store-bound client."""
+"""Helpers shared by the tests: settings for test apps, a valid order, a store-bound client,
+orders taken through the service."""
 
 from __future__ import annotations
 
@@ -9,7 +10,11 @@ import httpx
 from fastapi.testclient import TestClient
 
 from orderhub.config import Settings
+from orderhub.domain.channel import Channel
+from orderhub.domain.orders import Item, Order
+from orderhub.services import orders as order_service
 from orderhub.storage import stores
+from orderhub.storage.database import Database
 
 
 def make_settings(**overrides: Any) -> Settings:
@@ -130,3 +135,14 @@ class LiveServer:
     def __exit__(self, *exc: object) -> None:
         self.server.should_exit = True
         self.thread.join(timeout=10)
+
+
+def take_orders(db: Database, store: stores.NewStore, emails: list[str]) -> list[int]:
+    """One one-item order per email, taken through the service; their ids, in order."""
+    ids = []
+    for email in emails:
+        order = Order(items=[Item(name="Tee")], email=email)
+        taken = order_service.take_order(db, store.store, order, channel=Channel.orderdesk())
+        assert taken.order is not None and taken.order.id is not None
+        ids.append(taken.order.id)
+    return ids

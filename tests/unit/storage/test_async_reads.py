@@ -17,14 +17,12 @@ from sqlalchemy import create_engine, func, select
 from sqlalchemy.dialects.postgresql.psycopg2 import PGDialect_psycopg2
 from sqlalchemy.engine import make_url
 
-from orderhub.domain.channel import Channel
-from orderhub.domain.orders import Item, Order
-from orderhub.services import orders as order_service
 from orderhub.storage import async_reads, migrate, stores
 from orderhub.storage.async_reads import LoopReads
 from orderhub.storage.database import Database
 from orderhub.storage.driver import DriverQuery
 from orderhub.storage.orders import revisions
+from tests.helpers import take_orders
 
 pytestmark = pytest.mark.postgres
 
@@ -40,21 +38,11 @@ def pg(fresh_database_url: Callable[[str], str]) -> Iterator[Database]:
     db.dispose()
 
 
-def _orders(db: Database, store: Any, emails: list[str]) -> list[int]:
-    ids = []
-    for n, email in enumerate(emails):
-        order = Order(items=[Item(name="Tee")], email=email, source_id=f"L-{n}")
-        taken = order_service.take_order(db, store.store, order, channel=Channel.orderdesk())
-        assert taken.order is not None and taken.order.id is not None
-        ids.append(taken.order.id)
-    return ids
-
-
 def test_the_stamps_read_on_the_loop_are_the_threaded_reads(pg: Database) -> None:
     with pg.write() as conn:
         store, other = stores.create_store(conn, "A"), stores.create_store(conn, "B")
-    ids = _orders(pg, store, ["a@x.example", "a@x.example", "", "b@x.example"])
-    [foreign] = _orders(pg, other, ["a@x.example"])
+    ids = take_orders(pg, store, ["a@x.example", "a@x.example", "", "b@x.example"])
+    [foreign] = take_orders(pg, other, ["a@x.example"])
     reads = LoopReads(pg.engine, size=2)
 
     async def on_loop() -> list[dict[int, Any] | None]:

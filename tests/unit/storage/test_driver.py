@@ -8,21 +8,9 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from orderhub.domain.channel import Channel
-from orderhub.domain.orders import Item, Order
-from orderhub.services import orders
 from orderhub.storage.driver import DriverQuery
 from orderhub.storage.orders import revisions
-
-
-def _orders(database: Any, store: Any, emails: list[str]) -> list[int]:
-    ids = []
-    for n, email in enumerate(emails):
-        order = Order(items=[Item(name="Tee")], email=email, source_id=f"D-{n}")
-        taken = orders.take_order(database, store.store, order, channel=Channel.orderdesk())
-        assert taken.order is not None and taken.order.id is not None
-        ids.append(taken.order.id)
-    return ids
+from tests.helpers import take_orders
 
 
 @pytest.mark.parametrize("email_count", [True, False])
@@ -30,8 +18,8 @@ def test_revision_stamps_read_on_the_driver_match_sqlalchemy(
     database: Any, make_store: Any, email_count: bool
 ) -> None:
     store, other = make_store(), make_store()
-    ids = _orders(database, store, ["a@x.example", "a@x.example", "", "b@x.example"])
-    [foreign] = _orders(database, other, ["a@x.example"])
+    ids = take_orders(database, store, ["a@x.example", "a@x.example", "", "b@x.example"])
+    [foreign] = take_orders(database, other, ["a@x.example"])
     columns = [*revisions._STAMP_COLUMNS, *([revisions.EMAIL_COUNT] if email_count else [])]
     through_sqlalchemy = select(*columns).where(*revisions._OF_STORE)
     # Lists of several lengths (each its own compiled form), ids of another store and of

@@ -108,8 +108,7 @@ async def create_order(request: Request, call: CallDep) -> Response:
     idempotent = None
     if key is not None:
         idempotent = IdempotentRequest.of(
-            IDEMPOTENCY_SCOPE, key, method="POST", path="/orders",
-            body=request.scope["state"]["raw_body"],
+            IDEMPOTENCY_SCOPE, key, method="POST", path="/orders", body=raw,
             ttl=timedelta(hours=call.settings.idempotency_ttl_hours),
         )  # fmt: skip
     taken = await service.take_order_async(
